@@ -1,0 +1,1 @@
+return await Poddle.Cli.CliApp.RunAsync(args);

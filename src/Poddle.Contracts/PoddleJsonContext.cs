@@ -1,0 +1,33 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Poddle.Contracts;
+
+/// <summary>
+/// Source-generated JSON for every contract: camelCase, enums as strings. The server, the client and the CLI
+/// share it so the wire format is defined once.
+/// </summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(RegisterRequest))]
+[JsonSerializable(typeof(LoginRequest))]
+[JsonSerializable(typeof(RefreshRequest))]
+[JsonSerializable(typeof(LogoutRequest))]
+[JsonSerializable(typeof(UserResponse))]
+[JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(UpdateUserRequest))]
+[JsonSerializable(typeof(SessionResponse))]
+[JsonSerializable(typeof(IReadOnlyList<SessionResponse>))]
+[JsonSerializable(typeof(CreateApiTokenRequest))]
+[JsonSerializable(typeof(ApiTokenResponse))]
+[JsonSerializable(typeof(IReadOnlyList<ApiTokenResponse>))]
+[JsonSerializable(typeof(CreatedApiTokenResponse))]
+[JsonSerializable(typeof(CreateProjectRequest))]
+[JsonSerializable(typeof(UpdateProjectRequest))]
+[JsonSerializable(typeof(ProjectResponse))]
+[JsonSerializable(typeof(IReadOnlyList<ProjectResponse>))]
+[JsonSerializable(typeof(QueuesResponse))]
+[JsonSerializable(typeof(ProblemResponse))]
+public sealed partial class PoddleJsonContext : JsonSerializerContext;

@@ -1,0 +1,399 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Poddle.Core.Common;
+using Poddle.Core.Persistence;
+
+namespace Poddle.Core.Accounts;
+
+/// <summary>Tokens handed out at login and refresh.</summary>
+public sealed record AuthTokens(string AccessToken, string RefreshToken, DateTimeOffset ExpiresAt, Guid SessionId, User User);
+
+/// <summary>Where a sign-in comes from; kept on the session so people can recognise their devices.</summary>
+public sealed record ClientInfo(string? IpAddress, string? UserAgent);
+
+public sealed record NewUser(string? Email, string? Username, string? Password, string? DisplayName = null);
+
+public sealed record UserChanges(string? DisplayName, string? Email, string? Password, string? CurrentPassword);
+
+/// <summary>Registration, sign-in, token refresh with rotation and reuse detection, sessions, and profile changes.</summary>
+public sealed partial class AccountService(
+    PoddleDbContext db,
+    PasswordHasher passwords,
+    AccessTokenIssuer accessTokens,
+    IDatabaseErrors databaseErrors,
+    IOptions<AuthOptions> options,
+    TimeProvider clock,
+    ILogger<AccountService> logger)
+{
+    public const int MinPasswordLength = 8;
+    public const int MaxPasswordLength = 256;
+
+    public async Task<Result<User>> RegisterAsync(NewUser input, UserRole role, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var email = input.Email?.Trim().ToLowerInvariant();
+        var username = input.Username?.Trim().ToLowerInvariant();
+        if (!Validators.IsEmail(email))
+        {
+            errors.Add("email", "Must be an email address of at most 254 characters.");
+        }
+
+        if (!Validators.IsUsername(username))
+        {
+            errors.Add("username", "Must be 3-32 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        }
+
+        ValidatePassword(input.Password, "password", errors);
+        ValidateDisplayName(input.DisplayName, errors);
+        if (!errors.IsEmpty)
+        {
+            return errors.ToError();
+        }
+
+        if (await db.Users.AnyAsync(u => u.Email == email, cancellationToken))
+        {
+            return Error.Conflict("email-taken", "An account with this email already exists.", "email");
+        }
+
+        if (await db.Users.AnyAsync(u => u.Username == username, cancellationToken))
+        {
+            return Error.Conflict("username-taken", "This username is taken.", "username");
+        }
+
+        var now = clock.GetUtcNow();
+        var user = new User
+        {
+            Id = Guid.CreateVersion7(now),
+            Email = email!,
+            Username = username!,
+            DisplayName = string.IsNullOrWhiteSpace(input.DisplayName) ? null : input.DisplayName.Trim(),
+            PasswordHash = passwords.Hash(input.Password!),
+            Role = role,
+            Tier = UserTier.Free,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (databaseErrors.IsUniqueViolation(ex))
+        {
+            // Lost a race with a concurrent registration of the same email or username.
+            db.ChangeTracker.Clear();
+            return Error.Conflict("account-exists", "An account with this email or username already exists.", "email");
+        }
+
+        LogRegistered(user.Id, user.Role);
+        return user;
+    }
+
+    public async Task<Result<AuthTokens>> LoginAsync(string? login, string? password, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        if (string.IsNullOrWhiteSpace(login) || login.Length > 254)
+        {
+            errors.Add("login", "Give the email or username (at most 254 characters).");
+        }
+
+        if (string.IsNullOrEmpty(password) || password.Length > MaxPasswordLength)
+        {
+            errors.Add("password", $"Give the password (at most {MaxPasswordLength} characters).");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return errors.ToError();
+        }
+
+        var normalized = login!.Trim().ToLowerInvariant();
+        var now = clock.GetUtcNow();
+        var limiterKey = $"{client.IpAddress ?? "unknown"}|{normalized}";
+        var windowStart = now - options.Value.FailedLoginWindow;
+        var recentFailures = await db.LoginFailures
+            .Where(f => f.Key == limiterKey && f.OccurredAt > windowStart)
+            .OrderBy(f => f.OccurredAt)
+            .Select(f => f.OccurredAt)
+            .ToListAsync(cancellationToken);
+        if (recentFailures.Count >= options.Value.MaxFailedLogins)
+        {
+            var retryAfter = recentFailures[^options.Value.MaxFailedLogins] + options.Value.FailedLoginWindow - now;
+            LogLoginThrottled(client.IpAddress);
+            return new Error(
+                ErrorKind.RateLimited,
+                "too-many-login-attempts",
+                "Too many failed sign-in attempts. Wait and try again.",
+                RetryAfter: retryAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter);
+        }
+
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == normalized || u.Username == normalized, cancellationToken);
+        var valid = false;
+        if (user is null)
+        {
+            PasswordHasher.VerifyAgainstDummy(password!);
+        }
+        else
+        {
+            valid = PasswordHasher.Verify(password!, user.PasswordHash);
+        }
+
+        if (!valid)
+        {
+            db.LoginFailures.Add(new LoginFailure { Key = limiterKey, OccurredAt = now });
+            await db.SaveChangesAsync(cancellationToken);
+            LogLoginFailed(client.IpAddress);
+            return Error.Unauthorized("invalid-credentials", "The login or password is wrong.");
+        }
+
+        await db.LoginFailures.Where(f => f.Key == limiterKey).ExecuteDeleteAsync(cancellationToken);
+        var session = new UserSession
+        {
+            Id = Guid.CreateVersion7(now),
+            UserId = user!.Id,
+            CreatedAt = now,
+            LastUsedAt = now,
+            ExpiresAt = now + options.Value.RefreshTokenLifetime,
+            IpAddress = Truncate(client.IpAddress, 64),
+            UserAgent = Truncate(client.UserAgent, 256),
+        };
+        db.Sessions.Add(session);
+        var refresh = AddRefreshToken(session, now);
+        await db.SaveChangesAsync(cancellationToken);
+        LogSignedIn(user.Id, session.Id);
+        var (access, expiresAt) = accessTokens.Issue(user, session.Id);
+        return new AuthTokens(access, refresh, expiresAt, session.Id, user);
+    }
+
+    /// <summary>
+    /// Exchanges a refresh token for a new pair. The old token is spent; presenting a spent token again means it
+    /// was stolen (or replayed), so the whole session — every token descended from the same login — is revoked.
+    /// </summary>
+    public async Task<Result<AuthTokens>> RefreshAsync(string? refreshToken, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(refreshToken) || refreshToken.Length > 200)
+        {
+            return Error.Validation("refreshToken", "Give the refresh token from login or the last refresh.");
+        }
+
+        var now = clock.GetUtcNow();
+        var hash = SecretTokens.Hash(refreshToken);
+        var token = await db.RefreshTokens.FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        if (token is null)
+        {
+            return InvalidRefresh();
+        }
+
+        var session = await db.Sessions.FirstAsync(s => s.Id == token.SessionId, cancellationToken);
+        if (session.RevokedAt is not null || session.ExpiresAt <= now || token.ExpiresAt <= now)
+        {
+            return InvalidRefresh();
+        }
+
+        // Spend the token with a conditional update so two concurrent refreshes with the same token cannot both win.
+        var spent = await db.RefreshTokens
+            .Where(t => t.Id == token.Id && t.UsedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), cancellationToken);
+        if (spent == 0)
+        {
+            await RevokeSessionAsync(session.Id, "refresh-token-reuse", cancellationToken);
+            LogRefreshReuse(session.UserId, session.Id);
+            return InvalidRefresh();
+        }
+
+        var user = await db.Users.FirstAsync(u => u.Id == session.UserId, cancellationToken);
+        session.LastUsedAt = now;
+        var refresh = AddRefreshToken(session, now);
+        await db.SaveChangesAsync(cancellationToken);
+        var (access, expiresAt) = accessTokens.Issue(user, session.Id);
+        return new AuthTokens(access, refresh, expiresAt, session.Id, user);
+    }
+
+    /// <summary>True when the session named in an access token still stands (not revoked, not expired).</summary>
+    public Task<bool> IsSessionActiveAsync(Guid sessionId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        return db.Sessions.AnyAsync(s => s.Id == sessionId && s.RevokedAt == null && s.ExpiresAt > now, cancellationToken);
+    }
+
+    public async Task LogoutAsync(Guid sessionId, CancellationToken cancellationToken) =>
+        await RevokeSessionAsync(sessionId, "logout", cancellationToken);
+
+    public async Task<IReadOnlyList<UserSession>> ListSessionsAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        return await db.Sessions.AsNoTracking()
+            .Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now)
+            .OrderByDescending(s => s.LastUsedAt)
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Ends one of the caller's sessions; a session of another user is "not found".</summary>
+    public async Task<Result<bool>> RevokeSessionAsync(Guid userId, Guid sessionId, CancellationToken cancellationToken)
+    {
+        var exists = await db.Sessions.AnyAsync(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null, cancellationToken);
+        if (!exists)
+        {
+            return Error.NotFound("Session");
+        }
+
+        await RevokeSessionAsync(sessionId, "revoked", cancellationToken);
+        return true;
+    }
+
+    public async Task<User?> FindUserAsync(Guid userId, CancellationToken cancellationToken) =>
+        await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+
+    public async Task<Result<User>> UpdateUserAsync(Guid userId, UserChanges changes, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null)
+        {
+            return Error.NotFound("User");
+        }
+
+        var errors = new FieldErrors();
+        string? email = null;
+        if (changes.Email is not null)
+        {
+            email = changes.Email.Trim().ToLowerInvariant();
+            if (!Validators.IsEmail(email))
+            {
+                errors.Add("email", "Must be an email address of at most 254 characters.");
+            }
+        }
+
+        ValidateDisplayName(changes.DisplayName, errors);
+        if (changes.Password is not null)
+        {
+            ValidatePassword(changes.Password, "password", errors);
+        }
+
+        if (changes.Password is not null || (email is not null && email != user.Email))
+        {
+            if (string.IsNullOrEmpty(changes.CurrentPassword) || changes.CurrentPassword.Length > MaxPasswordLength
+                || !PasswordHasher.Verify(changes.CurrentPassword, user.PasswordHash))
+            {
+                errors.Add("currentPassword", "Changing the email or password needs the current password.");
+            }
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return errors.ToError();
+        }
+
+        if (email is not null && email != user.Email)
+        {
+            if (await db.Users.AnyAsync(u => u.Email == email && u.Id != userId, cancellationToken))
+            {
+                return Error.Conflict("email-taken", "An account with this email already exists.", "email");
+            }
+
+            user.Email = email;
+        }
+
+        if (changes.DisplayName is not null)
+        {
+            user.DisplayName = changes.DisplayName.Trim().Length == 0 ? null : changes.DisplayName.Trim();
+        }
+
+        if (changes.Password is not null)
+        {
+            user.PasswordHash = passwords.Hash(changes.Password);
+        }
+
+        user.UpdatedAt = clock.GetUtcNow();
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (databaseErrors.IsUniqueViolation(ex))
+        {
+            db.ChangeTracker.Clear();
+            return Error.Conflict("email-taken", "An account with this email already exists.", "email");
+        }
+
+        return user;
+    }
+
+    /// <summary>
+    /// Creates the first admin when the database has none. Returns the generated password when none was
+    /// configured (the caller prints it once), or null when nothing was created or the password was given.
+    /// </summary>
+    public async Task<Result<string?>> EnsureAdminAsync(string email, string username, string? password, CancellationToken cancellationToken)
+    {
+        if (await db.Users.AnyAsync(u => u.Role == UserRole.Admin, cancellationToken))
+        {
+            return (string?)null;
+        }
+
+        var generated = password is null ? SecretTokens.NewPassword() : null;
+        var created = await RegisterAsync(new NewUser(email, username, password ?? generated), UserRole.Admin, cancellationToken);
+        if (!created.IsSuccess)
+        {
+            return created.Error;
+        }
+
+        return generated;
+    }
+
+    private static void ValidatePassword(string? password, string field, FieldErrors errors)
+    {
+        if (password is null || password.Length < MinPasswordLength || password.Length > MaxPasswordLength)
+        {
+            errors.Add(field, $"Must be {MinPasswordLength}-{MaxPasswordLength} characters.");
+        }
+    }
+
+    private static void ValidateDisplayName(string? displayName, FieldErrors errors)
+    {
+        if (displayName is { Length: > 100 })
+        {
+            errors.Add("displayName", "Must be at most 100 characters.");
+        }
+    }
+
+    private static Error InvalidRefresh() =>
+        Error.Unauthorized("invalid-refresh-token", "The refresh token is invalid, expired or already used. Sign in again.");
+
+    private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
+
+    private string AddRefreshToken(UserSession session, DateTimeOffset now)
+    {
+        var refresh = SecretTokens.NewRefreshToken();
+        db.RefreshTokens.Add(new RefreshToken
+        {
+            Id = Guid.CreateVersion7(now),
+            SessionId = session.Id,
+            TokenHash = SecretTokens.Hash(refresh),
+            CreatedAt = now,
+            ExpiresAt = session.ExpiresAt,
+        });
+        return refresh;
+    }
+
+    private async Task RevokeSessionAsync(Guid sessionId, string reason, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await db.Sessions
+            .Where(s => s.Id == sessionId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, reason), cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Registered user {UserId} with role {Role}")]
+    private partial void LogRegistered(Guid userId, UserRole role);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} signed in, session {SessionId}")]
+    private partial void LogSignedIn(Guid userId, Guid sessionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed sign-in from {IpAddress}")]
+    private partial void LogLoginFailed(string? ipAddress);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in throttled for {IpAddress}")]
+    private partial void LogLoginThrottled(string? ipAddress);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refresh token reused for user {UserId}; session {SessionId} revoked")]
+    private partial void LogRefreshReuse(Guid userId, Guid sessionId);
+}

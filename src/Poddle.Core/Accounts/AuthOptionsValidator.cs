@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Options;
+
+namespace Poddle.Core.Accounts;
+
+/// <summary>Names the configuration key of every bad value so the operator knows what to fix.</summary>
+public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuthOptions options)
+    {
+        var failures = new List<string>();
+        if (options.AccessTokenLifetime < TimeSpan.FromMinutes(1) || options.AccessTokenLifetime > TimeSpan.FromHours(24))
+        {
+            failures.Add($"Auth:AccessTokenLifetime must be between 00:01:00 and 1.00:00:00 (got {options.AccessTokenLifetime}).");
+        }
+
+        if (options.RefreshTokenLifetime < options.AccessTokenLifetime || options.RefreshTokenLifetime > TimeSpan.FromDays(365))
+        {
+            failures.Add($"Auth:RefreshTokenLifetime must be at least Auth:AccessTokenLifetime and at most 365.00:00:00 (got {options.RefreshTokenLifetime}).");
+        }
+
+        if (options.PasswordWorkFactor is < 10 or > 16)
+        {
+            failures.Add($"Auth:PasswordWorkFactor must be between 10 and 16 (got {options.PasswordWorkFactor}).");
+        }
+
+        if (options.MaxFailedLogins is < 1 or > 1000)
+        {
+            failures.Add($"Auth:MaxFailedLogins must be between 1 and 1000 (got {options.MaxFailedLogins}).");
+        }
+
+        if (options.FailedLoginWindow <= TimeSpan.Zero)
+        {
+            failures.Add($"Auth:FailedLoginWindow must be positive (got {options.FailedLoginWindow}).");
+        }
+
+        if (!string.IsNullOrEmpty(options.SigningKey))
+        {
+            try
+            {
+                if (Convert.FromBase64String(options.SigningKey).Length < 32)
+                {
+                    failures.Add("Auth:SigningKey must decode to at least 32 bytes.");
+                }
+            }
+            catch (FormatException)
+            {
+                failures.Add("Auth:SigningKey must be base64.");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Issuer))
+        {
+            failures.Add("Auth:Issuer must not be empty.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Audience))
+        {
+            failures.Add("Auth:Audience must not be empty.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

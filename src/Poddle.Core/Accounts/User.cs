@@ -1,0 +1,114 @@
+namespace Poddle.Core.Accounts;
+
+public enum UserRole
+{
+    Member,
+    Admin,
+}
+
+/// <summary>A pricing tier; later issues attach quotas to it.</summary>
+public enum UserTier
+{
+    Free,
+    Pro,
+}
+
+public sealed class User
+{
+    public Guid Id { get; init; }
+
+    /// <summary>Lower-cased; unique.</summary>
+    public required string Email { get; set; }
+
+    /// <summary>Lower-cased; unique.</summary>
+    public required string Username { get; set; }
+
+    public string? DisplayName { get; set; }
+
+    /// <summary>bcrypt (SHA-384 pre-hash, so passwords over 72 bytes are not truncated).</summary>
+    public required string PasswordHash { get; set; }
+
+    public UserRole Role { get; set; }
+
+    public UserTier Tier { get; set; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// One signed-in device: a refresh-token family. Revoking it ends every refresh token in the family and
+/// makes access tokens that carry its id fail validation at once.
+/// </summary>
+public sealed class UserSession
+{
+    public Guid Id { get; init; }
+
+    public Guid UserId { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset LastUsedAt { get; set; }
+
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>Why the session ended: "logout", "revoked", "refresh-token-reuse".</summary>
+    public string? RevokedReason { get; set; }
+
+    public string? UserAgent { get; init; }
+
+    public string? IpAddress { get; init; }
+}
+
+/// <summary>A refresh token, stored only as its SHA-256. Each use rotates it; a second use of the same one is theft.</summary>
+public sealed class RefreshToken
+{
+    public Guid Id { get; init; }
+
+    public Guid SessionId { get; init; }
+
+    public required string TokenHash { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>Set when the token was exchanged; a token with this set must never be accepted again.</summary>
+    public DateTimeOffset? UsedAt { get; set; }
+}
+
+/// <summary>A long-lived token for the CLI and automation, stored only as its SHA-256; shown once at creation.</summary>
+public sealed class ApiToken
+{
+    public Guid Id { get; init; }
+
+    public Guid UserId { get; init; }
+
+    public required string Name { get; set; }
+
+    public required string TokenHash { get; init; }
+
+    /// <summary>The first characters of the token, so people can tell their tokens apart.</summary>
+    public required string Prefix { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    public DateTimeOffset? LastUsedAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
+/// <summary>One failed login, keyed by client IP and the login name tried; the rate limiter counts them.</summary>
+public sealed class LoginFailure
+{
+    public long Id { get; init; }
+
+    public required string Key { get; init; }
+
+    public DateTimeOffset OccurredAt { get; init; }
+}

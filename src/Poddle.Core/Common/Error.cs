@@ -1,0 +1,38 @@
+namespace Poddle.Core.Common;
+
+/// <summary>What kind of expected failure an <see cref="Error"/> is; the server maps each kind to one HTTP status.</summary>
+public enum ErrorKind
+{
+    Validation,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    RateLimited,
+}
+
+/// <summary>
+/// An expected outcome that is not success: a stable machine-readable <paramref name="Code"/> (it becomes the
+/// ProblemDetails <c>type</c>), a message for people, and, for validation, the offending fields.
+/// Bugs are exceptions, never <see cref="Error"/>s.
+/// </summary>
+public sealed record Error(
+    ErrorKind Kind,
+    string Code,
+    string Message,
+    IReadOnlyDictionary<string, string[]>? Fields = null,
+    TimeSpan? RetryAfter = null)
+{
+    public static Error Validation(string field, string message) =>
+        new(ErrorKind.Validation, "validation", message, new Dictionary<string, string[]> { [field] = [message] });
+
+    public static Error Validation(IReadOnlyDictionary<string, string[]> fields) =>
+        new(ErrorKind.Validation, "validation", "One or more fields are invalid.", fields);
+
+    public static Error NotFound(string what) => new(ErrorKind.NotFound, "not-found", $"{what} was not found.");
+
+    public static Error Conflict(string code, string message, string? field = null) =>
+        new(ErrorKind.Conflict, code, message, field is null ? null : new Dictionary<string, string[]> { [field] = [message] });
+
+    public static Error Unauthorized(string code, string message) => new(ErrorKind.Unauthorized, code, message);
+}

@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+using Poddle.Core.Accounts;
+using Poddle.Server.Errors;
+
+namespace Poddle.Server.Auth;
+
+/// <summary>
+/// One bearer header, two kinds of token: "pdl_..." API tokens go to <see cref="ApiTokenAuthenticationHandler"/>,
+/// everything else is a JWT access token. A JWT is accepted only while its session stands, so signing out or
+/// revoking a session takes effect at once rather than when the token expires.
+/// </summary>
+internal static class AuthenticationSetup
+{
+    public const string Scheme = "poddle";
+    public const string AdminPolicy = "admin";
+
+    public static IServiceCollection AddPoddleAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "JWT or API token", options =>
+            {
+                options.ForwardDefaultSelector = context =>
+                    context.Request.Headers.Authorization.ToString().StartsWith("Bearer " + SecretTokens.ApiTokenPrefix, StringComparison.OrdinalIgnoreCase)
+                        ? ApiTokenAuthenticationHandler.SchemeName
+                        : JwtBearerDefaults.AuthenticationScheme;
+                options.ForwardChallenge = JwtBearerDefaults.AuthenticationScheme;
+                options.ForwardForbid = JwtBearerDefaults.AuthenticationScheme;
+            })
+            .AddJwtBearer(options =>
+            {
+                options.MapInboundClaims = false;
+                options.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = async context =>
+                    {
+                        var sessionId = context.Principal?.SessionId();
+                        var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountService>();
+                        if (sessionId is null || !await accounts.IsSessionActiveAsync(sessionId.Value, context.HttpContext.RequestAborted))
+                        {
+                            context.Fail("The session of this access token has ended.");
+                        }
+                    },
+                    OnChallenge = async context =>
+                    {
+                        context.HandleResponse();
+                        context.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
+                        var hasCredentials = context.Request.Headers.Authorization.Count > 0;
+                        await Problems.WriteAsync(context.HttpContext, Problems.Create(
+                            StatusCodes.Status401Unauthorized,
+                            hasCredentials ? "invalid-token" : "unauthenticated",
+                            "Unauthorized",
+                            hasCredentials
+                                ? "The token is invalid, expired or revoked. Sign in again (poddle login)."
+                                : "Send 'Authorization: Bearer <token>' (sign in with POST /api/auth/login or use an API token)."));
+                    },
+                    OnForbidden = async context =>
+                    {
+                        await Problems.WriteAsync(context.HttpContext, Problems.Create(
+                            StatusCodes.Status403Forbidden, "forbidden", "Forbidden", "Your role does not allow this."));
+                    },
+                };
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<AccessTokenIssuer, TimeProvider>((options, issuer, clock) =>
+            {
+                options.TokenValidationParameters = issuer.ValidationParameters();
+                options.TimeProvider = clock;
+            });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole("admin"));
+        return services;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Poddle.Contracts;
+using Poddle.Core.Accounts;
+using Poddle.Server.Auth;
+using Poddle.Server.Errors;
+
+namespace Poddle.Server.Endpoints;
+
+internal static class UserEndpoints
+{
+    public static IEndpointRouteBuilder MapUserEndpoints(this IEndpointRouteBuilder app)
+    {
+        var me = app.MapGroup("/api/users/me").WithTags("Users").RequireAuthorization();
+
+        me.MapGet("/", AuthEndpoints.GetMe).WithSummary("The signed-in user").Produces<UserResponse>();
+
+        me.MapPatch("/", async (UpdateUserRequest request, ClaimsPrincipal caller, AccountService accounts, CancellationToken ct) =>
+            (await accounts.UpdateUserAsync(caller.UserId(), new UserChanges(request.DisplayName, request.Email, request.Password, request.CurrentPassword), ct))
+                .ToHttp(user => TypedResults.Ok(user.ToResponse())))
+            .WithSummary("Change display name, email or password (email and password need currentPassword)")
+            .Produces<UserResponse>()
+            .ProducesValidationProblem();
+
+        me.MapGet("/sessions", async (ClaimsPrincipal caller, AccountService accounts, CancellationToken ct) =>
+            {
+                var current = caller.SessionId();
+                var sessions = await accounts.ListSessionsAsync(caller.UserId(), ct);
+                return TypedResults.Ok<IReadOnlyList<SessionResponse>>([.. sessions.Select(s => s.ToResponse(current))]);
+            })
+            .WithSummary("Signed-in devices");
+
+        me.MapDelete("/sessions/{id:guid}", async (Guid id, ClaimsPrincipal caller, AccountService accounts, CancellationToken ct) =>
+            (await accounts.RevokeSessionAsync(caller.UserId(), id, ct)).ToHttp(_ => TypedResults.NoContent()))
+            .WithSummary("Sign a device out")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return app;
+    }
+}

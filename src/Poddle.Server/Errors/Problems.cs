@@ -1,0 +1,81 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Poddle.Core.Common;
+
+namespace Poddle.Server.Errors;
+
+/// <summary>
+/// The one place where expected outcomes become HTTP: every error is an RFC 9457 problem whose <c>type</c> is
+/// the stable URN <c>urn:poddle:problem:{code}</c>, with the same code in <c>code</c> and, for validation,
+/// the offending fields in <c>errors</c>.
+/// </summary>
+public static class Problems
+{
+    public const string TypePrefix = "urn:poddle:problem:";
+
+    public static int StatusOf(ErrorKind kind) => kind switch
+    {
+        ErrorKind.Validation => StatusCodes.Status400BadRequest,
+        ErrorKind.Unauthorized => StatusCodes.Status401Unauthorized,
+        ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorKind.NotFound => StatusCodes.Status404NotFound,
+        ErrorKind.Conflict => StatusCodes.Status409Conflict,
+        ErrorKind.RateLimited => StatusCodes.Status429TooManyRequests,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    public static ProblemDetails Create(int status, string code, string title, string? detail = null, IReadOnlyDictionary<string, string[]>? fields = null)
+    {
+        var problem = fields is null ? new ProblemDetails() : new HttpValidationProblemDetails(fields.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal));
+        problem.Status = status;
+        problem.Type = TypePrefix + code;
+        problem.Title = title;
+        problem.Detail = detail;
+        problem.Extensions["code"] = code;
+        return problem;
+    }
+
+    /// <summary>Turns an expected error into a problem response (adding Retry-After when the error carries one).</summary>
+    public static IResult ToResult(Error error)
+    {
+        var status = StatusOf(error.Kind);
+        var problem = Create(status, error.Code, TitleOf(status), error.Message, error.Fields);
+        var result = TypedResults.Problem(problem);
+        return error.RetryAfter is { } retry ? new RetryAfterResult(result, retry) : result;
+    }
+
+    public static IResult ToHttp<T>(this Result<T> result, Func<T, IResult> onSuccess) =>
+        result.IsSuccess ? onSuccess(result.Value) : ToResult(result.Error);
+
+    /// <summary>Writes a problem outside endpoint results (authentication challenges, middleware).</summary>
+    public static async Task WriteAsync(HttpContext context, ProblemDetails problem)
+    {
+        context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        var service = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await service.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+    }
+
+    public static string TitleOf(int status) => status switch
+    {
+        400 => "Bad request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not found",
+        405 => "Method not allowed",
+        409 => "Conflict",
+        413 => "Payload too large",
+        415 => "Unsupported media type",
+        429 => "Too many requests",
+        _ => "Error",
+    };
+
+    private sealed class RetryAfterResult(IResult inner, TimeSpan retryAfter) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

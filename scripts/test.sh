@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The test command: installs and starts what the tests need (PostgreSQL from Debian's packages), builds, runs every
+# test project, and ends with the line "N passed, N failed, N skipped". Exits non-zero when anything fails.
+# Usage: bash scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Projects]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+out="$root/.ci/out"
+log() { printf '==> %s\n' "$*" >&2; }
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else log "need root for: $*"; return 1; fi; }
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+start_postgres() {
+  if [ -n "${PODDLE_TEST_POSTGRES:-}" ]; then
+    log "using PostgreSQL from PODDLE_TEST_POSTGRES"
+    return 0
+  fi
+  apt_install postgresql
+  local version
+  version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+  if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$version main"; then
+    as_root pg_createcluster "$version" main >/dev/null
+  fi
+  if ! pg_lsclusters -h | awk '$1=="'"$version"'" && $2=="main" {print $4}' | grep -q online; then
+    log "starting PostgreSQL $version"
+    as_root pg_ctlcluster "$version" main start
+  fi
+  for _ in $(seq 1 30); do
+    as_root su postgres -c "pg_isready -q -h 127.0.0.1" && break
+    sleep 1
+  done
+  # The test role may create and drop its own databases (one per test), nothing more.
+  as_root su postgres -c "psql -q -v ON_ERROR_STOP=1 -c \"DO \\\$\\\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'poddle') THEN CREATE ROLE poddle LOGIN PASSWORD 'poddle' CREATEDB; END IF; END \\\$\\\$;\"" >/dev/null
+}
+
+command -v dotnet >/dev/null || { log "the .NET SDK is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)"; exit 1; }
+start_postgres
+
+log "building"
+dotnet build Poddle.slnx -c Release -warnaserror --nologo -v:q -clp:NoSummary
+
+rm -rf "$out/TestResults"
+mkdir -p "$out/TestResults"
+log "running tests"
+set +e
+dotnet test Poddle.slnx -c Release --no-build --nologo \
+  --logger "trx" --results-directory "$out/TestResults" "$@" 2>&1 | tee "$out/test.log"
+status=${PIPESTATUS[0]}
+set -e
+
+passed=0; failed=0; skipped=0; total=0
+shopt -s nullglob
+for trx in "$out"/TestResults/*.trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  total=$((total + $(get total)))
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+if [ "$total" -eq 0 ]; then
+  log "no test ran (see $out/test.log)"
+  status=1
+fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # A crashed test host or a build error reports no failed test but is a failure all the same.
+  failed=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -29,5 +29,7 @@ namespace Poddle.Contracts;
 [JsonSerializable(typeof(ProjectResponse))]
 [JsonSerializable(typeof(IReadOnlyList<ProjectResponse>))]
 [JsonSerializable(typeof(QueuesResponse))]
+[JsonSerializable(typeof(UpdateUserAccessRequest))]
+[JsonSerializable(typeof(UserListResponse))]
 [JsonSerializable(typeof(ProblemResponse))]
 public sealed partial class PoddleJsonContext : JsonSerializerContext;

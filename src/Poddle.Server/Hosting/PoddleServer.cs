@@ -93,6 +93,7 @@ public static partial class PoddleServer
         services.AddScoped<AccountService>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<ProjectService>();
+        services.AddScoped<UserAdministration>();
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
@@ -141,6 +142,7 @@ public static partial class PoddleServer
         app.MapUserEndpoints();
         app.MapTokenEndpoints();
         app.MapProjectEndpoints();
+        app.MapAdminUserEndpoints();
         return app;
     }
 

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Poddle.Contracts;
 using Poddle.Core.Accounts;
+using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;
 using Poddle.Core.Projects;
 using Poddle.Data.Postgres;
@@ -93,6 +94,8 @@ public static partial class PoddleServer
         services.AddScoped<AccountService>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<ProjectService>();
+        ReadValidated<JobsOptions>(builder.Configuration, JobsOptions.SectionName, new JobsOptionsValidator());
+        services.AddPoddleJobs(jobs => jobs.Bind(builder.Configuration.GetSection(JobsOptions.SectionName)));
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
@@ -141,6 +144,7 @@ public static partial class PoddleServer
         app.MapUserEndpoints();
         app.MapTokenEndpoints();
         app.MapProjectEndpoints();
+        app.MapAdminEndpoints();
         return app;
     }
 

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;
+using Poddle.Data.Postgres.Jobs;
 
 namespace Poddle.Data.Postgres;
 
@@ -10,10 +12,12 @@ public static class PostgresPersistence
     public static IServiceCollection AddPostgresPersistence(this IServiceCollection services, string connectionString)
     {
         services.AddDbContext<PostgresPoddleDbContext>(options => options
-            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(typeof(PostgresPoddleDbContext).Assembly.GetName().Name)));
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(typeof(PostgresPoddleDbContext).Assembly.GetName().Name))
+            .AddInterceptors(JobCommitInterceptor.Instance));
         services.AddScoped<PoddleDbContext>(sp => sp.GetRequiredService<PostgresPoddleDbContext>());
         services.AddSingleton<IDatabaseErrors, PostgresDatabaseErrors>();
         services.AddSingleton(new DatabaseInfo(DatabaseProvider.Postgres));
+        services.AddSingleton<IJobClaimer, PostgresJobClaimer>();
         return services;
     }
 

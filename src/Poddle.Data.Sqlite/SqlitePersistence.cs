@@ -2,7 +2,9 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;
+using Poddle.Data.Sqlite.Jobs;
 using System.Data.Common;
 
 namespace Poddle.Data.Sqlite;
@@ -22,10 +24,11 @@ public static class SqlitePersistence
         };
         services.AddDbContext<SqlitePoddleDbContext>(options => options
             .UseSqlite(builder.ConnectionString, sqlite => sqlite.MigrationsAssembly(typeof(SqlitePoddleDbContext).Assembly.GetName().Name))
-            .AddInterceptors(new SqlitePragmaInterceptor()));
+            .AddInterceptors(new SqlitePragmaInterceptor(), JobCommitInterceptor.Instance));
         services.AddScoped<PoddleDbContext>(sp => sp.GetRequiredService<SqlitePoddleDbContext>());
         services.AddSingleton<IDatabaseErrors, SqliteDatabaseErrors>();
         services.AddSingleton(new DatabaseInfo(DatabaseProvider.Sqlite));
+        services.AddSingleton<IJobClaimer, SqliteJobClaimer>();
         return services;
     }
 

@@ -17,7 +17,10 @@ public sealed class SqlitePoddleDbContext(DbContextOptions<SqlitePoddleDbContext
         configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UnixMicrosecondsConverter>();
     }
 
+    /// <summary>The stored form of a timestamp, for hand-written SQL (the queue's claim).</summary>
+    public static long ToUnixMicroseconds(DateTimeOffset value) => (value.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
+
     private sealed class UnixMicrosecondsConverter() : ValueConverter<DateTimeOffset, long>(
-        value => (value.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond,
+        value => ToUnixMicroseconds(value),
         value => new DateTimeOffset(DateTimeOffset.UnixEpoch.Ticks + (value * TimeSpan.TicksPerMicrosecond), TimeSpan.Zero));
 }

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Poddle.Contracts;
 using Poddle.Core.Accounts;
+using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;
 using Poddle.Core.Projects;
 using Poddle.Data.Postgres;
@@ -94,6 +95,8 @@ public static partial class PoddleServer
         services.AddScoped<ApiTokenService>();
         services.AddScoped<ProjectService>();
         services.AddScoped<UserAdministration>();
+        ReadValidated<JobsOptions>(builder.Configuration, JobsOptions.SectionName, new JobsOptionsValidator());
+        services.AddPoddleJobs(jobs => jobs.Bind(builder.Configuration.GetSection(JobsOptions.SectionName)));
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
@@ -143,6 +146,7 @@ public static partial class PoddleServer
         app.MapTokenEndpoints();
         app.MapProjectEndpoints();
         app.MapAdminUserEndpoints();
+        app.MapAdminEndpoints();
         return app;
     }
 

@@ -12,6 +12,30 @@ namespace Poddle.Data.Sqlite.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "jobs",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    payload = table.Column<string>(type: "TEXT", nullable: true),
+                    idempotency_key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    max_attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    run_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    lease_owner = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    lease_expires_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    last_error = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    started_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    completed_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_jobs", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "login_failures",
                 columns: table => new
                 {
@@ -23,6 +47,22 @@ namespace Poddle.Data.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_login_failures", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "recurring_jobs",
+                columns: table => new
+                {
+                    name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    cron = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    payload = table.Column<string>(type: "TEXT", nullable: true),
+                    next_run_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    enabled = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_recurring_jobs", x => x.name);
                 });
 
             migrationBuilder.CreateTable(
@@ -150,6 +190,17 @@ namespace Poddle.Data.Sqlite.Migrations
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_jobs_idempotency_key",
+                table: "jobs",
+                column: "idempotency_key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_jobs_state_run_at",
+                table: "jobs",
+                columns: new[] { "state", "run_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_login_failures_key_occurred_at",
                 table: "login_failures",
                 columns: new[] { "key", "occurred_at" });
@@ -196,10 +247,16 @@ namespace Poddle.Data.Sqlite.Migrations
                 name: "api_tokens");
 
             migrationBuilder.DropTable(
+                name: "jobs");
+
+            migrationBuilder.DropTable(
                 name: "login_failures");
 
             migrationBuilder.DropTable(
                 name: "projects");
+
+            migrationBuilder.DropTable(
+                name: "recurring_jobs");
 
             migrationBuilder.DropTable(
                 name: "refresh_tokens");

@@ -13,6 +13,30 @@ namespace Poddle.Data.Postgres.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "jobs",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    payload = table.Column<string>(type: "text", nullable: true),
+                    idempotency_key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    max_attempts = table.Column<int>(type: "integer", nullable: false),
+                    run_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    lease_owner = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    lease_expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_error = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_jobs", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "login_failures",
                 columns: table => new
                 {
@@ -24,6 +48,22 @@ namespace Poddle.Data.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_login_failures", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "recurring_jobs",
+                columns: table => new
+                {
+                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    cron = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    kind = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    payload = table.Column<string>(type: "text", nullable: true),
+                    next_run_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    enabled = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_recurring_jobs", x => x.name);
                 });
 
             migrationBuilder.CreateTable(
@@ -151,6 +191,17 @@ namespace Poddle.Data.Postgres.Migrations
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_jobs_idempotency_key",
+                table: "jobs",
+                column: "idempotency_key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_jobs_state_run_at",
+                table: "jobs",
+                columns: new[] { "state", "run_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_login_failures_key_occurred_at",
                 table: "login_failures",
                 columns: new[] { "key", "occurred_at" });
@@ -197,10 +248,16 @@ namespace Poddle.Data.Postgres.Migrations
                 name: "api_tokens");
 
             migrationBuilder.DropTable(
+                name: "jobs");
+
+            migrationBuilder.DropTable(
                 name: "login_failures");
 
             migrationBuilder.DropTable(
                 name: "projects");
+
+            migrationBuilder.DropTable(
+                name: "recurring_jobs");
 
             migrationBuilder.DropTable(
                 name: "refresh_tokens");

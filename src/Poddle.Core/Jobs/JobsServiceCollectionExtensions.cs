@@ -1,0 +1,47 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Poddle.Core.Jobs;
+
+public static class JobsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the queue, the runner, the recurring scheduler and the built-in maintenance job. The persistence
+    /// registration supplies the <see cref="IJobClaimer"/>. <paramref name="configure"/> binds the options
+    /// (the server binds the "Jobs" configuration section); they are validated at start.
+    /// </summary>
+    public static IServiceCollection AddPoddleJobs(this IServiceCollection services, Action<OptionsBuilder<JobsOptions>>? configure = null)
+    {
+        var optionsBuilder = services.AddOptions<JobsOptions>();
+        configure?.Invoke(optionsBuilder);
+        optionsBuilder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobsOptions>, JobsOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<JobSignal>();
+        services.TryAddScoped<JobQueue>();
+        services.TryAddSingleton<JobProcessor>();
+        services.TryAddSingleton<RecurringJobScheduler>();
+        services.AddHostedService<JobRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<RecurringJobScheduler>());
+
+        services.AddScoped<IJobHandler, MaintenanceJob>();
+        services.AddSingleton(sp => new RecurringJobDefinition(
+            MaintenanceJob.ScheduleName,
+            sp.GetRequiredService<IOptions<JobsOptions>>().Value.MaintenanceSchedule,
+            MaintenanceJob.JobKind));
+        return services;
+    }
+
+    /// <summary>Declares a recurring job; the scheduler creates or updates its row at start.</summary>
+    public static IServiceCollection AddRecurringJob(this IServiceCollection services, string name, string cron, string kind, string? payload = null)
+    {
+        if (!JobsOptionsValidator.IsCron(cron))
+        {
+            throw new ArgumentException($"Recurring job '{name}': '{cron}' is not a five-field cron expression.", nameof(cron));
+        }
+
+        services.AddSingleton(new RecurringJobDefinition(name, cron, kind, payload));
+        return services;
+    }
+}

@@ -50,6 +50,15 @@ public sealed class AccessTokenIssuer(IOptions<AuthOptions> options, AccessToken
         IssuerSigningKey = signingKey.SecurityKey,
         ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
         ClockSkew = TimeSpan.FromSeconds(30),
+
+        // Expiry is judged by the clock that issued the token (the server's TimeProvider), not straight by the machine
+        // clock, so issuing and checking can never disagree and tests can move time.
+        LifetimeValidator = (notBefore, expires, _, parameters) =>
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            return expires is { } end && end > now - parameters.ClockSkew
+                && (notBefore is not { } start || start <= now + parameters.ClockSkew);
+        },
         NameClaimType = JwtRegisteredClaimNames.PreferredUsername,
         RoleClaimType = RoleClaim,
     };

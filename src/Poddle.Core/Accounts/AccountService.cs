@@ -61,7 +61,7 @@ public sealed partial class AccountService(
             return Error.Conflict("username-taken", "This username is taken.", "username");
         }
 
-        var now = clock.GetUtcNow();
+        var now = clock.GetStoredUtcNow();
         var user = new User
         {
             Id = Guid.CreateVersion7(now),
@@ -109,8 +109,12 @@ public sealed partial class AccountService(
         }
 
         var normalized = login!.Trim().ToLowerInvariant();
-        var now = clock.GetUtcNow();
-        var limiterKey = $"{client.IpAddress ?? "unknown"}|{normalized}";
+        var now = clock.GetStoredUtcNow();
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == normalized || u.Username == normalized, cancellationToken);
+
+        // Failures count per client IP and per account, whichever name (email or username) was typed: keying by the
+        // typed name would give an attacker a fresh budget for each of the account's names.
+        var limiterKey = $"{client.IpAddress ?? "unknown"}|{(user is null ? "login:" + normalized : "user:" + user.Id.ToString("N"))}";
         var windowStart = now - options.Value.FailedLoginWindow;
         var recentFailures = await db.LoginFailures
             .Where(f => f.Key == limiterKey && f.OccurredAt > windowStart)
@@ -128,7 +132,6 @@ public sealed partial class AccountService(
                 RetryAfter: retryAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter);
         }
 
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == normalized || u.Username == normalized, cancellationToken);
         var valid = false;
         if (user is null)
         {
@@ -177,7 +180,7 @@ public sealed partial class AccountService(
             return Error.Validation("refreshToken", "Give the refresh token from login or the last refresh.");
         }
 
-        var now = clock.GetUtcNow();
+        var now = clock.GetStoredUtcNow();
         var hash = SecretTokens.Hash(refreshToken);
         var token = await db.RefreshTokens.FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
         if (token is null)
@@ -213,7 +216,7 @@ public sealed partial class AccountService(
     /// <summary>True when the session named in an access token still stands (not revoked, not expired).</summary>
     public Task<bool> IsSessionActiveAsync(Guid sessionId, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.GetStoredUtcNow();
         return db.Sessions.AnyAsync(s => s.Id == sessionId && s.RevokedAt == null && s.ExpiresAt > now, cancellationToken);
     }
 
@@ -222,7 +225,7 @@ public sealed partial class AccountService(
 
     public async Task<IReadOnlyList<UserSession>> ListSessionsAsync(Guid userId, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.GetStoredUtcNow();
         return await db.Sessions.AsNoTracking()
             .Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now)
             .OrderByDescending(s => s.LastUsedAt)
@@ -304,7 +307,7 @@ public sealed partial class AccountService(
             user.PasswordHash = passwords.Hash(changes.Password);
         }
 
-        user.UpdatedAt = clock.GetUtcNow();
+        user.UpdatedAt = clock.GetStoredUtcNow();
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -376,7 +379,7 @@ public sealed partial class AccountService(
 
     private async Task RevokeSessionAsync(Guid sessionId, string reason, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.GetStoredUtcNow();
         await db.Sessions
             .Where(s => s.Id == sessionId && s.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, reason), cancellationToken);

@@ -43,7 +43,7 @@ public sealed class ApiTokenService(PoddleDbContext db, TimeProvider clock)
             return Error.Conflict("too-many-tokens", $"At most {MaxTokensPerUser} active API tokens per user; revoke one first.");
         }
 
-        var now = clock.GetUtcNow();
+        var now = clock.GetStoredUtcNow();
         var secret = SecretTokens.NewApiToken();
         var token = new ApiToken
         {
@@ -68,7 +68,7 @@ public sealed class ApiTokenService(PoddleDbContext db, TimeProvider clock)
 
     public async Task<Result<bool>> RevokeAsync(Guid userId, Guid tokenId, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.GetStoredUtcNow();
         var revoked = await db.ApiTokens
             .Where(t => t.Id == tokenId && t.UserId == userId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
@@ -83,7 +83,7 @@ public sealed class ApiTokenService(PoddleDbContext db, TimeProvider clock)
             return null;
         }
 
-        var now = clock.GetUtcNow();
+        var now = clock.GetStoredUtcNow();
         var hash = SecretTokens.Hash(secret);
         var match = await db.ApiTokens
             .Where(t => t.TokenHash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now))

@@ -35,7 +35,7 @@ public sealed class ProjectService(PoddleDbContext db, IDatabaseErrors databaseE
             return NameTaken(name!);
         }
 
-        var now = clock.GetUtcNow();
+        var now = clock.GetStoredUtcNow();
         var project = new Project
         {
             Id = Guid.CreateVersion7(now),
@@ -103,7 +103,7 @@ public sealed class ProjectService(PoddleDbContext db, IDatabaseErrors databaseE
             project.Description = NullIfBlank(changes.Description);
         }
 
-        project.UpdatedAt = clock.GetUtcNow();
+        project.UpdatedAt = clock.GetStoredUtcNow();
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -56,7 +56,10 @@ internal sealed partial class ErrorHandling(ILogger<ErrorHandling> logger) : IEx
             return Problems.Create(400, "malformed-json", "Bad request", message, new Dictionary<string, string[]> { [field] = [message] });
         }
 
+        // "Required parameter ... was not provided from body" (explicit [FromBody]) and "Implicit body inferred for
+        // parameter ... but no body was provided" (the usual minimal-API case, also for a literal JSON null).
         if (bad.Message.Contains("body was not provided", StringComparison.OrdinalIgnoreCase)
+            || bad.Message.Contains("no body was provided", StringComparison.OrdinalIgnoreCase)
             || bad.Message.Contains("Required parameter", StringComparison.OrdinalIgnoreCase))
         {
             const string message = "A JSON body is required.";

@@ -56,6 +56,65 @@ public static class Problems
         await service.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
 
+    /// <summary>
+    /// Completes every problem the framework writes on its own (status-code pages for 404/405, 413 and 415 from body
+    /// reading, authentication challenges): a stable code and type, our title, the request id and the path. Problems
+    /// made by <see cref="Create"/> already carry their code and keep it.
+    /// </summary>
+    public static void Customize(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        problem.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
+        problem.Instance ??= context.HttpContext.Request.Path;
+        if (problem.Extensions.ContainsKey("code"))
+        {
+            return;
+        }
+
+        var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+        var code = CodeOf(status);
+        problem.Extensions["code"] = code;
+        problem.Type = TypePrefix + code;
+        problem.Title = TitleOf(status);
+        switch (status)
+        {
+            case StatusCodes.Status413PayloadTooLarge:
+                problem.Detail ??= "The request body is larger than the server accepts.";
+                problem.Extensions["errors"] = new Dictionary<string, string[]> { ["body"] = [problem.Detail] };
+                break;
+            case StatusCodes.Status415UnsupportedMediaType:
+                problem.Detail ??= "Send the body as application/json.";
+                problem.Extensions["errors"] = new Dictionary<string, string[]> { ["body"] = [problem.Detail] };
+                break;
+            case StatusCodes.Status404NotFound:
+                problem.Detail ??= "There is nothing at this address.";
+                break;
+            case StatusCodes.Status405MethodNotAllowed:
+                problem.Detail ??= "This address does not accept the method " + context.HttpContext.Request.Method + ".";
+                break;
+            default:
+                break;
+        }
+    }
+
+    /// <summary>The stable code of a status the framework produced without one of ours.</summary>
+    public static string CodeOf(int status) => status switch
+    {
+        400 => "bad-request",
+        401 => "unauthenticated",
+        403 => "forbidden",
+        404 => "not-found",
+        405 => "method-not-allowed",
+        406 => "not-acceptable",
+        408 => "request-timeout",
+        413 => "payload-too-large",
+        415 => "unsupported-media-type",
+        429 => "too-many-requests",
+        500 => "internal",
+        503 => "unavailable",
+        _ => "http-" + status.ToString(CultureInfo.InvariantCulture),
+    };
+
     public static string TitleOf(int status) => status switch
     {
         400 => "Bad request",
@@ -67,6 +126,8 @@ public static class Problems
         413 => "Payload too large",
         415 => "Unsupported media type",
         429 => "Too many requests",
+        500 => "Internal server error",
+        503 => "Service unavailable",
         _ => "Error",
     };
 

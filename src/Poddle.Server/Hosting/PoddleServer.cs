@@ -98,22 +98,7 @@ public static partial class PoddleServer
         ReadValidated<JobsOptions>(builder.Configuration, JobsOptions.SectionName, new JobsOptionsValidator());
         services.AddPoddleJobs(jobs => jobs.Bind(builder.Configuration.GetSection(JobsOptions.SectionName)));
 
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-        {
-            context.ProblemDetails.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
-            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
-            if (context.ProblemDetails.Extensions.ContainsKey("code") is false)
-            {
-                var code = context.ProblemDetails.Status switch
-                {
-                    404 => "not-found",
-                    405 => "method-not-allowed",
-                    _ => "http-" + context.ProblemDetails.Status,
-                };
-                context.ProblemDetails.Extensions["code"] = code;
-                context.ProblemDetails.Type = Problems.TypePrefix + code;
-            }
-        });
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
         services.AddExceptionHandler<ErrorHandling>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, PoddleJsonContext.Default));

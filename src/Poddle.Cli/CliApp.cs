@@ -1,24 +1,71 @@
 using System.CommandLine;
-using Poddle.Server.Hosting;
+using System.CommandLine.Invocation;
+using Poddle.Cli.Commands;
 
 namespace Poddle.Cli;
 
-/// <summary>Placeholder entry point; replaced by the full command tree.</summary>
+/// <summary>
+/// The `poddle` command tree. <see cref="RunAsync(IReadOnlyList{string}, CliEnvironment, CancellationToken)"/> is the
+/// whole program: tests call it with their own writers and config directory.
+/// </summary>
 public static class CliApp
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, CliEnvironment.FromProcess());
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliEnvironment environment, CancellationToken cancellationToken = default)
     {
-        var urls = new Option<string?>("--urls") { Description = "Addresses to listen on" };
-        var dataDir = new Option<string?>("--data-dir") { Description = "Data directory" };
-        var serve = new Command("serve", "Run the Poddle server") { urls, dataDir };
-        serve.SetAction(async (parse, ct) =>
+        ArgumentNullException.ThrowIfNull(environment);
+        var root = BuildRootCommand(environment, out var serve);
+        var parse = root.Parse(args);
+        if (parse.Action is ParseErrorAction)
         {
-            var app = PoddleServer.Build(new ServerStartOptions { Urls = parse.GetValue(urls), DataDir = parse.GetValue(dataDir) });
-            await PoddleServer.InitializeAsync(app, null, ct);
-            await app.RunAsync();
-            return 0;
-        });
-        var root = new RootCommand("Poddle") { serve };
-        return await root.Parse(args).InvokeAsync();
+            foreach (var error in parse.Errors)
+            {
+                await environment.Error.WriteLineAsync("error: " + error.Message);
+            }
+
+            var command = string.Join(' ', CommandPath(parse.CommandResult.Command));
+            await environment.Error.WriteLineAsync($"Run '{command} --help' for usage.");
+            return (int)ExitCode.Usage;
+        }
+
+        var invocation = new InvocationConfiguration
+        {
+            Output = environment.Out,
+            Error = environment.Error,
+            EnableDefaultExceptionHandler = false,
+
+            // `poddle serve` shuts down through the host's own SIGINT/SIGTERM handling and its configured grace period;
+            // client commands are cancelled and given two seconds.
+            ProcessTerminationTimeout = parse.CommandResult.Command == serve ? null : TimeSpan.FromSeconds(2),
+        };
+        return await parse.InvokeAsync(invocation, cancellationToken);
+    }
+
+    internal static RootCommand BuildRootCommand(CliEnvironment environment, out Command serve)
+    {
+        var globals = new GlobalOptions();
+        var root = new RootCommand("Poddle: a self-hosted pod platform. Run `poddle serve` for a server, `poddle login` to use one.");
+        globals.AddTo(root);
+        serve = ServeCommand.Create(environment, globals);
+        root.Subcommands.Add(serve);
+        root.Subcommands.Add(AuthCommands.Register(environment, globals));
+        root.Subcommands.Add(AuthCommands.Login(environment, globals));
+        root.Subcommands.Add(AuthCommands.Logout(environment, globals));
+        root.Subcommands.Add(AuthCommands.WhoAmI(environment, globals));
+        root.Subcommands.Add(ProjectCommands.Create(environment, globals));
+        root.Subcommands.Add(TokenCommands.Create(environment, globals));
+        return root;
+    }
+
+    private static Stack<string> CommandPath(Command command)
+    {
+        var names = new Stack<string>();
+        for (Symbol? symbol = command; symbol is not null; symbol = symbol.Parents.FirstOrDefault())
+        {
+            names.Push(symbol is RootCommand ? "poddle" : symbol.Name);
+        }
+
+        return names;
     }
 }

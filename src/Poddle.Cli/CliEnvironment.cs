@@ -1,0 +1,82 @@
+using System.Collections;
+
+namespace Poddle.Cli;
+
+/// <summary>
+/// Everything `poddle` takes from the outside world: standard streams, environment variables, the config
+/// directory, the network. The process uses <see cref="FromProcess"/>; tests pass writers and a temp directory.
+/// </summary>
+public sealed class CliEnvironment
+{
+    public const string ConfigDirVariable = "PODDLE_CONFIG_DIR";
+    public const string ServerVariable = "PODDLE_SERVER";
+    public const string TokenVariable = "PODDLE_TOKEN";
+
+    public required TextWriter Out { get; init; }
+
+    public required TextWriter Error { get; init; }
+
+    public TextReader In { get; init; } = TextReader.Null;
+
+    /// <summary>Standard input and output are a terminal: prompts are allowed.</summary>
+    public bool IsInteractive { get; init; }
+
+    /// <summary>Standard output is a terminal: colours and terminal width apply.</summary>
+    public bool OutputIsTerminal { get; init; }
+
+    /// <summary>Standard error is a terminal.</summary>
+    public bool ErrorIsTerminal { get; init; }
+
+    /// <summary>Where config.json lives (see <see cref="DefaultConfigDirectory"/>).</summary>
+    public required string ConfigDirectory { get; init; }
+
+    public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The host name used to name the API token `poddle login` creates ("cli@host").</summary>
+    public string MachineName { get; init; } = Environment.MachineName;
+
+    /// <summary>A handler for every HTTP call (tests); null for the default.</summary>
+    public HttpMessageHandler? HttpHandler { get; init; }
+
+    public static CliEnvironment FromProcess()
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            if (entry.Key is string key && entry.Value is string value)
+            {
+                variables[key] = value;
+            }
+        }
+
+        return new CliEnvironment
+        {
+            Out = Console.Out,
+            Error = Console.Error,
+            In = Console.In,
+            IsInteractive = !Console.IsInputRedirected && !Console.IsOutputRedirected,
+            OutputIsTerminal = !Console.IsOutputRedirected,
+            ErrorIsTerminal = !Console.IsErrorRedirected,
+            ConfigDirectory = DefaultConfigDirectory(variables),
+            Variables = variables,
+        };
+    }
+
+    /// <summary>$PODDLE_CONFIG_DIR, else $XDG_CONFIG_HOME/poddle, else ~/.config/poddle.</summary>
+    public static string DefaultConfigDirectory(IReadOnlyDictionary<string, string> variables)
+    {
+        if (variables.TryGetValue(ConfigDirVariable, out var explicitDir) && explicitDir.Length > 0)
+        {
+            return Path.GetFullPath(explicitDir);
+        }
+
+        if (variables.TryGetValue("XDG_CONFIG_HOME", out var xdg) && Path.IsPathRooted(xdg))
+        {
+            return Path.Combine(xdg, "poddle");
+        }
+
+        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config", "poddle");
+    }
+
+    public string? Variable(string name) => Variables.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+}

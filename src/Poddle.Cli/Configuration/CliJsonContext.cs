@@ -1,0 +1,12 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Poddle.Cli.Commands;
+
+namespace Poddle.Cli.Configuration;
+
+/// <summary>Source-generated JSON for the CLI's own documents (its config file and its --json results).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = true)]
+[JsonSerializable(typeof(CliConfig))]
+[JsonSerializable(typeof(LoginResult))]
+[JsonSerializable(typeof(LogoutResult))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,0 +1,17 @@
+namespace Poddle.Cli;
+
+/// <summary>The process exit codes of `poddle`. Scripts may rely on them; never renumber.</summary>
+public enum ExitCode
+{
+    /// <summary>The command did what was asked.</summary>
+    Ok = 0,
+
+    /// <summary>The command failed: the server refused, was unreachable, or the configuration is wrong.</summary>
+    Error = 1,
+
+    /// <summary>The command line is wrong: unknown command or option, missing argument, bad value.</summary>
+    Usage = 2,
+
+    /// <summary>Interrupted (Ctrl+C), as shells report SIGINT.</summary>
+    Cancelled = 130,
+}

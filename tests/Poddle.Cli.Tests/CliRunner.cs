@@ -1,0 +1,73 @@
+namespace Poddle.Cli.Tests;
+
+/// <summary>The result of one in-process `poddle` run.</summary>
+public sealed record CliRun(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}{Environment.NewLine}stdout:{Environment.NewLine}{Stdout}{Environment.NewLine}stderr:{Environment.NewLine}{Stderr}";
+}
+
+/// <summary>
+/// Runs the real CLI entry point in process with captured output, a private config directory and, when given,
+/// `--server` pointing at a test server.
+/// </summary>
+public sealed class CliRunner : IDisposable
+{
+    public const string MachineName = "test-host";
+
+    public CliRunner(Uri? server = null, string? configDirectory = null)
+    {
+        Server = server;
+        ConfigDirectory = configDirectory ?? Path.Combine(Path.GetTempPath(), "poddle-cli-" + Guid.NewGuid().ToString("N")[..12], "config");
+    }
+
+    public Uri? Server { get; }
+
+    public string ConfigDirectory { get; }
+
+    public Dictionary<string, string> Variables { get; } = new(StringComparer.Ordinal);
+
+    public string ConfigFile => Path.Combine(ConfigDirectory, "config.json");
+
+    public Task<CliRun> RunAsync(params string[] args) => RunWithInputAsync(null, args);
+
+    public async Task<CliRun> RunWithInputAsync(string? stdin, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        using var input = new StringReader(stdin ?? string.Empty);
+        var environment = new CliEnvironment
+        {
+            Out = stdout,
+            Error = stderr,
+            In = input,
+            ConfigDirectory = ConfigDirectory,
+            Variables = Variables,
+            MachineName = MachineName,
+        };
+        var all = Server is null ? args : [.. args, "--server", Server.ToString()];
+        var exitCode = await CliApp.RunAsync(all, environment);
+        return new CliRun(exitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>register + login through the CLI; returns the login run.</summary>
+    public async Task<CliRun> RegisterAndLoginAsync(string username, string password = "correct-horse-battery")
+    {
+        var registered = await RunWithInputAsync(password + "\n", "register", "--username", username, "--email", $"{username}@example.test", "--password-stdin");
+        Assert.True(registered.ExitCode == 0, registered.ToString());
+        var login = await RunWithInputAsync(password + "\n", "login", "--username", username, "--password-stdin");
+        Assert.True(login.ExitCode == 0, login.ToString());
+        return login;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path.GetDirectoryName(ConfigDirectory)!, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Nothing was written.
+        }
+    }
+}

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+
+namespace Poddle.Cli.Tests.EndToEnd;
+
+/// <summary>
+/// The built `poddle` executable run as a real child process (`dotnet poddle.dll ...`), with its output captured.
+/// Every wait is bounded; <see cref="DisposeAsync"/> kills the process tree if it is still running.
+/// </summary>
+public sealed class PoddleProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly Lock _gate = new();
+
+    private PoddleProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public string Stdout
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stdout.ToString();
+            }
+        }
+    }
+
+    public string Stderr
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>poddle.dll of the Poddle.Cli build with the same configuration as these tests.</summary>
+    public static string ExecutablePath
+    {
+        get
+        {
+            var configuration = typeof(PoddleProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Poddle.slnx")))
+            {
+                directory = directory.Parent;
+            }
+
+            var path = directory is null
+                ? Path.Combine(AppContext.BaseDirectory, "poddle.dll")
+                : Path.Combine(directory.FullName, "src", "Poddle.Cli", "bin", configuration, "net10.0", "poddle.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException($"Build src/Poddle.Cli first; {path} does not exist.", path);
+        }
+    }
+
+    public static PoddleProcess Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment, string? stdin = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(ExecutablePath);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // A child must not inherit settings meant for this test process (a developer's PODDLE_SERVER, say).
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("PODDLE_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start };
+        var child = new PoddleProcess(process);
+        process.OutputDataReceived += (_, e) => child.Append(child._stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => child.Append(child._stderr, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (stdin is not null)
+        {
+            process.StandardInput.Write(stdin);
+        }
+
+        process.StandardInput.Close();
+        return child;
+    }
+
+    /// <summary>Runs a command to completion (at most <paramref name="timeout"/>) and returns its result.</summary>
+    public static async Task<CliRun> RunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment, string? stdin = null, TimeSpan? timeout = null)
+    {
+        await using var child = Start(args, environment, stdin);
+        var exitCode = await child.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60));
+        return new CliRun(exitCode, child.Stdout, child.Stderr);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"poddle did not exit within {timeout}.{Environment.NewLine}stdout: {Stdout}{Environment.NewLine}stderr: {Stderr}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await _process.WaitForExitAsync(cancellation.Token);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited between the check and the kill.
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+
+    private void Append(StringBuilder builder, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            builder.AppendLine(line);
+        }
+    }
+}

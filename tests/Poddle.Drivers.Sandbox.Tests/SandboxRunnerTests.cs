@@ -385,6 +385,31 @@ public sealed class SandboxRunnerTests
         Assert.Equal("42\n", Text(result.Stdout));
     }
 
+    [SandboxFact]
+    public async Task RunAsync_BindSourceMissing_InternalError()
+    {
+        var request = new SandboxRequest(["true"], ReadOnlyBinds: [new SandboxBindMount("/nonexistent/toolchain", "/opt/tc")], Limits: Small);
+
+        var result = await _runner.RunAsync(request, CancellationToken.None);
+
+        Assert.Equal(SandboxVerdict.InternalError, result.Verdict);
+        Assert.Contains("/nonexistent/toolchain", result.Message, StringComparison.Ordinal);
+        AssertNothingLeft(result);
+    }
+
+    [SandboxFact(needsCgroups: true)]
+    public async Task RunAsync_Cancelled_ThrowsAndLeavesNothing()
+    {
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            _runner.RunAsync(new SandboxRequest(["sleep", "30"], Limits: Small), cancellation.Token));
+
+        // Tests of this class run one at a time, so any run-* cgroup or run directory would be this run's.
+        Assert.DoesNotContain(Directory.EnumerateDirectories("/sys/fs/cgroup/pids/poddle-sandbox"), d => Path.GetFileName(d).StartsWith("run-", StringComparison.Ordinal));
+        Assert.DoesNotContain(Directory.EnumerateDirectories(Path.GetTempPath()), d => Path.GetFileName(d).StartsWith("poddle-run-", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task RunAsync_PathEscapingRunDirectory_Throws()
     {

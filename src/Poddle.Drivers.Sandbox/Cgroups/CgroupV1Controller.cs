@@ -1,0 +1,95 @@
+using System.Globalization;
+
+namespace Poddle.Drivers.Sandbox.Cgroups;
+
+/// <summary>
+/// cgroup v1: one hierarchy per controller (memory, cpu, cpuacct, pids; cpu and cpuacct are often co-mounted).
+/// A run gets a directory in each distinct hierarchy.
+/// </summary>
+internal sealed class CgroupV1Controller(string memory, string cpu, string cpuacct, string pids) : CgroupController
+{
+    public override string Version => "v1";
+
+    public override CgroupRun CreateRun(string name, SandboxLimits limits)
+    {
+        var run = new CgroupV1Run(Path.Join(memory, name), Path.Join(cpu, name), Path.Join(cpuacct, name), Path.Join(pids, name));
+        try
+        {
+            foreach (var directory in run.Directories)
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            run.Apply(limits);
+            return run;
+        }
+        catch
+        {
+            run.Remove();
+            throw;
+        }
+    }
+
+    private sealed class CgroupV1Run : CgroupRun
+    {
+        private readonly string _memory;
+        private readonly string _cpu;
+        private readonly string _cpuacct;
+        private readonly string[] _directories;
+
+        public CgroupV1Run(string memory, string cpu, string cpuacct, string pids)
+        {
+            _memory = memory;
+            _cpu = cpu;
+            _cpuacct = cpuacct;
+            _directories = new[] { memory, cpu, cpuacct, pids }.Distinct(StringComparer.Ordinal).ToArray();
+            Pids = pids;
+        }
+
+        private string Pids { get; }
+
+        public override IReadOnlyList<string> ProcsFiles => _directories.Select(d => Path.Join(d, "cgroup.procs")).ToArray();
+
+        public override IReadOnlyList<string> Directories => _directories;
+
+        public void Apply(SandboxLimits limits)
+        {
+            var bytes = ((long)limits.MemoryMb * 1024 * 1024).ToString(CultureInfo.InvariantCulture);
+            CgroupFiles.Write(Path.Join(_memory, "memory.limit_in_bytes"), bytes);
+            // memsw (memory + swap) equal to the memory limit means no swap at all; it exists only with swap accounting
+            // (swapaccount=1). Without it, swappiness 0 keeps the run's pages out of swap as far as the kernel allows.
+            var memsw = Path.Join(_memory, "memory.memsw.limit_in_bytes");
+            if (File.Exists(memsw))
+            {
+                CgroupFiles.Write(memsw, bytes);
+            }
+            else
+            {
+                CgroupFiles.Write(Path.Join(_memory, "memory.swappiness"), "0");
+            }
+
+            const int Period = 100_000;
+            CgroupFiles.Write(Path.Join(_cpu, "cpu.cfs_period_us"), Period.ToString(CultureInfo.InvariantCulture));
+            CgroupFiles.Write(Path.Join(_cpu, "cpu.cfs_quota_us"), QuotaMicros(limits.CpuCores, Period).ToString(CultureInfo.InvariantCulture));
+            CgroupFiles.Write(Path.Join(Pids, "pids.max"), limits.Pids.ToString(CultureInfo.InvariantCulture));
+        }
+
+        public override TimeSpan ReadCpuUsage() =>
+            TimeSpan.FromTicks(CgroupFiles.ReadLong(Path.Join(_cpuacct, "cpuacct.usage")) / 100); // nanoseconds
+
+        public override long ReadPeakMemoryBytes() => CgroupFiles.ReadLong(Path.Join(_memory, "memory.max_usage_in_bytes"));
+
+        // "oom_kill N" in memory.oom_control exists since Linux 4.13.
+        public override long ReadOomKills() => ReadKey(Path.Join(_memory, "memory.oom_control"), "oom_kill");
+
+        public override bool IsEmpty() => _directories.All(d => ReadPids(Path.Join(d, "cgroup.procs")).Count == 0);
+
+        public override void SignalAll()
+        {
+            foreach (var directory in _directories)
+            {
+                KillPidsIn(Path.Join(directory, "cgroup.procs"));
+            }
+        }
+    }
+}

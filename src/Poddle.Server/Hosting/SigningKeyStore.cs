@@ -20,13 +20,22 @@ internal static class SigningKeyStore
         var path = Path.Combine(dataDir, FileName);
         if (File.Exists(path))
         {
-            var existing = Convert.FromBase64String(File.ReadAllText(path).Trim());
+            byte[] existing;
+            try
+            {
+                existing = Convert.FromBase64String(File.ReadAllText(path).Trim());
+            }
+            catch (FormatException ex)
+            {
+                throw new StartupConfigurationException($"The signing key file {path} is not base64; delete it to generate a new one (signs everyone out), or set Auth:SigningKey.", ex);
+            }
+
             if (existing.Length >= 32)
             {
                 return existing;
             }
 
-            throw new InvalidOperationException($"The signing key in {path} is shorter than 32 bytes; delete it to generate a new one (signs everyone out).");
+            throw new StartupConfigurationException($"The signing key file {path} holds fewer than 32 bytes; delete it to generate a new one (signs everyone out), or set Auth:SigningKey.");
         }
 
         var key = RandomNumberGenerator.GetBytes(64);

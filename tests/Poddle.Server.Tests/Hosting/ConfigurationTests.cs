@@ -61,7 +61,7 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal(first, again.Services.GetRequiredService<AccessTokenSigningKey>().Key);
     }
 
-    [Fact(Skip = "Known bug, not fixed here (src/Poddle.Server/Hosting/SigningKeyStore.cs is outside this branch's area): a short or non-base64 key file throws InvalidOperationException/FormatException instead of StartupConfigurationException.")]
+    [Fact]
     public void Build_CorruptSigningKeyFile_ThrowsStartupConfigurationException()
     {
         Directory.CreateDirectory(_dataDir);

@@ -44,6 +44,8 @@ public sealed class PoddleProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     /// <summary>poddle.dll of the Poddle.Cli build with the same configuration as these tests.</summary>
     public static string ExecutablePath
     {

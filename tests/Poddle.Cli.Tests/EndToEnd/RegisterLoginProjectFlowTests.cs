@@ -115,6 +115,50 @@ public sealed class RegisterLoginProjectFlowTests
         Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Serve_Sigterm_StopsGracefullyWithJsonLogLines()
+    {
+        var dataDir = TemporaryDirectory("data");
+        var url = $"http://127.0.0.1:{CliAppTests.ClosedPort()}";
+        try
+        {
+            await using var server = PoddleProcess.Start(
+                ["serve", "--urls", url, "--data-dir", dataDir],
+                new Dictionary<string, string?>
+                {
+                    ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e",
+                    ["PODDLE_Auth__PasswordWorkFactor"] = "10",
+                });
+            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
+            await WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            (await http.GetAsync("/healthz")).EnsureSuccessStatusCode();
+
+            // SIGTERM, as systemd, Docker and Kubernetes send it.
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Equal(0, exitCode);
+            // stdout is not a terminal here, so every log line is one JSON object.
+            var lines = server.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.NotEmpty(lines);
+            foreach (var line in lines)
+            {
+                using var document = JsonDocument.Parse(line);
+                Assert.True(document.RootElement.TryGetProperty("LogLevel", out _), line);
+            }
+
+            Assert.Contains(lines, line => line.Contains("Application is shutting down", StringComparison.Ordinal));
+        }
+        finally
+        {
+            DeleteQuietly(dataDir);
+        }
+    }
+
     private static async Task WaitUntilReadyAsync(HttpClient http, PoddleProcess server, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

@@ -14,7 +14,8 @@ public sealed record ClientInfo(string? IpAddress, string? UserAgent);
 
 public sealed record NewUser(string? Email, string? Username, string? Password, string? DisplayName = null);
 
-public sealed record UserChanges(string? DisplayName, string? Email, string? Password, string? CurrentPassword);
+/// <summary>A profile change; <paramref name="CallerSessionId"/> is the session that asks (kept signed in when the password changes).</summary>
+public sealed record UserChanges(string? DisplayName, string? Email, string? Password, string? CurrentPassword, Guid? CallerSessionId = null);
 
 /// <summary>Registration, sign-in, token refresh with rotation and reuse detection, sessions, and profile changes.</summary>
 public sealed partial class AccountService(
@@ -305,6 +306,12 @@ public sealed partial class AccountService(
         if (changes.Password is not null)
         {
             user.PasswordHash = passwords.Hash(changes.Password);
+
+            // A new password signs out every other device: whoever knew the old one loses their sessions too.
+            var now = clock.GetStoredUtcNow();
+            await db.Sessions
+                .Where(s => s.UserId == userId && s.RevokedAt == null && s.Id != changes.CallerSessionId)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, "password-changed"), cancellationToken);
         }
 
         user.UpdatedAt = clock.GetStoredUtcNow();

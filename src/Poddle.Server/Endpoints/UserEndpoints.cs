@@ -18,7 +18,7 @@ internal static class UserEndpoints
         me.MapGet("/", AuthEndpoints.GetMe).WithSummary("The signed-in user").Produces<UserResponse>();
 
         me.MapPatch("/", async (UpdateUserRequest request, ClaimsPrincipal caller, AccountService accounts, CancellationToken ct) =>
-            (await accounts.UpdateUserAsync(caller.UserId(), new UserChanges(request.DisplayName, request.Email, request.Password, request.CurrentPassword), ct))
+            (await accounts.UpdateUserAsync(caller.UserId(), new UserChanges(request.DisplayName, request.Email, request.Password, request.CurrentPassword, caller.SessionId()), ct))
                 .ToHttp(user => TypedResults.Ok(user.ToResponse())))
             .WithSummary("Change display name, email or password (email and password need currentPassword)")
             .Produces<UserResponse>()

@@ -50,6 +50,26 @@ public sealed class UserEndpointsTests(SharedServers servers) : IClassFixture<Sh
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Patch_Password_SignsOutOtherSessionsButKeepsTheCallers(DatabaseProvider provider)
+    {
+        var server = await servers.GetAsync(provider);
+        var (laptop, _) = await server.CreateUserAsync("rotator", Password);
+        using var anonymous = server.CreateClient();
+        var phoneLogin = await anonymous.PostAsJsonAsync("/api/auth/login", new LoginRequest("rotator", Password));
+        var phoneTokens = (await phoneLogin.Content.ReadFromJsonAsync<TokenResponse>())!;
+        using var phone = server.CreateClient(phoneTokens.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync("/api/users/me")).StatusCode);
+
+        var response = await laptop.PatchAsJsonAsync("/api/users/me", new UpdateUserRequest(Password: "a-brand-new-password", CurrentPassword: Password));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await phone.GetAsync("/api/users/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/auth/refresh", new RefreshRequest(phoneTokens.RefreshToken))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await laptop.GetAsync("/api/users/me")).StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Patch_PasswordWithTheCurrentOne_ChangesWhichPasswordSignsIn(DatabaseProvider provider)
     {
         var server = await servers.GetAsync(provider);

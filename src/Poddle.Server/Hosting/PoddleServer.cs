@@ -114,6 +114,11 @@ public static partial class PoddleServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        if (TrustedProxyList.ToOptions(server.TrustedProxies) is { } forwarded)
+        {
+            app.UseForwardedHeaders(forwarded);
+        }
+
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -20,6 +20,12 @@ public sealed class ServerOptions
     /// <summary>Seconds in-flight requests and background work get to finish on shutdown.</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Reverse proxies whose X-Forwarded-For/-Proto are believed, as comma-separated addresses or CIDR ranges.
+    /// The client address they report is what the login rate limiter and sessions see. Empty trusts nobody.
+    /// </summary>
+    public string TrustedProxies { get; set; } = "127.0.0.0/8,::1";
+
     public AdminOptions Admin { get; set; } = new();
 }
 
@@ -47,6 +53,11 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         if (options.MaxRequestBodyBytes is < 1024 or > 1024L * 1024 * 1024)
         {
             failures.Add($"MaxRequestBodyBytes must be between 1024 and 1073741824 (got {options.MaxRequestBodyBytes}).");
+        }
+
+        if (TrustedProxyList.TryParse(options.TrustedProxies, out _) is { } proxyError)
+        {
+            failures.Add($"TrustedProxies: {proxyError}");
         }
 
         if (options.ShutdownTimeoutSeconds is < 1 or > 3600)

@@ -125,7 +125,7 @@ public sealed partial class SandboxRunner
         }
         finally
         {
-            Cleanup(runId, cgroup, directory);
+            await CleanupAsync(runId, cgroup, directory);
         }
     }
 
@@ -347,14 +347,14 @@ public sealed partial class SandboxRunner
         }
     }
 
-    private void Cleanup(string runId, CgroupRun? cgroup, RunDirectory? directory)
+    private async Task CleanupAsync(string runId, CgroupRun? cgroup, RunDirectory? directory)
     {
         try
         {
             if (cgroup is not null)
             {
-                cgroup.KillAllAsync(KillTimeout).GetAwaiter().GetResult();
-                cgroup.Remove();
+                await cgroup.KillAllAsync(KillTimeout);
+                await cgroup.RemoveAsync();
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)

@@ -6,7 +6,7 @@ public abstract class CgroupRun
     /// <summary>The cgroup.procs files a process writes its own pid into to join the run's cgroup(s).</summary>
     public abstract IReadOnlyList<string> ProcsFiles { get; }
 
-    /// <summary>The run's directories (one per v1 hierarchy, one for v2); gone after <see cref="Remove"/>.</summary>
+    /// <summary>The run's directories (one per v1 hierarchy, one for v2); gone after <see cref="RemoveAsync"/>.</summary>
     public abstract IReadOnlyList<string> Directories { get; }
 
     /// <summary>CPU time used by every process that was ever in the cgroup, children included.</summary>
@@ -46,8 +46,20 @@ public abstract class CgroupRun
         }
     }
 
+    /// <summary>Removes the directories of a run that never had a process (creation failed half-way); no retry is needed.</summary>
+    public void RemoveUnused()
+    {
+        foreach (var directory in Directories)
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory);
+            }
+        }
+    }
+
     /// <summary>Removes the run's cgroup directories; the cgroup must be empty.</summary>
-    public void Remove()
+    public async Task RemoveAsync()
     {
         foreach (var directory in Directories)
         {
@@ -65,7 +77,7 @@ public abstract class CgroupRun
                 }
                 catch (IOException) when (attempt < 50)
                 {
-                    Thread.Sleep(10);
+                    await Task.Delay(10);
                 }
             }
         }

@@ -25,7 +25,7 @@ internal sealed class CgroupV1Controller(string memory, string cpu, string cpuac
         }
         catch
         {
-            run.Remove();
+            run.RemoveUnused();
             throw;
         }
     }

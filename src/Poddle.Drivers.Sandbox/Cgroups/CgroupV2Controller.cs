@@ -20,7 +20,7 @@ internal sealed class CgroupV2Controller(string parent) : CgroupController
         }
         catch
         {
-            run.Remove();
+            run.RemoveUnused();
             throw;
         }
     }

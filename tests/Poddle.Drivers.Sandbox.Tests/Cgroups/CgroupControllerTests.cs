@@ -24,7 +24,7 @@ public sealed class CgroupControllerTests
         }
         finally
         {
-            run.Remove();
+            await run.RemoveAsync();
         }
 
         Assert.All(run.Directories, d => Assert.False(Directory.Exists(d)));

@@ -16,6 +16,9 @@ public sealed partial class JobRunner(
     TimeProvider clock,
     ILogger<JobRunner> logger) : BackgroundService
 {
+    // Waited on instead of the wake signal after a failure, so the worker sleeps the full poll interval.
+    private static readonly Task Never = new TaskCompletionSource().Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var workers = options.Value.Workers;
@@ -49,7 +52,7 @@ public sealed partial class JobRunner(
             {
                 // The database may be briefly unreachable; back off one poll interval and try again.
                 LogIterationFailed(logger, ex, worker);
-                wake = Task.Delay(Timeout.Infinite, stoppingToken);
+                wake = Never;
             }
 
             await IdleAsync(wake, stoppingToken);

@@ -72,12 +72,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         if (_postgresDatabase is not null)
         {
-            NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(AdminConnectionString());
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)";
-            await command.ExecuteNonQueryAsync();
+            await DropPostgresDatabaseAsync(_postgresDatabase);
         }
 
         if (_directory is not null)
@@ -90,6 +85,37 @@ public sealed class TestDatabase : IAsyncDisposable
             catch (IOException)
             {
                 // A server process may still hold the file for a moment; the temp directory is cleaned by the OS.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Drops the test database. WITH (FORCE) cannot end a backend of another role (an autovacuum worker that is
+    /// visiting the new database), which then fails the drop for a moment; retry briefly, then leave it: the name is
+    /// unique and a leftover empty database must not fail the test that used it.
+    /// </summary>
+    private static async Task DropPostgresDatabaseAsync(string name)
+    {
+        NpgsqlConnection.ClearAllPools();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(AdminConnectionString());
+                await connection.OpenAsync();
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)";
+                await command.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
+            {
+                if (attempt == 10)
+                {
+                    return;
+                }
+
+                await Task.Delay(200);
             }
         }
     }

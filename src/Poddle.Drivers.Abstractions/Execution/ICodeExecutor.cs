@@ -1,0 +1,150 @@
+namespace Poddle.Drivers.Abstractions.Execution;
+
+/// <summary>
+/// Runs one program of untrusted code (compile if the language needs it, then run) and says what happened. The
+/// seam between the execution service (Core) and a driver that can isolate code (the sandbox driver today).
+/// Implementations are thread-safe and run many programs at once.
+/// </summary>
+public interface ICodeExecutor
+{
+    /// <summary>The languages this host can run, discovered at start.</summary>
+    IReadOnlyList<LanguageRuntime> Runtimes { get; }
+
+    /// <summary>What isolation runs get on this host, and why not more.</summary>
+    ExecutorHealth Health { get; }
+
+    /// <summary>Compiles (when the language needs it) and runs. Never throws for anything the program does: a host failure is an internal_error result.</summary>
+    Task<CodeExecutionResult> ExecuteAsync(CodeExecutionRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The warm pool per language: ready sandboxes, target size, hand-outs and misses since start.</summary>
+    IReadOnlyList<WarmPoolStats> GetPoolStats();
+}
+
+/// <summary>A language the executor can run. <paramref name="Language"/> is the canonical name (python, c, cpp, javascript, java, csharp, rust, bash).</summary>
+/// <param name="Language">Canonical name.</param>
+/// <param name="Version">The toolchain's version as it reports it, normalised to major.minor.patch where possible.</param>
+/// <param name="Aliases">Other names clients use (py, python3, js, node, c++ ...).</param>
+/// <param name="Compiled">True when a compile step runs first (its failure is compile_error).</param>
+/// <param name="MainFile">The file name the code is written to when the request gives none (main.py, Main.java ...).</param>
+/// <param name="Toolchain">The program that compiles or runs it (e.g. /usr/bin/python3), for doctor output.</param>
+public sealed record LanguageRuntime(
+    string Language,
+    string Version,
+    IReadOnlyList<string> Aliases,
+    bool Compiled,
+    string MainFile,
+    string Toolchain);
+
+/// <summary>One execution. The first file is the entry point.</summary>
+/// <param name="Language">Canonical name or alias.</param>
+/// <param name="Files">Source files; at least one. Names are relative paths ('/'-separated, no '..').</param>
+/// <param name="Stdin">Bytes on standard input, then end of file.</param>
+/// <param name="Args">Command-line arguments of the program.</param>
+/// <param name="RunLimits">Limits of the run step; the executor's defaults when null.</param>
+/// <param name="CompileLimits">Limits of the compile step; the executor's defaults when null.</param>
+public sealed record CodeExecutionRequest(
+    string Language,
+    IReadOnlyList<CodeFile> Files,
+    ReadOnlyMemory<byte> Stdin = default,
+    IReadOnlyList<string>? Args = null,
+    ExecutionLimits? RunLimits = null,
+    ExecutionLimits? CompileLimits = null);
+
+/// <summary>A source file of a request.</summary>
+public sealed record CodeFile(string Name, ReadOnlyMemory<byte> Content);
+
+/// <summary>The limits a client may choose (within the server's maximums); everything else is server policy.</summary>
+public sealed record ExecutionLimits(int CpuMs, int WallMs, int MemoryMb);
+
+/// <summary>The outcome: the compile step (null for interpreted languages) and the run step (null when compiling failed).</summary>
+public sealed record CodeExecutionResult(string Language, string Version, StepResult? Compile, StepResult? Run)
+{
+    /// <summary>compile_error when compiling failed, else the run's verdict (internal_error when neither ran).</summary>
+    public ExecutionVerdict Verdict => Compile is { Verdict: not ExecutionVerdict.Ok } compile
+        ? (compile.Verdict == ExecutionVerdict.InternalError ? ExecutionVerdict.InternalError : ExecutionVerdict.CompileError)
+        : Run?.Verdict ?? ExecutionVerdict.InternalError;
+}
+
+/// <summary>What one step (compile or run) did. Output is raw bytes, kept up to the cap.</summary>
+public sealed record StepResult(
+    ExecutionVerdict Verdict,
+    int? ExitCode,
+    string? Signal,
+    long CpuMs,
+    long WallMs,
+    long MemoryKb,
+    byte[] Stdout,
+    byte[] Stderr,
+    bool StdoutTruncated,
+    bool StderrTruncated,
+    string? Message = null);
+
+/// <summary>The verdict of a step or an execution; <see cref="ExecutionVerdictNames.ToWireName"/> gives the API's snake_case name.</summary>
+public enum ExecutionVerdict
+{
+    Ok,
+    CompileError,
+    RuntimeError,
+    TimeLimitExceeded,
+    MemoryLimitExceeded,
+    OutputLimitExceeded,
+    InternalError,
+}
+
+public static class ExecutionVerdictNames
+{
+    public static string ToWireName(this ExecutionVerdict verdict) => verdict switch
+    {
+        ExecutionVerdict.Ok => "ok",
+        ExecutionVerdict.CompileError => "compile_error",
+        ExecutionVerdict.RuntimeError => "runtime_error",
+        ExecutionVerdict.TimeLimitExceeded => "time_limit_exceeded",
+        ExecutionVerdict.MemoryLimitExceeded => "memory_limit_exceeded",
+        ExecutionVerdict.OutputLimitExceeded => "output_limit_exceeded",
+        ExecutionVerdict.InternalError => "internal_error",
+        _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, null),
+    };
+
+    public static bool TryParse(string name, out ExecutionVerdict verdict)
+    {
+        foreach (var candidate in Enum.GetValues<ExecutionVerdict>())
+        {
+            if (string.Equals(candidate.ToWireName(), name, StringComparison.Ordinal))
+            {
+                verdict = candidate;
+                return true;
+            }
+        }
+
+        verdict = default;
+        return false;
+    }
+}
+
+/// <summary>How well the executor isolates code on this host.</summary>
+/// <param name="Level">full | reduced | unavailable.</param>
+/// <param name="Detail">Human-readable: what is enforced, and why not more ("reduced isolation: no writable cgroups ...").</param>
+public sealed record ExecutorHealth(IsolationStatus Level, string Detail);
+
+public enum IsolationStatus
+{
+    /// <summary>Namespaces, unprivileged uid, cgroups (memory, CPU, pids) and rlimits.</summary>
+    Full,
+
+    /// <summary>Runs, but with rlimits only: no cgroup limits or accounting.</summary>
+    Reduced,
+
+    /// <summary>Nothing can run.</summary>
+    Unavailable,
+}
+
+/// <summary>The warm pool of one language.</summary>
+/// <param name="Language">Canonical language name.</param>
+/// <param name="Ready">Sandboxes prepared and waiting.</param>
+/// <param name="Target">The size the pool refills to now (it adapts to demand).</param>
+/// <param name="Hits">Runs that got a prepared sandbox since start.</param>
+/// <param name="Misses">Runs that fell back to a cold start since start.</param>
+public sealed record WarmPoolStats(string Language, int Ready, int Target, long Hits, long Misses)
+{
+    public double HitRate => Hits + Misses == 0 ? 0 : (double)Hits / (Hits + Misses);
+}

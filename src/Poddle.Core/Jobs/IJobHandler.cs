@@ -24,8 +24,9 @@ public sealed record JobContext(Guid JobId, string Kind, string? Payload, int At
 public interface IJobClaimer
 {
     /// <summary>
-    /// Marks one visible job Running, owned by <paramref name="leaseOwner"/> until <paramref name="leaseExpiresAt"/>,
-    /// increments its attempts and returns it (untracked); null when no job is visible at <paramref name="now"/>.
+    /// Marks one visible job of a kind <paramref name="kinds"/> matches Running, owned by <paramref name="leaseOwner"/>
+    /// until <paramref name="leaseExpiresAt"/>, increments its attempts and returns it (untracked); null when no such
+    /// job is visible at <paramref name="now"/>.
     /// </summary>
-    Task<Job?> ClaimAsync(Persistence.PoddleDbContext db, string leaseOwner, DateTimeOffset now, DateTimeOffset leaseExpiresAt, CancellationToken cancellationToken);
+    Task<Job?> ClaimAsync(Persistence.PoddleDbContext db, string leaseOwner, DateTimeOffset now, DateTimeOffset leaseExpiresAt, JobKindFilter kinds, CancellationToken cancellationToken);
 }

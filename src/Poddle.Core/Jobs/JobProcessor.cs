@@ -25,8 +25,11 @@ public sealed partial class JobProcessor(
     /// <summary>Lease owners of this process start with this ("{host}:{pid}:").</summary>
     public static string LeaseOwnerPrefix => ProcessTag + ":";
 
-    /// <summary>Runs at most one job; false when none was visible.</summary>
-    public async Task<bool> RunNextAsync(CancellationToken cancellationToken)
+    /// <summary>Runs at most one job of any kind; false when none was visible.</summary>
+    public Task<bool> RunNextAsync(CancellationToken cancellationToken) => RunNextAsync(JobKindFilter.All, cancellationToken);
+
+    /// <summary>Runs at most one job of a kind <paramref name="kinds"/> matches; false when none was visible.</summary>
+    public async Task<bool> RunNextAsync(JobKindFilter kinds, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var owner = $"{ProcessTag}:{Interlocked.Increment(ref _claims)}-{Guid.NewGuid().ToString("N")[..8]}";
@@ -35,7 +38,7 @@ public sealed partial class JobProcessor(
         {
             var db = scope.ServiceProvider.GetRequiredService<PoddleDbContext>();
             var now = clock.GetUtcNow();
-            job = await claimer.ClaimAsync(db, owner, now, now + settings.LeaseDuration, cancellationToken);
+            job = await claimer.ClaimAsync(db, owner, now, now + settings.LeaseDuration, kinds, cancellationToken);
         }
 
         if (job is null)

@@ -60,7 +60,7 @@ public sealed class JobQueue(
         db.Set<Job>().Add(job);
         if (job.RunAt <= now)
         {
-            WakeWorkersOnCommit();
+            WakeWorkersOnCommit(kind);
         }
 
         return new Enqueued(job, true);
@@ -140,9 +140,9 @@ public sealed class JobQueue(
         db.Set<Job>().Local.FirstOrDefault(j => j.IdempotencyKey == key)
         ?? await db.Set<Job>().AsNoTracking().FirstOrDefaultAsync(j => j.IdempotencyKey == key, cancellationToken);
 
-    private void WakeWorkersOnCommit()
+    private void WakeWorkersOnCommit(string kind)
     {
-        JobCommitInterceptor.WakeAfterCommit(db, signal);
+        JobCommitInterceptor.WakeAfterCommit(db, signal, kind);
         if (!_subscribed)
         {
             _subscribed = true;

@@ -5,13 +5,15 @@ using Microsoft.Extensions.Options;
 namespace Poddle.Core.Jobs;
 
 /// <summary>
-/// Runs <see cref="JobsOptions.Workers"/> concurrent workers. An idle worker sleeps until this process enqueues a
-/// job (<see cref="JobSignal"/>) or the poll interval passes. A failing iteration is logged and survived; stopping
-/// cancels running handlers, whose jobs go back to the queue.
+/// Runs <see cref="JobsOptions.Workers"/> concurrent workers for the default lane, plus the workers of each
+/// registered <see cref="JobLane"/> (which alone run their kinds). An idle worker sleeps until this process enqueues
+/// a job of its lane (<see cref="JobSignal"/>) or the poll interval passes. A failing iteration is logged and
+/// survived; stopping cancels running handlers, whose jobs go back to the queue.
 /// </summary>
 public sealed partial class JobRunner(
     JobProcessor processor,
     JobSignal signal,
+    IEnumerable<JobLane> lanes,
     IOptions<JobsOptions> options,
     TimeProvider clock,
     ILogger<JobRunner> logger) : BackgroundService
@@ -21,25 +23,35 @@ public sealed partial class JobRunner(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var workers = options.Value.Workers;
-        if (workers == 0)
+        var extra = lanes.ToList();
+        var all = new List<(string Lane, JobKindFilter Kinds, int Workers)>
+        {
+            (JobSignal.DefaultLane, new JobKindFilter([], [.. extra.SelectMany(l => l.Kinds)]), options.Value.Workers),
+        };
+        all.AddRange(extra.Select(l => (l.Name, new JobKindFilter(l.Kinds, []), l.Workers)));
+        if (all.Sum(l => l.Workers) == 0)
         {
             LogDisabled(logger);
             return;
         }
 
-        LogStarted(logger, workers);
-        await Task.WhenAll(Enumerable.Range(1, workers).Select(worker => Task.Run(() => WorkAsync(worker, stoppingToken), CancellationToken.None)));
+        foreach (var lane in all)
+        {
+            LogStarted(logger, lane.Lane, lane.Workers);
+        }
+
+        await Task.WhenAll(all.SelectMany(lane => Enumerable.Range(1, lane.Workers).Select(worker =>
+            Task.Run(() => WorkAsync(lane.Lane, lane.Kinds, worker, stoppingToken), CancellationToken.None))));
     }
 
-    private async Task WorkAsync(int worker, CancellationToken stoppingToken)
+    private async Task WorkAsync(string lane, JobKindFilter kinds, int worker, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var wake = signal.Next;
+            var wake = signal.NextFor(lane);
             try
             {
-                if (await processor.RunNextAsync(stoppingToken))
+                if (await processor.RunNextAsync(kinds, stoppingToken))
                 {
                     continue;
                 }
@@ -51,7 +63,7 @@ public sealed partial class JobRunner(
             catch (Exception ex)
             {
                 // The database may be briefly unreachable; back off one poll interval and try again.
-                LogIterationFailed(logger, ex, worker);
+                LogIterationFailed(logger, ex, lane, worker);
                 wake = Never;
             }
 
@@ -67,12 +79,12 @@ public sealed partial class JobRunner(
         await stop.CancelAsync();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job runner started with {Workers} workers")]
-    private static partial void LogStarted(ILogger logger, int workers);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job runner: lane {Lane} started with {Workers} workers")]
+    private static partial void LogStarted(ILogger logger, string lane, int workers);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job runner disabled (Jobs:Workers is 0)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job runner disabled (no lane has workers)")]
     private static partial void LogDisabled(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Job worker {Worker}: iteration failed; retrying after the poll interval")]
-    private static partial void LogIterationFailed(ILogger logger, Exception exception, int worker);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job worker {Lane}/{Worker}: iteration failed; retrying after the poll interval")]
+    private static partial void LogIterationFailed(ILogger logger, Exception exception, string lane, int worker);
 }

@@ -18,7 +18,7 @@ public static class JobsServiceCollectionExtensions
         optionsBuilder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobsOptions>, JobsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<JobSignal>();
+        services.TryAddSingleton(sp => new JobSignal(sp.GetServices<JobLane>()));
         services.TryAddScoped<JobQueue>();
         services.TryAddSingleton<JobProcessor>();
         services.TryAddSingleton<RecurringJobScheduler>();
@@ -30,6 +30,13 @@ public static class JobsServiceCollectionExtensions
             MaintenanceJob.ScheduleName,
             sp.GetRequiredService<IOptions<JobsOptions>>().Value.MaintenanceSchedule,
             MaintenanceJob.JobKind));
+        return services;
+    }
+
+    /// <summary>Adds a lane: its kinds run only on its own workers (<paramref name="lane"/> may read options).</summary>
+    public static IServiceCollection AddJobLane(this IServiceCollection services, Func<IServiceProvider, JobLane> lane)
+    {
+        services.AddSingleton(lane);
         return services;
     }
 

@@ -12,18 +12,22 @@ namespace Poddle.Data.Postgres.Jobs;
 /// </summary>
 internal sealed class PostgresJobClaimer : IJobClaimer
 {
-    public async Task<Job?> ClaimAsync(PoddleDbContext db, string leaseOwner, DateTimeOffset now, DateTimeOffset leaseExpiresAt, CancellationToken cancellationToken)
+    public async Task<Job?> ClaimAsync(PoddleDbContext db, string leaseOwner, DateTimeOffset now, DateTimeOffset leaseExpiresAt, JobKindFilter kinds, CancellationToken cancellationToken)
     {
         var running = nameof(JobState.Running);
         var queued = nameof(JobState.Queued);
+        var only = kinds.Only.ToArray();
+        var except = kinds.Except.ToArray();
         var claimed = db.Set<Job>().FromSql($"""
             UPDATE jobs
                SET state = {running}, attempts = attempts + 1, lease_owner = {leaseOwner},
                    lease_expires_at = {leaseExpiresAt}, started_at = {now}
              WHERE id = (
                    SELECT id FROM jobs
-                    WHERE (state = {queued} AND run_at <= {now})
-                       OR (state = {running} AND lease_expires_at < {now})
+                    WHERE ((state = {queued} AND run_at <= {now})
+                           OR (state = {running} AND lease_expires_at < {now}))
+                      AND (cardinality({only}) = 0 OR kind = ANY({only}))
+                      AND NOT (kind = ANY({except}))
                     ORDER BY run_at
                     LIMIT 1
                       FOR UPDATE SKIP LOCKED)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;
@@ -11,20 +12,24 @@ namespace Poddle.Data.Sqlite.Jobs;
 /// </summary>
 internal sealed class SqliteJobClaimer : IJobClaimer
 {
-    public async Task<Job?> ClaimAsync(PoddleDbContext db, string leaseOwner, DateTimeOffset now, DateTimeOffset leaseExpiresAt, CancellationToken cancellationToken)
+    public async Task<Job?> ClaimAsync(PoddleDbContext db, string leaseOwner, DateTimeOffset now, DateTimeOffset leaseExpiresAt, JobKindFilter kinds, CancellationToken cancellationToken)
     {
         var running = nameof(JobState.Running);
         var queued = nameof(JobState.Queued);
         var nowMicros = SqlitePoddleDbContext.ToUnixMicroseconds(now);
         var expiresMicros = SqlitePoddleDbContext.ToUnixMicroseconds(leaseExpiresAt);
+        var only = JsonSerializer.Serialize(kinds.Only);
+        var except = JsonSerializer.Serialize(kinds.Except);
         var claimed = db.Set<Job>().FromSql($"""
             UPDATE jobs
                SET state = {running}, attempts = attempts + 1, lease_owner = {leaseOwner},
                    lease_expires_at = {expiresMicros}, started_at = {nowMicros}
              WHERE id = (
                    SELECT id FROM jobs
-                    WHERE (state = {queued} AND run_at <= {nowMicros})
-                       OR (state = {running} AND lease_expires_at < {nowMicros})
+                    WHERE ((state = {queued} AND run_at <= {nowMicros})
+                           OR (state = {running} AND lease_expires_at < {nowMicros}))
+                      AND (json_array_length({only}) = 0 OR kind IN (SELECT value FROM json_each({only})))
+                      AND kind NOT IN (SELECT value FROM json_each({except}))
                     ORDER BY run_at
                     LIMIT 1)
             RETURNING *

@@ -114,7 +114,7 @@ public sealed class JobProcessorTests
         {
             var now = jobs.Clock.GetUtcNow();
             var claimed = await scope.ServiceProvider.GetRequiredService<IJobClaimer>().ClaimAsync(
-                scope.ServiceProvider.GetRequiredService<PoddleDbContext>(), "dead-host:1:1", now, now + JobsHarness.Lease, CancellationToken.None);
+                scope.ServiceProvider.GetRequiredService<PoddleDbContext>(), "dead-host:1:1", now, now + JobsHarness.Lease, JobKindFilter.All, CancellationToken.None);
             Assert.Equal(job.Id, claimed!.Id);
             Assert.Equal((JobState.Running, 1, "dead-host:1:1"), (claimed.State, claimed.Attempts, claimed.LeaseOwner));
         }

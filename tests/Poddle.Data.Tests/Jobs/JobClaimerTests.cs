@@ -35,7 +35,7 @@ public sealed class JobClaimerTests
             {
                 await using var scope = services.CreateAsyncScope();
                 var job = await scope.ServiceProvider.GetRequiredService<IJobClaimer>().ClaimAsync(
-                    scope.ServiceProvider.GetRequiredService<PoddleDbContext>(), owner, now, now.AddMinutes(1), CancellationToken.None);
+                    scope.ServiceProvider.GetRequiredService<PoddleDbContext>(), owner, now, now.AddMinutes(1), JobKindFilter.All, CancellationToken.None);
                 if (job is null)
                 {
                     return;
@@ -52,5 +52,34 @@ public sealed class JobClaimerTests
         {
             Assert.True(claimed.Select(c => c.Owner).Distinct().Count() > 1, "the work spreads over the claimers");
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Claim_WithKindFilter_TakesOnlyMatchingKinds(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var services = database.AddTo(new ServiceCollection()).BuildServiceProvider();
+        var claimer = services.GetRequiredService<IJobClaimer>();
+        var now = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await using (var db = database.CreateContext())
+        {
+            // The oldest job is of the lane's kind, so an unfiltered claim would take it first.
+            db.Set<Job>().Add(new Job { Id = Guid.CreateVersion7(), Kind = "execution", State = JobState.Queued, MaxAttempts = 3, RunAt = now.AddSeconds(-2), CreatedAt = now });
+            db.Set<Job>().Add(new Job { Id = Guid.CreateVersion7(), Kind = "other", State = JobState.Queued, MaxAttempts = 3, RunAt = now.AddSeconds(-1), CreatedAt = now });
+            await db.SaveChangesAsync();
+        }
+
+        async Task<Job?> ClaimAsync(JobKindFilter kinds)
+        {
+            await using var scope = services.CreateAsyncScope();
+            return await claimer.ClaimAsync(scope.ServiceProvider.GetRequiredService<PoddleDbContext>(), "o", now, now.AddMinutes(1), kinds, CancellationToken.None);
+        }
+
+        var defaultLane = new JobKindFilter([], ["execution"]);
+        Assert.Equal("other", (await ClaimAsync(defaultLane))?.Kind);
+        Assert.Null(await ClaimAsync(defaultLane));
+        Assert.Equal("execution", (await ClaimAsync(new JobKindFilter(["execution"], [])))?.Kind);
+        Assert.Null(await ClaimAsync(JobKindFilter.All));
     }
 }

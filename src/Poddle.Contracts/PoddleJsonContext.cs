@@ -32,4 +32,10 @@ namespace Poddle.Contracts;
 [JsonSerializable(typeof(UpdateUserAccessRequest))]
 [JsonSerializable(typeof(UserListResponse))]
 [JsonSerializable(typeof(ProblemResponse))]
+[JsonSerializable(typeof(SubmitExecutionRequest))]
+[JsonSerializable(typeof(ExecutionSubmittedResponse))]
+[JsonSerializable(typeof(ExecutionResultResponse))]
+[JsonSerializable(typeof(RuntimeResponse))]
+[JsonSerializable(typeof(IReadOnlyList<RuntimeResponse>))]
+[JsonSerializable(typeof(ExecutionQueueStatsResponse))]
 public sealed partial class PoddleJsonContext : JsonSerializerContext;

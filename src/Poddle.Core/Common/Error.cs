@@ -9,6 +9,12 @@ public enum ErrorKind
     NotFound,
     Conflict,
     RateLimited,
+
+    /// <summary>The request (or one of its fields) is larger than allowed (413).</summary>
+    TooLarge,
+
+    /// <summary>The service cannot take the request now, e.g. a full queue (503 with Retry-After).</summary>
+    Unavailable,
 }
 
 /// <summary>
@@ -33,6 +39,9 @@ public sealed record Error(
 
     public static Error Conflict(string code, string message, string? field = null) =>
         new(ErrorKind.Conflict, code, message, field is null ? null : new Dictionary<string, string[]> { [field] = [message] });
+
+    public static Error TooLarge(string field, string message) =>
+        new(ErrorKind.TooLarge, "too-large", message, new Dictionary<string, string[]> { [field] = [message] });
 
     public static Error Unauthorized(string code, string message) => new(ErrorKind.Unauthorized, code, message);
 }

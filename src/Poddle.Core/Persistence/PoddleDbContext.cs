@@ -24,6 +24,8 @@ public class PoddleDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<Project> Projects => Set<Project>();
 
+    public DbSet<Executions.Execution> Executions => Set<Executions.Execution>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PoddleDbContext).Assembly);

@@ -265,6 +265,127 @@ namespace Poddle.Data.Postgres.Migrations
                     b.ToTable("user_sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Poddle.Core.Executions.Execution", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ArgsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("args_json");
+
+                    b.Property<int?>("CompileCpuLimitMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("compile_cpu_limit_ms");
+
+                    b.Property<int?>("CompileMemoryLimitMb")
+                        .HasColumnType("integer")
+                        .HasColumnName("compile_memory_limit_mb");
+
+                    b.Property<int?>("CompileWallLimitMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("compile_wall_limit_ms");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<int>("CpuLimitMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("cpu_limit_ms");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FilesJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("files_json");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("language");
+
+                    b.Property<int>("MemoryLimitMb")
+                        .HasColumnType("integer")
+                        .HasColumnName("memory_limit_mb");
+
+                    b.Property<Guid?>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("RateKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("rate_key");
+
+                    b.Property<string>("ResultJson")
+                        .HasColumnType("text")
+                        .HasColumnName("result_json");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("source");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<byte[]>("Stdin")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("stdin");
+
+                    b.Property<string>("Verdict")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("verdict");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("version");
+
+                    b.Property<int>("WallLimitMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("wall_limit_ms");
+
+                    b.HasKey("Id")
+                        .HasName("pk_executions");
+
+                    b.HasIndex("CompletedAt")
+                        .HasDatabaseName("ix_executions_completed_at");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_executions_created_at");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_executions_status");
+
+                    b.HasIndex("OwnerId", "CreatedAt")
+                        .HasDatabaseName("ix_executions_owner_id_created_at");
+
+                    b.HasIndex("RateKey", "CreatedAt")
+                        .HasDatabaseName("ix_executions_rate_key_created_at");
+
+                    b.ToTable("executions", (string)null);
+                });
+
             modelBuilder.Entity("Poddle.Core.Jobs.Job", b =>
                 {
                     b.Property<Guid>("Id")

@@ -258,6 +258,127 @@ namespace Poddle.Data.Sqlite.Migrations
                     b.ToTable("user_sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Poddle.Core.Executions.Execution", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ArgsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("args_json");
+
+                    b.Property<int?>("CompileCpuLimitMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("compile_cpu_limit_ms");
+
+                    b.Property<int?>("CompileMemoryLimitMb")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("compile_memory_limit_mb");
+
+                    b.Property<int?>("CompileWallLimitMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("compile_wall_limit_ms");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completed_at");
+
+                    b.Property<int>("CpuLimitMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cpu_limit_ms");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FilesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("files_json");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
+                    b.Property<int>("MemoryLimitMb")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("memory_limit_mb");
+
+                    b.Property<Guid?>("OwnerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("RateKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rate_key");
+
+                    b.Property<string>("ResultJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result_json");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<byte[]>("Stdin")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("stdin");
+
+                    b.Property<string>("Verdict")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("verdict");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("version");
+
+                    b.Property<int>("WallLimitMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("wall_limit_ms");
+
+                    b.HasKey("Id")
+                        .HasName("pk_executions");
+
+                    b.HasIndex("CompletedAt")
+                        .HasDatabaseName("ix_executions_completed_at");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_executions_created_at");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_executions_status");
+
+                    b.HasIndex("OwnerId", "CreatedAt")
+                        .HasDatabaseName("ix_executions_owner_id_created_at");
+
+                    b.HasIndex("RateKey", "CreatedAt")
+                        .HasDatabaseName("ix_executions_rate_key_created_at");
+
+                    b.ToTable("executions", (string)null);
+                });
+
             modelBuilder.Entity("Poddle.Core.Jobs.Job", b =>
                 {
                     b.Property<Guid>("Id")

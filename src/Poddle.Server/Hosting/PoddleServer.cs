@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Poddle.Contracts;
 using Poddle.Core.Accounts;
+using Poddle.Core.Executions;
 using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;
 using Poddle.Core.Projects;
@@ -97,6 +98,9 @@ public static partial class PoddleServer
         services.AddScoped<UserAdministration>();
         ReadValidated<JobsOptions>(builder.Configuration, JobsOptions.SectionName, new JobsOptionsValidator());
         services.AddPoddleJobs(jobs => jobs.Bind(builder.Configuration.GetSection(JobsOptions.SectionName)));
+        ReadValidated<ExecutionOptions>(builder.Configuration, ExecutionOptions.SectionName, new ExecutionOptionsValidator());
+        services.AddPoddleExecutions(execution => execution.Bind(builder.Configuration.GetSection(ExecutionOptions.SectionName)));
+        ExecutionHosting.AddCodeExecutor(services, builder.Configuration);
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
         services.AddExceptionHandler<ErrorHandling>();
@@ -137,6 +141,7 @@ public static partial class PoddleServer
         app.MapProjectEndpoints();
         app.MapAdminUserEndpoints();
         app.MapAdminEndpoints();
+        app.MapExecutionEndpoints();
         return app;
     }
 

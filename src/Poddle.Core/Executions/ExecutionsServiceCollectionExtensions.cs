@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Poddle.Core.Jobs;
+
+namespace Poddle.Core.Executions;
+
+public static class ExecutionsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the execution service, its job lane ("execution", <see cref="ExecutionOptions.Concurrency"/> workers),
+    /// its handler, the expiry job and the metrics. The host registers the <c>ICodeExecutor</c> (the sandbox driver).
+    /// </summary>
+    public static IServiceCollection AddPoddleExecutions(this IServiceCollection services, Action<OptionsBuilder<ExecutionOptions>>? configure = null)
+    {
+        var optionsBuilder = services.AddOptions<ExecutionOptions>();
+        configure?.Invoke(optionsBuilder);
+        optionsBuilder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExecutionOptions>, ExecutionOptionsValidator>());
+        services.AddMetrics();
+        services.TryAddSingleton<ExecutionNotifier>();
+        services.TryAddSingleton<ExecutionMetrics>();
+        services.TryAddScoped<ExecutionService>();
+        services.AddScoped<IJobHandler, ExecutionJobHandler>();
+        services.AddScoped<IJobHandler, ExecutionExpiryJob>();
+        services.AddJobLane(sp => new JobLane(ExecutionService.JobKind, [ExecutionService.JobKind], sp.GetRequiredService<IOptions<ExecutionOptions>>().Value.Concurrency));
+        services.AddSingleton(sp => new RecurringJobDefinition(
+            ExecutionExpiryJob.ScheduleName,
+            sp.GetRequiredService<IOptions<ExecutionOptions>>().Value.ExpirySchedule,
+            ExecutionExpiryJob.JobKind));
+        return services;
+    }
+}

@@ -258,7 +258,8 @@ public sealed class ExecutionService(
         for (var i = 0; i < submission.Files.Count; i++)
         {
             var file = submission.Files[i];
-            var name = string.IsNullOrEmpty(file.Name) && i == 0 && runtime is not null ? runtime.MainFile : file.Name;
+            // The language's main file name for an unnamed entry point ("main" while the language is unknown: that is the error).
+            var name = string.IsNullOrEmpty(file.Name) && i == 0 ? runtime?.MainFile ?? "main" : file.Name;
             if (string.IsNullOrEmpty(name) && i > 0)
             {
                 name = string.Create(CultureInfo.InvariantCulture, $"file{i}");

@@ -107,7 +107,9 @@ public static partial class PoddleServer
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, PoddleJsonContext.Default));
         services.AddPoddleAuthentication();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<SandboxHealthCheck>("sandbox", tags: [HealthEndpoints.ReadyTag]);
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Poddle API";
@@ -157,6 +159,9 @@ public static partial class PoddleServer
         var provider = scope.ServiceProvider.GetRequiredService<DatabaseInfo>().Provider;
         LogMigrating(logger, provider);
         await db.Database.MigrateAsync(cancellationToken);
+
+        // Created now so /metrics shows the execution instruments (warm pools) before the first execution.
+        _ = app.Services.GetRequiredService<ExecutionMetrics>();
 
         var admin = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.Admin;
         var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();

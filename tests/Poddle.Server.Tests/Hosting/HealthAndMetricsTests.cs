@@ -29,6 +29,38 @@ public sealed class HealthAndMetricsTests(SharedServers servers) : IClassFixture
         var database = json.RootElement.GetProperty("checks").GetProperty("database");
         Assert.Equal("healthy", database.GetProperty("status").GetString());
         Assert.Equal(provider.ToString().ToLowerInvariant(), database.GetProperty("data").GetProperty("provider").GetString());
+        var sandbox = json.RootElement.GetProperty("checks").GetProperty("sandbox");
+        Assert.Equal("healthy", sandbox.GetProperty("status").GetString());
+        Assert.Equal("full", sandbox.GetProperty("data").GetProperty("isolation").GetString());
+        Assert.Contains(sandbox.GetProperty("data").GetProperty("runtimes").EnumerateArray(), r => r.GetString()!.StartsWith("python ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SandboxHealthCheck_ReducedOrUnavailable_IsDegradedAndSaysWhy()
+    {
+        var reduced = new ReducedExecutor();
+        var unavailable = new Poddle.Core.Executions.UnavailableCodeExecutor("bubblewrap is missing");
+
+        var reducedResult = await new SandboxHealthCheck(reduced).CheckHealthAsync(new HealthCheckContext());
+        var unavailableResult = await new SandboxHealthCheck(unavailable).CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Degraded, reducedResult.Status);
+        Assert.StartsWith("reduced isolation", reducedResult.Description, StringComparison.Ordinal);
+        Assert.Equal(HealthStatus.Degraded, unavailableResult.Status);
+        Assert.Equal("bubblewrap is missing", unavailableResult.Description);
+    }
+
+    private sealed class ReducedExecutor : Poddle.Drivers.Abstractions.Execution.ICodeExecutor
+    {
+        public IReadOnlyList<Poddle.Drivers.Abstractions.Execution.LanguageRuntime> Runtimes { get; } = [];
+
+        public Poddle.Drivers.Abstractions.Execution.ExecutorHealth Health { get; } =
+            new(Poddle.Drivers.Abstractions.Execution.IsolationStatus.Reduced, "reduced isolation: no writable cgroups; rlimits only");
+
+        public Task<Poddle.Drivers.Abstractions.Execution.CodeExecutionResult> ExecuteAsync(Poddle.Drivers.Abstractions.Execution.CodeExecutionRequest request, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public IReadOnlyList<Poddle.Drivers.Abstractions.Execution.WarmPoolStats> GetPoolStats() => [];
     }
 
     [Theory]
@@ -78,6 +110,7 @@ public sealed class HealthAndMetricsTests(SharedServers servers) : IClassFixture
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         var text = await response.Content.ReadAsStringAsync();
         Assert.Contains("# TYPE http_requests_received_total counter", text, StringComparison.Ordinal);
+        Assert.Contains("poddle_warm_pool_ready", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE http_request_duration_seconds histogram", text, StringComparison.Ordinal);
         Assert.Contains("http_request_duration_seconds_bucket{", text, StringComparison.Ordinal);
         Assert.Matches("http_requests_received_total\\{[^}]*code=\"401\"[^}]*\\} [1-9]", text);

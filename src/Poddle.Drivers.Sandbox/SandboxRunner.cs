@@ -384,12 +384,9 @@ public sealed partial class SandboxRunner
             yield return problem;
         }
 
-        foreach (var file in request.Files ?? [])
+        foreach (var problem in RunDirectory.Validate(request.Files ?? []))
         {
-            if (RunDirectory.Validate(file.RelativePath) is { } problem)
-            {
-                yield return problem;
-            }
+            yield return problem;
         }
 
         foreach (var bind in request.ReadOnlyBinds ?? [])

@@ -521,12 +521,13 @@ public sealed class HostileCodeTests
             print(names)
             """;
 
+        var before = SandboxPids();
         var result = await PythonAsync(Code);
 
         AssertVerdict(SandboxVerdict.Ok, result);
         Assert.Equal("kill -1: no other process\nalive, parent 1\n['bwrap', 'python3']\n", Text(result.Stdout));
         AssertNothingLeft(result);
-        AssertNoSandboxProcesses();
+        AssertNoSandboxProcesses(zombiesToo: true, before);
     }
 
     [SandboxFact]
@@ -554,6 +555,7 @@ public sealed class HostileCodeTests
             print("parent done", flush=True)
             """;
 
+        var before = SandboxPids();
         var stopwatch = Stopwatch.StartNew();
         var results = await Task.WhenAll(PythonAsync(Code), PythonAsync(Code, Small with { WallMs = 30_000 }));
 
@@ -561,7 +563,7 @@ public sealed class HostileCodeTests
         Assert.All(results, r => Assert.Equal("parent done\n", Text(r.Stdout)));
         Assert.True(stopwatch.ElapsedMilliseconds < 3_000, $"took {stopwatch.ElapsedMilliseconds} ms");
         Assert.All(results, AssertNothingLeft);
-        AssertNoSandboxProcesses();
+        AssertNoSandboxProcesses(zombiesToo: true, before);
     }
 
     [SandboxFact]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs and starts what the tests need (PostgreSQL, bubblewrap, python3 from Debian's packages), builds, runs every
+# The test command: installs and starts what the tests need (PostgreSQL, bubblewrap, python3, gcc from Debian's packages), builds, runs every
 # test project, and ends with the line "N passed, N failed, N skipped". Exits non-zero when anything fails.
 # Usage: bash scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Projects]
 set -euo pipefail
@@ -44,8 +44,9 @@ start_postgres() {
 
 command -v dotnet >/dev/null || { log "the .NET SDK is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)"; exit 1; }
 start_postgres
-# The sandbox tests run real bubblewrap (prlimit and setpriv come with util-linux) and /usr/bin/python3.
-apt_install bubblewrap util-linux python3
+# The sandbox tests run real bubblewrap (prlimit, setpriv and unshare come with util-linux), /usr/bin/python3, and C
+# programs they compile with gcc (HostileCodeTests).
+apt_install bubblewrap util-linux python3 gcc libc6-dev
 
 log "building"
 dotnet build Poddle.slnx -c Release -warnaserror --nologo -v:q -clp:NoSummary

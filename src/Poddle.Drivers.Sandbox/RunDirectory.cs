@@ -84,6 +84,38 @@ internal sealed class RunDirectory : IDisposable
             : null;
     }
 
+    /// <summary>
+    /// Checks every path (<see cref="Validate(string)"/>) and that they fit in one tree: no path given twice, and none
+    /// under a path that is a file. Otherwise the host's O_EXCL create or mkdir would fail mid-way and a bad request
+    /// would read as internal_error.
+    /// </summary>
+    public static IEnumerable<string> Validate(IReadOnlyList<SandboxFile> files)
+    {
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            if (Validate(file.RelativePath) is { } problem)
+            {
+                yield return problem;
+            }
+            else if (!paths.Add(file.RelativePath))
+            {
+                yield return $"file path '{file.RelativePath}' is given twice";
+            }
+        }
+
+        foreach (var path in paths)
+        {
+            for (var slash = path.IndexOf('/', StringComparison.Ordinal); slash > 0; slash = path.IndexOf('/', slash + 1))
+            {
+                if (paths.Contains(path[..slash]))
+                {
+                    yield return $"file path '{path}' is under '{path[..slash]}', which is a file";
+                }
+            }
+        }
+    }
+
     public void Dispose()
     {
         // Recursive delete unlinks symlinks rather than following them (and the sandbox cannot create any here).

@@ -40,6 +40,7 @@ public sealed partial class SandboxRunner
 
     private static readonly TimeSpan ReaderGrace = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan KillEscalation = TimeSpan.FromSeconds(1);
 
     private readonly SandboxOptions _options;
     private readonly ILogger _logger;
@@ -74,6 +75,7 @@ public sealed partial class SandboxRunner
         if (IsRoot)
         {
             tools.Add("/usr/bin/setpriv");
+            tools.Add("/usr/bin/unshare");
         }
 
         var missing = tools.Where(t => !File.Exists(t)).ToArray();
@@ -133,7 +135,9 @@ public sealed partial class SandboxRunner
         string runId, SandboxRequest request, SandboxLimits limits, string runDirectory, CgroupRun? cgroup, CancellationToken cancellationToken)
     {
         using var process = new Process { StartInfo = BuildStartInfo(request, limits, runDirectory, cgroup) };
+        var stopwatch = new Stopwatch();
         var killReason = KillReason.None;
+        var killedAtMs = long.MaxValue;
         var killLock = new Lock();
         void Kill(KillReason reason)
         {
@@ -145,8 +149,20 @@ public sealed partial class SandboxRunner
                 }
             }
 
-            // Killing the outer bwrap kills the sandbox's init (--die-with-parent), and with it its pid namespace; the
-            // cgroup sweep is the second, independent net (it also catches anything between fork and namespace).
+            // Kill the sandbox's init, not the started process: the kernel kills its whole pid namespace and each parent
+            // reaps its child, so no process of the run is left a zombie of the host's pid 1 (see SandboxInit). When
+            // there is no init yet, or the run outlives the kill by KillEscalation, the started process and the cgroup
+            // are killed directly.
+            if (!SandboxInit.Kill(process.Id, bwrapDepth: IsRoot ? 1 : 0))
+            {
+                KillOuter();
+            }
+
+            Interlocked.CompareExchange(ref killedAtMs, stopwatch.ElapsedMilliseconds, long.MaxValue);
+        }
+
+        void KillOuter()
+        {
             try
             {
                 process.Kill();
@@ -159,7 +175,7 @@ public sealed partial class SandboxRunner
             cgroup?.SignalAll();
         }
 
-        var stopwatch = Stopwatch.StartNew();
+        stopwatch.Start();
         await ProcessSpawner.StartAsync(process);
         var stdout = new CappedOutput(limits.OutputBytes);
         var stderr = new CappedOutput(limits.OutputBytes);
@@ -184,6 +200,11 @@ public sealed partial class SandboxRunner
                 if (stopwatch.ElapsedMilliseconds >= limits.WallMs)
                 {
                     Kill(KillReason.Wall);
+                }
+
+                if (stopwatch.ElapsedMilliseconds - Interlocked.Read(ref killedAtMs) >= KillEscalation.TotalMilliseconds)
+                {
+                    KillOuter();
                 }
             }
         }
@@ -266,6 +287,13 @@ public sealed partial class SandboxRunner
         args.Add("--");
         if (IsRoot)
         {
+            // bwrap returns as soon as its init reports the command's exit, while the init is still killing the rest of
+            // the namespace: the init is orphaned, and a zombie of the host's pid 1 until that reaps it (forever where
+            // the server is pid 1 of a container). A pid namespace of our own, with bwrap as its init, keeps every
+            // process of the run inside: when bwrap exits the kernel kills and reaps them all, and unshare returns
+            // bwrap's status (re-raising a signal). See SandboxInit for the kill.
+            Add(args, "/usr/bin/unshare", "--pid", "--fork", "--kill-child");
+
             // bwrap run by root would map the sandbox's uid onto host root, whose files (0600 root-owned) it could read:
             // drop to an unprivileged host uid first, so bwrap builds an unprivileged user namespace.
             Add(args, "/usr/bin/setpriv", $"--reuid={_options.SandboxUid}", $"--regid={_options.SandboxGid}", "--clear-groups");
@@ -384,12 +412,9 @@ public sealed partial class SandboxRunner
             yield return problem;
         }
 
-        foreach (var file in request.Files ?? [])
+        foreach (var problem in RunDirectory.Validate(request.Files ?? []))
         {
-            if (RunDirectory.Validate(file.RelativePath) is { } problem)
-            {
-                yield return problem;
-            }
+            yield return problem;
         }
 
         foreach (var bind in request.ReadOnlyBinds ?? [])

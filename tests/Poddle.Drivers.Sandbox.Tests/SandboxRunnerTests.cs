@@ -4,6 +4,7 @@ using System.Text;
 namespace Poddle.Drivers.Sandbox.Tests;
 
 /// <summary>Real bubblewrap, real cgroups, /usr/bin/python3. Small limits keep the class at a few seconds per test.</summary>
+[Collection(RealSandbox.Name)]
 public sealed class SandboxRunnerTests
 {
     private static readonly SandboxLimits Small = new() { CpuMs = 1_000, WallMs = 3_000, MemoryMb = 64 };

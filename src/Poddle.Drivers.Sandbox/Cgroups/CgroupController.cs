@@ -1,6 +1,6 @@
 namespace Poddle.Drivers.Sandbox.Cgroups;
 
-/// <summary>Creates per-run cgroups on one cgroup version; <see cref="Detect"/> picks the version this host offers.</summary>
+/// <summary>Creates per-run cgroups on one cgroup version; <see cref="Detect(string, string?)"/> picks the version this host offers.</summary>
 public abstract class CgroupController
 {
     private static readonly string[] V1Controllers = ["memory", "cpu", "cpuacct", "pids"];
@@ -20,7 +20,10 @@ public abstract class CgroupController
     /// <paramref name="parent"/> and probes it by creating and removing a child. Returns no controller, with the reason,
     /// when neither works (not root, a read-only /sys/fs/cgroup in a container, missing controllers).
     /// </summary>
-    public static CgroupDetection Detect(string parent, string? mountInfo = null)
+    public static CgroupDetection Detect(string parent, string? mountInfo = null) =>
+        Detect(parent, mountInfo, CgroupFileSystem.Real);
+
+    internal static CgroupDetection Detect(string parent, string? mountInfo, CgroupFileSystem fileSystem)
     {
         List<CgroupMount> mounts;
         try
@@ -41,10 +44,10 @@ public abstract class CgroupController
             if (missing.Length == 0)
             {
                 var directory = CgroupFiles.Combine(v2.MountPoint, parent);
-                var error = Probe(() => CgroupV2Controller.EnableControllers(v2.MountPoint, directory), [directory]);
+                var error = Probe(() => CgroupV2Controller.EnableControllers(v2.MountPoint, directory, fileSystem), [directory], fileSystem, V2Controllers);
                 if (error is null)
                 {
-                    return new CgroupDetection(new CgroupV2Controller(directory), null);
+                    return new CgroupDetection(new CgroupV2Controller(directory, fileSystem), null);
                 }
 
                 reasons.Add($"cgroup v2 at {v2.MountPoint}: {error}");
@@ -60,7 +63,7 @@ public abstract class CgroupController
         if (absent.Length == 0)
         {
             var directories = v1.ToDictionary(p => p.Key, p => CgroupFiles.Combine(p.Value!.MountPoint, parent));
-            var error = Probe(() => { }, directories.Values.Distinct(StringComparer.Ordinal).ToArray());
+            var error = Probe(() => { }, directories.Values.Distinct(StringComparer.Ordinal).ToArray(), fileSystem, []);
             if (error is null)
             {
                 return new CgroupDetection(
@@ -88,22 +91,35 @@ public abstract class CgroupController
         return File.Exists(path) ? File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
     }
 
-    private static string? Probe(Action prepare, string[] parents)
+    private static string? Probe(Action prepare, string[] parents, CgroupFileSystem fileSystem, string[] childControllers)
     {
         var probe = "probe-" + Guid.NewGuid().ToString("N");
         try
         {
             foreach (var parent in parents)
             {
-                Directory.CreateDirectory(parent);
+                fileSystem.CreateDirectory(parent);
             }
 
             prepare();
             foreach (var parent in parents)
             {
                 var child = Path.Join(parent, probe);
-                Directory.CreateDirectory(child);
-                Directory.Delete(child);
+                fileSystem.CreateDirectory(child);
+                try
+                {
+                    // v2: a child gets a controller only where every ancestor enabled it; check it did, rather than
+                    // find out at the first run (memory.max would be missing).
+                    var missing = childControllers.Except(ReadControllers(child)).ToArray();
+                    if (missing.Length > 0)
+                    {
+                        return $"a cgroup under {parent} does not get {string.Join(", ", missing)}";
+                    }
+                }
+                finally
+                {
+                    fileSystem.DeleteDirectory(child);
+                }
             }
 
             return null;

@@ -2,10 +2,13 @@ namespace Poddle.Drivers.Sandbox.Cgroups;
 
 internal static class CgroupFiles
 {
-    /// <summary>Writes a control file; it must exist (cgroupfs creates them), so a typo never creates a plain file.</summary>
+    /// <summary>
+    /// Writes a control file; it must exist (cgroupfs creates them), so a typo never creates a plain file. O_TRUNC, as a
+    /// shell's '>' does: cgroupfs ignores it, and a plain file (the tests' fake tree) then holds exactly the last value.
+    /// </summary>
     internal static void Write(string path, string value)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+        using var stream = new FileStream(path, FileMode.Truncate, FileAccess.Write);
         var bytes = System.Text.Encoding.ASCII.GetBytes(value);
         stream.Write(bytes);
     }

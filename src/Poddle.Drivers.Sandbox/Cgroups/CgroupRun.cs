@@ -3,6 +3,10 @@ namespace Poddle.Drivers.Sandbox.Cgroups;
 /// <summary>The cgroup of one run: created with its limits, read for measurements, emptied and removed at the end.</summary>
 public abstract class CgroupRun
 {
+    private protected CgroupRun(CgroupFileSystem fileSystem) => FileSystem = fileSystem;
+
+    private protected CgroupFileSystem FileSystem { get; }
+
     /// <summary>The cgroup.procs files a process writes its own pid into to join the run's cgroup(s).</summary>
     public abstract IReadOnlyList<string> ProcsFiles { get; }
 
@@ -53,7 +57,7 @@ public abstract class CgroupRun
         {
             if (Directory.Exists(directory))
             {
-                Directory.Delete(directory);
+                FileSystem.DeleteDirectory(directory);
             }
         }
     }
@@ -70,7 +74,7 @@ public abstract class CgroupRun
                 {
                     if (Directory.Exists(directory))
                     {
-                        Directory.Delete(directory);
+                        FileSystem.DeleteDirectory(directory);
                     }
 
                     break;
@@ -112,12 +116,15 @@ public abstract class CgroupRun
 
     protected static string? ReadOptional(string path) => File.Exists(path) ? File.ReadAllText(path).Trim() : null;
 
-    /// <summary>The value of "key N" in a flat-keyed file (memory.events, cpu.stat, memory.oom_control).</summary>
-    protected static long ReadKey(string path, string key)
+    /// <summary>The value of "key N" in a flat-keyed file (memory.events, cpu.stat, memory.oom_control), 0 when absent.</summary>
+    protected static long ReadKey(string path, string key) => TryReadKey(path, key) ?? 0;
+
+    /// <summary>The value of "key N" in a flat-keyed file, or null when the file or the key does not exist.</summary>
+    protected static long? TryReadKey(string path, string key)
     {
         if (!File.Exists(path))
         {
-            return 0;
+            return null;
         }
 
         foreach (var line in File.ReadAllLines(path))
@@ -129,6 +136,6 @@ public abstract class CgroupRun
             }
         }
 
-        return 0;
+        return null;
     }
 }

@@ -38,6 +38,7 @@ internal sealed class CgroupV1Controller(string memory, string cpu, string cpuac
         private readonly string[] _directories;
 
         public CgroupV1Run(string memory, string cpu, string cpuacct, string pids)
+            : base(CgroupFileSystem.Real)
         {
             _memory = memory;
             _cpu = cpu;

@@ -264,7 +264,8 @@ public sealed partial class SandboxRunner
 
     private ProcessStartInfo BuildStartInfo(SandboxRequest request, SandboxLimits limits, string runDirectory, CgroupRun? cgroup)
     {
-        var start = new ProcessStartInfo("/bin/sh")
+        // As root, unshare comes first and stays outside the run's cgroup (see below), so the cgroup sweep never kills it.
+        var start = new ProcessStartInfo(IsRoot ? "/usr/bin/unshare" : "/bin/sh")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -276,6 +277,18 @@ public sealed partial class SandboxRunner
         start.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
 
         var args = start.ArgumentList;
+        if (IsRoot)
+        {
+            // bwrap returns as soon as its init reports the command's exit, while the init is still killing the rest of
+            // the namespace: the init is orphaned, and a zombie of the host's pid 1 until that reaps it (forever where
+            // the server is pid 1 of a container). A pid namespace of our own, with bwrap as its init, keeps every
+            // process of the run inside: when bwrap exits the kernel kills and reaps them all, and unshare returns
+            // bwrap's status (re-raising a signal). unshare itself is the host's direct child and never joins the run's
+            // cgroup: were it killed by the cgroup sweep before bwrap, bwrap would be orphaned to the host's pid 1 and
+            // left a zombie there. See SandboxInit for the kill.
+            Add(args, "--pid", "--fork", "--kill-child", "/bin/sh");
+        }
+
         args.Add("-c");
         args.Add(WrapperScript);
         args.Add(WrapperName);
@@ -287,13 +300,6 @@ public sealed partial class SandboxRunner
         args.Add("--");
         if (IsRoot)
         {
-            // bwrap returns as soon as its init reports the command's exit, while the init is still killing the rest of
-            // the namespace: the init is orphaned, and a zombie of the host's pid 1 until that reaps it (forever where
-            // the server is pid 1 of a container). A pid namespace of our own, with bwrap as its init, keeps every
-            // process of the run inside: when bwrap exits the kernel kills and reaps them all, and unshare returns
-            // bwrap's status (re-raising a signal). See SandboxInit for the kill.
-            Add(args, "/usr/bin/unshare", "--pid", "--fork", "--kill-child");
-
             // bwrap run by root would map the sandbox's uid onto host root, whose files (0600 root-owned) it could read:
             // drop to an unprivileged host uid first, so bwrap builds an unprivileged user namespace.
             Add(args, "/usr/bin/setpriv", $"--reuid={_options.SandboxUid}", $"--regid={_options.SandboxGid}", "--clear-groups");

@@ -86,7 +86,7 @@ public sealed class HostileCodeTests
 
     private static readonly SandboxLimits Small = new() { CpuMs = 500, WallMs = 4_000, MemoryMb = 64, OutputBytes = 8_192 };
 
-    private readonly SandboxRunner _runner = new(new SandboxOptions());
+    private readonly SandboxRunner _runner = new(SandboxChecks.Options());
 
     [SandboxFact(needsCgroups: true)]
     public async Task Bombs_Concurrently_EachContainedAndHostStaysHealthy()
@@ -651,7 +651,7 @@ public sealed class HostileCodeTests
     [SandboxFact]
     public async Task ReducedIsolation_BombsStillEndWithSensibleVerdicts()
     {
-        var runner = new SandboxRunner(new SandboxOptions { UseCgroups = false });
+        var runner = new SandboxRunner(SandboxChecks.Options(useCgroups: false));
         var limits = Small with { CpuMs = 1_000, WallMs = 4_000 };
         Task<SandboxResult> Run(SandboxRequest request) => runner.RunAsync(request, CancellationToken.None);
         var python = (string code) => new SandboxRequest(["python3", "-c", code], Limits: limits);

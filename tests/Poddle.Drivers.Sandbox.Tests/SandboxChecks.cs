@@ -18,6 +18,28 @@ public sealed class RealSandbox
 /// <summary>Assertions that nothing of a run survives it, and C programs compiled on the host for the sandbox.</summary>
 internal static class SandboxChecks
 {
+    /// <summary>
+    /// The host uid this project's sandboxes run as: not the default (65534), so runs of other test projects on the same
+    /// machine at the same time (the server's execution tests) are never mistaken for leftovers of ours.
+    /// </summary>
+    public const int Uid = 64534;
+
+    /// <summary>The cgroup parent of this project's runs (see <see cref="Uid"/>).</summary>
+    public const string CgroupParent = "/poddle-sandbox-tests";
+
+    /// <summary>The directory holding this project's run directories (see <see cref="Uid"/>); searchable by the sandbox uid.</summary>
+    public static readonly string WorkRoot = CreateWorkRoot();
+
+    /// <summary>Sandbox options of this test project: its own uid, cgroup parent and work root.</summary>
+    public static SandboxOptions Options(bool useCgroups = true) => new()
+    {
+        SandboxUid = Uid,
+        SandboxGid = Uid,
+        CgroupParent = CgroupParent,
+        WorkRoot = WorkRoot,
+        UseCgroups = useCgroups,
+    };
+
     private static readonly ConcurrentDictionary<string, Lazy<byte[]>> Compiled = new(StringComparer.Ordinal);
 
     /// <summary>Processes of the sandbox uid that existed before any test ran (none on CI); they are not ours.</summary>
@@ -28,10 +50,10 @@ internal static class SandboxChecks
     {
         foreach (var controller in new[] { "memory", "cpu", "cpuacct", "pids", "unified" })
         {
-            Assert.False(Directory.Exists($"/sys/fs/cgroup/{controller}/poddle-sandbox/run-{result.RunId}"), $"{controller} cgroup left");
+            Assert.False(Directory.Exists($"/sys/fs/cgroup/{controller}{CgroupParent}/run-{result.RunId}"), $"{controller} cgroup left");
         }
 
-        Assert.False(Directory.Exists(Path.Join(Path.GetTempPath(), "poddle-run-" + result.RunId)), "run directory left");
+        Assert.False(Directory.Exists(Path.Join(WorkRoot, "poddle-run-" + result.RunId)), "run directory left");
         foreach (var proc in Directory.EnumerateDirectories("/proc"))
         {
             var cgroup = TryRead(Path.Join(proc, "cgroup"));
@@ -40,7 +62,7 @@ internal static class SandboxChecks
     }
 
     /// <summary>
-    /// No process of the sandbox's host uid (65534) is alive: every sandbox of the test has ended, so any such process
+    /// No process of the sandbox's host uid (<see cref="Uid"/>) is alive: every sandbox of the test has ended, so any such process
     /// escaped its run (a daemon, a double fork, a survivor of a kill).
     /// </summary>
     /// <remarks>
@@ -105,7 +127,7 @@ internal static class SandboxChecks
             }
 
             var uid = TryRead(Path.Join(proc, "status")).Split('\n').FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
-            if (uid?.Split('\t', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1) == "65534")
+            if (uid?.Split('\t', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1) == Uid.ToString(CultureInfo.InvariantCulture))
             {
                 var status = TryRead(Path.Join(proc, "status")).Split('\n');
                 var state = status.FirstOrDefault(l => l.StartsWith("State:", StringComparison.Ordinal));
@@ -115,6 +137,24 @@ internal static class SandboxChecks
         }
 
         return found;
+    }
+
+    private static string CreateWorkRoot()
+    {
+        var root = Directory.CreateTempSubdirectory("poddle-sandbox-tests-");
+        File.SetUnixFileMode(root.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                root.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: temp space.
+            }
+        };
+        return root.FullName;
     }
 
     private static string TryRead(string path)

@@ -9,7 +9,7 @@ public sealed class SandboxRunnerTests
 {
     private static readonly SandboxLimits Small = new() { CpuMs = 1_000, WallMs = 3_000, MemoryMb = 64 };
 
-    private readonly SandboxRunner _runner = new(new SandboxOptions());
+    private readonly SandboxRunner _runner = new(SandboxChecks.Options());
 
     private Task<SandboxResult> PythonAsync(string code, SandboxLimits? limits = null, byte[]? stdin = null) =>
         _runner.RunAsync(
@@ -22,26 +22,7 @@ public sealed class SandboxRunnerTests
 
     private static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);
 
-    private static void AssertNothingLeft(SandboxResult result)
-    {
-        foreach (var controller in new[] { "memory", "cpu", "cpuacct", "pids", "unified" })
-        {
-            Assert.False(Directory.Exists($"/sys/fs/cgroup/{controller}/poddle-sandbox/run-{result.RunId}"), $"{controller} cgroup left");
-        }
-
-        Assert.False(Directory.Exists(Path.Join(Path.GetTempPath(), "poddle-run-" + result.RunId)), "run directory left");
-        foreach (var proc in Directory.EnumerateDirectories("/proc"))
-        {
-            try
-            {
-                Assert.DoesNotContain("run-" + result.RunId, File.ReadAllText(Path.Join(proc, "cgroup")), StringComparison.Ordinal);
-            }
-            catch (IOException)
-            {
-                // Not a process, or one that exited while we looked.
-            }
-        }
-    }
+    private static void AssertNothingLeft(SandboxResult result) => SandboxChecks.AssertNothingLeft(result);
 
     [SandboxFact]
     public async Task RunAsync_HelloWorld_OkWithExactBytes()
@@ -264,7 +245,7 @@ public sealed class SandboxRunnerTests
         var output = Text(result.Stdout);
         Assert.Equal(SandboxVerdict.Ok, result.Verdict);
         Assert.DoesNotContain("readable", output, StringComparison.Ordinal);
-        Assert.Contains("uid 65534 65534", output, StringComparison.Ordinal);
+        Assert.Contains("uid 64534 64534", output, StringComparison.Ordinal);
         Assert.Contains("env ['HOME', 'LANG', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED', 'TMPDIR']", output, StringComparison.Ordinal);
     }
 
@@ -407,8 +388,8 @@ public sealed class SandboxRunnerTests
             _runner.RunAsync(new SandboxRequest(["sleep", "30"], Limits: Small), cancellation.Token));
 
         // Tests of this class run one at a time, so any run-* cgroup or run directory would be this run's.
-        Assert.DoesNotContain(Directory.EnumerateDirectories("/sys/fs/cgroup/pids/poddle-sandbox"), d => Path.GetFileName(d).StartsWith("run-", StringComparison.Ordinal));
-        Assert.DoesNotContain(Directory.EnumerateDirectories(Path.GetTempPath()), d => Path.GetFileName(d).StartsWith("poddle-run-", StringComparison.Ordinal));
+        Assert.DoesNotContain(Directory.EnumerateDirectories("/sys/fs/cgroup/pids" + SandboxChecks.CgroupParent), d => Path.GetFileName(d).StartsWith("run-", StringComparison.Ordinal));
+        Assert.DoesNotContain(Directory.EnumerateDirectories(SandboxChecks.WorkRoot), d => Path.GetFileName(d).StartsWith("poddle-run-", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -422,7 +403,7 @@ public sealed class SandboxRunnerTests
     [SandboxFact]
     public async Task RunAsync_ReducedIsolation_StillRunsWithRlimits()
     {
-        var runner = new SandboxRunner(new SandboxOptions { UseCgroups = false });
+        var runner = new SandboxRunner(SandboxChecks.Options(useCgroups: false));
 
         var ok = await runner.RunAsync(new SandboxRequest(["python3", "-c", "print('hi')"], Limits: Small), CancellationToken.None);
         var loop = await runner.RunAsync(new SandboxRequest(["python3", "-c", "while True: pass"], Limits: Small with { WallMs = 5_000 }), CancellationToken.None);

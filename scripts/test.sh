@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs and starts what the tests need (PostgreSQL, bubblewrap, python3 from Debian's packages), builds, runs every
+# The test command: installs and starts what the tests need (PostgreSQL, bubblewrap, python3, node and npm from Debian's packages), builds, runs every
 # test project, and ends with the line "N passed, N failed, N skipped". Exits non-zero when anything fails.
 # Usage: bash scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Projects]
 set -euo pipefail
@@ -46,6 +46,8 @@ command -v dotnet >/dev/null || { log "the .NET SDK is required (https://learn.m
 start_postgres
 # The sandbox tests run real bubblewrap (prlimit and setpriv come with util-linux) and /usr/bin/python3.
 apt_install bubblewrap util-linux python3
+# The piston-client test runs the npm package piston-client (tests/piston-client) with node; npm ci fetches it from the registry.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then apt_install nodejs npm; fi
 
 log "building"
 dotnet build Poddle.slnx -c Release -warnaserror --nologo -v:q -clp:NoSummary

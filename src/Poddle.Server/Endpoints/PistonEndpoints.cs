@@ -46,7 +46,7 @@ internal static class PistonEndpoints
         piston.MapPost("/execute", ExecuteAsync)
             .AllowAnonymous()
             .WithMetadata(new BodySizeLimit(MaxBodyBytes))
-            .Accepts<PistonExecuteRequest>("application/json", "text/plain")
+            .Accepts<PistonExecuteRequest>("application/json", "*/*") // any Content-Type is read as JSON (the matcher would answer 415 otherwise)
             .WithSummary("Piston v2: run a program and wait for its result")
             .WithDescription("A bearer token is required unless Piston:AllowAnonymous is true (then rate-limited per client IP). Errors are problem+json bodies with Piston's 'message'.")
             .Produces<PistonExecuteResponse>()

@@ -233,6 +233,7 @@ public sealed class PistonEndpointsTests(PistonServers servers) : IClassFixture<
         var (client, _) = await server.CreateUserAsync("piston-ctype");
 
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/v2/execute", Json(Python(), "text/plain"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/v2/execute", Json(Python(), "application/x-www-form-urlencoded"))).StatusCode); // curl -d
         var bare = new ByteArrayContent(Encoding.UTF8.GetBytes(Python().ToJsonString()));
         Assert.Null(bare.Headers.ContentType);
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/v2/execute", bare)).StatusCode);

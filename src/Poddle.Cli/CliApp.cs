@@ -55,6 +55,9 @@ public static class CliApp
         root.Subcommands.Add(AuthCommands.WhoAmI(environment, globals));
         root.Subcommands.Add(ProjectCommands.Create(environment, globals));
         root.Subcommands.Add(TokenCommands.Create(environment, globals));
+        root.Subcommands.Add(ExecutionCommands.Run(environment, globals));
+        root.Subcommands.Add(ExecutionCommands.Runtimes(environment, globals));
+        root.Subcommands.Add(DoctorCommand.Create(environment, globals));
         return root;
     }
 

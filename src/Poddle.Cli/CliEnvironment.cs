@@ -18,6 +18,12 @@ public sealed class CliEnvironment
 
     public TextReader In { get; init; } = TextReader.Null;
 
+    /// <summary>Standard output as bytes (`poddle run` writes a program's output exactly); null writes through <see cref="Out"/> as UTF-8.</summary>
+    public Stream? OutStream { get; init; }
+
+    /// <summary>Standard error as bytes; null writes through <see cref="Error"/> as UTF-8.</summary>
+    public Stream? ErrorStream { get; init; }
+
     /// <summary>Standard input and output are a terminal: prompts are allowed.</summary>
     public bool IsInteractive { get; init; }
 
@@ -54,6 +60,8 @@ public sealed class CliEnvironment
             Out = Console.Out,
             Error = Console.Error,
             In = Console.In,
+            OutStream = Console.OpenStandardOutput(),
+            ErrorStream = Console.OpenStandardError(),
             IsInteractive = !Console.IsInputRedirected && !Console.IsOutputRedirected,
             OutputIsTerminal = !Console.IsOutputRedirected,
             ErrorIsTerminal = !Console.IsErrorRedirected,

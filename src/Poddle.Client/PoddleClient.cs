@@ -93,6 +93,39 @@ public sealed class PoddleClient(HttpClient http, string? token = null)
     public Task DeleteProjectAsync(Guid id, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Delete, $"api/projects/{id}", cancellationToken);
 
+    // Executions
+
+    /// <summary>
+    /// POST /api/execution/submit. With <paramref name="wait"/>, the result when the server finished within its wait
+    /// bound; otherwise (or on 202) only the job id: poll <see cref="GetExecutionResultAsync"/>. With
+    /// <paramref name="base64"/>, output fields are base64 of the exact bytes.
+    /// </summary>
+    public async Task<ExecutionSubmitResult> SubmitExecutionAsync(
+        SubmitExecutionRequest request, bool wait = true, bool base64 = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var path = $"api/execution/submit?wait={(wait ? "true" : "false")}&encoding={(base64 ? "base64" : "utf-8")}";
+        using var message = CreateRequest(HttpMethod.Post, path);
+        message.Content = JsonContent.Create(request, PoddleJsonContext.Default.SubmitExecutionRequest);
+        var response = await SendCoreAsync(message, cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.Accepted)
+        {
+            var queued = await ReadAsync(response, PoddleJsonContext.Default.ExecutionSubmittedResponse, cancellationToken);
+            return new ExecutionSubmitResult(queued.JobId, null);
+        }
+
+        var result = await ReadAsync(response, PoddleJsonContext.Default.ExecutionResultResponse, cancellationToken);
+        return new ExecutionSubmitResult(result.JobId, result);
+    }
+
+    /// <summary>GET /api/execution/result/{id}: the status and, once done, the result of one of your executions.</summary>
+    public Task<ExecutionResultResponse> GetExecutionResultAsync(Guid jobId, bool base64 = true, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, $"api/execution/result/{jobId}?encoding={(base64 ? "base64" : "utf-8")}", PoddleJsonContext.Default.ExecutionResultResponse, cancellationToken);
+
+    /// <summary>GET /api/execution/runtimes: the languages the server runs.</summary>
+    public Task<IReadOnlyList<RuntimeResponse>> GetRuntimesAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, "api/execution/runtimes", PoddleJsonContext.Default.IReadOnlyListRuntimeResponse, cancellationToken);
+
     // Plumbing
     private async Task<TResponse> SendAsync<TRequest, TResponse>(
         HttpMethod method, string path, TRequest body, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)

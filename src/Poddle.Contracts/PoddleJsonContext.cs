@@ -38,4 +38,8 @@ namespace Poddle.Contracts;
 [JsonSerializable(typeof(RuntimeResponse))]
 [JsonSerializable(typeof(IReadOnlyList<RuntimeResponse>))]
 [JsonSerializable(typeof(ExecutionQueueStatsResponse))]
+[JsonSerializable(typeof(PistonExecuteRequest))]
+[JsonSerializable(typeof(PistonExecuteResponse))]
+[JsonSerializable(typeof(IReadOnlyList<PistonRuntimeResponse>))]
+[JsonSerializable(typeof(PistonErrorResponse))]
 public sealed partial class PoddleJsonContext : JsonSerializerContext;

@@ -9,4 +9,5 @@ namespace Poddle.Cli.Configuration;
 [JsonSerializable(typeof(CliConfig))]
 [JsonSerializable(typeof(LoginResult))]
 [JsonSerializable(typeof(LogoutResult))]
+[JsonSerializable(typeof(DoctorReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -20,6 +20,7 @@ using Poddle.Data.Sqlite;
 using Poddle.Server.Auth;
 using Poddle.Server.Endpoints;
 using Poddle.Server.Errors;
+using Poddle.Server.Piston;
 using Prometheus;
 using Scalar.AspNetCore;
 
@@ -44,6 +45,7 @@ public static partial class PoddleServer
         ["PODDLE_ADMIN_USERNAME"] = "Admin:Username",
         ["PODDLE_ADMIN_PASSWORD"] = "Admin:Password",
         ["PODDLE_JWT_SIGNING_KEY"] = "Auth:SigningKey",
+        ["PODDLE_PISTON_ALLOW_ANONYMOUS"] = "Piston:AllowAnonymous",
     };
 
     /// <summary>Builds the server; throws <see cref="StartupConfigurationException"/> naming the key of a bad setting.</summary>
@@ -101,6 +103,7 @@ public static partial class PoddleServer
         ReadValidated<ExecutionOptions>(builder.Configuration, ExecutionOptions.SectionName, new ExecutionOptionsValidator());
         services.AddPoddleExecutions(execution => execution.Bind(builder.Configuration.GetSection(ExecutionOptions.SectionName)));
         ExecutionHosting.AddCodeExecutor(services, builder.Configuration);
+        services.AddOptions<PistonOptions>().Bind(builder.Configuration.GetSection(PistonOptions.SectionName));
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
         services.AddExceptionHandler<ErrorHandling>();
@@ -144,6 +147,7 @@ public static partial class PoddleServer
         app.MapAdminUserEndpoints();
         app.MapAdminEndpoints();
         app.MapExecutionEndpoints();
+        app.MapPistonEndpoints();
         return app;
     }
 

@@ -85,6 +85,7 @@ public sealed class ConfigurationTests : IDisposable
         SetEnvironment("PODDLE_ADMIN_PASSWORD", "root-password");
         SetEnvironment("PODDLE_JWT_SIGNING_KEY", key);
         SetEnvironment("PODDLE_Auth__MaxFailedLogins", "7");
+        SetEnvironment("PODDLE_PISTON_ALLOW_ANONYMOUS", "true");
 
         using var app = PoddleServer.Build(new ServerStartOptions());
 
@@ -98,6 +99,7 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal(key, app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.SigningKey);
         Assert.Equal(Convert.FromBase64String(key), app.Services.GetRequiredService<AccessTokenSigningKey>().Key);
         Assert.Equal(7, app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.MaxFailedLogins);
+        Assert.True(app.Services.GetRequiredService<IOptions<Piston.PistonOptions>>().Value.AllowAnonymous);
     }
 
     [Fact]

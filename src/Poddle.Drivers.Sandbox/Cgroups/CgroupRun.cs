@@ -9,6 +9,9 @@ public abstract class CgroupRun
     /// <summary>The run's directories (one per v1 hierarchy, one for v2); gone after <see cref="RemoveAsync"/>.</summary>
     public abstract IReadOnlyList<string> Directories { get; }
 
+    /// <summary>Writes the limits (memory, CPU quota, pids); also used to change a prepared sandbox's limits at hand-out.</summary>
+    public abstract void Apply(SandboxLimits limits);
+
     /// <summary>CPU time used by every process that was ever in the cgroup, children included.</summary>
     public abstract TimeSpan ReadCpuUsage();
 

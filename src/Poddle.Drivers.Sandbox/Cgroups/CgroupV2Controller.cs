@@ -55,7 +55,7 @@ internal sealed class CgroupV2Controller(string parent) : CgroupController
 
         public override IReadOnlyList<string> Directories => [Directory];
 
-        public void Apply(SandboxLimits limits)
+        public override void Apply(SandboxLimits limits)
         {
             CgroupFiles.Write(Path.Join(Directory, "memory.max"), ((long)limits.MemoryMb * 1024 * 1024).ToString(CultureInfo.InvariantCulture));
             var swap = Path.Join(Directory, "memory.swap.max");

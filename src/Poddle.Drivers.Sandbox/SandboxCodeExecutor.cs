@@ -141,6 +141,8 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
         {
             await pool.DisposeAsync();
         }
+
+        await _runner.DrainCleanupsAsync();
     }
 
     internal SandboxRunner Runner => _runner;

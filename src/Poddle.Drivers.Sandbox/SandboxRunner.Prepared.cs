@@ -10,6 +10,9 @@ public sealed partial class SandboxRunner
     /// <summary>The byte a prepared sandbox's stub writes to stdout once it waits for its go-line.</summary>
     internal const byte ReadyMarker = (byte)'R';
 
+    private readonly Lock _pendingLock = new();
+    private readonly HashSet<Task> _pendingCleanups = [];
+
     /// <summary>
     /// Prepares a sandbox ahead of a request: an empty run directory (mounted read-only at /box), the cgroup with
     /// <paramref name="limits"/>, and bwrap started with <paramref name="command"/>, a stub that writes
@@ -124,8 +127,40 @@ public sealed partial class SandboxRunner
         }
         finally
         {
-            await DiscardAsync(sandbox.RunId, sandbox.Process, sandbox.Cgroup, sandbox.Directory);
+            // Every process of the run is dead here (the supervision emptied the cgroup); removing the cgroup and the
+            // directory (rmdir can report EBUSY for a few ms) is not on the caller's path. DrainCleanupsAsync awaits it.
+            TrackCleanup(DiscardAsync(sandbox.RunId, sandbox.Process, sandbox.Cgroup, sandbox.Directory));
         }
+    }
+
+    /// <summary>Waits for the background removal of used prepared sandboxes (at shutdown, and in tests).</summary>
+    internal async Task DrainCleanupsAsync()
+    {
+        Task[] pending;
+        lock (_pendingLock)
+        {
+            pending = [.. _pendingCleanups];
+        }
+
+        await Task.WhenAll(pending);
+    }
+
+    private void TrackCleanup(Task cleanup)
+    {
+        lock (_pendingLock)
+        {
+            _pendingCleanups.Add(cleanup);
+        }
+
+        _ = cleanup.ContinueWith(
+            t =>
+            {
+                lock (_pendingLock)
+                {
+                    _pendingCleanups.Remove(t);
+                }
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>Kills and removes a prepared sandbox that will not be used (recycled, or the pool shuts down).</summary>

@@ -45,7 +45,8 @@ public abstract class CgroupRun
                 throw new InvalidOperationException($"processes are still alive in {string.Join(", ", Directories)} after SIGKILL");
             }
 
-            await Task.Delay(5);
+            // Usually the last processes are exiting already (the pid namespace's init is gone): look again soon.
+            await Task.Delay(1);
         }
     }
 

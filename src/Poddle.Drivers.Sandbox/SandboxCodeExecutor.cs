@@ -184,12 +184,21 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
         var command = spec.RunCommand(language.Toolchain, entry, args, limits);
         if (useWarmPool && _pool is { } pool && pool.Has(spec.Name) && CanRunWarm(limits) && pool.TryTake(spec.Name) is { } sandbox)
         {
-            var result = spec is Python
-                ? await _runner.RunPreparedAsync(sandbox, files, SandboxStep.Run, limits, PythonBootstrap.GoLine(entry, args), stdin, cancellationToken)
-                : await _runner.RunPreparedAsync(
-                    sandbox,
-                    [.. files, new SandboxFile(Language.RunScriptFile, Encoding.UTF8.GetBytes("exec " + string.Join(' ', command.Select(Language.ShellQuote)) + "\n"))],
-                    SandboxStep.Run, limits, "\n"u8.ToArray(), stdin, cancellationToken);
+            SandboxResult? result;
+            try
+            {
+                result = spec is Python
+                    ? await _runner.RunPreparedAsync(sandbox, files, SandboxStep.Run, limits, PythonBootstrap.GoLine(entry, args), stdin, cancellationToken)
+                    : await _runner.RunPreparedAsync(
+                        sandbox,
+                        [.. files, new SandboxFile(Language.RunScriptFile, Encoding.UTF8.GetBytes("exec " + string.Join(' ', command.Select(Language.ShellQuote)) + "\n"))],
+                        SandboxStep.Run, limits, "\n"u8.ToArray(), stdin, cancellationToken);
+            }
+            finally
+            {
+                pool.RunEnded();
+            }
+
             if (result is not null)
             {
                 return result;

@@ -6,7 +6,7 @@ namespace Poddle.Drivers.Sandbox.Languages;
 internal static class Catalog
 {
     public static IReadOnlyList<Language> All { get; } =
-        [new Python(), new C(), new Cpp(), new JavaScript(), new Java(), new Rust(), new Bash()];
+        [new Python(), new C(), new Cpp(), new JavaScript(), new Java(), new CSharp(), new Rust(), new Bash()];
 }
 
 /// <summary>Python 3: run unbuffered; the warm pool starts the interpreter ahead (<see cref="PythonBootstrap"/>).</summary>

@@ -61,4 +61,8 @@ internal abstract class Language
 /// A discovered toolchain: <paramref name="HostPath"/> on the host, <paramref name="SandboxPath"/> the same program as
 /// the sandbox sees it, and the read-only binds that make it visible there.
 /// </summary>
-internal sealed record Toolchain(string HostPath, string SandboxPath, IReadOnlyList<SandboxBindMount> Binds);
+internal sealed record Toolchain(string HostPath, string SandboxPath, IReadOnlyList<SandboxBindMount> Binds)
+{
+    /// <summary>Paths and values a language found at discovery (C#: the compiler, the reference assemblies, their version).</summary>
+    public IReadOnlyList<string> Extra { get; init; } = [];
+}

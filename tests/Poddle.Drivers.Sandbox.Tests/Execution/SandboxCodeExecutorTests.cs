@@ -17,6 +17,7 @@ public sealed class SandboxCodeExecutorTests(ExecutorFixture fixture)
         ["javascript"] = "const line = require('fs').readFileSync(0, 'utf8').split('\\n')[0];\nconsole.log('hi', process.argv[2], line);\n",
         ["java"] = "public class Main { public static void main(String[] a) { System.out.println(\"hi \" + a[0] + \" \" + new java.util.Scanner(System.in).nextLine()); } }\n",
         ["rust"] = "fn main() { let mut s = String::new(); std::io::stdin().read_line(&mut s).unwrap(); println!(\"hi {} {}\", std::env::args().nth(1).unwrap(), s.trim_end()); }\n",
+        ["csharp"] = "var line = System.Console.ReadLine();\nSystem.Console.WriteLine($\"hi {args[0]} {line}\");\n",
         ["bash"] = "read -r line\necho \"hi $1 $line\"\n",
     };
 
@@ -27,6 +28,7 @@ public sealed class SandboxCodeExecutorTests(ExecutorFixture fixture)
         ["cpp"] = ("int main() { return undefined_name; }\n", "undefined_name"),
         ["java"] = ("public class Main { public static void main(String[] a) { int x = \"s\"; } }\n", "incompatible types"),
         ["rust"] = ("fn main() { let x: i32 = \"s\"; }\n", "mismatched types"),
+        ["csharp"] = ("System.Console.WriteLine(undefinedName);\n", "CS0103"),
     };
 
     public static TheoryData<string> AllLanguages => new(Catalog.All.Select(l => l.Name));

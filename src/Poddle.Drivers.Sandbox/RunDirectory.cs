@@ -31,43 +31,69 @@ internal sealed class RunDirectory : IDisposable
         var directory = new RunDirectory(path);
         try
         {
-            var directories = new List<string> { path };
-            foreach (var file in files)
-            {
-                var segments = file.RelativePath.Split('/');
-                var current = path;
-                foreach (var segment in segments[..^1])
-                {
-                    current = System.IO.Path.Join(current, segment);
-                    if (!directories.Contains(current))
-                    {
-                        MakeDirectoryExclusive(current);
-                        directories.Add(current);
-                    }
-                }
-
-                var options = new FileStreamOptions
-                {
-                    Mode = FileMode.CreateNew, // O_CREAT | O_EXCL: fails on any existing name, symlinks included
-                    Access = FileAccess.Write,
-                    UnixCreateMode = file.Executable ? ExecutableFile : ReadableFile,
-                };
-                using var stream = new FileStream(System.IO.Path.Join(current, segments[^1]), options);
-                stream.Write(file.Content.Span);
-            }
-
-            // Made readable for the sandbox's uid only once everything is written (0700 from mkdir until now).
-            foreach (var created in directories)
-            {
-                File.SetUnixFileMode(created, ReadableDirectory);
-            }
-
+            directory.AddFiles(files, readableRoot: true);
             return directory;
         }
         catch
         {
             directory.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Creates an empty run directory, readable at once, for a prepared sandbox: it is mounted before the request's
+    /// files exist, and <see cref="AddFiles"/> writes them at hand-out, before anything untrusted runs in it.
+    /// </summary>
+    public static RunDirectory CreateEmpty(string root, string runId)
+    {
+        var path = System.IO.Path.Join(root, "poddle-run-" + runId);
+        MakeDirectoryExclusive(path);
+        var directory = new RunDirectory(path);
+        try
+        {
+            File.SetUnixFileMode(path, ReadableDirectory);
+            return directory;
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes files (O_EXCL, subdirectories with mkdir) and makes what it created readable once all is written.</summary>
+    public void AddFiles(IReadOnlyList<SandboxFile> files, bool readableRoot = false)
+    {
+        var directories = readableRoot ? new List<string> { Path } : [];
+        foreach (var file in files)
+        {
+            var segments = file.RelativePath.Split('/');
+            var current = Path;
+            foreach (var segment in segments[..^1])
+            {
+                current = System.IO.Path.Join(current, segment);
+                if (!directories.Contains(current))
+                {
+                    MakeDirectoryExclusive(current);
+                    directories.Add(current);
+                }
+            }
+
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, // O_CREAT | O_EXCL: fails on any existing name, symlinks included
+                Access = FileAccess.Write,
+                UnixCreateMode = file.Executable ? ExecutableFile : ReadableFile,
+            };
+            using var stream = new FileStream(System.IO.Path.Join(current, segments[^1]), options);
+            stream.Write(file.Content.Span);
+        }
+
+        // Made readable for the sandbox's uid only once everything is written (0700 from mkdir until now).
+        foreach (var created in directories)
+        {
+            File.SetUnixFileMode(created, ReadableDirectory);
         }
     }
 

@@ -134,8 +134,22 @@ public sealed partial class SandboxRunner
     private async Task<SandboxResult> ExecuteAsync(
         string runId, SandboxRequest request, SandboxLimits limits, string runDirectory, CgroupRun? cgroup, CancellationToken cancellationToken)
     {
-        using var process = new Process { StartInfo = BuildStartInfo(request, limits, runDirectory, cgroup) };
-        var stopwatch = new Stopwatch();
+        var stopwatch = Stopwatch.StartNew();
+        using var process = new Process { StartInfo = BuildStartInfo(request.Command, request.ReadOnlyBinds, limits, runDirectory, cgroup) };
+        await ProcessSpawner.StartAsync(process);
+        return await SuperviseAsync(
+            runId, process, request.Step, limits, cgroup, stopwatch, TimeSpan.Zero, default, request.Stdin, cancellationToken);
+    }
+
+    /// <summary>
+    /// Watches a started run until it ends: feeds stdin (<paramref name="stdinPrefix"/> first, for a prepared sandbox's
+    /// go-line), reads the capped outputs, enforces CPU time (counted from <paramref name="cpuBaseline"/>) and wall time
+    /// (from <paramref name="stopwatch"/>), kills what is left and decides the verdict.
+    /// </summary>
+    private async Task<SandboxResult> SuperviseAsync(
+        string runId, Process process, SandboxStep step, SandboxLimits limits, CgroupRun? cgroup, Stopwatch stopwatch,
+        TimeSpan cpuBaseline, ReadOnlyMemory<byte> stdinPrefix, ReadOnlyMemory<byte> stdin, CancellationToken cancellationToken)
+    {
         var killReason = KillReason.None;
         var killedAtMs = long.MaxValue;
         var killLock = new Lock();
@@ -175,14 +189,12 @@ public sealed partial class SandboxRunner
             cgroup?.SignalAll();
         }
 
-        stopwatch.Start();
-        await ProcessSpawner.StartAsync(process);
         var stdout = new CappedOutput(limits.OutputBytes);
         var stderr = new CappedOutput(limits.OutputBytes);
         var readers = Task.WhenAll(
             stdout.ReadToEndAsync(process.StandardOutput.BaseStream, () => Kill(KillReason.Output)),
             stderr.ReadToEndAsync(process.StandardError.BaseStream, () => Kill(KillReason.Output)));
-        var writer = WriteStdinAsync(process.StandardInput.BaseStream, request.Stdin);
+        var writer = WriteStdinAsync(process.StandardInput.BaseStream, stdinPrefix, stdin);
         var exited = process.WaitForExitAsync(CancellationToken.None);
 
         // The host enforces both clocks: wall time here, CPU time from the cgroup (every process of the run counts).
@@ -192,7 +204,7 @@ public sealed partial class SandboxRunner
             while (!exited.IsCompleted)
             {
                 await Task.WhenAny(exited, Task.Delay(_options.PollInterval, CancellationToken.None));
-                if (cgroup is not null && cgroup.ReadCpuUsage().TotalMilliseconds >= limits.CpuMs)
+                if (cgroup is not null && (cgroup.ReadCpuUsage() - cpuBaseline).TotalMilliseconds >= limits.CpuMs)
                 {
                     Kill(KillReason.Cpu);
                 }
@@ -220,7 +232,7 @@ public sealed partial class SandboxRunner
         await Task.WhenAny(Task.WhenAll(readers, writer), Task.Delay(ReaderGrace, CancellationToken.None));
         cancellationToken.ThrowIfCancellationRequested();
 
-        var cpuMs = cgroup is null ? 0 : (long)cgroup.ReadCpuUsage().TotalMilliseconds;
+        var cpuMs = cgroup is null ? 0 : Math.Max(0, (long)(cgroup.ReadCpuUsage() - cpuBaseline).TotalMilliseconds);
         var memoryKb = cgroup is null ? 0 : cgroup.ReadPeakMemoryBytes() / 1024;
         var oomKills = cgroup?.ReadOomKills() ?? 0;
         var status = process.ExitCode;
@@ -257,12 +269,13 @@ public sealed partial class SandboxRunner
                 _ when cpuMs >= limits.CpuMs => (SandboxVerdict.TimeLimitExceeded, $"CPU time beyond {limits.CpuMs} ms"),
                 _ when cgroup is null && signal == "SIGXCPU" => (SandboxVerdict.TimeLimitExceeded, "CPU time limit (RLIMIT_CPU)"),
                 _ when exitCode == 0 => (SandboxVerdict.Ok, null),
-                _ => (request.Step == SandboxStep.Compile ? SandboxVerdict.CompileError : SandboxVerdict.RuntimeError, null),
+                _ => (step == SandboxStep.Compile ? SandboxVerdict.CompileError : SandboxVerdict.RuntimeError, null),
             };
         }
     }
 
-    private ProcessStartInfo BuildStartInfo(SandboxRequest request, SandboxLimits limits, string runDirectory, CgroupRun? cgroup)
+    private ProcessStartInfo BuildStartInfo(
+        IReadOnlyList<string> command, IReadOnlyList<SandboxBindMount>? readOnlyBinds, SandboxLimits limits, string runDirectory, CgroupRun? cgroup)
     {
         // As root, unshare comes first and stays outside the run's cgroup (see below), so the cgroup sweep never kills it.
         var start = new ProcessStartInfo(IsRoot ? "/usr/bin/unshare" : "/bin/sh")
@@ -331,7 +344,7 @@ public sealed partial class SandboxRunner
             }
         }
 
-        foreach (var bind in request.ReadOnlyBinds ?? [])
+        foreach (var bind in readOnlyBinds ?? [])
         {
             Add(args, "--ro-bind", bind.Source, bind.Target ?? bind.Source);
         }
@@ -347,7 +360,7 @@ public sealed partial class SandboxRunner
         }
 
         args.Add("--");
-        foreach (var arg in request.Command)
+        foreach (var arg in command)
         {
             args.Add(arg);
         }
@@ -355,10 +368,16 @@ public sealed partial class SandboxRunner
         return start;
     }
 
-    private static async Task WriteStdinAsync(Stream stdin, ReadOnlyMemory<byte> bytes)
+    private static async Task WriteStdinAsync(Stream stdin, ReadOnlyMemory<byte> prefix, ReadOnlyMemory<byte> bytes)
     {
         try
         {
+            if (!prefix.IsEmpty)
+            {
+                await stdin.WriteAsync(prefix);
+                await stdin.FlushAsync();
+            }
+
             if (!bytes.IsEmpty)
             {
                 await stdin.WriteAsync(bytes);

@@ -25,3 +25,13 @@ public sealed class SandboxFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>The theory form of <see cref="SandboxFactAttribute"/>.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class SandboxTheoryAttribute : TheoryAttribute
+{
+    public SandboxTheoryAttribute()
+    {
+        Skip = new SandboxFactAttribute().Skip;
+    }
+}

@@ -13,6 +13,9 @@ public abstract class CgroupRun
     /// <summary>The run's directories (one per v1 hierarchy, one for v2); gone after <see cref="RemoveAsync"/>.</summary>
     public abstract IReadOnlyList<string> Directories { get; }
 
+    /// <summary>Writes the limits (memory, CPU quota, pids); also used to change a prepared sandbox's limits at hand-out.</summary>
+    public abstract void Apply(SandboxLimits limits);
+
     /// <summary>CPU time used by every process that was ever in the cgroup, children included.</summary>
     public abstract TimeSpan ReadCpuUsage();
 
@@ -46,7 +49,8 @@ public abstract class CgroupRun
                 throw new InvalidOperationException($"processes are still alive in {string.Join(", ", Directories)} after SIGKILL");
             }
 
-            await Task.Delay(5);
+            // Usually the last processes are exiting already (the pid namespace's init is gone): look again soon.
+            await Task.Delay(1);
         }
     }
 

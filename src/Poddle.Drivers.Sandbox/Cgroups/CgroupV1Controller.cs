@@ -53,7 +53,7 @@ internal sealed class CgroupV1Controller(string memory, string cpu, string cpuac
 
         public override IReadOnlyList<string> Directories => _directories;
 
-        public void Apply(SandboxLimits limits)
+        public override void Apply(SandboxLimits limits)
         {
             var bytes = ((long)limits.MemoryMb * 1024 * 1024).ToString(CultureInfo.InvariantCulture);
             CgroupFiles.Write(Path.Join(_memory, "memory.limit_in_bytes"), bytes);

@@ -90,7 +90,7 @@ internal sealed class CgroupV2Controller(string parent, CgroupFileSystem fileSys
 
         public override IReadOnlyList<string> Directories => [Directory];
 
-        public void Apply(SandboxLimits limits)
+        public override void Apply(SandboxLimits limits)
         {
             CgroupFiles.Write(Path.Join(Directory, "memory.max"), ((long)limits.MemoryMb * 1024 * 1024).ToString(CultureInfo.InvariantCulture));
             // memory.swap.max exists only with swap accounting; without it the run can swap (the v1 fallback,

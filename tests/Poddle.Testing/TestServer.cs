@@ -47,6 +47,11 @@ public sealed class TestServer : IAsyncDisposable
             ["Admin:Email"] = "admin@example.test",
             ["Admin:Password"] = AdminPassword,
             ["Auth:PasswordWorkFactor"] = "10",
+
+            // Many servers start during a test run: each discovers and verifies only Python and C, with small warm pools.
+            ["Sandbox:Execution:Languages:0"] = "python",
+            ["Sandbox:Execution:Languages:1"] = "c",
+            ["Sandbox:Execution:WarmPool:MaxPerLanguage"] = "2",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -100,9 +100,9 @@ public static partial class PoddleServer
         services.AddScoped<UserAdministration>();
         ReadValidated<JobsOptions>(builder.Configuration, JobsOptions.SectionName, new JobsOptionsValidator());
         services.AddPoddleJobs(jobs => jobs.Bind(builder.Configuration.GetSection(JobsOptions.SectionName)));
-        ReadValidated<ExecutionOptions>(builder.Configuration, ExecutionOptions.SectionName, new ExecutionOptionsValidator());
-        services.AddPoddleExecutions(execution => execution.Bind(builder.Configuration.GetSection(ExecutionOptions.SectionName)));
-        ExecutionHosting.AddCodeExecutor(services, builder.Configuration);
+        var execution = ReadValidated<ExecutionOptions>(builder.Configuration, ExecutionOptions.SectionName, new ExecutionOptionsValidator());
+        services.AddPoddleExecutions(options => options.Bind(builder.Configuration.GetSection(ExecutionOptions.SectionName)));
+        ExecutionHosting.AddCodeExecutor(services, builder.Configuration, execution);
         services.AddOptions<PistonOptions>().Bind(builder.Configuration.GetSection(PistonOptions.SectionName));
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);

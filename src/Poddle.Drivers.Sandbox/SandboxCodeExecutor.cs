@@ -187,7 +187,7 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
             SandboxResult? result;
             try
             {
-                result = spec is Python
+                result = spec.InterpreterStub(language.Toolchain) is not null
                     ? await _runner.RunPreparedAsync(sandbox, files, SandboxStep.Run, limits, PythonBootstrap.GoLine(entry, args), stdin, cancellationToken)
                     : await _runner.RunPreparedAsync(
                         sandbox,
@@ -250,9 +250,7 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
 
     private PoolSpec PoolSpecOf(DiscoveredLanguage language)
     {
-        IReadOnlyList<string> command = language.Spec is Python
-            ? [language.Toolchain.SandboxPath, "-u", "-c", PythonBootstrap.Code]
-            : ["/bin/sh", "-c", GenericStub];
+        var command = language.Spec.InterpreterStub(language.Toolchain) ?? ["/bin/sh", "-c", GenericStub];
         return new PoolSpec(language.Spec.Name, command, language.Toolchain.Binds, RunLimits(null));
     }
 

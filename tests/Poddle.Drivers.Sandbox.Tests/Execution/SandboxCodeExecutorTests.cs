@@ -154,6 +154,41 @@ public sealed class SandboxCodeExecutorTests(ExecutorFixture fixture)
         Assert.Equal(cold.Run.Verdict, warm.Run.Verdict);
     }
 
+    public static TheoryData<string, string, string[]> JavaScriptPrograms => new()
+    {
+        { "argv and main", "console.log(process.argv.slice(1), require.main === module, __filename, process.execArgv);\n", ["one", "", "é"] },
+        { "stdin", "console.log(JSON.stringify(require('fs').readFileSync(0, 'utf8')));\n", [] },
+        { "exit 3", "console.log('out');\nprocess.exit(3);\n", [] },
+        { "throw", "function f() { throw new Error('boom'); }\nf();\n", [] },
+        { "syntax error", "let x = ;\n", [] },
+    };
+
+    /// <summary>Warm node runs the file as the main module; only node's own bottom stack frames differ.</summary>
+    [SandboxTheory]
+    [MemberData(nameof(JavaScriptPrograms))]
+    public async Task ExecuteAsync_JavaScriptWarm_SameAsColdButNodeFrames(string name, string code, string[] args)
+    {
+        if (!Expect("javascript"))
+        {
+            return;
+        }
+
+        var request = Request("javascript", code, "first\nsecond", args);
+        var cold = await fixture.Cold.ExecuteAsync(request, CancellationToken.None);
+        var before = await ExecutorFixture.WaitReadyAsync(fixture.Warm, "javascript");
+
+        var warm = await fixture.Warm.ExecuteAsync(request, CancellationToken.None);
+
+        Assert.Equal(before.Hits + 1, fixture.Warm.GetPoolStats().Single(s => s.Language == "javascript").Hits);
+        static string WithoutNodeFrames(byte[] stderr) => string.Join('\n', Text(stderr).Split('\n').Where(l =>
+            !(l.StartsWith("    at ", StringComparison.Ordinal) && (l.Contains("node:internal", StringComparison.Ordinal) || l.Contains("[eval]", StringComparison.Ordinal)))));
+        Assert.Equal(Text(cold.Run!.Stdout), Text(warm.Run!.Stdout));
+        Assert.Equal(WithoutNodeFrames(cold.Run.Stderr), WithoutNodeFrames(warm.Run.Stderr));
+        Assert.Equal(cold.Run.ExitCode, warm.Run.ExitCode);
+        Assert.Equal(cold.Run.Verdict, warm.Run.Verdict);
+        Assert.True(name != "throw" || Text(warm.Run.Stderr).Contains("Error: boom", StringComparison.Ordinal));
+    }
+
     [SandboxFact]
     public async Task ExecuteAsync_WarmPool_HitCountedAndRefilled()
     {
@@ -173,6 +208,7 @@ public sealed class SandboxCodeExecutorTests(ExecutorFixture fixture)
     [SandboxTheory]
     [InlineData("python", "import os\nprint(os.path.exists('/tmp/mark'))\nopen('/tmp/mark', 'w').write('x')\n")]
     [InlineData("bash", "[ -e /tmp/mark ] && echo True || echo False\necho x > /tmp/mark\n")]
+    [InlineData("javascript", "const fs = require('fs');\nconsole.log(fs.existsSync('/tmp/mark') ? 'True' : 'False');\nfs.writeFileSync('/tmp/mark', 'x');\n")]
     public async Task ExecuteAsync_WarmSandbox_UsedOnce(string language, string code)
     {
         var outputs = new List<string>();

@@ -203,6 +203,8 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
             {
                 return result;
             }
+
+            pool.RecordFallback(spec.Name);
         }
 
         return await _runner.RunAsync(new SandboxRequest(command, files, stdin, limits, language.Toolchain.Binds), cancellationToken);

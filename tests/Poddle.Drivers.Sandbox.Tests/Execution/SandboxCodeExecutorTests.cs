@@ -259,6 +259,23 @@ public sealed class SandboxCodeExecutorTests(ExecutorFixture fixture)
         Assert.DoesNotContain("209715200", Text(hog.Run!.Stdout), StringComparison.Ordinal);
     }
 
+    [SandboxTheory]
+    [InlineData(64)]
+    [InlineData(128)]
+    [InlineData(300)]
+    public async Task ExecuteAsync_PythonWarm_AnyMemoryLimitUsesThePool(int memoryMb)
+    {
+        var before = await ExecutorFixture.WaitReadyAsync(fixture.Warm, "python");
+
+        var result = await fixture.Warm.ExecuteAsync(
+            Request("python", "x = bytearray(40 * 1024 * 1024)\nprint(len(x))\n") with { RunLimits = new ExecutionLimits(2_000, 5_000, memoryMb) },
+            CancellationToken.None);
+
+        var after = fixture.Warm.GetPoolStats().Single(s => s.Language == "python");
+        Assert.Equal(ExecutionVerdict.Ok, result.Verdict);
+        Assert.Equal((before.Hits + 1, before.Misses), (after.Hits, after.Misses));
+    }
+
     [Fact]
     public void Options_Invalid_ValidateSaysWhy()
     {

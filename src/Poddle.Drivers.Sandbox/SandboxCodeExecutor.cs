@@ -145,8 +145,6 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
         await _runner.DrainCleanupsAsync();
     }
 
-    internal SandboxRunner Runner => _runner;
-
     private async Task<CodeExecutionResult> ExecuteCoreAsync(
         DiscoveredLanguage language, List<SandboxFile> files, CodeExecutionRequest request, bool useWarmPool, CancellationToken cancellationToken)
     {

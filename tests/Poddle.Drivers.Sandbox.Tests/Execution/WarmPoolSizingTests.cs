@@ -46,6 +46,40 @@ public sealed class WarmPoolSizingTests
         }
     }
 
+    [SandboxFact]
+    public async Task Prepared_OlderThanMaxIdle_Recycled()
+    {
+        var workRoot = ExecutorFixture.NewWorkRoot();
+        var clock = new FakeTimeProvider();
+        var options = ExecutorFixture.Options(workRoot, "/poddle-sandbox-tests-recycle");
+        options.Languages.Add("bash");
+        options.VerifyLanguages = false;
+        options.WarmPool.MaxIdle = TimeSpan.FromMinutes(5);
+        try
+        {
+            await using var executor = await SandboxCodeExecutor.StartAsync(options, timeProvider: clock);
+            await ExecutorFixture.WaitReadyAsync(executor, "bash");
+            var first = RunDirectories(workRoot);
+            Assert.Single(first);
+
+            clock.Advance(TimeSpan.FromMinutes(4));
+            await Task.Delay(1_500);
+            Assert.Equal(first, RunDirectories(workRoot));
+
+            clock.Advance(TimeSpan.FromMinutes(2));
+            await WaitUntilAsync(() => RunDirectories(workRoot) is [var only] && only != first[0]);
+            var stats = Stats(executor);
+            Assert.Equal((0, 0), (stats.Hits, stats.Misses));
+        }
+        finally
+        {
+            Directory.Delete(workRoot, recursive: true);
+        }
+    }
+
+    private static List<string> RunDirectories(string workRoot) =>
+        Directory.EnumerateDirectories(workRoot).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+
     private static WarmPoolStats Stats(SandboxCodeExecutor executor) => executor.GetPoolStats().Single();
 
     private static async Task WaitUntilAsync(Func<bool> condition)

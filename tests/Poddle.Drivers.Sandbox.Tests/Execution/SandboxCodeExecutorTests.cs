@@ -190,6 +190,23 @@ public sealed class SandboxCodeExecutorTests(ExecutorFixture fixture)
     }
 
     [SandboxFact]
+    public async Task ExecuteAsync_PythonWarmEntryInSubdirectory_SameAsCold()
+    {
+        var request = new CodeExecutionRequest(
+            "python",
+            [new CodeFile("src/app.py", "import sys, helper\nprint(sys.argv[0], sys.path[0], __file__, helper.X)\n"u8.ToArray()), new CodeFile("src/helper.py", "X = 42\n"u8.ToArray())]);
+        var cold = await fixture.Cold.ExecuteAsync(request, CancellationToken.None);
+        var before = await ExecutorFixture.WaitReadyAsync(fixture.Warm, "python");
+
+        var warm = await fixture.Warm.ExecuteAsync(request, CancellationToken.None);
+
+        Assert.Equal(before.Hits + 1, fixture.Warm.GetPoolStats().Single(s => s.Language == "python").Hits);
+        Assert.Equal("src/app.py /box/src /box/src/app.py 42\n", Text(cold.Run!.Stdout));
+        Assert.Equal(Text(cold.Run.Stdout), Text(warm.Run!.Stdout));
+        Assert.Equal(Text(cold.Run.Stderr), Text(warm.Run.Stderr));
+    }
+
+    [SandboxFact]
     public async Task ExecuteAsync_WarmPool_HitCountedAndRefilled()
     {
         var before = await ExecutorFixture.WaitReadyAsync(fixture.Warm, "bash");

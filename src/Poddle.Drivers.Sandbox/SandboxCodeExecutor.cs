@@ -13,7 +13,7 @@ namespace Poddle.Drivers.Sandbox;
 /// prepared sandboxes per language. Construct it, then <see cref="InitializeAsync"/> (or use <see cref="StartAsync"/>);
 /// dispose it at shutdown to kill the pool.
 /// </summary>
-public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposable
+public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposable, IDisposable
 {
     private const string GenericStub = "printf R; read -r _ || exit 0; exec /bin/sh " + SandboxRunner.WorkingDirectory + "/" + Language.RunScriptFile;
 
@@ -24,8 +24,10 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
     private readonly TimeProvider _time;
     private Dictionary<string, DiscoveredLanguage> _byName = new(StringComparer.Ordinal);
     private IReadOnlyList<LanguageRuntime> _runtimes = [];
+    private readonly Lock _lifetime = new();
     private WarmPoolManager? _pool;
     private int _initialized;
+    private bool _disposed;
 
     /// <summary>Creates the executor without languages; <see cref="InitializeAsync"/> discovers them and starts the pool.</summary>
     /// <exception cref="ArgumentException">The options are not valid (<see cref="SandboxExecutionOptions.Validate"/>).</exception>
@@ -112,8 +114,21 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
         if (_options.WarmPool.Enabled && _options.WarmPool.MaxPerLanguage > 0)
         {
             var pooled = languages.Where(l => _options.WarmPool.Languages.Count == 0 || _options.WarmPool.Languages.Contains(l.Spec.Name, StringComparer.OrdinalIgnoreCase));
-            _pool = new WarmPoolManager(_runner, _options.WarmPool, pooled.Select(PoolSpecOf), _time, _loggerFactory.CreateLogger<WarmPoolManager>());
-            _pool.Start();
+            var pool = new WarmPoolManager(_runner, _options.WarmPool, pooled.Select(PoolSpecOf), _time, _loggerFactory.CreateLogger<WarmPoolManager>());
+            lock (_lifetime)
+            {
+                // Disposed while discovering (a host stopped during its start): no pool may outlive the executor.
+                if (_disposed)
+                {
+                    return;
+                }
+
+                _pool = pool;
+                pool.Start();
+                // Prepared sandboxes are processes (they die with this one: --die-with-parent) but also cgroups and run
+                // directories, which stay behind unless removed: an executor nobody disposed is disposed at exit.
+                AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+            }
         }
     }
 
@@ -134,18 +149,36 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
     /// <inheritdoc />
     public IReadOnlyList<WarmPoolStats> GetPoolStats() => _pool?.Stats() ?? [];
 
-    /// <summary>Stops the warm pool and kills every prepared sandbox. Runs in progress finish on their own.</summary>
+    /// <summary>
+    /// Stops the warm pool and kills every prepared sandbox, removing their cgroups and run directories. Runs in
+    /// progress finish on their own. Safe to call more than once.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (_pool is { } pool)
+        WarmPoolManager? pool;
+        lock (_lifetime)
         {
+            _disposed = true;
+            pool = _pool;
+        }
+
+        if (pool is not null)
+        {
+            AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
             await pool.DisposeAsync();
         }
 
         await _runner.DrainCleanupsAsync();
     }
 
-    internal SandboxRunner Runner => _runner;
+    /// <summary>For containers that dispose synchronously: blocks on <see cref="DisposeAsync"/> (shutdown only).</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private void OnProcessExit(object? sender, EventArgs e)
+    {
+        // Bounded: the process is exiting either way.
+        _ = DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+    }
 
     private async Task<CodeExecutionResult> ExecuteCoreAsync(
         DiscoveredLanguage language, List<SandboxFile> files, CodeExecutionRequest request, bool useWarmPool, CancellationToken cancellationToken)
@@ -187,7 +220,7 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
             SandboxResult? result;
             try
             {
-                result = spec is Python
+                result = spec.InterpreterStub(language.Toolchain) is not null
                     ? await _runner.RunPreparedAsync(sandbox, files, SandboxStep.Run, limits, PythonBootstrap.GoLine(entry, args), stdin, cancellationToken)
                     : await _runner.RunPreparedAsync(
                         sandbox,
@@ -203,6 +236,8 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
             {
                 return result;
             }
+
+            pool.RecordFallback(spec.Name);
         }
 
         return await _runner.RunAsync(new SandboxRequest(command, files, stdin, limits, language.Toolchain.Binds), cancellationToken);
@@ -250,9 +285,7 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
 
     private PoolSpec PoolSpecOf(DiscoveredLanguage language)
     {
-        IReadOnlyList<string> command = language.Spec is Python
-            ? [language.Toolchain.SandboxPath, "-u", "-c", PythonBootstrap.Code]
-            : ["/bin/sh", "-c", GenericStub];
+        var command = language.Spec.InterpreterStub(language.Toolchain) ?? ["/bin/sh", "-c", GenericStub];
         return new PoolSpec(language.Spec.Name, command, language.Toolchain.Binds, RunLimits(null));
     }
 

@@ -55,17 +55,22 @@ internal sealed class CgroupV1Controller(string memory, string cpu, string cpuac
 
         public override void Apply(SandboxLimits limits)
         {
-            var bytes = ((long)limits.MemoryMb * 1024 * 1024).ToString(CultureInfo.InvariantCulture);
-            CgroupFiles.Write(Path.Join(_memory, "memory.limit_in_bytes"), bytes);
+            var limit = (long)limits.MemoryMb * 1024 * 1024;
+            var bytes = limit.ToString(CultureInfo.InvariantCulture);
+            var memory = Path.Join(_memory, "memory.limit_in_bytes");
             // memsw (memory + swap) equal to the memory limit means no swap at all; it exists only with swap accounting
             // (swapaccount=1). Without it, swappiness 0 keeps the run's pages out of swap as far as the kernel allows.
+            // The kernel keeps memory <= memsw at every write: raising (a prepared sandbox at hand-out) writes memsw first.
             var memsw = Path.Join(_memory, "memory.memsw.limit_in_bytes");
             if (File.Exists(memsw))
             {
-                CgroupFiles.Write(memsw, bytes);
+                var raising = limit > CgroupFiles.ReadLong(memory);
+                CgroupFiles.Write(raising ? memsw : memory, bytes);
+                CgroupFiles.Write(raising ? memory : memsw, bytes);
             }
             else
             {
+                CgroupFiles.Write(memory, bytes);
                 CgroupFiles.Write(Path.Join(_memory, "memory.swappiness"), "0");
             }
 

@@ -24,6 +24,8 @@ internal sealed class Python : Language
 
     public override IReadOnlyList<string> RunCommand(Toolchain toolchain, string entry, IReadOnlyList<string> args, SandboxLimits limits) =>
         [toolchain.SandboxPath, "-u", entry, .. args];
+
+    public override IReadOnlyList<string>? InterpreterStub(Toolchain toolchain) => [toolchain.SandboxPath, "-u", "-c", PythonBootstrap.Code];
 }
 
 /// <summary>C with gcc: the compile step streams the binary to stdout.</summary>
@@ -77,7 +79,7 @@ internal sealed class Cpp : C
     protected override string[] Sources => [".cpp", ".cc", ".cxx"];
 }
 
-/// <summary>JavaScript with node.</summary>
+/// <summary>JavaScript with node; the warm pool starts node ahead (<see cref="NodeBootstrap"/>).</summary>
 internal sealed class JavaScript : Language
 {
     public override string Name => "javascript";
@@ -92,6 +94,8 @@ internal sealed class JavaScript : Language
 
     public override IReadOnlyList<string> RunCommand(Toolchain toolchain, string entry, IReadOnlyList<string> args, SandboxLimits limits) =>
         [toolchain.SandboxPath, entry, .. args];
+
+    public override IReadOnlyList<string>? InterpreterStub(Toolchain toolchain) => [toolchain.SandboxPath, "-e", NodeBootstrap.Code];
 }
 
 /// <summary>Bash.</summary>

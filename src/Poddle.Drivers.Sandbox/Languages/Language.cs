@@ -47,6 +47,12 @@ internal abstract class Language
     /// <summary>The run step: interpreted languages run <paramref name="entry"/>, compiled ones the artifact.</summary>
     public abstract IReadOnlyList<string> RunCommand(Toolchain toolchain, string entry, IReadOnlyList<string> args, SandboxLimits limits);
 
+    /// <summary>
+    /// The stub of a warm sandbox that starts the interpreter ahead (writes the ready byte, waits for
+    /// <see cref="PythonBootstrap.GoLine"/>), or null for the generic stub that execs the run script at hand-out.
+    /// </summary>
+    public virtual IReadOnlyList<string>? InterpreterStub(Toolchain toolchain) => null;
+
     /// <summary>Checks the request's entry file name beyond the generic rules (Java: a class name).</summary>
     public virtual string? ValidateEntry(string entry) => null;
 

@@ -9,8 +9,8 @@ internal static class PythonBootstrap
     /// <summary>
     /// Writes the ready marker, reads the go-line byte by byte with os.read (nothing of the user's stdin, which follows
     /// it on fd 0, is consumed or buffered), sets sys.argv (words 'x' + hex: the entry file, then the arguments) and
-    /// sys.path[0], and executes the entry file in a fresh <c>__main__</c> module. An uncaught exception is printed by
-    /// sys.excepthook without the bootstrap's frame and exits 1; a syntax error prints without a traceback; SystemExit
+    /// sys.path[0] (the entry file's directory), and executes the entry file in a fresh <c>__main__</c> module. An
+    /// uncaught exception is printed by sys.excepthook without the bootstrap's frame and exits 1; a syntax error prints without a traceback; SystemExit
     /// passes through. Only builtins and the modules Python has already imported at start (os, sys) are used.
     /// </summary>
     public const string Code = """
@@ -23,8 +23,8 @@ internal static class PythonBootstrap
                 os._exit(0)
             _l += _c
         sys.argv = [bytes.fromhex(_w[1:].decode()).decode('utf-8', 'surrogateescape') for _w in _l.split()]
-        sys.path[0] = '/box'
         _f = '/box/' + sys.argv[0]
+        sys.path[0] = _f.rpartition('/')[0]
         _m = type(sys)('__main__')
         _m.__file__ = _f
         _m.__cached__ = None

@@ -65,6 +65,13 @@ internal sealed class LanguagePool(PoolSpec spec, int min, int max, long now)
         return null;
     }
 
+    /// <summary>A hit whose sandbox could not be used after all (it died, or the limits could not be set): a miss.</summary>
+    public void RecordFallback()
+    {
+        Interlocked.Decrement(ref _hits);
+        Interlocked.Increment(ref _misses);
+    }
+
     /// <summary>Takes out one sandbox prepared before <paramref name="staleBefore"/>, or beyond the target, for disposal.</summary>
     public PreparedSandbox? TakeSurplus(long staleBefore)
     {

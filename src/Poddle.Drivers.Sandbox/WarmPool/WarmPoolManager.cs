@@ -67,6 +67,15 @@ internal sealed partial class WarmPoolManager : IAsyncDisposable
     /// </summary>
     public void RunEnded() => Wake();
 
+    /// <summary>Counts a hand-out whose sandbox could not be used (the run went cold) as a miss.</summary>
+    public void RecordFallback(string language)
+    {
+        if (_pools.TryGetValue(language, out var pool))
+        {
+            pool.RecordFallback();
+        }
+    }
+
     public IReadOnlyList<WarmPoolStats> Stats() => _pools.Values.Select(p => p.Stats()).ToArray();
 
     public async ValueTask DisposeAsync()

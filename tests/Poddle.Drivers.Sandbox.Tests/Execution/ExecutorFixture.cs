@@ -3,8 +3,8 @@ using Poddle.Drivers.Abstractions.Execution;
 namespace Poddle.Drivers.Sandbox.Tests.Execution;
 
 /// <summary>
-/// Executors shared by the executor tests: one with every language and a warm pool for each, one cold (Python only,
-/// no pool) to compare against. Each uses its own work root and cgroup parent, so the runner tests' "nothing left"
+/// Executors shared by the executor tests: one with every language and a warm pool for each, one cold (Python and
+/// JavaScript, no pool) to compare against. Each uses its own work root and cgroup parent, so the runner tests' "nothing left"
 /// checks (which look at the default ones) never see their prepared sandboxes.
 /// </summary>
 public sealed class ExecutorFixture : IAsyncLifetime
@@ -38,6 +38,7 @@ public sealed class ExecutorFixture : IAsyncLifetime
         Warm = await SandboxCodeExecutor.StartAsync(Options(WorkRoot, "/poddle-sandbox-tests-warm"));
         var cold = Options(WorkRoot, "/poddle-sandbox-tests-cold");
         cold.Languages.Add("python");
+        cold.Languages.Add("javascript");
         cold.WarmPool.Enabled = false;
         Cold = await SandboxCodeExecutor.StartAsync(cold);
     }

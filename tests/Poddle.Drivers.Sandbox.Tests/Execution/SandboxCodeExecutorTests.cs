@@ -154,6 +154,58 @@ public sealed class SandboxCodeExecutorTests(ExecutorFixture fixture)
         Assert.Equal(cold.Run.Verdict, warm.Run.Verdict);
     }
 
+    public static TheoryData<string, string, string[]> JavaScriptPrograms => new()
+    {
+        { "argv and main", "console.log(process.argv.slice(1), require.main === module, __filename, process.execArgv);\n", ["one", "", "é"] },
+        { "stdin", "console.log(JSON.stringify(require('fs').readFileSync(0, 'utf8')));\n", [] },
+        { "exit 3", "console.log('out');\nprocess.exit(3);\n", [] },
+        { "throw", "function f() { throw new Error('boom'); }\nf();\n", [] },
+        { "syntax error", "let x = ;\n", [] },
+    };
+
+    /// <summary>Warm node runs the file as the main module; only node's own bottom stack frames differ.</summary>
+    [SandboxTheory]
+    [MemberData(nameof(JavaScriptPrograms))]
+    public async Task ExecuteAsync_JavaScriptWarm_SameAsColdButNodeFrames(string name, string code, string[] args)
+    {
+        if (!Expect("javascript"))
+        {
+            return;
+        }
+
+        var request = Request("javascript", code, "first\nsecond", args);
+        var cold = await fixture.Cold.ExecuteAsync(request, CancellationToken.None);
+        var before = await ExecutorFixture.WaitReadyAsync(fixture.Warm, "javascript");
+
+        var warm = await fixture.Warm.ExecuteAsync(request, CancellationToken.None);
+
+        Assert.Equal(before.Hits + 1, fixture.Warm.GetPoolStats().Single(s => s.Language == "javascript").Hits);
+        static string WithoutNodeFrames(byte[] stderr) => string.Join('\n', Text(stderr).Split('\n').Where(l =>
+            !(l.StartsWith("    at ", StringComparison.Ordinal) && (l.Contains("node:internal", StringComparison.Ordinal) || l.Contains("[eval]", StringComparison.Ordinal)))));
+        Assert.Equal(Text(cold.Run!.Stdout), Text(warm.Run!.Stdout));
+        Assert.Equal(WithoutNodeFrames(cold.Run.Stderr), WithoutNodeFrames(warm.Run.Stderr));
+        Assert.Equal(cold.Run.ExitCode, warm.Run.ExitCode);
+        Assert.Equal(cold.Run.Verdict, warm.Run.Verdict);
+        Assert.True(name != "throw" || Text(warm.Run.Stderr).Contains("Error: boom", StringComparison.Ordinal));
+    }
+
+    [SandboxFact]
+    public async Task ExecuteAsync_PythonWarmEntryInSubdirectory_SameAsCold()
+    {
+        var request = new CodeExecutionRequest(
+            "python",
+            [new CodeFile("src/app.py", "import sys, helper\nprint(sys.argv[0], sys.path[0], __file__, helper.X)\n"u8.ToArray()), new CodeFile("src/helper.py", "X = 42\n"u8.ToArray())]);
+        var cold = await fixture.Cold.ExecuteAsync(request, CancellationToken.None);
+        var before = await ExecutorFixture.WaitReadyAsync(fixture.Warm, "python");
+
+        var warm = await fixture.Warm.ExecuteAsync(request, CancellationToken.None);
+
+        Assert.Equal(before.Hits + 1, fixture.Warm.GetPoolStats().Single(s => s.Language == "python").Hits);
+        Assert.Equal("src/app.py /box/src /box/src/app.py 42\n", Text(cold.Run!.Stdout));
+        Assert.Equal(Text(cold.Run.Stdout), Text(warm.Run!.Stdout));
+        Assert.Equal(Text(cold.Run.Stderr), Text(warm.Run.Stderr));
+    }
+
     [SandboxFact]
     public async Task ExecuteAsync_WarmPool_HitCountedAndRefilled()
     {
@@ -173,6 +225,7 @@ public sealed class SandboxCodeExecutorTests(ExecutorFixture fixture)
     [SandboxTheory]
     [InlineData("python", "import os\nprint(os.path.exists('/tmp/mark'))\nopen('/tmp/mark', 'w').write('x')\n")]
     [InlineData("bash", "[ -e /tmp/mark ] && echo True || echo False\necho x > /tmp/mark\n")]
+    [InlineData("javascript", "const fs = require('fs');\nconsole.log(fs.existsSync('/tmp/mark') ? 'True' : 'False');\nfs.writeFileSync('/tmp/mark', 'x');\n")]
     public async Task ExecuteAsync_WarmSandbox_UsedOnce(string language, string code)
     {
         var outputs = new List<string>();
@@ -221,6 +274,23 @@ public sealed class SandboxCodeExecutorTests(ExecutorFixture fixture)
         Assert.InRange(loop.Run!.CpuMs, 300, 2_000);
         Assert.True(hog.Verdict is ExecutionVerdict.MemoryLimitExceeded or ExecutionVerdict.RuntimeError, hog.Verdict.ToWireName());
         Assert.DoesNotContain("209715200", Text(hog.Run!.Stdout), StringComparison.Ordinal);
+    }
+
+    [SandboxTheory]
+    [InlineData(64)]
+    [InlineData(128)]
+    [InlineData(300)]
+    public async Task ExecuteAsync_PythonWarm_AnyMemoryLimitUsesThePool(int memoryMb)
+    {
+        var before = await ExecutorFixture.WaitReadyAsync(fixture.Warm, "python");
+
+        var result = await fixture.Warm.ExecuteAsync(
+            Request("python", "x = bytearray(40 * 1024 * 1024)\nprint(len(x))\n") with { RunLimits = new ExecutionLimits(2_000, 5_000, memoryMb) },
+            CancellationToken.None);
+
+        var after = fixture.Warm.GetPoolStats().Single(s => s.Language == "python");
+        Assert.Equal(ExecutionVerdict.Ok, result.Verdict);
+        Assert.Equal((before.Hits + 1, before.Misses), (after.Hits, after.Misses));
     }
 
     [Fact]

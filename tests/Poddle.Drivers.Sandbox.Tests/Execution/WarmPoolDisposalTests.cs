@@ -40,6 +40,32 @@ public sealed class WarmPoolDisposalTests
         }
     }
 
+    [SandboxFact(needsCgroups: true)]
+    public async Task DisposeAsync_DuringInitialize_NoPoolOutlivesTheExecutor()
+    {
+        var workRoot = ExecutorFixture.NewWorkRoot();
+        try
+        {
+            var options = ExecutorFixture.Options(workRoot, CgroupParent);
+            options.Languages.Add("bash");
+            var executor = new SandboxCodeExecutor(options);
+            var initializing = executor.InitializeAsync();
+
+            await executor.DisposeAsync();
+            await initializing;
+            await Task.Delay(1_500); // a pool's loop, had one started, would have prepared by now
+
+            Assert.Empty(executor.GetPoolStats());
+            Assert.Empty(RunCgroups());
+            Assert.Empty(Directory.EnumerateFileSystemEntries(workRoot));
+            executor.Dispose(); // and again, synchronously: harmless
+        }
+        finally
+        {
+            Directory.Delete(workRoot, recursive: true);
+        }
+    }
+
     private static List<string> RunCgroups() =>
         new[] { "memory", "cpu", "cpuacct", "pids", "unified" }
             .Select(c => $"/sys/fs/cgroup/{c}{CgroupParent}")

@@ -43,6 +43,29 @@ public sealed class PistonClientTests
         Assert.Equal(3_000, first.RunLimits.WallMs);
     }
 
+    [Fact]
+    public async Task PistonClient_AgainstTheRealSandbox_RunsPythonAndC()
+    {
+        await using var server = await Poddle.Testing.TestServer.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?> { ["Piston:AllowAnonymous"] = "true" });
+        var directory = Path.Combine(RepositoryRoot(), "tests", "piston-client");
+
+        var install = await RunAsync(directory, TimeSpan.FromMinutes(5), "npm", "ci", "--no-audit", "--no-fund", "--prefer-offline");
+        Assert.True(install.ExitCode == 0, "npm ci failed:\n" + install.Output);
+        var run = await RunAsync(directory, TimeSpan.FromMinutes(2), "node", "run.mjs", server.BaseAddress.ToString().TrimEnd('/'));
+        Assert.True(run.ExitCode == 0, "run.mjs failed:\n" + run.Output);
+
+        var answers = JsonNode.Parse(run.Stdout)!;
+        Assert.Matches(@"^3\.\d+\.\d+$", (string)answers["python"]!["version"]!);
+        Assert.Equal("from piston-client\n", (string)answers["python"]!["run"]!["stdout"]!);
+        Assert.Equal(0, (int)answers["python"]!["run"]!["code"]!);
+        Assert.Equal("by alias\n", (string)answers["pythonByAlias"]!["run"]!["output"]!);
+        Assert.Equal("hi\n", (string)answers["c"]!["run"]!["stdout"]!);
+        Assert.Equal(0, (int)answers["c"]!["compile"]!["code"]!);
+        Assert.NotEqual(0, (int)answers["cCompileError"]!["compile"]!["code"]!);
+        Assert.Contains("error", (string)answers["cCompileError"]!["compile"]!["stderr"]!, StringComparison.Ordinal);
+        Assert.Equal("python-9.x runtime is unknown", (string)answers["unknown"]!["message"]!);
+    }
+
     private static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

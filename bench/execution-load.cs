@@ -1,3 +1,4 @@
+#:property PublishAot=false
 // End-to-end code execution through HTTP, measured side by side with bare python3 in one run:
 //   - bare `python3 -c pass`: wall median, and its CPU cost (getrusage of children) → what 2 cores allow per second
 //   - hello world through POST /api/execution/submit?wait=true at fixed rates (open loop): p50/p95/p99

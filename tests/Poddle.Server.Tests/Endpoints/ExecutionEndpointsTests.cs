@@ -183,6 +183,9 @@ public sealed class ExecutionEndpointsTests(SharedServers servers) : IClassFixtu
         Assert.NotNull(stats.WaitP95Ms);
         Assert.Contains(stats.Pools, p => p.Language == "python" && p.Hits + p.Misses >= 1);
         Assert.Equal("full", stats.Isolation);
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.Matches("poddle_executions_completed[^\n]*language=\"python\"", metrics);
+        Assert.Contains("poddle_executions_warm_pool_hits", metrics, StringComparison.Ordinal);
     }
 
     [Fact]

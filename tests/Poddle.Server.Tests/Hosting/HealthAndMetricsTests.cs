@@ -110,7 +110,7 @@ public sealed class HealthAndMetricsTests(SharedServers servers) : IClassFixture
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         var text = await response.Content.ReadAsStringAsync();
         Assert.Contains("# TYPE http_requests_received_total counter", text, StringComparison.Ordinal);
-        Assert.Contains("poddle_warm_pool_ready", text, StringComparison.Ordinal);
+        Assert.Contains("poddle_executions_warm_pool_ready{language=\"python\"}", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE http_request_duration_seconds histogram", text, StringComparison.Ordinal);
         Assert.Contains("http_request_duration_seconds_bucket{", text, StringComparison.Ordinal);
         Assert.Matches("http_requests_received_total\\{[^}]*code=\"401\"[^}]*\\} [1-9]", text);

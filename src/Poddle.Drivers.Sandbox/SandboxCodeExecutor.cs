@@ -250,14 +250,13 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
 
     private async Task<DiscoveredLanguage?> DiscoverAsync(Language spec, CancellationToken cancellationToken)
     {
-        var path = spec.Candidates.FirstOrDefault(File.Exists);
+        var (_, _, path, version) = await HostToolchains.ProbeAsync(spec, cancellationToken);
         if (path is null)
         {
             LogNotFound(_logger, spec.Name, spec.Candidates);
             return null;
         }
 
-        var version = HostCommand.ParseVersion(await HostCommand.RunAsync(path, spec.VersionArguments, cancellationToken));
         if (version is null)
         {
             LogUnusable(_logger, spec.Name, path, "its version command failed or printed no version");

@@ -4,6 +4,7 @@ using System.Runtime.Versioning;
 using Poddle.Cli.Configuration;
 using Poddle.Cli.Output;
 using Poddle.Drivers.Sandbox;
+using Poddle.Drivers.Sandbox.Languages;
 using Spectre.Console;
 
 namespace Poddle.Cli.Commands;
@@ -17,7 +18,7 @@ internal sealed record DoctorReport(
     BubblewrapReport Bubblewrap,
     UserNamespacesReport UserNamespaces,
     CgroupsReport Cgroups,
-    IReadOnlyList<ToolchainInfo> Toolchains);
+    IReadOnlyList<HostToolchain> Toolchains);
 
 /// <summary>bubblewrap: where it is expected, whether it is there, and its version.</summary>
 internal sealed record BubblewrapReport(string Path, bool Found, string? Version);
@@ -34,14 +35,14 @@ internal static class DoctorCommand
     public static Command Create(CliEnvironment environment, GlobalOptions globals)
     {
         var command = new Command("doctor", "Check this machine for the sandbox: bubblewrap, user namespaces, cgroups, root, toolchains (exit 0 only with full isolation)");
-        command.SetCliAction(environment, globals, (context, _, _) =>
+        command.SetCliAction(environment, globals, async (context, _, cancellationToken) =>
         {
             if (!OperatingSystem.IsLinux())
             {
                 throw new CliException("The sandbox runs on Linux only; this machine cannot run code.");
             }
 
-            var report = Inspect(new SandboxOptions());
+            var report = await InspectAsync(new SandboxOptions(), cancellationToken);
             if (context.Output.Json)
             {
                 context.Output.WriteJson(report, CliJsonContext.Default.DoctorReport);
@@ -51,17 +52,17 @@ internal static class DoctorCommand
                 Print(context.Output, report);
             }
 
-            return Task.FromResult(report.Isolation == "full" ? ExitCode.Ok : ExitCode.Error);
+            return report.Isolation == "full" ? ExitCode.Ok : ExitCode.Error;
         });
         return command;
     }
 
     [SupportedOSPlatform("linux")]
-    public static DoctorReport Inspect(SandboxOptions options)
+    public static async Task<DoctorReport> InspectAsync(SandboxOptions options, CancellationToken cancellationToken)
     {
         var (isolation, _) = SandboxRunner.Detect(options);
         var bwrapFound = File.Exists(options.BwrapPath);
-        var bubblewrap = new BubblewrapReport(options.BwrapPath, bwrapFound, bwrapFound ? Toolchains.VersionOf(options.BwrapPath, "--version") : null);
+        var bubblewrap = new BubblewrapReport(options.BwrapPath, bwrapFound, bwrapFound ? await HostToolchains.VersionOfAsync(options.BwrapPath, ["--version"], cancellationToken) : null);
 
         var maxNamespaces = ReadNumber("/proc/sys/user/max_user_namespaces");
         var unprivilegedClone = (int?)ReadNumber("/proc/sys/kernel/unprivileged_userns_clone");
@@ -80,9 +81,10 @@ internal static class DoctorCommand
         }
 
         var summary = level == "full" ? $"full isolation (cgroup {cgroupVersion})" : $"{level} isolation: {reason}";
-        return new DoctorReport(level, summary, reason, Environment.IsPrivilegedProcess, bubblewrap, namespaces, cgroups, Toolchains.Detect());
+        return new DoctorReport(level, summary, reason, Environment.IsPrivilegedProcess, bubblewrap, namespaces, cgroups, await HostToolchains.ProbeAsync(cancellationToken));
     }
 
+    [SupportedOSPlatform("linux")]
     private static void Print(CliOutput output, DoctorReport report)
     {
         string Mark(bool ok) => ok ? "[green]ok[/]" : "[yellow]no[/]";

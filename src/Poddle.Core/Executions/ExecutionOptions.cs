@@ -40,9 +40,6 @@ public sealed class ExecutionOptions
     /// <summary>Submissions per client (user, or IP for anonymous Piston use).</summary>
     public RateLimitSettings RateLimit { get; set; } = new();
 
-    /// <summary>Stop waiting for an execution that has been running this long beyond its wall limit (a lost worker).</summary>
-    public TimeSpan LostRunGrace { get; set; } = TimeSpan.FromMinutes(2);
-
     public sealed class LimitSettings
     {
         public int CpuMs { get; set; }
@@ -97,7 +94,6 @@ public sealed class ExecutionOptionsValidator : IValidateOptions<ExecutionOption
         Check(options.ResultRetention >= TimeSpan.FromMinutes(1), $"Execution:ResultRetention must be at least 00:01:00 (got {options.ResultRetention}).");
         Check(Jobs.JobsOptionsValidator.IsCron(options.ExpirySchedule), $"Execution:ExpirySchedule must be a five-field cron expression (got '{options.ExpirySchedule}').");
         Check(options.RateLimit.PerMinute >= 1 && options.RateLimit.PerHour >= 1 && options.RateLimit.PerDay >= 1, "Execution:RateLimit:PerMinute, PerHour and PerDay must be at least 1.");
-        Check(options.LostRunGrace >= TimeSpan.FromSeconds(1), "Execution:LostRunGrace must be at least 00:00:01.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -26,6 +26,18 @@ public class PoddleDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<Executions.Execution> Executions => Set<Executions.Execution>();
 
+    public DbSet<Deployments.Deployment> Deployments => Set<Deployments.Deployment>();
+
+    public DbSet<Deployments.DeploymentRevision> DeploymentRevisions => Set<Deployments.DeploymentRevision>();
+
+    public DbSet<Deployments.Replica> Replicas => Set<Deployments.Replica>();
+
+    public DbSet<Deployments.DeploymentEvent> DeploymentEvents => Set<Deployments.DeploymentEvent>();
+
+    public DbSet<Deployments.CustomDomain> CustomDomains => Set<Deployments.CustomDomain>();
+
+    public DbSet<Deployments.SourceBundle> SourceBundles => Set<Deployments.SourceBundle>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PoddleDbContext).Assembly);

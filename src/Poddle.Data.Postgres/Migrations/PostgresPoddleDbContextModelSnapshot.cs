@@ -265,6 +265,406 @@ namespace Poddle.Data.Postgres.Migrations
                     b.ToTable("user_sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Poddle.Core.Deployments.CustomDomain", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("DeploymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deployment_id");
+
+                    b.Property<string>("Hostname")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)")
+                        .HasColumnName("hostname");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("VerificationToken")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("verification_token");
+
+                    b.Property<DateTimeOffset?>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("verified_at");
+
+                    b.Property<string>("VerifiedBy")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("verified_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_custom_domains");
+
+                    b.HasIndex("DeploymentId")
+                        .HasDatabaseName("ix_custom_domains_deployment_id");
+
+                    b.HasIndex("Hostname")
+                        .IsUnique()
+                        .HasDatabaseName("ix_custom_domains_hostname");
+
+                    b.ToTable("custom_domains", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.Deployment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("CurrentRevision")
+                        .HasColumnType("integer")
+                        .HasColumnName("current_revision");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("Driver")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("driver");
+
+                    b.Property<long>("Generation")
+                        .HasColumnType("bigint")
+                        .HasColumnName("generation");
+
+                    b.Property<DateTimeOffset?>("LastNotifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_notified_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("ObservedGeneration")
+                        .HasColumnType("bigint")
+                        .HasColumnName("observed_generation");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<int>("Replicas")
+                        .HasColumnType("integer")
+                        .HasColumnName("replicas");
+
+                    b.Property<DateTimeOffset?>("RestartRequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("restart_requested_at");
+
+                    b.Property<int?>("StableRevision")
+                        .HasColumnType("integer")
+                        .HasColumnName("stable_revision");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("StatusChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("status_changed_at");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("status_reason");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deployments");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_deployments_status");
+
+                    b.HasIndex("OwnerId", "ProjectId")
+                        .HasDatabaseName("ix_deployments_owner_id_project_id");
+
+                    b.HasIndex("ProjectId", "Name")
+                        .HasDatabaseName("ix_deployments_project_id_name");
+
+                    b.ToTable("deployments", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.DeploymentEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<Guid>("DeploymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deployment_id");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("message");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid?>("ReplicaId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("replica_id");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("severity");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deployment_events");
+
+                    b.HasIndex("DeploymentId", "LastSeenAt")
+                        .HasDatabaseName("ix_deployment_events_deployment_id_last_seen_at");
+
+                    b.ToTable("deployment_events", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.DeploymentRevision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Cause")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("cause");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("DeploymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deployment_id");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("outcome");
+
+                    b.Property<byte[]>("SecretsCiphertext")
+                        .HasColumnType("bytea")
+                        .HasColumnName("secrets_ciphertext");
+
+                    b.Property<string>("SpecJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("spec_json");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deployment_revisions");
+
+                    b.HasIndex("DeploymentId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_deployment_revisions_deployment_id_number");
+
+                    b.ToTable("deployment_revisions", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.Replica", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("CrashStreak")
+                        .HasColumnType("integer")
+                        .HasColumnName("crash_streak");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("DeploymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deployment_id");
+
+                    b.Property<string>("Driver")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("driver");
+
+                    b.Property<string>("EndpointHost")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("endpoint_host");
+
+                    b.Property<int?>("EndpointPort")
+                        .HasColumnType("integer")
+                        .HasColumnName("endpoint_port");
+
+                    b.Property<DateTimeOffset?>("LastExitAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_exit_at");
+
+                    b.Property<string>("LastExitReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_exit_reason");
+
+                    b.Property<DateTimeOffset?>("NextRestartAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_restart_at");
+
+                    b.Property<string>("Phase")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phase");
+
+                    b.Property<string>("PodId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("pod_id");
+
+                    b.Property<string>("PodState")
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("pod_state");
+
+                    b.Property<int>("PodStateVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("pod_state_version");
+
+                    b.Property<int>("ProbeFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("probe_failures");
+
+                    b.Property<bool>("Ready")
+                        .HasColumnType("boolean")
+                        .HasColumnName("ready");
+
+                    b.Property<DateTimeOffset?>("ReadySince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ready_since");
+
+                    b.Property<int>("Restarts")
+                        .HasColumnType("integer")
+                        .HasColumnName("restarts");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_replicas");
+
+                    b.HasIndex("DeploymentId", "Phase")
+                        .HasDatabaseName("ix_replicas_deployment_id_phase");
+
+                    b.HasIndex("Driver", "PodId")
+                        .HasDatabaseName("ix_replicas_driver_pod_id");
+
+                    b.ToTable("replicas", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.SourceBundle", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.HasKey("Id")
+                        .HasName("pk_source_bundles");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_source_bundles_owner_id");
+
+                    b.ToTable("source_bundles", (string)null);
+                });
+
             modelBuilder.Entity("Poddle.Core.Executions.Execution", b =>
                 {
                     b.Property<Guid>("Id")
@@ -570,6 +970,56 @@ namespace Poddle.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_sessions_users_user_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.CustomDomain", b =>
+                {
+                    b.HasOne("Poddle.Core.Deployments.Deployment", null)
+                        .WithMany()
+                        .HasForeignKey("DeploymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_custom_domains_deployments_deployment_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.Deployment", b =>
+                {
+                    b.HasOne("Poddle.Core.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_deployments_projects_project_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.DeploymentEvent", b =>
+                {
+                    b.HasOne("Poddle.Core.Deployments.Deployment", null)
+                        .WithMany()
+                        .HasForeignKey("DeploymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_deployment_events_deployments_deployment_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.DeploymentRevision", b =>
+                {
+                    b.HasOne("Poddle.Core.Deployments.Deployment", null)
+                        .WithMany()
+                        .HasForeignKey("DeploymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_deployment_revisions_deployments_deployment_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.Replica", b =>
+                {
+                    b.HasOne("Poddle.Core.Deployments.Deployment", null)
+                        .WithMany()
+                        .HasForeignKey("DeploymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_replicas_deployments_deployment_id");
                 });
 
             modelBuilder.Entity("Poddle.Core.Projects.Project", b =>

@@ -258,6 +258,406 @@ namespace Poddle.Data.Sqlite.Migrations
                     b.ToTable("user_sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Poddle.Core.Deployments.CustomDomain", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("DeploymentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deployment_id");
+
+                    b.Property<string>("Hostname")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hostname");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("VerificationToken")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("verification_token");
+
+                    b.Property<long?>("VerifiedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("verified_at");
+
+                    b.Property<string>("VerifiedBy")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("verified_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_custom_domains");
+
+                    b.HasIndex("DeploymentId")
+                        .HasDatabaseName("ix_custom_domains_deployment_id");
+
+                    b.HasIndex("Hostname")
+                        .IsUnique()
+                        .HasDatabaseName("ix_custom_domains_hostname");
+
+                    b.ToTable("custom_domains", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.Deployment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("CurrentRevision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("current_revision");
+
+                    b.Property<long?>("DeletedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("Driver")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("driver");
+
+                    b.Property<long>("Generation")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("generation");
+
+                    b.Property<long?>("LastNotifiedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_notified_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("ObservedGeneration")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("observed_generation");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<int>("Replicas")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("replicas");
+
+                    b.Property<long?>("RestartRequestedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("restart_requested_at");
+
+                    b.Property<int?>("StableRevision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stable_revision");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("StatusChangedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status_changed_at");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status_reason");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deployments");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_deployments_status");
+
+                    b.HasIndex("OwnerId", "ProjectId")
+                        .HasDatabaseName("ix_deployments_owner_id_project_id");
+
+                    b.HasIndex("ProjectId", "Name")
+                        .HasDatabaseName("ix_deployments_project_id_name");
+
+                    b.ToTable("deployments", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.DeploymentEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.Property<Guid>("DeploymentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deployment_id");
+
+                    b.Property<long>("FirstSeenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid?>("ReplicaId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("replica_id");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("severity");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deployment_events");
+
+                    b.HasIndex("DeploymentId", "LastSeenAt")
+                        .HasDatabaseName("ix_deployment_events_deployment_id_last_seen_at");
+
+                    b.ToTable("deployment_events", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.DeploymentRevision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Cause")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cause");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("DeploymentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deployment_id");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<byte[]>("SecretsCiphertext")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("secrets_ciphertext");
+
+                    b.Property<string>("SpecJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("spec_json");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deployment_revisions");
+
+                    b.HasIndex("DeploymentId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_deployment_revisions_deployment_id_number");
+
+                    b.ToTable("deployment_revisions", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.Replica", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("CrashStreak")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("crash_streak");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("DeploymentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deployment_id");
+
+                    b.Property<string>("Driver")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("driver");
+
+                    b.Property<string>("EndpointHost")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("endpoint_host");
+
+                    b.Property<int?>("EndpointPort")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("endpoint_port");
+
+                    b.Property<long?>("LastExitAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_exit_at");
+
+                    b.Property<string>("LastExitReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_exit_reason");
+
+                    b.Property<long?>("NextRestartAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_restart_at");
+
+                    b.Property<string>("Phase")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phase");
+
+                    b.Property<string>("PodId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pod_id");
+
+                    b.Property<string>("PodState")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pod_state");
+
+                    b.Property<int>("PodStateVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pod_state_version");
+
+                    b.Property<int>("ProbeFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("probe_failures");
+
+                    b.Property<bool>("Ready")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ready");
+
+                    b.Property<long?>("ReadySince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ready_since");
+
+                    b.Property<int>("Restarts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("restarts");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revision");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_replicas");
+
+                    b.HasIndex("DeploymentId", "Phase")
+                        .HasDatabaseName("ix_replicas_deployment_id_phase");
+
+                    b.HasIndex("Driver", "PodId")
+                        .HasDatabaseName("ix_replicas_driver_pod_id");
+
+                    b.ToTable("replicas", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.SourceBundle", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size_bytes");
+
+                    b.HasKey("Id")
+                        .HasName("pk_source_bundles");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_source_bundles_owner_id");
+
+                    b.ToTable("source_bundles", (string)null);
+                });
+
             modelBuilder.Entity("Poddle.Core.Executions.Execution", b =>
                 {
                     b.Property<Guid>("Id")
@@ -563,6 +963,56 @@ namespace Poddle.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_sessions_users_user_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.CustomDomain", b =>
+                {
+                    b.HasOne("Poddle.Core.Deployments.Deployment", null)
+                        .WithMany()
+                        .HasForeignKey("DeploymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_custom_domains_deployments_deployment_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.Deployment", b =>
+                {
+                    b.HasOne("Poddle.Core.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_deployments_projects_project_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.DeploymentEvent", b =>
+                {
+                    b.HasOne("Poddle.Core.Deployments.Deployment", null)
+                        .WithMany()
+                        .HasForeignKey("DeploymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_deployment_events_deployments_deployment_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.DeploymentRevision", b =>
+                {
+                    b.HasOne("Poddle.Core.Deployments.Deployment", null)
+                        .WithMany()
+                        .HasForeignKey("DeploymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_deployment_revisions_deployments_deployment_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.Replica", b =>
+                {
+                    b.HasOne("Poddle.Core.Deployments.Deployment", null)
+                        .WithMany()
+                        .HasForeignKey("DeploymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_replicas_deployments_deployment_id");
                 });
 
             modelBuilder.Entity("Poddle.Core.Projects.Project", b =>

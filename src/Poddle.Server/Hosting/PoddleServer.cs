@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Poddle.Contracts;
 using Poddle.Core.Accounts;
+using Poddle.Core.Deployments;
 using Poddle.Core.Executions;
 using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;
@@ -103,6 +104,8 @@ public static partial class PoddleServer
         var execution = ReadValidated<ExecutionOptions>(builder.Configuration, ExecutionOptions.SectionName, new ExecutionOptionsValidator());
         services.AddPoddleExecutions(options => options.Bind(builder.Configuration.GetSection(ExecutionOptions.SectionName)));
         ExecutionHosting.AddCodeExecutor(services, builder.Configuration, execution);
+        services.AddPoddleDeployments(options => options.Bind(builder.Configuration.GetSection(DeploymentOptions.SectionName)));
+        DeploymentHosting.AddPodDrivers(services, builder.Configuration, dataDir);
         services.AddOptions<PistonOptions>().Bind(builder.Configuration.GetSection(PistonOptions.SectionName));
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);

@@ -1,0 +1,152 @@
+namespace Poddle.Contracts;
+
+/// <summary>POST /api/projects/{id}/deployments. Exactly one of <see cref="Image"/> and <see cref="Command"/>.</summary>
+/// <param name="Name">DNS label (a-z, 0-9, '-', at most 63), unique in the project; part of the URL.</param>
+/// <param name="Image">Container image reference (docker driver).</param>
+/// <param name="Command">argv of a command (sandbox driver), run in the unpacked <see cref="SourceId"/> when given.</param>
+/// <param name="SourceId">An uploaded source bundle (POST /api/projects/{id}/sources).</param>
+/// <param name="Port">The port the app listens on; also set as $PORT. Default 8080.</param>
+/// <param name="Env">Plain environment variables (shown back by the API).</param>
+/// <param name="Secrets">Secret environment variables: write-only, only their keys are ever shown.</param>
+/// <param name="Resources">Per-replica CPU and memory (defaults 250 millicores, 256 MiB), within the owner's tier.</param>
+/// <param name="Replicas">How many pods (default 1), within the owner's tier.</param>
+/// <param name="HealthCheck">How replicas are probed; a TCP check of the port when null.</param>
+/// <param name="Driver">"sandbox" (default for commands) or "docker" (default for images).</param>
+public sealed record CreateDeploymentRequest(
+    string? Name,
+    string? Image = null,
+    IReadOnlyList<string>? Command = null,
+    Guid? SourceId = null,
+    int? Port = null,
+    IReadOnlyDictionary<string, string>? Env = null,
+    IReadOnlyDictionary<string, string>? Secrets = null,
+    ResourcesDto? Resources = null,
+    int? Replicas = null,
+    HealthCheckDto? HealthCheck = null,
+    string? Driver = null);
+
+/// <summary>Per-replica limits.</summary>
+public sealed record ResourcesDto(int? CpuMillicores = null, int? MemoryMb = null);
+
+/// <summary>How replicas are probed. Type: http | tcp | command.</summary>
+public sealed record HealthCheckDto(
+    string? Type,
+    string? Path = null,
+    int? Port = null,
+    IReadOnlyList<string>? Command = null,
+    int? PeriodSeconds = null,
+    int? TimeoutSeconds = null,
+    int? FailureThreshold = null,
+    int? InitialDelaySeconds = null);
+
+/// <summary>
+/// PATCH /api/deployments/{id}: any field given replaces the current one and starts a rolling update to a new revision.
+/// <see cref="Env"/> and <see cref="Secrets"/> are merged: a key with a null value is removed.
+/// </summary>
+public sealed record UpdateDeploymentRequest(
+    string? Image = null,
+    IReadOnlyList<string>? Command = null,
+    Guid? SourceId = null,
+    int? Port = null,
+    IReadOnlyDictionary<string, string?>? Env = null,
+    IReadOnlyDictionary<string, string?>? Secrets = null,
+    ResourcesDto? Resources = null,
+    HealthCheckDto? HealthCheck = null);
+
+/// <summary>PATCH /api/deployments/{id}/scale.</summary>
+public sealed record ScaleDeploymentRequest(int? Replicas);
+
+/// <summary>POST /api/deployments/{id}/rollback: to this revision number (the previous one when null).</summary>
+public sealed record RollbackDeploymentRequest(int? Revision = null);
+
+/// <summary>A deployment as the API shows it: secret keys, never values.</summary>
+public sealed record DeploymentResponse(
+    Guid Id,
+    Guid ProjectId,
+    string Name,
+    string Driver,
+    string Status,
+    string? StatusReason,
+    string Url,
+    int Replicas,
+    int ReadyReplicas,
+    int Revision,
+    string? Image,
+    IReadOnlyList<string>? Command,
+    Guid? SourceId,
+    int? Port,
+    IReadOnlyDictionary<string, string> Env,
+    IReadOnlyList<string> SecretKeys,
+    ResourcesDto Resources,
+    HealthCheckDto? HealthCheck,
+    IReadOnlyList<ReplicaResponse> ReplicaDetails,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>One replica: phase (starting, running, crashed, stopping, stopped), readiness, restarts, last exit reason.</summary>
+public sealed record ReplicaResponse(
+    Guid Id,
+    int Revision,
+    string Phase,
+    bool Ready,
+    int Restarts,
+    string? LastExitReason,
+    DateTimeOffset? LastExitAt,
+    DateTimeOffset? StartedAt);
+
+/// <summary>GET /api/deployments/{id}/revisions item.</summary>
+public sealed record RevisionResponse(
+    int Number,
+    string Cause,
+    string? Outcome,
+    bool Current,
+    string? Image,
+    IReadOnlyList<string>? Command,
+    IReadOnlyList<string> SecretKeys,
+    DateTimeOffset CreatedAt);
+
+/// <summary>GET /api/deployments/{id}/events item.</summary>
+public sealed record DeploymentEventResponse(
+    Guid Id,
+    Guid? ReplicaId,
+    string Severity,
+    string Type,
+    string Reason,
+    string Message,
+    int Count,
+    DateTimeOffset FirstSeenAt,
+    DateTimeOffset LastSeenAt);
+
+/// <summary>A log line (GET /logs returns a list; /logs/stream sends each as an SSE "log" event).</summary>
+public sealed record LogLineResponse(Guid ReplicaId, DateTimeOffset Timestamp, string Stream, string Text);
+
+/// <summary>A metrics sample of one replica: CPU in millicores used, memory, network rates.</summary>
+public sealed record ReplicaMetricsSample(
+    DateTimeOffset Timestamp,
+    double CpuMillicores,
+    long MemoryBytes,
+    long? MemoryLimitBytes,
+    double? NetworkRxBytesPerSecond,
+    double? NetworkTxBytesPerSecond);
+
+/// <summary>GET /api/deployments/{id}/metrics: per replica, its history (oldest first, the newest last).</summary>
+public sealed record DeploymentMetricsResponse(IReadOnlyList<ReplicaMetricsResponse> Replicas);
+
+/// <summary>One replica's samples.</summary>
+public sealed record ReplicaMetricsResponse(Guid ReplicaId, IReadOnlyList<ReplicaMetricsSample> Samples);
+
+/// <summary>POST /api/deployments/{id}/domains.</summary>
+public sealed record AddDomainRequest(string? Hostname);
+
+/// <summary>A custom domain: verified or the TXT record to publish.</summary>
+public sealed record DomainResponse(
+    Guid Id,
+    string Hostname,
+    bool Verified,
+    string? VerifiedBy,
+    string TxtRecordName,
+    string TxtRecordValue,
+    DateTimeOffset CreatedAt);
+
+/// <summary>POST /api/projects/{id}/sources (body: a tar.gz of the app's directory).</summary>
+public sealed record SourceBundleResponse(Guid Id, string Sha256, long SizeBytes, DateTimeOffset CreatedAt);

@@ -1,0 +1,249 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Poddle.Data.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class Deployments : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "deployments",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    project_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    owner_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
+                    driver = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    replicas = table.Column<int>(type: "integer", nullable: false),
+                    current_revision = table.Column<int>(type: "integer", nullable: false),
+                    stable_revision = table.Column<int>(type: "integer", nullable: true),
+                    status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    status_reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    status_changed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    generation = table.Column<long>(type: "bigint", nullable: false),
+                    observed_generation = table.Column<long>(type: "bigint", nullable: false),
+                    restart_requested_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_notified_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    deleted_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_deployments", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_deployments_projects_project_id",
+                        column: x => x.project_id,
+                        principalTable: "projects",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "source_bundles",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    owner_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    size_bytes = table.Column<long>(type: "bigint", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_source_bundles", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "custom_domains",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    deployment_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    owner_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    hostname = table.Column<string>(type: "character varying(253)", maxLength: 253, nullable: false),
+                    verification_token = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    verified_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    verified_by = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_custom_domains", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_custom_domains_deployments_deployment_id",
+                        column: x => x.deployment_id,
+                        principalTable: "deployments",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "deployment_events",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    deployment_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    replica_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    severity = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    type = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    reason = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    message = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    count = table.Column<int>(type: "integer", nullable: false),
+                    first_seen_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    last_seen_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_deployment_events", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_deployment_events_deployments_deployment_id",
+                        column: x => x.deployment_id,
+                        principalTable: "deployments",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "deployment_revisions",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    deployment_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    number = table.Column<int>(type: "integer", nullable: false),
+                    spec_json = table.Column<string>(type: "text", nullable: false),
+                    secrets_ciphertext = table.Column<byte[]>(type: "bytea", nullable: true),
+                    cause = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    outcome = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_deployment_revisions", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_deployment_revisions_deployments_deployment_id",
+                        column: x => x.deployment_id,
+                        principalTable: "deployments",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "replicas",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    deployment_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    revision = table.Column<int>(type: "integer", nullable: false),
+                    driver = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    phase = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ready = table.Column<bool>(type: "boolean", nullable: false),
+                    pod_id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    pod_state_version = table.Column<int>(type: "integer", nullable: false),
+                    pod_state = table.Column<string>(type: "character varying(4096)", maxLength: 4096, nullable: true),
+                    endpoint_host = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    endpoint_port = table.Column<int>(type: "integer", nullable: true),
+                    restarts = table.Column<int>(type: "integer", nullable: false),
+                    last_exit_reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    last_exit_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    next_restart_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    crash_streak = table.Column<int>(type: "integer", nullable: false),
+                    probe_failures = table.Column<int>(type: "integer", nullable: false),
+                    started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ready_since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_replicas", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_replicas_deployments_deployment_id",
+                        column: x => x.deployment_id,
+                        principalTable: "deployments",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_custom_domains_deployment_id",
+                table: "custom_domains",
+                column: "deployment_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_custom_domains_hostname",
+                table: "custom_domains",
+                column: "hostname",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_deployment_events_deployment_id_last_seen_at",
+                table: "deployment_events",
+                columns: new[] { "deployment_id", "last_seen_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_deployment_revisions_deployment_id_number",
+                table: "deployment_revisions",
+                columns: new[] { "deployment_id", "number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_deployments_owner_id_project_id",
+                table: "deployments",
+                columns: new[] { "owner_id", "project_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_deployments_project_id_name",
+                table: "deployments",
+                columns: new[] { "project_id", "name" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_deployments_status",
+                table: "deployments",
+                column: "status");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_replicas_deployment_id_phase",
+                table: "replicas",
+                columns: new[] { "deployment_id", "phase" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_replicas_driver_pod_id",
+                table: "replicas",
+                columns: new[] { "driver", "pod_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_source_bundles_owner_id",
+                table: "source_bundles",
+                column: "owner_id");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "custom_domains");
+
+            migrationBuilder.DropTable(
+                name: "deployment_events");
+
+            migrationBuilder.DropTable(
+                name: "deployment_revisions");
+
+            migrationBuilder.DropTable(
+                name: "replicas");
+
+            migrationBuilder.DropTable(
+                name: "source_bundles");
+
+            migrationBuilder.DropTable(
+                name: "deployments");
+        }
+    }
+}

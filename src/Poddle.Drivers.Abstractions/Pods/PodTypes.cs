@@ -1,0 +1,212 @@
+namespace Poddle.Drivers.Abstractions.Pods;
+
+/// <summary>Labels Poddle puts on every pod. Keys are lower-case, dot-separated; values are short strings.</summary>
+public static class PodLabels
+{
+    /// <summary>Which Poddle installation owns the pod (its instance id), so two installations sharing an engine never adopt each other's pods.</summary>
+    public const string Owner = "poddle.owner";
+
+    /// <summary>What the pod is for: "deployment", "worker".</summary>
+    public const string Kind = "poddle.kind";
+
+    /// <summary>The id of the thing the pod belongs to (the deployment id).</summary>
+    public const string Id = "poddle.id";
+
+    /// <summary>The replica's id within its deployment.</summary>
+    public const string Replica = "poddle.replica";
+
+    /// <summary>The deployment revision the pod runs.</summary>
+    public const string Revision = "poddle.revision";
+}
+
+/// <summary>What a driver can do.</summary>
+/// <param name="Images">Runs container images (<see cref="PodSpec.Image"/>).</param>
+/// <param name="Commands">Runs a plain command with an optional source directory (<see cref="PodSpec.SourceDirectory"/>).</param>
+/// <param name="Gpu">Can give pods GPUs.</param>
+/// <param name="NetworkIsolation">Pods cannot reach each other or the host's private services except through their port.</param>
+/// <param name="Logs">Implements <see cref="IPodLogSource"/>.</param>
+/// <param name="Stats">Implements <see cref="IPodStatsSource"/>.</param>
+/// <param name="Signals">Stop sends SIGTERM before SIGKILL (a grace period is honoured).</param>
+/// <param name="Exec">Can run a command inside a running pod.</param>
+public sealed record DriverCapabilities(
+    bool Images,
+    bool Commands,
+    bool Gpu,
+    bool NetworkIsolation,
+    bool Logs,
+    bool Stats,
+    bool Signals,
+    bool Exec);
+
+/// <summary>Whether a driver can start pods now.</summary>
+/// <param name="Available">False when nothing can start (engine unreachable).</param>
+/// <param name="Detail">What was checked, and why not when unavailable ("docker: connection refused on /var/run/docker.sock").</param>
+public sealed record DriverHealth(bool Available, string Detail);
+
+/// <summary>What to run. Immutable and already validated by the caller (names, sizes, limits).</summary>
+/// <param name="Name">A DNS-label-like name for people ("web-demo-3f2a"); drivers may prefix or shorten it.</param>
+/// <param name="Labels">Put on the pod and matched by <see cref="IPodDriver.ListAsync"/>.</param>
+/// <param name="Image">Container image reference, for drivers with <see cref="DriverCapabilities.Images"/>.</param>
+/// <param name="Command">The argv to run; for an image, overrides its command (null keeps the image's own).</param>
+/// <param name="SourceDirectory">A host directory with the app's unpacked source; the command runs in a copy or a read-only view of it.</param>
+/// <param name="Env">Environment variables (secrets included, already decrypted: a driver never logs values).</param>
+/// <param name="Port">The port the app listens on inside the pod; the driver sets <c>PORT</c> to it and reports where it is reachable in <see cref="PodStatus.Endpoint"/>. Null for pods without a port.</param>
+/// <param name="Resources">CPU and memory limits.</param>
+public sealed record PodSpec(
+    string Name,
+    IReadOnlyDictionary<string, string> Labels,
+    string? Image,
+    IReadOnlyList<string>? Command,
+    string? SourceDirectory,
+    IReadOnlyDictionary<string, string> Env,
+    int? Port,
+    PodResources Resources);
+
+/// <summary>CPU in millicores (1000 = one core) and memory in MiB; the driver enforces both.</summary>
+public sealed record PodResources(int CpuMillicores, int MemoryMb);
+
+/// <summary>
+/// The persisted, versioned reference to a pod: what makes recovery after a restart and orphan detection possible.
+/// Opaque to everyone but the driver that made it.
+/// </summary>
+/// <param name="Driver">The driver's <see cref="IPodDriver.Name"/>.</param>
+/// <param name="PodId">The driver's id of the pod (container id, sandbox id).</param>
+/// <param name="StateVersion">The version of <paramref name="DriverState"/>'s format, so a newer driver can read an older handle.</param>
+/// <param name="DriverState">Whatever the driver needs to re-attach (JSON), at most 4 KiB.</param>
+/// <param name="Labels">The pod's labels, as started or as listed.</param>
+public sealed record PodHandle(
+    string Driver,
+    string PodId,
+    int StateVersion,
+    string DriverState,
+    IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>The lifecycle state a driver observed.</summary>
+public enum PodState
+{
+    /// <summary>Created, main process not started yet (pulling an image, for instance).</summary>
+    Pending,
+
+    /// <summary>The main process runs.</summary>
+    Running,
+
+    /// <summary>The main process has exited; <see cref="PodStatus.Exit"/> says how.</summary>
+    Exited,
+
+    /// <summary>The driver does not know the pod (destroyed, or removed behind Poddle's back).</summary>
+    NotFound,
+}
+
+/// <summary>What a driver observed of a pod.</summary>
+/// <param name="State">Lifecycle state.</param>
+/// <param name="StartedAt">When the main process started, when known.</param>
+/// <param name="FinishedAt">When it exited, when it has.</param>
+/// <param name="Exit">How it exited, when it has.</param>
+/// <param name="Endpoint">Where the pod's port is reachable from the server (for probes and the proxy), while running.</param>
+public sealed record PodStatus(
+    PodState State,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    ExitResult? Exit,
+    PodEndpoint? Endpoint)
+{
+    /// <summary>The status of a pod the driver does not know.</summary>
+    public static PodStatus NotFound { get; } = new(PodState.NotFound, null, null, null, null);
+}
+
+/// <summary>A host and port the server can connect to (127.0.0.1:41234, or a container's bridge address).</summary>
+public sealed record PodEndpoint(string Host, int Port)
+{
+    /// <inheritdoc />
+    public override string ToString() => Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+}
+
+/// <summary>How a pod's main process ended.</summary>
+/// <param name="ExitCode">Its exit code; 128 + signal when a signal killed it (shell convention), -1 when unknown.</param>
+/// <param name="Signal">The signal that killed it, when one did (9 for SIGKILL).</param>
+/// <param name="OomKilled">The kernel's OOM killer ended it (memory limit).</param>
+/// <param name="Reason">Human reason: "OOMKilled", "exit code 1", "killed by signal 9", "stopped".</param>
+public sealed record ExitResult(int ExitCode, int? Signal, bool OomKilled, string Reason)
+{
+    /// <summary>Builds the reason text from the facts, the way every driver words it.</summary>
+    public static ExitResult From(int exitCode, int? signal, bool oomKilled) => new(
+        exitCode,
+        signal,
+        oomKilled,
+        oomKilled ? "OOMKilled" : signal is { } s ? $"killed by signal {s}" : $"exit code {exitCode}");
+}
+
+/// <summary>Which log lines to read.</summary>
+/// <param name="Tail">At most this many of the newest lines; all when null.</param>
+/// <param name="Since">Only lines written at or after this time.</param>
+/// <param name="Follow">Keep yielding new lines until the pod exits or the caller cancels.</param>
+public sealed record PodLogQuery(int? Tail = null, DateTimeOffset? Since = null, bool Follow = false);
+
+/// <summary>A line of a pod's output.</summary>
+/// <param name="Timestamp">When the driver received it.</param>
+/// <param name="Stream">"stdout" or "stderr".</param>
+/// <param name="Text">The line without its newline; lines longer than 16 KiB are cut.</param>
+public sealed record PodLogLine(DateTimeOffset Timestamp, string Stream, string Text);
+
+/// <summary>A sample of a pod's counters. CPU and network are cumulative: rates come from two samples.</summary>
+/// <param name="Timestamp">When it was read.</param>
+/// <param name="CpuUsageNanoseconds">CPU time used since the pod started.</param>
+/// <param name="MemoryBytes">Memory in use now.</param>
+/// <param name="MemoryLimitBytes">The memory limit, when there is one.</param>
+/// <param name="NetworkRxBytes">Bytes received since the pod started (null when the driver cannot tell, e.g. shared network).</param>
+/// <param name="NetworkTxBytes">Bytes sent since the pod started (null when the driver cannot tell).</param>
+public sealed record PodStats(
+    DateTimeOffset Timestamp,
+    long CpuUsageNanoseconds,
+    long MemoryBytes,
+    long? MemoryLimitBytes,
+    long? NetworkRxBytes,
+    long? NetworkTxBytes);
+
+/// <summary>Why a driver could not do what it was asked; the controller turns these into deployment reasons.</summary>
+public enum PodFailureKind
+{
+    /// <summary>The image does not exist locally and cannot be pulled.</summary>
+    ImageNotFound,
+
+    /// <summary>Not enough CPU, memory or ports on the host.</summary>
+    InsufficientResources,
+
+    /// <summary>The driver's engine is down or unreachable.</summary>
+    DriverUnavailable,
+
+    /// <summary>The spec asks for something this driver cannot do (an image on the sandbox driver).</summary>
+    UnsupportedSpec,
+
+    /// <summary>Anything else; the message says what.</summary>
+    Other,
+}
+
+/// <summary>A driver operation that failed for a reason the caller should record (never with secret values in the message).</summary>
+public sealed class PodDriverException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public PodDriverException(PodFailureKind kind, string message, Exception? innerException = null)
+        : base(message, innerException) => Kind = kind;
+
+    /// <summary>Creates an exception of kind <see cref="PodFailureKind.Other"/>.</summary>
+    public PodDriverException()
+        : this(PodFailureKind.Other, "The pod driver failed.")
+    {
+    }
+
+    /// <summary>Creates an exception of kind <see cref="PodFailureKind.Other"/>.</summary>
+    public PodDriverException(string message)
+        : this(PodFailureKind.Other, message)
+    {
+    }
+
+    /// <summary>Creates an exception of kind <see cref="PodFailureKind.Other"/>.</summary>
+    public PodDriverException(string message, Exception innerException)
+        : this(PodFailureKind.Other, message, innerException)
+    {
+    }
+
+    /// <summary>Why it failed.</summary>
+    public PodFailureKind Kind { get; }
+}

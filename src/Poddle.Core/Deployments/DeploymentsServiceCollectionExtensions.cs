@@ -19,6 +19,8 @@ public static class DeploymentsServiceCollectionExtensions
         services.TryAddSingleton<PodDriverRegistry>();
         services.TryAddSingleton<DeploymentChangeSignal>();
         services.TryAddScoped<DeploymentEventRecorder>();
+        services.TryAddSingleton<SecretProtector>();
+        services.TryAddSingleton<SourceBundleStore>();
 
         // API side (DeploymentService, secrets, sources, domains) — registered below.
 

@@ -3,21 +3,28 @@ using System.Security.Cryptography;
 namespace Poddle.Server.Hosting;
 
 /// <summary>
-/// Loads the access-token signing key: the configured one, else the one kept in the data directory, else a new
-/// one written there (mode 0600) so tokens stay valid across restarts.
+/// Loads a key: the configured one, else the one kept in the data directory, else a new one written there (mode 0600)
+/// so it stays the same across restarts. The access-token signing key (64 bytes) and the secrets key (32 bytes).
 /// </summary>
 internal static class SigningKeyStore
 {
     private const string FileName = "jwt-signing.key";
 
-    public static byte[] LoadOrCreate(string? configuredBase64, string dataDir)
+    public static byte[] LoadOrCreate(string? configuredBase64, string dataDir) =>
+        LoadOrCreate(configuredBase64, dataDir, FileName, 64, "signs everyone out", "Auth:SigningKey");
+
+    /// <summary>The key that encrypts deployment secrets (Deployments:SecretKey, else secrets.key in the data directory).</summary>
+    public static byte[] LoadOrCreateSecretsKey(string? configuredBase64, string dataDir) =>
+        LoadOrCreate(configuredBase64, dataDir, "secrets.key", 32, "makes every stored secret unreadable", "Deployments:SecretKey");
+
+    private static byte[] LoadOrCreate(string? configuredBase64, string dataDir, string fileName, int size, string consequence, string setting)
     {
         if (!string.IsNullOrEmpty(configuredBase64))
         {
             return Convert.FromBase64String(configuredBase64);
         }
 
-        var path = Path.Combine(dataDir, FileName);
+        var path = Path.Combine(dataDir, fileName);
         if (File.Exists(path))
         {
             byte[] existing;
@@ -27,18 +34,18 @@ internal static class SigningKeyStore
             }
             catch (FormatException ex)
             {
-                throw new StartupConfigurationException($"The signing key file {path} is not base64; delete it to generate a new one (signs everyone out), or set Auth:SigningKey.", ex);
+                throw new StartupConfigurationException($"The key file {path} is not base64; delete it to generate a new one ({consequence}), or set {setting}.", ex);
             }
 
-            if (existing.Length >= 32)
+            if (existing.Length >= size)
             {
                 return existing;
             }
 
-            throw new StartupConfigurationException($"The signing key file {path} holds fewer than 32 bytes; delete it to generate a new one (signs everyone out), or set Auth:SigningKey.");
+            throw new StartupConfigurationException($"The key file {path} holds fewer than {size} bytes; delete it to generate a new one ({consequence}), or set {setting}.");
         }
 
-        var key = RandomNumberGenerator.GetBytes(64);
+        var key = RandomNumberGenerator.GetBytes(size);
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
@@ -53,7 +60,7 @@ internal static class SigningKeyStore
         catch (IOException) when (File.Exists(path))
         {
             // Another server sharing the data directory wrote it first; use theirs.
-            return LoadOrCreate(null, dataDir);
+            return LoadOrCreate(null, dataDir, fileName, size, consequence, setting);
         }
 
         return key;

@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Poddle.Core.Deployments;
+
+/// <summary>The 32-byte key that encrypts deployment secrets at rest (from configuration or the data directory).</summary>
+public sealed record SecretEncryptionKey(byte[] Key);
+
+/// <summary>
+/// Encrypts a revision's secrets (key → value) with AES-256-GCM: a fresh 12-byte nonce per encryption, the 16-byte tag,
+/// and a version byte in front (format: 0x01 | nonce | tag | ciphertext). Values are only ever decrypted to build a
+/// pod's environment; nothing decrypted is logged or returned by the API.
+/// </summary>
+public sealed class SecretProtector(SecretEncryptionKey key)
+{
+    private const byte Version = 1;
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+
+    public byte[]? Protect(IReadOnlyDictionary<string, string> secrets)
+    {
+        if (secrets.Count == 0)
+        {
+            return null;
+        }
+
+        var plaintext = JsonSerializer.SerializeToUtf8Bytes(secrets);
+        var output = new byte[1 + NonceSize + TagSize + plaintext.Length];
+        output[0] = Version;
+        var nonce = output.AsSpan(1, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(key.Key, TagSize);
+        aes.Encrypt(nonce, plaintext, output.AsSpan(1 + NonceSize + TagSize), output.AsSpan(1 + NonceSize, TagSize));
+        CryptographicOperations.ZeroMemory(plaintext);
+        return output;
+    }
+
+    /// <summary>Decrypts; throws <see cref="CryptographicException"/> when the data was not made with this key.</summary>
+    public IReadOnlyDictionary<string, string> Unprotect(byte[]? ciphertext)
+    {
+        if (ciphertext is null || ciphertext.Length == 0)
+        {
+            return new Dictionary<string, string>();
+        }
+
+        if (ciphertext[0] != Version || ciphertext.Length < 1 + NonceSize + TagSize)
+        {
+            throw new CryptographicException("Unknown secrets format.");
+        }
+
+        var plaintext = new byte[ciphertext.Length - 1 - NonceSize - TagSize];
+        using var aes = new AesGcm(key.Key, TagSize);
+        aes.Decrypt(ciphertext.AsSpan(1, NonceSize), ciphertext.AsSpan(1 + NonceSize + TagSize), ciphertext.AsSpan(1 + NonceSize, TagSize), plaintext);
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, string>>(plaintext) ?? [];
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+namespace Poddle.Drivers.Docker;
+
+/// <summary>Settings of the Docker pod driver (configuration section "Drivers:Docker").</summary>
+public sealed class DockerDriverOptions
+{
+    /// <summary>The engine's API endpoint: unix:///var/run/docker.sock, tcp://host:2375.</summary>
+    public Uri Endpoint { get; set; } = new("unix:///var/run/docker.sock");
+
+    /// <summary>The network containers join ("bridge" by default; a user-defined network gives DNS between pods).</summary>
+    public string Network { get; set; } = "bridge";
+
+    /// <summary>When to pull a pod's image from its registry.</summary>
+    public DockerImagePullPolicy ImagePullPolicy { get; set; } = DockerImagePullPolicy.IfNotPresent;
+
+    /// <summary>How the server reaches a pod's port: see <see cref="DockerEndpointMode"/>.</summary>
+    public DockerEndpointMode EndpointMode { get; set; } = DockerEndpointMode.ContainerAddress;
+
+    /// <summary>
+    /// The host address ports are published on in <see cref="DockerEndpointMode.PublishedPort"/> mode (loopback, so only
+    /// the server's proxy reaches pods).
+    /// </summary>
+    public string PublishAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// The container's own stop timeout: how long the engine waits after SIGTERM when it stops the container itself
+    /// (daemon shutdown, <c>docker stop</c> without -t). Poddle's own stops pass their grace period explicitly.
+    /// </summary>
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Whether to run an init process (docker-init, tini) as PID 1, which forwards signals and reaps zombies. Null: when
+    /// the engine has docker-init (asked once).
+    /// </summary>
+    public bool? UseInit { get; set; }
+
+    /// <summary>Prefix of every container name, before the spec's name and a random suffix.</summary>
+    public string NamePrefix { get; set; } = "poddle-";
+}
+
+/// <summary>When the driver pulls an image.</summary>
+public enum DockerImagePullPolicy
+{
+    /// <summary>Pull only when the engine does not have the image (Kubernetes' default for tagged images).</summary>
+    IfNotPresent,
+
+    /// <summary>Never pull: a missing image fails the start with <c>ImageNotFound</c>.</summary>
+    Never,
+
+    /// <summary>Pull before every start (a mutable tag such as :latest picks up a new push); a failed pull of an image the engine already has still starts it.</summary>
+    Always,
+}
+
+/// <summary>How a pod's port is made reachable from the server.</summary>
+public enum DockerEndpointMode
+{
+    /// <summary>
+    /// The container's address on its network plus the pod's port (172.17.0.5:8080): no host port is used and traffic
+    /// takes the kernel's route, not docker-proxy. Needs the server on the engine's host (Linux).
+    /// </summary>
+    ContainerAddress,
+
+    /// <summary>
+    /// The port is published on <see cref="DockerDriverOptions.PublishAddress"/> with an ephemeral host port
+    /// (127.0.0.1:49153): works where container addresses are not routable from the server (Docker Desktop, rootless).
+    /// </summary>
+    PublishedPort,
+}

@@ -1,0 +1,719 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Poddle.Drivers.Abstractions.Pods;
+
+namespace Poddle.Drivers.Docker;
+
+/// <summary>
+/// Runs pods as Docker Engine containers (driver "docker"). Stateless: every operation asks the engine by container
+/// id, so a restarted server re-attaches by listing containers by their labels. Containers run with restart policy
+/// "no" (Poddle restarts pods itself), memory = memory+swap (no swap, so going over the limit is an OOM kill the engine
+/// reports), NanoCPUs for CPU, and docker-init as PID 1 when the engine has it.
+/// </summary>
+public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodStatsSource, IAsyncDisposable
+{
+    /// <summary>The driver's name in every <see cref="PodHandle"/>.</summary>
+    public const string DriverName = "docker";
+
+    /// <summary>The version of <see cref="PodHandle.DriverState"/>'s format.</summary>
+    public const int StateVersion = 1;
+
+    private const int MaxLineChars = 16 * 1024;
+
+    private readonly DockerDriverOptions _options;
+    private readonly DockerClient _client;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _initLock = new(1, 1);
+    private bool? _useInit;
+
+    /// <summary>Creates the driver; nothing is asked of the engine until the first call.</summary>
+    public DockerPodDriver(DockerDriverOptions options, ILogger<DockerPodDriver>? logger = null, TimeProvider? timeProvider = null)
+    {
+        _options = options;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _useInit = options.UseInit;
+        _client = new DockerClientBuilder().WithEndpoint(options.Endpoint).Build();
+    }
+
+    /// <inheritdoc />
+    public string Name => DriverName;
+
+    /// <inheritdoc />
+    public DriverCapabilities Capabilities { get; } = new(
+        Images: true,
+        Commands: true,
+        Gpu: false,
+        NetworkIsolation: false,
+        Logs: true,
+        Stats: true,
+        Signals: true,
+        Exec: false);
+
+    /// <inheritdoc />
+    public async Task<DriverHealth> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.System.PingAsync(cancellationToken);
+            var version = await _client.System.GetVersionAsync(cancellationToken);
+            return new DriverHealth(true, $"docker {version.Version} (API {version.APIVersion}) at {_options.Endpoint}");
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken) || ex is DockerApiException)
+        {
+            return new DriverHealth(false, $"docker: {Describe(ex)} at {_options.Endpoint}");
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<PodHandle> StartAsync(PodSpec spec, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(spec.Image))
+        {
+            throw new PodDriverException(PodFailureKind.UnsupportedSpec, "the docker driver runs images: the spec has none");
+        }
+
+        if (spec.SourceDirectory is not null)
+        {
+            throw new PodDriverException(PodFailureKind.UnsupportedSpec, "the docker driver does not mount source directories: build them into the image");
+        }
+
+        return await CallAsync(async () =>
+        {
+            await EnsureImageAsync(spec.Image, cancellationToken);
+            var parameters = await CreateParametersAsync(spec, cancellationToken);
+            CreateContainerResponse created;
+            try
+            {
+                created = await _client.Containers.CreateContainerAsync(parameters, cancellationToken);
+            }
+            catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw ImageNotFound(spec.Image, ex);
+            }
+
+            try
+            {
+                await _client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                // Nothing is left behind: a container that was created but could not start is removed.
+                await RemoveQuietlyAsync(created.ID);
+                if (ex is DockerApiException api && IsResourceError(api))
+                {
+                    throw new PodDriverException(PodFailureKind.InsufficientResources, $"docker could not start the container: {Describe(api)}", api);
+                }
+
+                throw;
+            }
+
+            return new PodHandle(DriverName, created.ID, StateVersion, SerializeState(parameters.Name ?? created.ID), new Dictionary<string, string>(spec.Labels));
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task RecoverAsync(PodHandle handle, CancellationToken cancellationToken)
+    {
+        CheckHandle(handle);
+
+        // Nothing to re-attach to: every call goes to the engine by id. Touching the engine here makes a driver that
+        // cannot reach it say so at once (a pod that is gone is not an error: InspectAsync says NotFound).
+        await CallAsync(async () =>
+        {
+            await TryInspectAsync(handle.PodId, cancellationToken);
+            return true;
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task<PodStatus> InspectAsync(PodHandle handle, CancellationToken cancellationToken)
+    {
+        CheckHandle(handle);
+        return await CallAsync(async () =>
+        {
+            var container = await TryInspectAsync(handle.PodId, cancellationToken);
+            return container is null ? PodStatus.NotFound : ToStatus(container);
+        });
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<PodHandle> ListAsync(IReadOnlyDictionary<string, string> labels, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var filter = labels.ToDictionary(l => $"{l.Key}={l.Value}", _ => true);
+        var containers = await CallAsync(() => _client.Containers.ListContainersAsync(
+            new ContainersListParameters
+            {
+                All = true,
+                Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = filter },
+            },
+            cancellationToken));
+        foreach (var container in containers)
+        {
+            // The engine filters already; checking again guards against an engine that ignores an unknown filter.
+            var containerLabels = container.Labels ?? new Dictionary<string, string>();
+            if (!labels.All(l => containerLabels.TryGetValue(l.Key, out var value) && value == l.Value))
+            {
+                continue;
+            }
+
+            var name = container.Names?.FirstOrDefault()?.TrimStart('/') ?? container.ID;
+            yield return new PodHandle(DriverName, container.ID, StateVersion, SerializeState(name), new Dictionary<string, string>(containerLabels));
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ExitResult> WaitAsync(PodHandle handle, CancellationToken cancellationToken)
+    {
+        CheckHandle(handle);
+        return await CallAsync(async () =>
+        {
+            try
+            {
+                // Returns at once for a container that has exited; the exit code is in the inspect below as well.
+                await _client.Containers.WaitContainerAsync(handle.PodId, cancellationToken);
+            }
+            catch (DockerContainerNotFoundException ex)
+            {
+                throw NotFound(handle, ex);
+            }
+
+            var container = await TryInspectAsync(handle.PodId, cancellationToken) ?? throw NotFound(handle, null);
+            return ToExit(container.State);
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(PodHandle handle, TimeSpan gracePeriod, CancellationToken cancellationToken)
+    {
+        CheckHandle(handle);
+        var seconds = (uint)Math.Clamp(Math.Ceiling(gracePeriod.TotalSeconds), 0, int.MaxValue);
+        await CallAsync(async () =>
+        {
+            try
+            {
+                // SIGTERM (the image's stop signal), SIGKILL after the grace period; false (304) when it was not running.
+                await _client.Containers.StopContainerAsync(handle.PodId, new ContainerStopParameters { WaitBeforeKillSeconds = seconds }, cancellationToken);
+            }
+            catch (DockerContainerNotFoundException)
+            {
+                // Idempotent: stopping an unknown pod does nothing.
+            }
+
+            return true;
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task DestroyAsync(PodHandle handle, CancellationToken cancellationToken)
+    {
+        CheckHandle(handle);
+        await CallAsync(async () =>
+        {
+            await RemoveAsync(handle.PodId, cancellationToken);
+            return true;
+        });
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<PodLogLine> ReadLogsAsync(PodHandle handle, PodLogQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        CheckHandle(handle);
+        var parameters = new ContainerLogsParameters
+        {
+            ShowStdout = true,
+            ShowStderr = true,
+            Timestamps = true,
+            Follow = query.Follow,
+            Tail = query.Tail is { } tail ? Math.Max(tail, 0).ToString(CultureInfo.InvariantCulture) : "all",
+        };
+        if (query.Since is { } since)
+        {
+            parameters.Since = FormatUnixTime(since);
+        }
+
+        var stream = await CallAsync(async () =>
+        {
+            try
+            {
+                return await _client.Containers.GetContainerLogsAsync(handle.PodId, parameters, cancellationToken);
+            }
+            catch (DockerContainerNotFoundException ex)
+            {
+                throw NotFound(handle, ex);
+            }
+        });
+        using (stream)
+        {
+            var reader = new DockerLogReader(stream, MaxLineChars);
+            await foreach (var line in reader.ReadAsync(cancellationToken))
+            {
+                // The engine filters by time already; its since has whole-nanosecond precision, so this only trims an edge.
+                if (query.Since is { } from && line.Timestamp < from)
+                {
+                    continue;
+                }
+
+                yield return line;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<PodStats?> GetStatsAsync(PodHandle handle, CancellationToken cancellationToken)
+    {
+        CheckHandle(handle);
+        return await CallAsync(async () =>
+        {
+            var container = await TryInspectAsync(handle.PodId, cancellationToken);
+            if (container?.State is not { Running: true })
+            {
+                return null;
+            }
+
+            var sample = new LastValue<ContainerStatsResponse>();
+            try
+            {
+                // One sample, without the engine's second read for a CPU percentage: Poddle computes rates from two samples.
+                await _client.Containers.GetContainerStatsAsync(handle.PodId, new ContainerStatsParameters { Stream = false, OneShot = true }, sample, cancellationToken);
+            }
+            catch (DockerContainerNotFoundException)
+            {
+                return null;
+            }
+
+            return sample.Value is { } stats ? ToStats(stats, container.HostConfig?.Memory ?? 0) : null;
+        });
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        _initLock.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Maps the engine's exit facts to an <see cref="ExitResult"/>. The engine reports a container killed by signal N
+    /// as exit code 128 + N (137 for SIGKILL, whether by docker stop, docker kill or the OOM killer) and has no separate
+    /// signal field, so codes 129-192 are read as signals, the shell's own convention (an app that exits 137 by itself
+    /// reads as killed by SIGKILL, as it would in a shell).
+    /// </summary>
+    internal static ExitResult ToExit(long exitCode, bool oomKilled)
+    {
+        var code = (int)exitCode;
+        int? signal = code is > 128 and <= 128 + 64 ? code - 128 : null;
+        return ExitResult.From(code, signal, oomKilled);
+    }
+
+    private static ExitResult ToExit(State? state) => ToExit(state?.ExitCode ?? -1, state?.OOMKilled ?? false);
+
+    private PodStatus ToStatus(ContainerInspectResponse container)
+    {
+        var state = container.State;
+        var startedAt = ParseTime(state?.StartedAt);
+        var finishedAt = ParseTime(state?.FinishedAt);
+        switch (state?.Status)
+        {
+            case "created":
+                return new PodStatus(PodState.Pending, null, null, null, null);
+            case "running" or "paused" or "restarting":
+                return new PodStatus(PodState.Running, startedAt, null, null, Endpoint(container));
+            default:
+                // exited, dead, removing: the main process is gone.
+                return new PodStatus(PodState.Exited, startedAt, finishedAt, ToExit(state), null);
+        }
+    }
+
+    private PodEndpoint? Endpoint(ContainerInspectResponse container)
+    {
+        var port = container.Config?.ExposedPorts?.Keys
+            .Select(k => k.Split('/')[0])
+            .Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : (int?)null)
+            .FirstOrDefault(p => p is not null);
+        if (port is not { } containerPort)
+        {
+            return null;
+        }
+
+        var portKey = $"{containerPort}/tcp";
+        if (container.NetworkSettings?.Ports is { } ports && ports.TryGetValue(portKey, out var bindings) && bindings?.FirstOrDefault(b => !string.IsNullOrEmpty(b.HostPort)) is { } binding)
+        {
+            // Published: the engine chose the host port when the container started.
+            var host = string.IsNullOrEmpty(binding.HostIP) || binding.HostIP is "0.0.0.0" ? "127.0.0.1" : binding.HostIP is "::" ? "::1" : binding.HostIP;
+            return new PodEndpoint(host, int.Parse(binding.HostPort, CultureInfo.InvariantCulture));
+        }
+
+        if (container.HostConfig?.NetworkMode is "host")
+        {
+            return new PodEndpoint("127.0.0.1", containerPort);
+        }
+
+        var networks = container.NetworkSettings?.Networks;
+        var address = networks is null
+            ? null
+            : networks.TryGetValue(_options.Network, out var preferred) && !string.IsNullOrEmpty(preferred.IPAddress)
+                ? preferred.IPAddress
+                : networks.Values.Select(n => n.IPAddress).FirstOrDefault(ip => !string.IsNullOrEmpty(ip));
+        return address is null ? null : new PodEndpoint(address, containerPort);
+    }
+
+    private static PodStats ToStats(ContainerStatsResponse stats, long memoryLimit)
+    {
+        var memory = stats.MemoryStats;
+        var usage = (long)(memory?.Usage ?? 0);
+
+        // Like `docker stats`: the page cache the kernel can drop is not the app's memory (cgroup v1, then v2 names).
+        if (memory?.Stats is { } counters)
+        {
+            if (counters.TryGetValue("total_inactive_file", out var inactiveV1) && (long)inactiveV1 < usage)
+            {
+                usage -= (long)inactiveV1;
+            }
+            else if (counters.TryGetValue("inactive_file", out var inactiveV2) && (long)inactiveV2 < usage)
+            {
+                usage -= (long)inactiveV2;
+            }
+        }
+
+        long? rx = null;
+        long? tx = null;
+        if (stats.Networks is { Count: > 0 } networks)
+        {
+            rx = networks.Values.Sum(n => (long)n.RxBytes);
+            tx = networks.Values.Sum(n => (long)n.TxBytes);
+        }
+
+        var read = stats.Read == default ? DateTimeOffset.UtcNow : new DateTimeOffset(DateTime.SpecifyKind(stats.Read, DateTimeKind.Utc));
+        return new PodStats(
+            read,
+            (long)(stats.CPUStats?.CPUUsage?.TotalUsage ?? 0),
+            usage,
+            memoryLimit > 0 ? memoryLimit : null,
+            rx,
+            tx);
+    }
+
+    private async Task<CreateContainerParameters> CreateParametersAsync(PodSpec spec, CancellationToken cancellationToken)
+    {
+        var env = spec.Env.Where(e => e.Key != "PORT").Select(e => $"{e.Key}={e.Value}").ToList();
+        if (spec.Port is { } port)
+        {
+            env.Add($"PORT={port.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        var memory = spec.Resources.MemoryMb > 0 ? spec.Resources.MemoryMb * 1024L * 1024L : 0;
+        var host = new HostConfig
+        {
+            // Memory and memory+swap equal: no swap, so going over the limit is an OOM kill (State.OOMKilled).
+            Memory = memory,
+            MemorySwap = memory,
+            NanoCPUs = spec.Resources.CpuMillicores > 0 ? spec.Resources.CpuMillicores * 1_000_000L : 0,
+            RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.No },
+            NetworkMode = _options.Network,
+            Init = await UseInitAsync(cancellationToken),
+        };
+        Dictionary<string, EmptyStruct>? exposed = null;
+        if (spec.Port is { } containerPort)
+        {
+            var key = $"{containerPort.ToString(CultureInfo.InvariantCulture)}/tcp";
+            exposed = new Dictionary<string, EmptyStruct> { [key] = default };
+            if (_options.EndpointMode == DockerEndpointMode.PublishedPort)
+            {
+                // An empty host port asks the engine for an ephemeral one, read back by InspectAsync.
+                host.PortBindings = new Dictionary<string, IList<PortBinding>>
+                {
+                    [key] = [new PortBinding { HostIP = _options.PublishAddress, HostPort = string.Empty }],
+                };
+            }
+        }
+
+        var parameters = new CreateContainerParameters
+        {
+            Name = ContainerName(spec.Name),
+            Image = spec.Image!,
+            Env = env,
+            Labels = new Dictionary<string, string>(spec.Labels),
+            StopTimeout = _options.StopTimeout,
+            HostConfig = host,
+        };
+        if (spec.Command is { Count: > 0 } command)
+        {
+            parameters.Cmd = [.. command];
+        }
+
+        if (exposed is not null)
+        {
+            parameters.ExposedPorts = exposed;
+        }
+
+        return parameters;
+    }
+
+    private string ContainerName(string specName)
+    {
+        // Docker names are [a-zA-Z0-9][a-zA-Z0-9_.-]*; the random suffix keeps a replacement's name free while the
+        // old container still exists.
+        var cleaned = new string(specName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray()).Trim('-', '.', '_');
+        if (cleaned.Length > 48)
+        {
+            cleaned = cleaned[..48];
+        }
+
+        var suffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
+        var name = $"{_options.NamePrefix}{(cleaned.Length > 0 ? cleaned + "-" : string.Empty)}{suffix}";
+        return char.IsAsciiLetterOrDigit(name[0]) ? name : "p" + name;
+    }
+
+    private async Task<bool> UseInitAsync(CancellationToken cancellationToken)
+    {
+        if (_useInit is { } known)
+        {
+            return known;
+        }
+
+        await _initLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_useInit is null)
+            {
+                // The engine lists docker-init among its components only when it found the binary.
+                var version = await _client.System.GetVersionAsync(cancellationToken);
+                _useInit = version.Components?.Any(c => c.Name == "docker-init") ?? false;
+            }
+
+            return _useInit.Value;
+        }
+        finally
+        {
+            _initLock.Release();
+        }
+    }
+
+    private async Task EnsureImageAsync(string image, CancellationToken cancellationToken)
+    {
+        var present = await ImageExistsAsync(image, cancellationToken);
+        var pull = _options.ImagePullPolicy switch
+        {
+            DockerImagePullPolicy.Always => true,
+            DockerImagePullPolicy.IfNotPresent => !present,
+            _ => false,
+        };
+        if (pull)
+        {
+            try
+            {
+                await _client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = image }, null, new LastValue<JSONMessage>(), cancellationToken);
+            }
+            catch (DockerApiException ex)
+            {
+                // A registry that is unreachable or says no: an image the engine has still runs (policy Always).
+                LogPullFailed(_logger, image, ex.StatusCode, Describe(ex));
+            }
+
+            present = await ImageExistsAsync(image, cancellationToken);
+        }
+
+        if (!present)
+        {
+            throw ImageNotFound(image, null);
+        }
+    }
+
+    private async Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.Images.InspectImageAsync(image, cancellationToken);
+            return true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
+        catch (DockerApiException ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest)
+        {
+            // 400: a reference the engine cannot parse is an image it does not have.
+            return false;
+        }
+    }
+
+    private async Task<ContainerInspectResponse?> TryInspectAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.Containers.InspectContainerAsync(id, cancellationToken);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null;
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private async Task RemoveAsync(string id, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await _client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken);
+                return;
+            }
+            catch (DockerContainerNotFoundException)
+            {
+                return;
+            }
+            catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                return;
+            }
+            catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict && attempt < 50)
+            {
+                // "removal already in progress" (a concurrent destroy): wait until it is gone, so destroy means gone.
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _time, cancellationToken);
+            }
+        }
+    }
+
+    private async Task RemoveQuietlyAsync(string id)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await RemoveAsync(id, cts.Token);
+        }
+        catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            LogCleanupFailed(_logger, id, Describe(ex));
+        }
+    }
+
+    private async Task<T> CallAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (PodDriverException)
+        {
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (IsUnavailable(ex, CancellationToken.None))
+        {
+            throw new PodDriverException(PodFailureKind.DriverUnavailable, $"docker engine unreachable at {_options.Endpoint}: {Describe(ex)}", ex);
+        }
+        catch (DockerApiException ex)
+        {
+            throw new PodDriverException(PodFailureKind.Other, $"docker: {Describe(ex)}", ex);
+        }
+    }
+
+    private static bool IsUnavailable(Exception ex, CancellationToken cancellationToken) =>
+        ex is HttpRequestException or SocketException or IOException or TimeoutException
+        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        || (ex is DockerApiException { StatusCode: HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway });
+
+    private static bool IsResourceError(DockerApiException ex) =>
+        ex.ResponseBody is { } body
+        && (body.Contains("Range of CPUs", StringComparison.OrdinalIgnoreCase)
+            || body.Contains("port is already allocated", StringComparison.OrdinalIgnoreCase)
+            || body.Contains("Minimum memory limit", StringComparison.OrdinalIgnoreCase)
+            || body.Contains("cannot allocate memory", StringComparison.OrdinalIgnoreCase));
+
+    private static string Describe(Exception ex)
+    {
+        if (ex is DockerApiException api)
+        {
+            // The engine's message is JSON ({"message": "..."}); it names ids and images, never env values.
+            try
+            {
+                using var doc = JsonDocument.Parse(api.ResponseBody ?? string.Empty);
+                if (doc.RootElement.TryGetProperty("message", out var message) && message.GetString() is { } text)
+                {
+                    return text;
+                }
+            }
+            catch (JsonException)
+            {
+            }
+
+            return $"HTTP {(int)api.StatusCode}";
+        }
+
+        var innermost = ex;
+        while (innermost.InnerException is not null)
+        {
+            innermost = innermost.InnerException;
+        }
+
+        return innermost.Message;
+    }
+
+    private static PodDriverException ImageNotFound(string image, Exception? inner) =>
+        new(PodFailureKind.ImageNotFound, $"image not found: {image}", inner);
+
+    private static PodDriverException NotFound(PodHandle handle, Exception? inner) =>
+        new(PodFailureKind.Other, $"docker: no container {handle.PodId}", inner);
+
+    private static void CheckHandle(PodHandle handle)
+    {
+        if (handle.Driver != DriverName)
+        {
+            throw new PodDriverException(PodFailureKind.UnsupportedSpec, $"a handle of driver '{handle.Driver}' given to the docker driver");
+        }
+    }
+
+    private static DateTimeOffset? ParseTime(string? value) =>
+        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) && time.Year > 1
+            ? time
+            : null;
+
+    private static string FormatUnixTime(DateTimeOffset time)
+    {
+        var ticks = time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        var seconds = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var rest);
+        return $"{seconds.ToString(CultureInfo.InvariantCulture)}.{(rest * 100).ToString("D9", CultureInfo.InvariantCulture)}";
+    }
+
+    private static string SerializeState(string name) => JsonSerializer.Serialize(new DockerPodState(name), DockerStateJsonContext.Default.DockerPodState);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "docker: pulling image {Image} failed ({Status}): {Detail}")]
+    private static partial void LogPullFailed(ILogger logger, string image, HttpStatusCode status, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "docker: removing container {Id} after a failed start failed: {Detail}")]
+    private static partial void LogCleanupFailed(ILogger logger, string id, string detail);
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that keeps the last report, synchronously (Progress&lt;T&gt; posts to the thread pool and may report after the call returned).</summary>
+internal sealed class LastValue<T> : IProgress<T>
+{
+    public T? Value { get; private set; }
+
+    public void Report(T value) => Value = value;
+}
+
+/// <summary>What a docker <see cref="PodHandle.DriverState"/> holds (version 1): the container's name, for people.</summary>
+internal sealed record DockerPodState(string Name);
+
+[JsonSerializable(typeof(DockerPodState))]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+internal sealed partial class DockerStateJsonContext : JsonSerializerContext;

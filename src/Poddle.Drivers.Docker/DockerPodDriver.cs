@@ -97,8 +97,9 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
             {
                 created = await _client.Containers.CreateContainerAsync(parameters, cancellationToken);
             }
-            catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound && Describe(ex).Contains("image", StringComparison.OrdinalIgnoreCase))
             {
+                // Removed between the check above and the create.
                 throw ImageNotFound(spec.Image, ex);
             }
 
@@ -239,7 +240,9 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         };
         if (query.Since is { } since)
         {
-            parameters.Since = FormatUnixTime(since);
+            // Whole seconds, one early: Docker 20.10 with a fractional since sometimes drops a line written after it
+            // (seen here); the exact cut is made below, on each line's own timestamp.
+            parameters.Since = (since.ToUnixTimeSeconds() - 1).ToString(CultureInfo.InvariantCulture);
         }
 
         var stream = await CallAsync(async () =>
@@ -258,7 +261,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
             var reader = new DockerLogReader(stream, MaxLineChars);
             await foreach (var line in reader.ReadAsync(cancellationToken))
             {
-                // The engine filters by time already; its since has whole-nanosecond precision, so this only trims an edge.
+                // The engine's since is a second early (above): the exact cut.
                 if (query.Since is { } from && line.Timestamp < from)
                 {
                     continue;
@@ -686,13 +689,6 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) && time.Year > 1
             ? time
             : null;
-
-    private static string FormatUnixTime(DateTimeOffset time)
-    {
-        var ticks = time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
-        var seconds = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var rest);
-        return $"{seconds.ToString(CultureInfo.InvariantCulture)}.{(rest * 100).ToString("D9", CultureInfo.InvariantCulture)}";
-    }
 
     private static string SerializeState(string name) => JsonSerializer.Serialize(new DockerPodState(name), DockerStateJsonContext.Default.DockerPodState);
 

@@ -158,7 +158,9 @@ public abstract class PodDriverComplianceTests : IAsyncLifetime
             return;
         }
 
-        var handle = await StartAsync("echo one; echo two >&2; echo three; echo four");
+        // The pauses make the order across streams observable: stdout and stderr are separate pipes, and a container
+        // engine reads them concurrently, so two lines written a microsecond apart on different pipes have no order.
+        var handle = await StartAsync("echo one; sleep 0.2; echo two >&2; sleep 0.2; echo three; echo four");
         await Driver.WaitAsync(handle, Timeout(30));
 
         var all = await ReadLogsAsync(handle, new PodLogQuery());

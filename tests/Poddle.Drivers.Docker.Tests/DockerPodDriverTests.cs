@@ -103,7 +103,10 @@ public sealed class DockerPodDriverTests : IAsyncLifetime
     public async Task Start_CannotStart_ContainerIsRemoved()
     {
         // The engine creates the container, then fails to start it (no such executable): nothing is left behind.
-        var driver = await DriverAsync();
+        // Without docker-init, which would start and then exit 127 instead.
+        var options = DockerTestEngine.Options();
+        options.UseInit = false;
+        var driver = await DriverAsync(options);
 
         var error = await Assert.ThrowsAsync<PodDriverException>(() => driver.StartAsync(Spec("x") with { Command = ["/no/such/program"] }, Timeout(60)));
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs and starts what the tests need (PostgreSQL, bubblewrap, python3, gcc, node and npm from Debian's packages), builds, runs every
+# The test command: installs and starts what the tests need (PostgreSQL, Docker Engine, bubblewrap, python3, gcc, node and npm from Debian's packages), builds, runs every
 # test project, and ends with the line "N passed, N failed, N skipped". Exits non-zero when anything fails.
 # Usage: bash scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Projects]
 set -euo pipefail
@@ -42,8 +42,30 @@ start_postgres() {
   as_root su postgres -c "psql -q -v ON_ERROR_STOP=1 -c \"DO \\\$\\\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'poddle') THEN CREATE ROLE poddle LOGIN PASSWORD 'poddle' CREATEDB; END IF; END \\\$\\\$;\"" >/dev/null
 }
 
+start_docker() {
+  if [ -n "${PODDLE_TEST_DOCKER:-}" ]; then
+    log "using Docker Engine from PODDLE_TEST_DOCKER"
+    return 0
+  fi
+  apt_install docker.io busybox-static
+  if ! docker info >/dev/null 2>&1; then
+    # No systemd here (containers, CI): the daemon runs in the background, logging to a file.
+    log "starting Docker Engine (log: $out/dockerd.log)"
+    mkdir -p "$out"
+    as_root bash -c "nohup dockerd >'$out/dockerd.log' 2>&1 &"
+    for _ in $(seq 1 30); do
+      docker info >/dev/null 2>&1 && break
+      sleep 1
+    done
+    docker info >/dev/null 2>&1 || { log "Docker Engine did not start (see $out/dockerd.log)"; return 1; }
+  fi
+  # The Docker driver's tests run images built offline from busybox-static (no registry is reachable).
+  bash scripts/test-images.sh
+}
+
 command -v dotnet >/dev/null || { log "the .NET SDK is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)"; exit 1; }
 start_postgres
+start_docker
 # The sandbox tests run real bubblewrap (prlimit, setpriv and unshare come with util-linux), /usr/bin/python3, and C
 # programs they compile with gcc (HostileCodeTests).
 apt_install bubblewrap util-linux python3 gcc libc6-dev

@@ -55,7 +55,7 @@ internal sealed class DockerLogReader(MultiplexedStream stream, int maxLineChars
         var space = raw.IndexOf(' ', StringComparison.Ordinal);
         var timestamp = DateTimeOffset.UtcNow;
         var text = raw;
-        if (space > 0 && DateTimeOffset.TryParse(raw.AsSpan(0, space), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        if (space > 0 && TryParseTimestamp(raw.AsSpan(0, space), out var parsed))
         {
             timestamp = parsed;
             text = raw[(space + 1)..];
@@ -67,6 +67,34 @@ internal sealed class DockerLogReader(MultiplexedStream stream, int maxLineChars
         }
 
         return new PodLogLine(timestamp, streamName, text.Length > maxLineChars ? text[..maxLineChars] : text);
+    }
+
+    /// <summary>
+    /// Parses the engine's RFC 3339 time with nanoseconds, truncated to .NET's 100 ns ticks. DateTimeOffset.Parse
+    /// rounds the extra digits, which can put a line's time after the engine's own: then asking the engine for lines
+    /// since that time leaves the line out.
+    /// </summary>
+    internal static bool TryParseTimestamp(ReadOnlySpan<char> value, out DateTimeOffset time)
+    {
+        var dot = value.IndexOf('.');
+        if (dot >= 0)
+        {
+            var end = dot + 1;
+            while (end < value.Length && char.IsAsciiDigit(value[end]))
+            {
+                end++;
+            }
+
+            if (end - dot - 1 > 7)
+            {
+                Span<char> cut = stackalloc char[value.Length];
+                value[..(dot + 8)].CopyTo(cut);
+                value[end..].CopyTo(cut[(dot + 8)..]);
+                return DateTimeOffset.TryParse(cut[..(dot + 8 + value.Length - end)], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
+            }
+        }
+
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
     }
 
     private sealed class LineBuffer(string name, int maxLineChars)

@@ -71,7 +71,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         }
         catch (Exception ex) when (IsUnavailable(ex, cancellationToken) || ex is DockerApiException)
         {
-            return new DriverHealth(false, $"docker: {Describe(ex)} at {_options.Endpoint}");
+            return new DriverHealth(false, $"docker: {DescribeUnavailable(ex)} at {_options.Endpoint}");
         }
     }
 
@@ -107,15 +107,10 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
             {
                 await _client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
             }
-            catch (Exception ex)
+            catch (Exception)
             {
                 // Nothing is left behind: a container that was created but could not start is removed.
                 await RemoveQuietlyAsync(created.ID);
-                if (ex is DockerApiException api && IsResourceError(api))
-                {
-                    throw new PodDriverException(PodFailureKind.InsufficientResources, $"docker could not start the container: {Describe(api)}", api);
-                }
-
                 throw;
             }
 
@@ -240,9 +235,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         };
         if (query.Since is { } since)
         {
-            // Whole seconds, one early: Docker 20.10 with a fractional since sometimes drops a line written after it
-            // (seen here); the exact cut is made below, on each line's own timestamp.
-            parameters.Since = (since.ToUnixTimeSeconds() - 1).ToString(CultureInfo.InvariantCulture);
+            parameters.Since = FormatUnixTime(since);
         }
 
         var stream = await CallAsync(async () =>
@@ -261,7 +254,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
             var reader = new DockerLogReader(stream, MaxLineChars);
             await foreach (var line in reader.ReadAsync(cancellationToken))
             {
-                // The engine's since is a second early (above): the exact cut.
+                // Both sides truncated to 100 ns ticks: this only trims the lines the engine kept within that edge.
                 if (query.Since is { } from && line.Timestamp < from)
                 {
                     continue;
@@ -622,7 +615,11 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         }
         catch (Exception ex) when (IsUnavailable(ex, CancellationToken.None))
         {
-            throw new PodDriverException(PodFailureKind.DriverUnavailable, $"docker engine unreachable at {_options.Endpoint}: {Describe(ex)}", ex);
+            throw new PodDriverException(PodFailureKind.DriverUnavailable, $"docker engine unreachable at {_options.Endpoint}: {DescribeUnavailable(ex)}", ex);
+        }
+        catch (DockerApiException ex) when (IsResourceError(ex))
+        {
+            throw new PodDriverException(PodFailureKind.InsufficientResources, $"docker: {Describe(ex)}", ex);
         }
         catch (DockerApiException ex)
         {
@@ -671,6 +668,11 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         return innermost.Message;
     }
 
+    private string DescribeUnavailable(Exception ex) =>
+        _options.Endpoint.IsUnc || !_options.Endpoint.Scheme.Equals("unix", StringComparison.OrdinalIgnoreCase) || File.Exists(_options.Endpoint.AbsolutePath)
+            ? Describe(ex)
+            : $"no socket at {_options.Endpoint.AbsolutePath} (is dockerd running?)";
+
     private static PodDriverException ImageNotFound(string image, Exception? inner) =>
         new(PodFailureKind.ImageNotFound, $"image not found: {image}", inner);
 
@@ -686,9 +688,16 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
     }
 
     private static DateTimeOffset? ParseTime(string? value) =>
-        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) && time.Year > 1
+        DockerLogReader.TryParseTimestamp(value, out var time) && time.Year > 1
             ? time
             : null;
+
+    private static string FormatUnixTime(DateTimeOffset time)
+    {
+        // The engine's "seconds.nanoseconds".
+        var seconds = Math.DivRem(time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks, TimeSpan.TicksPerSecond, out var ticks);
+        return string.Create(CultureInfo.InvariantCulture, $"{seconds}.{ticks * 100:D9}");
+    }
 
     private static string SerializeState(string name) => JsonSerializer.Serialize(new DockerPodState(name), DockerStateJsonContext.Default.DockerPodState);
 

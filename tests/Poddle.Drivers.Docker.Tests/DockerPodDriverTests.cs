@@ -121,6 +121,17 @@ public sealed class DockerPodDriverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_MoreCpuThanTheHostHas_InsufficientResourcesAndNoContainerLeft()
+    {
+        var driver = await DriverAsync();
+
+        var error = await StartFailsAsync(driver, Spec("exit 0", resources: new PodResources((Environment.ProcessorCount + 1) * 1000, 64)));
+
+        Assert.Equal(PodFailureKind.InsufficientResources, error.Kind);
+        Assert.Empty(await ListAsync(driver));
+    }
+
+    [Fact]
     public async Task Engine_Unreachable_StartIsDriverUnavailableAndHealthSaysWhy()
     {
         var options = DockerTestEngine.Options();
@@ -134,6 +145,8 @@ public sealed class DockerPodDriverTests : IAsyncLifetime
 
         Assert.False(health.Available);
         Assert.Contains(options.Endpoint.ToString(), health.Detail, StringComparison.Ordinal);
+        Assert.Contains(options.Endpoint.ToString(), error.Message, StringComparison.Ordinal);
+        Assert.Contains("no socket at", health.Detail, StringComparison.Ordinal);
         Assert.Equal(PodFailureKind.DriverUnavailable, error.Kind);
         Assert.Equal(PodFailureKind.DriverUnavailable, inspect.Kind);
     }
@@ -169,7 +182,9 @@ public sealed class DockerPodDriverTests : IAsyncLifetime
     public async Task Logs_Since_OnlyLinesWrittenAtOrAfter()
     {
         var driver = await DriverAsync();
-        var handle = await StartAsync(driver, Spec("echo early; sleep 1; echo late; echo later >&2"));
+        // Pauses between streams: the engine stamps each pipe's lines as it reads them, so lines on stdout and stderr
+        // microseconds apart can carry timestamps in either order.
+        var handle = await StartAsync(driver, Spec("echo early >&2; sleep 1; echo late; sleep 0.3; echo later >&2"));
         await driver.WaitAsync(handle, Timeout(30));
         var all = await ReadLogsAsync(driver, handle, new PodLogQuery());
         var late = all.Single(l => l.Text == "late");
@@ -195,6 +210,37 @@ public sealed class DockerPodDriverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Logs_FollowAnExitingPod_EndsWhenItExits()
+    {
+        var driver = await DriverAsync();
+        var handle = await StartAsync(driver, Spec("echo a; sleep 0.5; echo b >&2; sleep 0.5; echo c"));
+        var clock = Stopwatch.StartNew();
+
+        var lines = await ReadLogsAsync(driver, handle, new PodLogQuery(Follow: true));
+
+        Assert.Equal(["a", "b", "c"], lines.Select(l => l.Text).ToArray());
+        Assert.Equal(["stdout", "stderr", "stdout"], lines.Select(l => l.Stream).ToArray());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"follow took {clock.Elapsed}");
+        Assert.Equal(PodState.Exited, (await driver.InspectAsync(handle, Timeout(10))).State);
+    }
+
+    [Fact]
+    public async Task Recover_ContainerRemovedBehindPoddlesBack_NoErrorAndInspectSaysNotFound()
+    {
+        var driver = await DriverAsync();
+        var handle = await StartAsync(driver, Spec("sleep 60"));
+        await Engine.Containers.RemoveContainerAsync(handle.PodId, new ContainerRemoveParameters { Force = true });
+        var restarted = await DriverAsync();
+
+        await restarted.RecoverAsync(handle, Timeout(10));
+
+        Assert.Equal(PodState.NotFound, (await restarted.InspectAsync(handle, Timeout(10))).State);
+        Assert.Null(await restarted.GetStatsAsync(handle, Timeout(10)));
+        var wait = await Assert.ThrowsAsync<PodDriverException>(() => restarted.WaitAsync(handle, Timeout(10)));
+        Assert.Equal(PodFailureKind.Other, wait.Kind);
+    }
+
+    [Fact]
     public async Task Stats_ExitedPod_IsNull()
     {
         var driver = await DriverAsync();
@@ -217,6 +263,18 @@ public sealed class DockerPodDriverTests : IAsyncLifetime
         Assert.True(stats.NetworkRxBytes > 0, $"rx {stats.NetworkRxBytes}");
         Assert.True(stats.NetworkTxBytes > 0, $"tx {stats.NetworkTxBytes}");
         Assert.Equal(128L * 1024 * 1024, stats.MemoryLimitBytes);
+    }
+
+    [Theory]
+    [InlineData("2026-11-23T17:00:19.854703699Z", "2026-11-23T17:00:19.8547036+00:00")]
+    [InlineData("2026-11-23T17:00:19.85Z", "2026-11-23T17:00:19.8500000+00:00")]
+    [InlineData("2026-11-23T17:00:19Z", "2026-11-23T17:00:19.0000000+00:00")]
+    [InlineData("2026-11-23T18:00:19.123456789+01:00", "2026-11-23T17:00:19.1234567+00:00")]
+    public void TryParseTimestamp_Nanoseconds_TruncatedNotRounded(string engine, string expected)
+    {
+        Assert.True(DockerLogReader.TryParseTimestamp(engine, out var time));
+
+        Assert.Equal(expected, time.ToUniversalTime().ToString("o", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Theory]

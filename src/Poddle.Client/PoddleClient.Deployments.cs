@@ -126,7 +126,7 @@ public sealed partial class PoddleClient
     {
         ArgumentNullException.ThrowIfNull(tarGz);
         using var request = CreateRequest(HttpMethod.Post, $"api/projects/{projectId}/sources");
-        var content = new StreamContent(tarGz);
+        var content = new StreamContent(new KeepOpenStream(tarGz));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/gzip");
         if (tarGz.CanSeek)
         {
@@ -151,6 +151,36 @@ public sealed partial class PoddleClient
         }
 
         return $"api/deployments/{id}/{leaf}" + (query.Count == 0 ? string.Empty : "?" + string.Join('&', query));
+    }
+
+    /// <summary>Reads through to a stream it does not own: disposing the request leaves the caller's stream open.</summary>
+    private sealed class KeepOpenStream(Stream inner) : Stream
+    {
+        public override bool CanRead => inner.CanRead;
+
+        public override bool CanSeek => inner.CanSeek;
+
+        public override bool CanWrite => false;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => inner.Position = value; }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>A 202 answered with the deployment, or with no body (then the deployment is read back).</summary>

@@ -16,9 +16,9 @@ using Poddle.Contracts;
 namespace Poddle.Cli.Tests;
 
 /// <summary>A request the fake server received.</summary>
-public sealed record RecordedRequest(string Method, string Path, string Query, string? ContentType, string Body, byte[] RawBody)
+public sealed record RecordedRequest(string Method, string Path, string Query, string? ContentType, string Body, byte[] RawBody, string? Accept)
 {
-    public JsonElement Json => JsonDocument.Parse(Body).RootElement;
+    public JsonElement Json => Body.Length == 0 ? default : JsonDocument.Parse(Body).RootElement;
 }
 
 /// <summary>
@@ -118,7 +118,7 @@ public sealed class FakeDeploymentApi : IAsyncDisposable
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer);
         var raw = buffer.ToArray();
-        var recorded = new RecordedRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", request.ContentType, Encoding.UTF8.GetString(raw), raw);
+        var recorded = new RecordedRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", request.ContentType, Encoding.UTF8.GetString(raw), raw, request.Headers.Accept.ToString());
         Requests.Enqueue(recorded);
         if (request.Headers.Authorization != "Bearer " + Token)
         {

@@ -55,7 +55,7 @@ internal static class DeployCommand
                 : DefaultTimeout;
 
             var client = context.Authenticated();
-            var target = await DeploymentTarget.ResolveProjectAsync(client, parse.GetValue(project), manifest.Project, cancellationToken);
+            var target = await DeploymentTarget.ResolveProjectAsync(client, parse.GetValue(project), () => manifest.Project, cancellationToken);
             var existing = (await client.ListDeploymentsAsync(target.Id, cancellationToken)).FirstOrDefault(x => string.Equals(x.Name, plan.Name, StringComparison.Ordinal));
             if (existing is not null && plan.Driver is not null && !string.Equals(existing.Driver, plan.Driver, StringComparison.Ordinal))
             {
@@ -70,6 +70,7 @@ internal static class DeployCommand
             }
 
             DeploymentResponse deployment;
+            var history = new HashSet<(Guid, int)>();
             if (existing is null)
             {
                 deployment = await client.CreateDeploymentAsync(target.Id, plan.ToCreateRequest(sourceId), cancellationToken);
@@ -77,6 +78,8 @@ internal static class DeployCommand
             }
             else
             {
+                // Events from before this deploy are history: only what happens from now on is shown.
+                history.UnionWith((await client.ListDeploymentEventsAsync(existing.Id, cancellationToken)).Select(e => (e.Id, e.Count)));
                 deployment = await client.UpdateDeploymentAsync(existing.Id, plan.ToUpdateRequest(sourceId), cancellationToken);
                 if (plan.Replicas is { } wanted && wanted != deployment.Replicas)
                 {
@@ -91,7 +94,7 @@ internal static class DeployCommand
                 return Finish(context, deployment, $"Accepted. It will be at {deployment.Url}; follow it with `poddle ps` and `poddle events {deployment.Name}`.");
             }
 
-            return await FollowAsync(context, client, deployment, wait, cancellationToken);
+            return await FollowAsync(context, client, deployment, history, wait, cancellationToken);
         });
         return deploy;
     }
@@ -104,18 +107,17 @@ internal static class DeployCommand
         var source = await client.UploadSourceAsync(project.Id, bundle, cancellationToken);
         context.Output.Message(string.Create(
             CultureInfo.InvariantCulture,
-            $"Uploaded {packed.Files} files from {dir} ({Size(bundle.Length)} packed, sha256 {source.Sha256[..Math.Min(12, source.Sha256.Length)]})."));
+            $"Uploaded {packed.Files} file{(packed.Files == 1 ? string.Empty : "s")} from {dir} ({Size(bundle.Length)} packed, sha256 {source.Sha256[..Math.Min(12, source.Sha256.Length)]})."));
         return source.Id;
     }
 
     /// <summary>Polls the deployment and its events until the target revision runs with every replica ready, fails, or the time is up.</summary>
-    private static async Task<ExitCode> FollowAsync(CliContext context, PoddleClient client, DeploymentResponse deployment, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<ExitCode> FollowAsync(
+        CliContext context, PoddleClient client, DeploymentResponse deployment, HashSet<(Guid, int)> seenEvents, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var time = context.Environment.Time;
         var deadline = time.GetUtcNow() + timeout;
         var targetRevision = deployment.Revision;
-        var seenEvents = new HashSet<(Guid, int)>();
-        var firstEvents = true;
         string? lastState = null;
         while (true)
         {
@@ -129,15 +131,13 @@ internal static class DeployCommand
             var events = await client.ListDeploymentEventsAsync(deployment.Id, cancellationToken);
             foreach (var e in events.OrderBy(e => e.LastSeenAt))
             {
-                // Events from before this deploy are history: show only what happens while we watch.
-                if (seenEvents.Add((e.Id, e.Count)) && !firstEvents)
+                if (seenEvents.Add((e.Id, e.Count)))
                 {
                     context.Output.Messages.WriteLine(
                         $"  {e.LastSeenAt.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {e.Severity} {e.Reason}: {e.Message}{(e.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" (×{e.Count})") : string.Empty)}");
                 }
             }
 
-            firstEvents = false;
             if (deployment.Revision != targetRevision)
             {
                 return Fail(context, deployment, $"{deployment.Name} revision {targetRevision} did not become ready and the deployment is back on revision {deployment.Revision}"

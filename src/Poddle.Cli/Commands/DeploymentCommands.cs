@@ -73,7 +73,7 @@ internal static class DeploymentCommands
         command.SetCliAction(environment, globals, async (context, parse, cancellationToken) =>
         {
             var client = context.Authenticated();
-            var target = await DeploymentTarget.ResolveProjectAsync(client, parse.GetValue(project), DeploymentTarget.ProjectFromWorkingDirectory(environment), cancellationToken);
+            var target = await DeploymentTarget.ResolveProjectAsync(client, parse.GetValue(project), () => DeploymentTarget.ProjectFromWorkingDirectory(environment), cancellationToken);
             var deployments = await client.ListDeploymentsAsync(target.Id, cancellationToken);
             if (context.Output.Json)
             {

@@ -16,10 +16,10 @@ internal static class DeploymentTarget
         Description = "The project's name or id (default: `project` in ./poddle.toml, else your only project)",
     };
 
-    /// <summary>The project: <paramref name="flag"/>, else <paramref name="fromFile"/>, else the only one the user has.</summary>
-    public static async Task<ProjectResponse> ResolveProjectAsync(PoddleClient client, string? flag, string? fromFile, CancellationToken cancellationToken)
+    /// <summary>The project: <paramref name="flag"/>, else <paramref name="fromFile"/> (read only when needed), else the only one the user has.</summary>
+    public static async Task<ProjectResponse> ResolveProjectAsync(PoddleClient client, string? flag, Func<string?> fromFile, CancellationToken cancellationToken)
     {
-        if ((flag ?? fromFile) is { } named)
+        if ((flag ?? fromFile()) is { } named)
         {
             return await Commands.ProjectCommands.FindAsync(client, named, cancellationToken);
         }
@@ -45,7 +45,7 @@ internal static class DeploymentTarget
             return await client.GetDeploymentAsync(id, cancellationToken);
         }
 
-        var project = await ResolveProjectAsync(client, projectFlag, ProjectFromWorkingDirectory(context.Environment), cancellationToken);
+        var project = await ResolveProjectAsync(client, projectFlag, () => ProjectFromWorkingDirectory(context.Environment), cancellationToken);
         var deployments = await client.ListDeploymentsAsync(project.Id, cancellationToken);
         return deployments.FirstOrDefault(d => string.Equals(d.Name, nameOrId, StringComparison.Ordinal))
             ?? throw new CliException(

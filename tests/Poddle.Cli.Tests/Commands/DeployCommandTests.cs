@@ -148,6 +148,19 @@ public sealed class DeployCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deploy_CtrlCWhileWaiting_ExitsCancelled()
+    {
+        _api.Outcome = "stuck";
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(400));
+
+        var run = await _cli.RunCancellableAsync(cts.Token, "deploy", "--name", "slow", "--image", "busybox").WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal((int)ExitCode.Cancelled, run.ExitCode);
+        Assert.Contains("Cancelled.", run.Stderr, StringComparison.Ordinal);
+        Assert.Single(_api.Deployments); // the deployment stays: Ctrl+C stops watching, not deploying
+    }
+
+    [Fact]
     public async Task Deploy_NoWaitJson_PrintsTheAcceptedDeploymentOnly()
     {
         var run = await _cli.RunAsync("deploy", "--name", "web", "--image", "nginx:1.27", "--no-wait", "--json");

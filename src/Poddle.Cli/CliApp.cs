@@ -58,6 +58,11 @@ public static class CliApp
         root.Subcommands.Add(ExecutionCommands.Run(environment, globals));
         root.Subcommands.Add(ExecutionCommands.Runtimes(environment, globals));
         root.Subcommands.Add(DoctorCommand.Create(environment, globals));
+        root.Subcommands.Add(DeployCommand.Create(environment, globals));
+        foreach (var command in DeploymentCommands.Create(environment, globals))
+        {
+            root.Subcommands.Add(command);
+        }
         return root;
     }
 

@@ -44,6 +44,15 @@ public sealed class CliEnvironment
     /// <summary>A handler for every HTTP call (tests); null for the default.</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
 
+    /// <summary>The directory relative paths and the app file (`poddle.toml`) are looked up in.</summary>
+    public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
+
+    /// <summary>The clock (ages in tables, `--since`, deploy timeouts).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>How often `poddle deploy` polls the deployment while it waits.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     public static CliEnvironment FromProcess()
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);

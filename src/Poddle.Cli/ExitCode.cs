@@ -12,6 +12,12 @@ public enum ExitCode
     /// <summary>The command line is wrong: unknown command or option, missing argument, bad value.</summary>
     Usage = 2,
 
+    /// <summary>`poddle deploy` (or another waiting command): the deployment failed or was rolled back; the message says why.</summary>
+    DeploymentFailed = 3,
+
+    /// <summary>`poddle deploy`: the deployment was not ready within --timeout; it may still become ready.</summary>
+    Timeout = 4,
+
     /// <summary>Interrupted (Ctrl+C), as shells report SIGINT.</summary>
     Cancelled = 130,
 }

@@ -15,7 +15,7 @@ namespace Poddle.Client;
 /// </summary>
 /// <param name="http">An HttpClient whose BaseAddress is the server's root URL.</param>
 /// <param name="token">A JWT access token or an API token ("pdl_..."), sent as a bearer token; null for anonymous calls.</param>
-public sealed class PoddleClient(HttpClient http, string? token = null)
+public sealed partial class PoddleClient(HttpClient http, string? token = null)
 {
     public const string RequestIdHeader = "X-Request-ID";
 

@@ -28,7 +28,33 @@ public sealed class CliRunner : IDisposable
 
     public string ConfigFile => Path.Combine(ConfigDirectory, "config.json");
 
+    /// <summary>The working directory the CLI sees (where it looks for poddle.toml).</summary>
+    public string WorkingDirectory { get; set; } = Environment.CurrentDirectory;
+
+    /// <summary>How often `poddle deploy` polls (short in tests).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
     public Task<CliRun> RunAsync(params string[] args) => RunWithInputAsync(null, args);
+
+    /// <summary>Runs with <paramref name="cancellationToken"/> standing for Ctrl+C.</summary>
+    public async Task<CliRun> RunCancellableAsync(CancellationToken cancellationToken, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var environment = new CliEnvironment
+        {
+            Out = TextWriter.Synchronized(stdout),
+            Error = TextWriter.Synchronized(stderr),
+            ConfigDirectory = ConfigDirectory,
+            Variables = Variables,
+            MachineName = MachineName,
+            WorkingDirectory = WorkingDirectory,
+            PollInterval = PollInterval,
+        };
+        var all = Server is null ? args : [.. args, "--server", Server.ToString()];
+        var exitCode = await CliApp.RunAsync(all, environment, cancellationToken);
+        return new CliRun(exitCode, stdout.ToString(), stderr.ToString());
+    }
 
     public async Task<CliRun> RunWithInputAsync(string? stdin, params string[] args)
     {
@@ -43,6 +69,8 @@ public sealed class CliRunner : IDisposable
             ConfigDirectory = ConfigDirectory,
             Variables = Variables,
             MachineName = MachineName,
+            WorkingDirectory = WorkingDirectory,
+            PollInterval = PollInterval,
         };
         var all = Server is null ? args : [.. args, "--server", Server.ToString()];
         var exitCode = await CliApp.RunAsync(all, environment);

@@ -10,4 +10,6 @@ namespace Poddle.Cli.Configuration;
 [JsonSerializable(typeof(LoginResult))]
 [JsonSerializable(typeof(LogoutResult))]
 [JsonSerializable(typeof(DoctorReport))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
+[JsonSerializable(typeof(IReadOnlyList<string>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -158,7 +158,9 @@ public abstract class PodDriverComplianceTests : IAsyncLifetime
             return;
         }
 
-        var handle = await StartAsync("echo one; echo two >&2; echo three; echo four");
+        // stdout and stderr are two pipes: which of two writes microseconds apart on different pipes came first is not
+        // observable by whoever reads them (a driver's supervisor, Docker's copiers), so the stream switches are spaced.
+        var handle = await StartAsync("echo one; sleep 0.2; echo two >&2; sleep 0.2; echo three; echo four");
         await Driver.WaitAsync(handle, Timeout(30));
 
         var all = await ReadLogsAsync(handle, new PodLogQuery());

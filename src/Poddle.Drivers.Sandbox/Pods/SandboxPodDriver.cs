@@ -138,6 +138,17 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
             LogStarted(_logger, podId, spec.Name, port, supervisor);
             return Handle(record);
         }
+        catch (OperationCanceledException)
+        {
+            // Nothing is left behind, cancelled or not (the contract of StartAsync).
+            if (supervisor > 0)
+            {
+                _ = NativeMethods.Kill(supervisor, NativeMethods.SigKill);
+            }
+
+            await RemoveAsync(podId, cgroup, port);
+            throw;
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             LogStartFailed(_logger, podId, ex);

@@ -127,13 +127,16 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
             port = spec.Port is null ? null : AllocatePort();
             var cgroupName = "pod-" + podId;
             cgroup = _cgroups?.CreateRun(cgroupName, new SandboxLimits { MemoryMb = memory, CpuCores = cpu / 1000.0, Pids = _options.Pids });
-            var startedAt = _time.GetUtcNow();
+            // Recorded before the supervisor exists (pid 0: Pending), so a server that dies in between leaves a pod that
+            // is listed, and reconciliation can destroy it, rather than one nobody knows.
+            var record = new PodRecord(
+                podId, spec.Name, 0, 0, cgroup is null ? null : cgroupName, port,
+                cpu, memory, _time.GetUtcNow(), new Dictionary<string, string>(spec.Labels, StringComparer.Ordinal));
+            WriteAtomically(Path.Join(directory, "state.json"), JsonSerializer.Serialize(record, PodJsonContext.Default.PodRecord));
             supervisor = await PodSupervisor.LaunchAsync(
                 _options.PerlPath, _script, directory, _options.LogMaxBytes, BuildCommand(spec, app, cgroup, memory),
                 PodSupervisor.EncodeArguments(HiddenArguments(spec, port)), cancellationToken);
-            var record = new PodRecord(
-                podId, spec.Name, supervisor, ProcTable.Read(supervisor)?.StartTicks ?? 0, cgroup is null ? null : cgroupName, port,
-                cpu, memory, startedAt, new Dictionary<string, string>(spec.Labels, StringComparer.Ordinal));
+            record = record with { SupervisorPid = supervisor, SupervisorStartTicks = ProcTable.Read(supervisor)?.StartTicks ?? 0 };
             WriteAtomically(Path.Join(directory, "state.json"), JsonSerializer.Serialize(record, PodJsonContext.Default.PodRecord));
             LogStarted(_logger, podId, spec.Name, port, supervisor);
             return Handle(record);
@@ -419,6 +422,11 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
     private PodStatus ObserveRecord(PodRecord record)
     {
         var exit = ReadExit(record.PodId);
+        if (exit is null && record.SupervisorPid == 0)
+        {
+            return new PodStatus(PodState.Pending, null, null, null, null);
+        }
+
         if (exit is null && ProcTable.IsAlive(record.SupervisorPid, record.SupervisorStartTicks))
         {
             var endpoint = record.Port is { } port ? new PodEndpoint("127.0.0.1", port) : null;

@@ -49,6 +49,12 @@ internal static class PodSupervisor
         open STDOUT, '>', '/dev/null';
         open STDERR, '>>', "$dir/supervisor.log";
         $SIG{$_} = 'IGNORE' for qw(TERM INT HUP PIPE);
+        # Descriptors the server inherited from its own parent (without close-on-exec) must not reach the pod.
+        if (opendir(my $fds, '/proc/self/fd')) {
+            my @inherited = grep { /^\d+$/ && $_ > 2 && $_ != fileno(STDERR) } readdir($fds);
+            closedir($fds);
+            POSIX::close($_) for @inherited;
+        }
 
         pipe(my $out_r, my $out_w) or die "pipe: $!";
         pipe(my $err_r, my $err_w) or die "pipe: $!";

@@ -125,12 +125,13 @@ public sealed class SandboxPodDriverTests : IAsyncLifetime
             "(echo x > /usr/poddle-pod-test) 2>/dev/null && echo wrote-usr || echo denied-usr; " +
             "test -e /etc/shadow && echo shadow-visible || echo no-shadow; " +
             "test -e /root && echo root-visible || echo no-root; " +
-            "echo x > /tmp/scratch && echo tmp-writable; id -u");
+            "echo x > /tmp/scratch && echo tmp-writable; id -u; echo fds $(ls /proc/self/fd)");
 
         await _driver.WaitAsync(handle, CancellationToken.None);
 
         var lines = await LogsAsync(handle);
-        Assert.Equal(["denied-etc", "denied-usr", "no-shadow", "no-root", "tmp-writable", SandboxChecks.Uid.ToString(CultureInfo.InvariantCulture)], lines);
+        // The last line: ls sees only stdin, stdout, stderr and its own directory handle, nothing the server inherited.
+        Assert.Equal(["denied-etc", "denied-usr", "no-shadow", "no-root", "tmp-writable", SandboxChecks.Uid.ToString(CultureInfo.InvariantCulture), "fds 0 1 2 3"], lines);
         Assert.False(File.Exists("/etc/poddle-pod-test"));
         Assert.False(File.Exists("/usr/poddle-pod-test"));
     }

@@ -62,6 +62,30 @@ public sealed class SandboxPodDriverTests : IAsyncLifetime
     }
 
     [SandboxFact(needsCgroups: true)]
+    public async Task Pod_SupervisorKilled_AppDiesWithItAndThePodReadsLost()
+    {
+        var handle = await StartAsync(_driver, "echo ready; sleep 600");
+        await WaitForLogAsync(handle, "ready");
+        var state = JsonDocument.Parse(handle.DriverState).RootElement;
+        var procs = $"/sys/fs/cgroup/pids{SandboxChecks.CgroupParent}/{state.GetProperty("cgroup").GetString()}/cgroup.procs";
+        Assert.NotEmpty((await File.ReadAllTextAsync(procs)).Trim());
+
+        Process.GetProcessById(state.GetProperty("pid").GetInt32()).Kill();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var exit = await _driver.WaitAsync(handle, timeout.Token);
+
+        Assert.Equal(-1, exit.ExitCode);
+        Assert.Contains("lost", exit.Reason, StringComparison.Ordinal);
+        // The parent-death signal took the app down with its supervisor: nothing runs unsupervised.
+        var clock = Stopwatch.StartNew();
+        while ((await File.ReadAllTextAsync(procs)).Trim().Length > 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the app outlived its supervisor");
+            await Task.Delay(20);
+        }
+    }
+
+    [SandboxFact(needsCgroups: true)]
     public async Task Pod_Network_ReachesAListenerOutsideItsNamespace()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

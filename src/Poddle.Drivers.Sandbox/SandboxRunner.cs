@@ -28,13 +28,13 @@ public sealed partial class SandboxRunner
         ["PYTHONDONTWRITEBYTECODE"] = "1",
     };
 
-    private const string WrapperName = "poddle-sandbox";
+    internal const string WrapperName = "poddle-sandbox";
     private const int WrapperFailure = 125;
 
     // The wrapper writes its own pid ($$) into every cgroup.procs file given before "--", then execs the rest. The pid
     // keeps its cgroups across exec and every process forks from it, so nothing of the run ever executes outside the
     // cgroup: no race between spawn and join, and no untrusted code has run yet when the join happens.
-    private const string WrapperScript =
+    internal const string WrapperScript =
         "n=0; for f do n=$((n+1)); [ \"$f\" = -- ] && break; " +
         "echo $$ > \"$f\" || { echo \"$0: cannot join cgroup $f\" >&2; exit 125; }; done; shift $n; exec \"$@\"";
 

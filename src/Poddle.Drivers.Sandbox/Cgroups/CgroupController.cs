@@ -12,6 +12,9 @@ public abstract class CgroupController
     /// <summary>Creates the run's cgroup with its limits set; nothing is in it yet.</summary>
     public abstract CgroupRun CreateRun(string name, SandboxLimits limits);
 
+    /// <summary>The cgroup of a run created earlier (possibly by another process, as a pod's after a server restart); nothing is created.</summary>
+    public abstract CgroupRun OpenRun(string name);
+
     internal static long QuotaMicros(double cores, int period) => Math.Max(1_000, (long)Math.Round(cores * period));
 
     /// <summary>

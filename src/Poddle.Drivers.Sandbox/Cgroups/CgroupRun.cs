@@ -22,6 +22,15 @@ public abstract class CgroupRun
     /// <summary>Peak memory in bytes, or 0 when the kernel does not report it.</summary>
     public abstract long ReadPeakMemoryBytes();
 
+    /// <summary>Memory in use now (page cache and tmpfs pages included), in bytes.</summary>
+    public abstract long ReadMemoryBytes();
+
+    /// <summary>The memory limit in bytes, or null when there is none.</summary>
+    public abstract long? ReadMemoryLimitBytes();
+
+    /// <summary>True while at least one of the run's directories exists.</summary>
+    public bool Exists() => Directories.Any(Directory.Exists);
+
     /// <summary>How many processes the OOM killer killed in this cgroup.</summary>
     public abstract long ReadOomKills();
 

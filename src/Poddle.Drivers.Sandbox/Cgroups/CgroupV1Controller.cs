@@ -30,6 +30,9 @@ internal sealed class CgroupV1Controller(string memory, string cpu, string cpuac
         }
     }
 
+    public override CgroupRun OpenRun(string name) =>
+        new CgroupV1Run(Path.Join(memory, name), Path.Join(cpu, name), Path.Join(cpuacct, name), Path.Join(pids, name));
+
     private sealed class CgroupV1Run : CgroupRun
     {
         private readonly string _memory;
@@ -84,6 +87,12 @@ internal sealed class CgroupV1Controller(string memory, string cpu, string cpuac
             TimeSpan.FromTicks(CgroupFiles.ReadLong(Path.Join(_cpuacct, "cpuacct.usage")) / 100); // nanoseconds
 
         public override long ReadPeakMemoryBytes() => CgroupFiles.ReadLong(Path.Join(_memory, "memory.max_usage_in_bytes"));
+
+        public override long ReadMemoryBytes() => CgroupFiles.ReadLong(Path.Join(_memory, "memory.usage_in_bytes"));
+
+        // v1 reports "no limit" as a huge number (PAGE_COUNTER_MAX pages), not as a word.
+        public override long? ReadMemoryLimitBytes() =>
+            CgroupFiles.ReadLong(Path.Join(_memory, "memory.limit_in_bytes")) is > 0 and < long.MaxValue / 2 and var limit ? limit : null;
 
         // "oom_kill N" in memory.oom_control exists since Linux 4.13.
         public override long ReadOomKills() => ReadKey(Path.Join(_memory, "memory.oom_control"), "oom_kill");

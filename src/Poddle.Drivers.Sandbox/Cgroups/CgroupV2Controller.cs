@@ -34,6 +34,8 @@ internal sealed class CgroupV2Controller(string parent, CgroupFileSystem fileSys
         }
     }
 
+    public override CgroupRun OpenRun(string name) => new CgroupV2Run(Path.Join(parent, name), fileSystem);
+
     /// <summary>
     /// Enables the controllers a run needs in cgroup.subtree_control of every cgroup from the mount point down to
     /// <paramref name="parent"/> (a controller reaches a cgroup only when each ancestor enables it for its children),
@@ -131,6 +133,12 @@ internal sealed class CgroupV2Controller(string parent, CgroupFileSystem fileSys
             SampleMemory();
             return ReadOomKills() > 0 ? Math.Max(_sampledPeak, CgroupFiles.ReadLong(Path.Join(Directory, "memory.max"))) : _sampledPeak;
         }
+
+        public override long ReadMemoryBytes() => CgroupFiles.ReadLong(Path.Join(Directory, "memory.current"));
+
+        // memory.max reads "max" when there is no limit, which ReadLong turns into 0.
+        public override long? ReadMemoryLimitBytes() =>
+            CgroupFiles.ReadLong(Path.Join(Directory, "memory.max")) is > 0 and var limit ? limit : null;
 
         // oom_kill is in memory.events since Linux 4.13; before, "oom" (the limit was hit and reclaim failed, which
         // invokes the OOM killer) stands in for it.

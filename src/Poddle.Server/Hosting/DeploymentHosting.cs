@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Poddle.Core.Deployments;
 using Poddle.Drivers.Abstractions.Pods;
+using Poddle.Drivers.Sandbox;
+using Poddle.Drivers.Sandbox.Pods;
 
 namespace Poddle.Server.Hosting;
 
@@ -17,5 +20,34 @@ internal static class DeploymentHosting
         services.AddSingleton(new SourceBundleDirectory(Path.Combine(dataDir, "sources")));
 
         // The sandbox and Docker drivers are registered here once they exist (issue 5).
+        if (OperatingSystem.IsLinux())
+        {
+            AddSandboxPodDriver(services, configuration, dataDir);
+        }
+    }
+
+    /// <summary>The embedded "sandbox" driver: sections "Sandbox" (isolation, shared with code execution) and "Sandbox:Pods"; pods under {dataDir}/pods.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static void AddSandboxPodDriver(IServiceCollection services, IConfiguration configuration, string dataDir)
+    {
+        SandboxOptions sandbox;
+        SandboxPodOptions pods;
+        try
+        {
+            sandbox = configuration.GetSection("Sandbox").Get<SandboxOptions>() ?? new SandboxOptions();
+            pods = configuration.GetSection("Sandbox:Pods").Get<SandboxPodOptions>() ?? new SandboxPodOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new StartupConfigurationException(ex.Message, ex);
+        }
+
+        if (string.IsNullOrEmpty(pods.StateDirectory))
+        {
+            pods.StateDirectory = Path.GetFullPath(Path.Combine(dataDir, "pods"));
+        }
+
+        services.AddSingleton(sp => new SandboxPodDriver(sandbox, pods, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SandboxPodDriver>>()));
+        services.AddSingleton<IPodDriver>(sp => sp.GetRequiredService<SandboxPodDriver>());
     }
 }

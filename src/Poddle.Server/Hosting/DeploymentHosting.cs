@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Poddle.Core.Deployments;
 using Poddle.Drivers.Abstractions.Pods;
+using Poddle.Drivers.Docker;
 using Poddle.Drivers.Sandbox;
 using Poddle.Drivers.Sandbox.Pods;
 
@@ -19,11 +20,38 @@ internal static class DeploymentHosting
         services.AddSingleton(new SecretEncryptionKey(SigningKeyStore.LoadOrCreateSecretsKey(secretKey, dataDir)));
         services.AddSingleton(new SourceBundleDirectory(Path.Combine(dataDir, "sources")));
 
-        // The sandbox and Docker drivers are registered here once they exist (issue 5).
         if (OperatingSystem.IsLinux())
         {
             AddSandboxPodDriver(services, configuration, dataDir);
         }
+
+        AddDockerPodDriver(services, configuration);
+    }
+
+    /// <summary>
+    /// The "docker" driver (section "Docker"; Docker:Enabled=false leaves it out). Registered even when no engine runs
+    /// now: its health says so in /readyz, and deployments that need it fail with "driver down" instead of hanging.
+    /// </summary>
+    private static void AddDockerPodDriver(IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Docker");
+        if (!section.GetValue("Enabled", true))
+        {
+            return;
+        }
+
+        DockerDriverOptions options;
+        try
+        {
+            options = section.Get<DockerDriverOptions>() ?? new DockerDriverOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new StartupConfigurationException(ex.Message, ex);
+        }
+
+        services.AddSingleton(sp => new DockerPodDriver(options, sp.GetRequiredService<ILogger<DockerPodDriver>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IPodDriver>(sp => sp.GetRequiredService<DockerPodDriver>());
     }
 
     /// <summary>The embedded "sandbox" driver: sections "Sandbox" (isolation, shared with code execution) and "Sandbox:Pods"; pods under {dataDir}/pods.</summary>

@@ -11,7 +11,8 @@ namespace Poddle.Server.Proxy;
 /// </summary>
 public sealed class ProxyRouteLoader(IServiceScopeFactory scopes, IOptions<DeploymentOptions> deployments)
 {
-    public async Task<ProxyRouteTable> LoadAsync(CancellationToken cancellationToken)
+    /// <summary>Reads the table; <paramref name="previous"/> hands each deployment's round-robin position on.</summary>
+    public async Task<ProxyRouteTable> LoadAsync(ProxyRouteTable? previous, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PoddleDbContext>();
@@ -44,13 +45,14 @@ public sealed class ProxyRouteLoader(IServiceScopeFactory scopes, IOptions<Deplo
                 g => g.Key,
                 g => (IReadOnlyList<ProxyDestination>)g.OrderBy(r => r.Id).Select(r => Destination(r.Host, r.Port)).Distinct().ToArray());
 
+        var before = previous?.Deployments.ToDictionary(r => r.DeploymentId) ?? [];
         var routes = new Dictionary<string, ProxyRoute>(StringComparer.OrdinalIgnoreCase);
         var byDeployment = new Dictionary<Guid, ProxyRoute>();
 
         // Oldest first: should two deployments ever produce the same host name, the older one keeps it.
         foreach (var d in live.OrderBy(d => d.CreatedAt).ThenBy(d => d.Id))
         {
-            var route = new ProxyRoute(d.Id, $"{d.Name}-{d.Project}".ToLowerInvariant(), destinations.GetValueOrDefault(d.Id) ?? []);
+            var route = new ProxyRoute(d.Id, $"{d.Name}-{d.Project}".ToLowerInvariant(), destinations.GetValueOrDefault(d.Id) ?? [], before.GetValueOrDefault(d.Id));
             byDeployment[d.Id] = route;
             routes.TryAdd(DeploymentHostNames.For(d.Name, d.Project, baseDomain), route);
         }

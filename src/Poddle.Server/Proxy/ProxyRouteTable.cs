@@ -8,10 +8,13 @@ namespace Poddle.Server.Proxy;
 /// <param name="Prefix">The destination prefix given to the forwarder ("http://127.0.0.1:41234/").</param>
 public sealed record ProxyDestination(string Key, string Prefix);
 
-/// <summary>One deployment as the proxy sees it: its name for metrics and its ready replicas.</summary>
-public sealed class ProxyRoute(Guid deploymentId, string name, IReadOnlyList<ProxyDestination> destinations)
+/// <summary>
+/// One deployment as the proxy sees it: its name for metrics and its ready replicas. The round-robin position is
+/// handed from one table to the next, so frequent rebuilds do not skew the balance towards the first replica.
+/// </summary>
+public sealed class ProxyRoute(Guid deploymentId, string name, IReadOnlyList<ProxyDestination> destinations, ProxyRoute? previous = null)
 {
-    private int _next = -1;
+    private readonly RoundRobin _position = previous?._position ?? new RoundRobin();
 
     public Guid DeploymentId { get; } = deploymentId;
 
@@ -22,7 +25,12 @@ public sealed class ProxyRoute(Guid deploymentId, string name, IReadOnlyList<Pro
     public IReadOnlyList<ProxyDestination> Destinations { get; } = destinations;
 
     /// <summary>Round robin position, advanced once per pick.</summary>
-    internal int NextIndex() => Interlocked.Increment(ref _next) & int.MaxValue;
+    internal int NextIndex() => Interlocked.Increment(ref _position.Next) & int.MaxValue;
+
+    private sealed class RoundRobin
+    {
+        public int Next = -1;
+    }
 }
 
 /// <summary>
@@ -40,6 +48,9 @@ public sealed class ProxyRouteTable
     }
 
     public string BaseDomain { get; }
+
+    /// <summary>Each deployment's route (a deployment with a custom domain appears once).</summary>
+    public IEnumerable<ProxyRoute> Deployments => Routes.Values.Distinct();
 
     /// <summary>Host name (lower case, no port) → route.</summary>
     public FrozenDictionary<string, ProxyRoute> Routes { get; }

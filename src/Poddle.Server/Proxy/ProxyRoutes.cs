@@ -44,7 +44,7 @@ public sealed partial class ProxyRoutes : BackgroundService
         await _reload.WaitAsync(cancellationToken);
         try
         {
-            _current = await _loader.LoadAsync(cancellationToken);
+            _current = await _loader.LoadAsync(_current, cancellationToken);
         }
         finally
         {

@@ -81,7 +81,7 @@ public sealed class ProxyBackend : IAsyncDisposable
             context.Response.Headers.XFrameOptions = "DENY";
             return context.Response.WriteAsync(name);
         });
-        app.Run(context =>
+        app.MapFallback(context =>
         {
             var request = context.Request;
             var lines = new[]

@@ -135,6 +135,9 @@ public static partial class PoddleServer
 
         // App hosts ({deployment}-{project}.{base domain}, custom domains) go to the reverse proxy; other hosts to the API.
         app.UsePoddleProxy();
+
+        // Explicit, so endpoint matching runs after the proxy (WebApplication would otherwise put it first, for every request).
+        app.UseRouting();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

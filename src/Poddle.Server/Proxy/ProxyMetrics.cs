@@ -37,6 +37,9 @@ public sealed class ProxyMetrics : IDisposable
     /// <summary>Counts one retry.</summary>
     public void Retried() => Interlocked.Increment(ref _retries);
 
+    /// <summary>Retries so far.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
     /// <summary>Requests counted so far for a deployment (all status classes).</summary>
     public long RequestsOf(string deployment) => _totals.Where(t => t.Key.Deployment == deployment).Sum(t => Interlocked.Read(ref t.Value.Count));
 

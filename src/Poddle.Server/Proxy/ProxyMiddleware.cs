@@ -62,9 +62,9 @@ public sealed partial class ProxyMiddleware(
         {
             health.MarkHealthy(destination);
         }
-        else if (error == ForwarderError.Request)
+        else if (error is ForwarderError.Request or ForwarderError.RequestTimedOut)
         {
-            // Nothing came back from the replica (refused, reset, closed): out of rotation for a while.
+            // Nothing came back from the replica (refused, reset, closed, no answer in time): out of rotation for a while.
             health.MarkFailed(destination);
             LogDestinationFailed(logger, route.Name, destination.Key, context.GetForwarderErrorFeature()?.Exception?.Message);
             if (CanRetry(context, route))
@@ -73,7 +73,7 @@ public sealed partial class ProxyMiddleware(
                 context.Response.Clear();
                 context.Features.Set<IForwarderErrorFeature>(null);
                 metrics.Retried();
-                if (await forwarder.SendAsync(context, second.Prefix, client.Invoker, _requestConfig, transformer) == ForwarderError.Request)
+                if (await forwarder.SendAsync(context, second.Prefix, client.Invoker, _requestConfig, transformer) is ForwarderError.Request or ForwarderError.RequestTimedOut)
                 {
                     health.MarkFailed(second);
                 }

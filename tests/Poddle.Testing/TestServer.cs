@@ -33,6 +33,9 @@ public sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Every address the server listens on (the proxy's HTTPS ones included).</summary>
+    public IReadOnlyCollection<string> Addresses => PoddleServer.ListeningAddresses(_app);
+
     public static async Task<TestServer> StartAsync(
         DatabaseProvider provider,
         IDictionary<string, string?>? settings = null,
@@ -61,7 +64,7 @@ public sealed class TestServer : IAsyncDisposable
         var app = await PoddleServer.StartAsync(
             new ServerStartOptions { Urls = "http://127.0.0.1:0", DataDir = dataDir, Settings = all, Console = TextWriter.Null },
             configure);
-        var address = PoddleServer.ListeningAddresses(app).First();
+        var address = PoddleServer.ListeningAddresses(app).First(a => a.StartsWith("http://", StringComparison.Ordinal));
         return new TestServer(app, database, dataDir, new Uri(address));
     }
 

@@ -22,6 +22,7 @@ using Poddle.Server.Auth;
 using Poddle.Server.Endpoints;
 using Poddle.Server.Errors;
 using Poddle.Server.Piston;
+using Poddle.Server.Proxy;
 using Prometheus;
 using Scalar.AspNetCore;
 
@@ -73,7 +74,8 @@ public static partial class PoddleServer
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes;
         });
-        builder.WebHost.UseUrls(builder.Configuration["Urls"] is { Length: > 0 } urls ? urls : DefaultUrls);
+        var listenUrls = ProxyHosting.AddPoddleProxy(builder, builder.Configuration["Urls"] is { Length: > 0 } urls ? urls : DefaultUrls);
+        builder.WebHost.UseUrls(listenUrls);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(server.ShutdownTimeoutSeconds));
 
         var services = builder.Services;
@@ -131,6 +133,11 @@ public static partial class PoddleServer
             app.UseForwardedHeaders(forwarded);
         }
 
+        // App hosts ({deployment}-{project}.{base domain}, custom domains) go to the reverse proxy; other hosts to the API.
+        app.UsePoddleProxy();
+
+        // Explicit, so endpoint matching runs after the proxy (WebApplication would otherwise put it first, for every request).
+        app.UseRouting();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -117,7 +117,8 @@ public static partial class PoddleServer
         services.AddPoddleAuthentication();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
-            .AddCheck<SandboxHealthCheck>("sandbox", tags: [HealthEndpoints.ReadyTag]);
+            .AddCheck<SandboxHealthCheck>("sandbox", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<PodDriversHealthCheck>("drivers", tags: [HealthEndpoints.ReadyTag]);
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Poddle API";

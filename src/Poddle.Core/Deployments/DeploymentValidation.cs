@@ -278,6 +278,6 @@ public static partial class DeploymentValidation
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max] + "…";
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex VariableNameRegex();
 }

@@ -362,6 +362,11 @@ public sealed class SourceBundleStore(SourceBundleDirectory root)
             await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             copied += read;
         }
+
+        if (copied < length)
+        {
+            throw new InvalidSourceBundleException("The archive is truncated.");
+        }
     }
 
     /// <summary>0644, or 0755 when the archive marks the file executable by its owner; never setuid, setgid or sticky.</summary>

@@ -271,10 +271,13 @@ public sealed class DeploymentEndpointsTests
     [Fact]
     public async Task Sources_UploadThenDeployWithIt_AndBadUploadsRefused()
     {
-        await using var server = await StartAsync(DatabaseProvider.Sqlite, settings: new Dictionary<string, string?> { ["Deployments:MaxSourceBytes"] = "65536" });
+        await using var server = await StartAsync(DatabaseProvider.Sqlite, settings: new Dictionary<string, string?> { ["Deployments:MaxSourceBytes"] = "3145728" });
         var (alice, _) = await server.CreateUserAsync("alice");
         var project = await CreateProjectAsync(alice, "demo");
-        var archive = TarGz(("app.py", "print('hello')\n"), ("static/index.html", "<h1>hi</h1>"));
+        // Over the server's 1 MiB body limit for JSON: the upload route has its own, Deployments:MaxSourceBytes (3 MiB here).
+        var noise = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(1536 * 1024));
+        var archive = TarGz(("app.py", "print('hello')\n"), ("static/index.html", "<h1>hi</h1>"), ("static/noise.txt", noise));
+        Assert.True(archive.Length > 1024 * 1024);
 
         var uploaded = await alice.PostAsync($"/api/projects/{project}/sources", Body(archive, "application/gzip"));
 
@@ -296,9 +299,9 @@ public sealed class DeploymentEndpointsTests
         Assert.Equal(HttpStatusCode.BadRequest, stolen.StatusCode);
         Assert.Contains("sourceId", (await stolen.Content.ReadFromJsonAsync<ProblemResponse>())!.Errors!.Keys);
 
-        var tooBig = await alice.PostAsync($"/api/projects/{project}/sources", Body(System.Security.Cryptography.RandomNumberGenerator.GetBytes(70_000), "application/octet-stream"));
+        var tooBig = await alice.PostAsync($"/api/projects/{project}/sources", Body(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 10), "application/octet-stream"));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.StatusCode);
-        Assert.Contains("65536", (await tooBig.Content.ReadFromJsonAsync<ProblemResponse>())!.Detail, StringComparison.Ordinal);
+        Assert.Contains("3145728", (await tooBig.Content.ReadFromJsonAsync<ProblemResponse>())!.Detail, StringComparison.Ordinal);
 
         var escaping = await alice.PostAsync($"/api/projects/{project}/sources", Body(TarGz(("../escape.txt", "x")), "application/gzip"));
         Assert.Equal(HttpStatusCode.BadRequest, escaping.StatusCode);

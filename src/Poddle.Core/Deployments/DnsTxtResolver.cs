@@ -1,3 +1,4 @@
+using System.Net;
 using DnsClient;
 
 namespace Poddle.Core.Deployments;
@@ -12,7 +13,24 @@ public interface IDnsTxtResolver
 /// <summary>TXT lookups through the system's resolvers (DnsClient.NET), without caching, so a freshly published record is seen.</summary>
 public sealed class DnsClientTxtResolver : IDnsTxtResolver
 {
-    private readonly LookupClient _client = new(new LookupClientOptions { UseCache = false, Timeout = TimeSpan.FromSeconds(5), Retries = 1, ThrowDnsErrors = false });
+    private readonly LookupClient _client;
+
+    /// <summary>Asks the system's name servers (/etc/resolv.conf).</summary>
+    public DnsClientTxtResolver()
+        : this([])
+    {
+    }
+
+    /// <summary>Asks these name servers (the system's when empty).</summary>
+    public DnsClientTxtResolver(IReadOnlyList<IPEndPoint> nameServers)
+    {
+        var options = nameServers.Count == 0 ? new LookupClientOptions() : new LookupClientOptions([.. nameServers]);
+        options.UseCache = false;
+        options.Timeout = TimeSpan.FromSeconds(5);
+        options.Retries = 1;
+        options.ThrowDnsErrors = false;
+        _client = new LookupClient(options);
+    }
 
     public async Task<IReadOnlyList<string>> ResolveTxtAsync(string name, CancellationToken cancellationToken)
     {

@@ -91,8 +91,7 @@ public sealed partial class DeploymentService(
         var revision = AddRevision(deployment, 1, spec, secrets.Protect(secretValues), "create", now);
         await events.RecordAsync(deployment.Id, "Created", "create",
             $"Created with revision 1 ({Describe(spec)}), {replicas} replica(s) on {driver.Name}.", cancellationToken: cancellationToken);
-        await jobs.EnqueueConvergeAsync(deployment, "create", cancellationToken);
-        if (await SaveAsync(cancellationToken) is { } conflict)
+        if (await EnqueueAndSaveAsync(deployment, "create", cancellationToken) is { } conflict)
         {
             return conflict.Code == "conflict" ? NameTaken(request.Name!) : conflict;
         }
@@ -185,8 +184,7 @@ public sealed partial class DeploymentService(
         Touch(deployment, now);
         await events.RecordAsync(deployment.Id, "Updated", "update",
             $"Revision {number}: {DescribeChanges(currentSpec, spec)}.", cancellationToken: cancellationToken);
-        await jobs.EnqueueConvergeAsync(deployment, "update", cancellationToken);
-        if (await SaveAsync(cancellationToken) is { } conflict)
+        if (await EnqueueAndSaveAsync(deployment, "update", cancellationToken) is { } conflict)
         {
             return conflict;
         }
@@ -218,8 +216,7 @@ public sealed partial class DeploymentService(
         deployment.Replicas = replicas.Value;
         Touch(deployment, clock.GetStoredUtcNow());
         await events.RecordAsync(deployment.Id, "Scaled", "scale", $"Replicas {previous} → {replicas}.", cancellationToken: cancellationToken);
-        await jobs.EnqueueConvergeAsync(deployment, "scale", cancellationToken);
-        if (await SaveAsync(cancellationToken) is { } conflict)
+        if (await EnqueueAndSaveAsync(deployment, "scale", cancellationToken) is { } conflict)
         {
             return conflict;
         }
@@ -240,8 +237,7 @@ public sealed partial class DeploymentService(
         deployment.RestartRequestedAt = now;
         Touch(deployment, now);
         await events.RecordAsync(deployment.Id, "RestartRequested", "restart", "Rolling restart requested: every replica is replaced, one at a time.", cancellationToken: cancellationToken);
-        await jobs.EnqueueConvergeAsync(deployment, "restart", cancellationToken);
-        if (await SaveAsync(cancellationToken) is { } conflict)
+        if (await EnqueueAndSaveAsync(deployment, "restart", cancellationToken) is { } conflict)
         {
             return conflict;
         }
@@ -315,8 +311,7 @@ public sealed partial class DeploymentService(
         Touch(deployment, now);
         await events.RecordAsync(deployment.Id, "RollbackRequested", "rollback",
             $"Revision {number} rolls back to revision {targetNumber} ({Describe(spec)}).", cancellationToken: cancellationToken);
-        await jobs.EnqueueConvergeAsync(deployment, cause, cancellationToken);
-        if (await SaveAsync(cancellationToken) is { } conflict)
+        if (await EnqueueAndSaveAsync(deployment, cause, cancellationToken) is { } conflict)
         {
             return conflict;
         }
@@ -343,8 +338,7 @@ public sealed partial class DeploymentService(
         deployment.DeletedAt = now;
         Touch(deployment, now);
         await events.SetStatusAsync(deployment, DeploymentStatus.Deleting, "deletion requested", cancellationToken);
-        await jobs.EnqueueConvergeAsync(deployment, "delete", cancellationToken);
-        if (await SaveAsync(cancellationToken) is { } conflict)
+        if (await EnqueueAndSaveAsync(deployment, "delete", cancellationToken) is { } conflict)
         {
             return conflict;
         }
@@ -440,9 +434,20 @@ public sealed partial class DeploymentService(
         return revision;
     }
 
-    /// <summary>Saves; a concurrent change (two updates taking the same revision number, two creates of one name) is a 409.</summary>
-    private async Task<Error?> SaveAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Enqueues the converge job of the deployment's new generation and saves everything. The job's key holds the
+    /// generation, so a concurrent change that took the same generation first is seen here (the key exists) or at the
+    /// save (unique violation), and this one is refused with a 409 instead of silently sharing its generation. Two
+    /// updates taking the same revision number collide the same way.
+    /// </summary>
+    private async Task<Error?> EnqueueAndSaveAsync(Deployment deployment, string cause, CancellationToken cancellationToken)
     {
+        if (!(await jobs.EnqueueConvergeAsync(deployment, cause, cancellationToken)).Created)
+        {
+            db.ChangeTracker.Clear();
+            return ConcurrentChange();
+        }
+
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -451,9 +456,12 @@ public sealed partial class DeploymentService(
         catch (DbUpdateException ex) when (databaseErrors.IsUniqueViolation(ex))
         {
             db.ChangeTracker.Clear();
-            return Error.Conflict("conflict", "Another change to this deployment was saved at the same time; try again.");
+            return ConcurrentChange();
         }
     }
+
+    private static Error ConcurrentChange() =>
+        Error.Conflict("conflict", "Another change to this deployment was saved at the same time; try again.");
 
     private static void Touch(Deployment deployment, DateTimeOffset now)
     {

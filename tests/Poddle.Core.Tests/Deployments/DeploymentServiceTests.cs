@@ -320,4 +320,33 @@ public sealed class DeploymentServiceTests
         Assert.DoesNotContain(SecretValue, text, StringComparison.Ordinal);
         Assert.Contains("secrets", result.Error.Fields!.Keys);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ConcurrentChanges_EachSuccessHasItsOwnGenerationAndJob_OthersAre409(DatabaseProvider provider)
+    {
+        await using var harness = await DeploymentsHarness.CreateAsync(provider);
+        var (alice, project) = await harness.CreateUserWithProjectAsync("alice", UserTier.Pro);
+        var id = (await harness.CreateAsync(alice, project, Web())).Value.Deployment.Id;
+
+        var results = await Task.WhenAll(Enumerable.Range(1, 8).Select(n => Task.Run(() =>
+            harness.WithServiceAsync<Result<DeploymentView>, DeploymentService>(s => n % 2 == 0
+                ? s.ScaleAsync(alice, id, n, CancellationToken.None)
+                : s.UpdateAsync(alice, id, new DeploymentChanges(Env: new Dictionary<string, string?> { ["N"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture) }), CancellationToken.None)))));
+
+        var succeeded = results.Where(r => r.IsSuccess).ToList();
+        Assert.NotEmpty(succeeded);
+        Assert.All(results.Where(r => !r.IsSuccess), r => Assert.Equal("conflict", r.Error!.Code));
+        await using var db = harness.Database.CreateContext();
+        var deployment = await db.Deployments.SingleAsync();
+        Assert.Equal(1 + succeeded.Count, deployment.Generation);
+        Assert.Equal(1 + succeeded.Count, (await harness.ConvergeJobsAsync(id)).Count);
+        Assert.Equal(
+            [.. succeeded.Select(r => r.Value.Deployment.Generation).Order()],
+            Enumerable.Range(2, succeeded.Count).Select(g => (long)g));
+        var updatesSucceeded = results.Where((r, i) => r.IsSuccess && (i + 1) % 2 == 1).Count();
+        var revisions = await db.DeploymentRevisions.Where(r => r.DeploymentId == id).Select(r => r.Number).ToListAsync();
+        Assert.Equal(Enumerable.Range(1, 1 + updatesSucceeded), revisions.Order());
+        Assert.Equal(1 + updatesSucceeded, deployment.CurrentRevision);
+    }
 }

@@ -8,6 +8,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Poddle.Contracts;
 using Poddle.Core.Deployments;
@@ -364,6 +365,9 @@ public sealed class DeploymentEndpointsTests
     private static Task<TestServer> StartAsync(DatabaseProvider provider, Action<WebApplicationBuilder>? configure = null, IDictionary<string, string?>? settings = null) =>
         TestServer.StartAsync(provider, settings, b =>
         {
+            // The API needs only drivers the registry knows by name and capability: in-memory ones replace whatever the
+            // host registered (the real sandbox and Docker drivers have the same names).
+            b.Services.RemoveAll<IPodDriver>();
             b.Services.AddSingleton<IPodDriver>(new NamedTestPodDriver("sandbox", images: false, commands: true));
             b.Services.AddSingleton<IPodDriver>(new NamedTestPodDriver("docker", images: true, commands: false));
             configure?.Invoke(b);

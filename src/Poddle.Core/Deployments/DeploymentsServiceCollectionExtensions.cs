@@ -23,6 +23,10 @@ public static class DeploymentsServiceCollectionExtensions
         services.TryAddSingleton<SourceBundleStore>();
 
         // API side (DeploymentService, secrets, sources, domains) — registered below.
+        services.TryAddScoped<DeploymentService>();
+        services.TryAddScoped<SourceBundleService>();
+        services.TryAddScoped<DomainService>();
+        services.TryAddSingleton<IDnsTxtResolver, DnsClientTxtResolver>();
 
         // Controller side (converge job, health monitor, reconciler, metrics) — registered below.
         return services;

@@ -159,6 +159,9 @@ public static partial class PoddleServer
         app.MapAdminEndpoints();
         app.MapExecutionEndpoints();
         app.MapPistonEndpoints();
+        app.MapDeploymentEndpoints();
+        app.MapDomainEndpoints();
+        app.MapSourceEndpoints();
         return app;
     }
 

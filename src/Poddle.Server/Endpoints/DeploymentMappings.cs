@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.Http;
+using Poddle.Contracts;
+using Poddle.Core.Deployments;
+
+namespace Poddle.Server.Endpoints;
+
+/// <summary>Deployments → contracts: what of a deployment leaves the server (secret keys, never values).</summary>
+internal static class DeploymentMappings
+{
+    public static NewDeployment ToInput(this CreateDeploymentRequest request) => new(
+        request.Name,
+        request.Image,
+        request.Command,
+        request.SourceId,
+        request.Port,
+        request.Env,
+        request.Secrets,
+        request.Resources?.ToInput(),
+        request.Replicas,
+        request.HealthCheck?.ToInput(),
+        request.Driver);
+
+    public static DeploymentChanges ToInput(this UpdateDeploymentRequest request) => new(
+        request.Image,
+        request.Command,
+        request.SourceId,
+        request.Port,
+        request.Env,
+        request.Secrets,
+        request.Resources?.ToInput(),
+        request.HealthCheck?.ToInput());
+
+    public static DeploymentResponse ToResponse(this DeploymentView view, HttpRequest request, DeploymentOptions options)
+    {
+        var deployment = view.Deployment;
+        var spec = view.Spec;
+        var host = DeploymentUrls.HostName(deployment.Name, view.ProjectName, options.BaseDomain);
+        return new DeploymentResponse(
+            deployment.Id,
+            deployment.ProjectId,
+            deployment.Name,
+            deployment.Driver,
+            deployment.Status.ToString().ToLowerInvariant(),
+            deployment.StatusReason,
+            DeploymentUrls.Url(host, request.Scheme, request.Host.Port),
+            deployment.Replicas,
+            view.ReadyReplicas,
+            deployment.CurrentRevision,
+            spec.Image,
+            spec.Command,
+            spec.SourceId,
+            spec.Port,
+            spec.Env,
+            spec.SecretKeys,
+            new ResourcesDto(spec.Resources.CpuMillicores, spec.Resources.MemoryMb),
+            spec.HealthCheck?.ToDto(),
+            [.. view.Replicas.Select(r => new ReplicaResponse(r.Id, r.Revision, r.Phase.ToString().ToLowerInvariant(), r.Ready, r.Restarts, r.LastExitReason, r.LastExitAt, r.StartedAt))],
+            deployment.CreatedAt,
+            deployment.UpdatedAt);
+    }
+
+    public static RevisionResponse ToResponse(this RevisionView view) => new(
+        view.Revision.Number,
+        view.Revision.Cause,
+        view.Revision.Outcome,
+        view.Current,
+        view.Spec.Image,
+        view.Spec.Command,
+        view.Spec.SecretKeys,
+        view.Revision.CreatedAt);
+
+    public static DeploymentEventResponse ToResponse(this DeploymentEvent e) =>
+        new(e.Id, e.ReplicaId, e.Severity, e.Type, e.Reason, e.Message, e.Count, e.FirstSeenAt, e.LastSeenAt);
+
+    public static DomainResponse ToResponse(this CustomDomain domain) => new(
+        domain.Id,
+        domain.Hostname,
+        domain.VerifiedAt is not null,
+        domain.VerifiedBy,
+        DomainService.TxtRecordName(domain.Hostname),
+        domain.VerificationToken,
+        domain.CreatedAt);
+
+    public static SourceBundleResponse ToResponse(this SourceBundle bundle) => new(bundle.Id, bundle.Sha256, bundle.SizeBytes, bundle.CreatedAt);
+
+    private static ResourcesInput ToInput(this ResourcesDto dto) => new(dto.CpuMillicores, dto.MemoryMb);
+
+    private static HealthCheckInput ToInput(this HealthCheckDto dto) => new(
+        dto.Type, dto.Path, dto.Port, dto.Command, dto.PeriodSeconds, dto.TimeoutSeconds, dto.FailureThreshold, dto.InitialDelaySeconds);
+
+    private static HealthCheckDto ToDto(this HealthCheckSpec spec) => new(
+        spec.Type, spec.Path, spec.Port, spec.Command, spec.PeriodSeconds, spec.TimeoutSeconds, spec.FailureThreshold, spec.InitialDelaySeconds);
+}

@@ -151,6 +151,7 @@ public static partial class PoddleServer
         app.MapAdminEndpoints();
         app.MapExecutionEndpoints();
         app.MapPistonEndpoints();
+        app.MapDeploymentTelemetryEndpoints();
         return app;
     }
 

@@ -60,7 +60,7 @@ public sealed class ControllerLeadership(ControllerStore store, IOptions<JobsOpt
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
 
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
-    private DateTimeOffset _validUntil = DateTimeOffset.MinValue;
+    private DateTimeOffset? _validUntil;
 
     /// <summary>This server's lease owner name.</summary>
     public string Owner => _owner;
@@ -75,7 +75,7 @@ public sealed class ControllerLeadership(ControllerStore store, IOptions<JobsOpt
         }
 
         var now = clock.GetUtcNow();
-        if (now < _validUntil - (LeaseDuration * 2 / 3))
+        if (_validUntil is { } until && now < until - (LeaseDuration * 2 / 3))
         {
             return true;
         }
@@ -86,7 +86,7 @@ public sealed class ControllerLeadership(ControllerStore store, IOptions<JobsOpt
             return true;
         }
 
-        _validUntil = DateTimeOffset.MinValue;
+        _validUntil = null;
         return false;
     }
 }

@@ -222,4 +222,27 @@ public sealed class DeploymentConvergeHandlerTests
         Assert.Equal(2, h.Driver.Starts);
         Assert.Equal(2, (await h.ReplicasAsync(id)).Count);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Converge_RestartRequest_ReplacesEveryPodOneAtATime(DatabaseProvider provider)
+    {
+        await using var h = await DeploymentsHarness.CreateAsync(provider);
+        var id = await h.CreateDeploymentAsync(2);
+        await h.SettleAsync();
+        var before = (await h.ReplicasAsync(id)).Select(r => r.Id).ToHashSet();
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        await h.ChangeAsync(id, d => d.RestartRequestedAt = h.Clock.GetUtcNow(), cause: "restart");
+        var minimumReady = int.MaxValue;
+        await h.SettleAsync(afterEachStep: async () => minimumReady = Math.Min(minimumReady, (await h.ReplicasAsync(id)).Count(r => r.Ready)));
+
+        Assert.Equal(2, minimumReady);
+        var after = await h.ReplicasAsync(id);
+        Assert.Equal(2, after.Count);
+        Assert.DoesNotContain(after, r => before.Contains(r.Id));
+        Assert.Equal(4, h.Driver.Starts);
+        Assert.Equal(2, h.Driver.Running.Count);
+        Assert.Equal((DeploymentStatus.Running, 1), ((await h.GetAsync(id)).Status, (await h.GetAsync(id)).CurrentRevision));
+    }
 }

@@ -245,4 +245,28 @@ public sealed class DeploymentConvergeHandlerTests
         Assert.Equal(2, h.Driver.Running.Count);
         Assert.Equal((DeploymentStatus.Running, 1), ((await h.GetAsync(id)).Status, (await h.GetAsync(id)).CurrentRevision));
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Converge_RunningAlongsideMonitorAndReconciler_NeverDuplicatesPods(DatabaseProvider provider)
+    {
+        await using var h = await DeploymentsHarness.CreateAsync(provider);
+        var id = await h.CreateDeploymentAsync(3, DeploymentsHarness.WebSpec(health: DeploymentsHarness.Http(periodSeconds: 1)));
+        var processor = h.Services.GetRequiredService<Poddle.Core.Jobs.JobProcessor>();
+
+        for (var second = 0; second < 20; second++)
+        {
+            await Task.WhenAll(
+                processor.RunNextAsync(CancellationToken.None),
+                h.Monitor.RunOnceAsync(CancellationToken.None),
+                h.Reconciler.RunOnceAsync(CancellationToken.None),
+                h.Monitor.RunOnceAsync(CancellationToken.None));
+            h.Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await h.SettleAsync();
+        Assert.Equal(3, h.Driver.Starts);
+        Assert.Equal(3, h.Driver.Running.Count);
+        Assert.Equal(DeploymentStatus.Running, (await h.GetAsync(id)).Status);
+    }
 }

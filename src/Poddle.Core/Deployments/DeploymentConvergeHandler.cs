@@ -142,6 +142,13 @@ public sealed partial class DeploymentConvergeHandler(
 
             try
             {
+                foreach (var orphaned in fresh.Where(r => r.Phase == ReplicaPhase.Starting && r.PodId is null))
+                {
+                    // A step that died between saving the row and saving the pod's handle: adopt its pod (or start one).
+                    _startedNow.Add(orphaned);
+                    await h._pods.StartAsync(driver, d, current, orphaned, cancellationToken);
+                }
+
                 while (true)
                 {
                     var readyFresh = fresh.Count(r => r.Ready);

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Poddle.Core.Deployments;
 using Poddle.Core.Persistence;
@@ -267,6 +268,42 @@ public sealed class DeploymentConvergeHandlerTests
         await h.SettleAsync();
         Assert.Equal(3, h.Driver.Starts);
         Assert.Equal(3, h.Driver.Running.Count);
+        Assert.Equal(DeploymentStatus.Running, (await h.GetAsync(id)).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Converge_StepDiedAfterStartingAPod_AdoptsThatPodInsteadOfStartingAnother(DatabaseProvider provider)
+    {
+        await using var h = await DeploymentsHarness.CreateAsync(provider);
+        var id = await h.CreateDeploymentAsync(1);
+        await h.SettleAsync();
+        var starts = h.Driver.Starts;
+
+        // A scale-up step saved its replica row and started the pod, then the server died before saving the handle.
+        Guid replicaId;
+        await using (var scope = h.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PoddleDbContext>();
+            var pods = scope.ServiceProvider.GetRequiredService<ReplicaPods>();
+            var deployment = await db.Deployments.SingleAsync(d => d.Id == id);
+            var row = pods.NewReplica(deployment, 1);
+            db.Replicas.Add(row);
+            deployment.Replicas = 2;
+            deployment.Generation++;
+            await scope.ServiceProvider.GetRequiredService<Poddle.Core.Jobs.JobQueue>().EnqueueConvergeAsync(deployment, "scale", CancellationToken.None);
+            await db.SaveChangesAsync();
+            replicaId = row.Id;
+            await h.Driver.AddExternalPodAsync(await pods.LabelsAsync(id, row.Id, 1, CancellationToken.None), port: 8080);
+        }
+
+        var leftover = h.Driver.Pods.Single(p => p.ReplicaLabel == replicaId.ToString("N"));
+        await h.SettleAsync();
+
+        Assert.Equal(starts, h.Driver.Starts);
+        var adopted = (await h.ReplicasAsync(id)).Single(r => r.Id == replicaId);
+        Assert.Equal((leftover.Handle.PodId, true), (adopted.PodId, adopted.Ready));
+        Assert.Equal(2, h.Driver.Running.Count);
         Assert.Equal(DeploymentStatus.Running, (await h.GetAsync(id)).Status);
     }
 }

@@ -91,6 +91,34 @@ public sealed class DeploymentTelemetryEndpointsTests
         }
 
         Assert.Equal(["hello from a", "hello from b"], seen.Order());
+
+        // A replica that starts later (scale-up through the real job runner) joins the stream.
+        await using (var scope = fixture.Server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PoddleDbContext>();
+            var deployment = await db.Deployments.SingleAsync(d => d.Id == fixture.DeploymentId, cts.Token);
+            deployment.Replicas = 3;
+            deployment.Generation++;
+            await scope.ServiceProvider.GetRequiredService<JobQueue>().EnqueueConvergeAsync(deployment, "scale", cts.Token);
+            await db.SaveChangesAsync(cts.Token);
+        }
+
+        while (fixture.Driver.Running.Count < 3)
+        {
+            await Task.Delay(50, cts.Token);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5), cts.Token);
+        fixture.Driver.Running[2].WriteLog("hello from c");
+        while (!seen.Contains("hello from c"))
+        {
+            var line = await reader.ReadLineAsync(cts.Token);
+            Assert.NotNull(line);
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                seen.Add(System.Text.Json.JsonSerializer.Deserialize(line["data: ".Length..], PoddleJsonContext.Default.LogLineResponse)!.Text);
+            }
+        }
     }
 
     [Fact]

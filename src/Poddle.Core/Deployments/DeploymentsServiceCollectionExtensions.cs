@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Poddle.Core.Jobs;
 
 namespace Poddle.Core.Deployments;
 
@@ -29,6 +30,30 @@ public static class DeploymentsServiceCollectionExtensions
         services.TryAddSingleton<IDnsTxtResolver, DnsClientTxtResolver>();
 
         // Controller side (converge job, health monitor, reconciler, metrics) — registered below.
+        AddDeploymentController(services);
         return services;
+    }
+
+    /// <summary>The controller: converge job, health monitor, reconciler, metrics collector, logs (docs/decisions/0006).</summary>
+    private static void AddDeploymentController(IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ControllerStore>();
+        services.TryAddSingleton<ControllerLeadership>();
+        services.TryAddSingleton<DeploymentLocks>();
+        services.TryAddSingleton<DeploymentControllerStartup>();
+        services.TryAddSingleton<ReplicaProber>();
+        services.TryAddScoped<ReplicaPods>();
+        services.TryAddScoped<DeploymentNotifier>();
+        services.TryAddScoped<DeploymentLogReader>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IJobHandler, DeploymentConvergeHandler>());
+        services.TryAddSingleton<DeploymentReconciler>();
+        services.TryAddSingleton<ReplicaHealthMonitor>();
+        services.TryAddSingleton<ReplicaMetricsCollector>();
+
+        // The reconciler first: its startup pass re-adopts pods before the monitor and converge jobs touch any.
+        services.AddHostedService(sp => sp.GetRequiredService<DeploymentReconciler>());
+        services.AddHostedService(sp => sp.GetRequiredService<ReplicaHealthMonitor>());
+        services.AddHostedService(sp => sp.GetRequiredService<ReplicaMetricsCollector>());
     }
 }

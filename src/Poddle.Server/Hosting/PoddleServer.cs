@@ -162,6 +162,8 @@ public static partial class PoddleServer
         app.MapDeploymentEndpoints();
         app.MapDomainEndpoints();
         app.MapSourceEndpoints();
+
+        app.MapDeploymentTelemetryEndpoints();
         return app;
     }
 

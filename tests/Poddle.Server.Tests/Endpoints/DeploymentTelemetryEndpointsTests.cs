@@ -1,0 +1,246 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Poddle.Contracts;
+using Poddle.Core.Deployments;
+using Poddle.Core.Jobs;
+using Poddle.Core.Persistence;
+using Poddle.Drivers.Abstractions.Pods;
+using Poddle.Testing;
+
+namespace Poddle.Server.Tests.Endpoints;
+
+/// <summary>Logs and metrics over real HTTP: the real server and controller, pods from a <see cref="FakePodDriver"/>.</summary>
+public sealed class DeploymentTelemetryEndpointsTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Logs_TailAcrossReplicas_OldestFirstAndOwnerScoped()
+    {
+        await using var fixture = await Fixture.StartAsync(replicas: 2);
+        var pods = fixture.Driver.Running;
+        foreach (var (pod, text, stream) in new[] { (pods[0], "a-1", "stdout"), (pods[1], "b-1", "stdout"), (pods[0], "a-2", "stderr"), (pods[1], "b-2", "stdout") })
+        {
+            // Lines a few milliseconds apart, so their order across replicas is the order of their timestamps.
+            await Task.Delay(5);
+            pod.WriteLog(text, stream);
+        }
+
+        var lines = await fixture.Alice.GetFromJsonAsync<List<LogLineResponse>>($"/api/deployments/{fixture.DeploymentId}/logs?tail=3");
+        Assert.Equal(["b-1", "a-2", "b-2"], lines!.Select(l => l.Text));
+        Assert.Equal("stderr", lines![1].Stream);
+        Assert.Equal(2, lines.Select(l => l.ReplicaId).Distinct().Count());
+
+        var recent = await fixture.Alice.GetFromJsonAsync<List<LogLineResponse>>($"/api/deployments/{fixture.DeploymentId}/logs?since=5m");
+        Assert.Contains(recent!, l => l.Text == "a-1");
+        var future = await fixture.Alice.GetFromJsonAsync<List<LogLineResponse>>($"/api/deployments/{fixture.DeploymentId}/logs?since={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"))}");
+        Assert.Empty(future!);
+
+        var other = await fixture.Bob.GetAsync($"/api/deployments/{fixture.DeploymentId}/logs");
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.Bob.GetAsync($"/api/deployments/{fixture.DeploymentId}/metrics")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("tail=0", "tail")]
+    [InlineData("tail=10001", "tail")]
+    [InlineData("tail=ten", "tail")]
+    [InlineData("since=yesterday", "since")]
+    [InlineData("since=5x", "since")]
+    public async Task Logs_BadQuery_Is400NamingTheField(string query, string field)
+    {
+        await using var fixture = await Fixture.StartAsync(replicas: 1);
+
+        var response = await fixture.Alice.GetAsync($"/api/deployments/{fixture.DeploymentId}/logs?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<ProblemResponse>();
+        Assert.True(problem!.Errors!.ContainsKey(field), await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task LogStream_FollowsEveryReplicaAsServerSentEvents()
+    {
+        await using var fixture = await Fixture.StartAsync(replicas: 2);
+        using var cts = new CancellationTokenSource(Bound);
+        using var response = await fixture.Alice.GetAsync($"/api/deployments/{fixture.DeploymentId}/logs/stream", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        await using var body = await response.Content.ReadAsStreamAsync(cts.Token);
+        using var reader = new StreamReader(body);
+
+        // Give the follower a moment to attach, then write on both replicas.
+        await Task.Delay(TimeSpan.FromSeconds(1.5), cts.Token);
+        fixture.Driver.Running[0].WriteLog("hello from a");
+        fixture.Driver.Running[1].WriteLog("hello from b");
+
+        var seen = new HashSet<string>();
+        while (seen.Count < 2)
+        {
+            var line = await reader.ReadLineAsync(cts.Token);
+            Assert.NotNull(line);
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                Assert.Equal("event: log", line);
+                var data = await reader.ReadLineAsync(cts.Token);
+                var item = System.Text.Json.JsonSerializer.Deserialize(data!["data: ".Length..], PoddleJsonContext.Default.LogLineResponse)!;
+                seen.Add(item.Text);
+            }
+        }
+
+        Assert.Equal(["hello from a", "hello from b"], seen.Order());
+
+        // A replica that starts later (scale-up through the real job runner) joins the stream.
+        await using (var scope = fixture.Server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PoddleDbContext>();
+            var deployment = await db.Deployments.SingleAsync(d => d.Id == fixture.DeploymentId, cts.Token);
+            deployment.Replicas = 3;
+            deployment.Generation++;
+            await scope.ServiceProvider.GetRequiredService<JobQueue>().EnqueueConvergeAsync(deployment, "scale", cts.Token);
+            await db.SaveChangesAsync(cts.Token);
+        }
+
+        while (fixture.Driver.Running.Count < 3)
+        {
+            await Task.Delay(50, cts.Token);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5), cts.Token);
+        fixture.Driver.Running[2].WriteLog("hello from c");
+        while (!seen.Contains("hello from c"))
+        {
+            var line = await reader.ReadLineAsync(cts.Token);
+            Assert.NotNull(line);
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                seen.Add(System.Text.Json.JsonSerializer.Deserialize(line["data: ".Length..], PoddleJsonContext.Default.LogLineResponse)!.Text);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Metrics_HistoryAndStream_CpuAsMillicoresAndNetworkAsRates()
+    {
+        await using var fixture = await Fixture.StartAsync(replicas: 1);
+        var collector = fixture.Server.Services.GetRequiredService<ReplicaMetricsCollector>();
+        var pod = Assert.Single(fixture.Driver.Running);
+        await collector.SampleOnceAsync(CancellationToken.None);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        pod.CpuNanoseconds += 250_000_000;
+        pod.NetworkRxBytes += 5_000;
+        await collector.SampleOnceAsync(CancellationToken.None);
+
+        var metrics = await fixture.Alice.GetFromJsonAsync<DeploymentMetricsResponse>($"/api/deployments/{fixture.DeploymentId}/metrics");
+        var replica = Assert.Single(metrics!.Replicas);
+
+        // The server's own collector samples every 5 s as well, so the CPU may be spread over more than one sample.
+        Assert.NotEmpty(replica.Samples);
+        Assert.Contains(replica.Samples, s => s.CpuMillicores > 0);
+        Assert.Contains(replica.Samples, s => s.NetworkRxBytesPerSecond > 0);
+        Assert.All(replica.Samples, s => Assert.Equal((0d, 128L * 1024 * 1024), (s.NetworkTxBytesPerSecond!.Value, s.MemoryLimitBytes!.Value)));
+        Assert.True(replica.Samples.Zip(replica.Samples.Skip(1)).All(p => p.First.Timestamp < p.Second.Timestamp), "oldest first");
+
+        using var cts = new CancellationTokenSource(Bound);
+        using var response = await fixture.Alice.GetAsync($"/api/deployments/{fixture.DeploymentId}/metrics/stream", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        await using var body = await response.Content.ReadAsStreamAsync(cts.Token);
+        using var reader = new StreamReader(body);
+        Assert.Equal(": stream open", await reader.ReadLineAsync(cts.Token));
+        await Task.Delay(TimeSpan.FromMilliseconds(300), cts.Token);
+        pod.CpuNanoseconds += 100_000_000;
+        await collector.SampleOnceAsync(CancellationToken.None);
+        string? line;
+        do
+        {
+            line = await reader.ReadLineAsync(cts.Token);
+        }
+        while (line is not null && !line.StartsWith("event: ", StringComparison.Ordinal));
+
+        Assert.Equal("event: metrics", line);
+        var message = System.Text.Json.JsonSerializer.Deserialize((await reader.ReadLineAsync(cts.Token))!["data: ".Length..], PoddleJsonContext.Default.DeploymentMetricsResponse)!;
+        Assert.Equal(replica.ReplicaId, Assert.Single(message.Replicas).ReplicaId);
+        Assert.Single(message.Replicas[0].Samples);
+    }
+
+    /// <summary>A server with a fake driver, two users, and a running deployment of Alice's.</summary>
+    private sealed class Fixture : IAsyncDisposable
+    {
+        private Fixture(TestServer server, FakePodDriver driver, HttpClient alice, HttpClient bob, Guid deploymentId)
+        {
+            Server = server;
+            Driver = driver;
+            Alice = alice;
+            Bob = bob;
+            DeploymentId = deploymentId;
+        }
+
+        public TestServer Server { get; }
+
+        public FakePodDriver Driver { get; }
+
+        public HttpClient Alice { get; }
+
+        public HttpClient Bob { get; }
+
+        public Guid DeploymentId { get; }
+
+        public static async Task<Fixture> StartAsync(int replicas)
+        {
+            var driver = new FakePodDriver(TimeProvider.System);
+            var server = await TestServer.StartAsync(DatabaseProvider.Sqlite, configure: builder => builder.Services.AddSingleton<IPodDriver>(driver));
+            var (alice, _) = await server.CreateUserAsync("alice");
+            var (bob, _) = await server.CreateUserAsync("bob");
+            var project = await (await alice.PostAsJsonAsync("/api/projects", new CreateProjectRequest("demo"))).Content.ReadFromJsonAsync<ProjectResponse>();
+            Guid id;
+            await using (var scope = server.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<PoddleDbContext>();
+                var owner = await db.Users.Where(u => u.Username == "alice").Select(u => u.Id).SingleAsync();
+                var now = DateTimeOffset.UtcNow;
+                var deployment = new Deployment
+                {
+                    Id = Guid.CreateVersion7(), ProjectId = project!.Id, OwnerId = owner, Name = "web", Driver = driver.Name, Replicas = replicas,
+                    CurrentRevision = 1, Status = DeploymentStatus.Pending, StatusChangedAt = now, Generation = 1, CreatedAt = now, UpdatedAt = now,
+                };
+                db.Deployments.Add(deployment);
+                var spec = new DeploymentSpec("web:1", null, null, 8080, new Dictionary<string, string>(), [], new ResourceSpec(100, 128), null);
+                db.DeploymentRevisions.Add(new DeploymentRevision
+                {
+                    Id = Guid.CreateVersion7(), DeploymentId = deployment.Id, Number = 1, SpecJson = System.Text.Json.JsonSerializer.Serialize(spec, ReplicaPods.SpecJsonOptions),
+                    SecretsCiphertext = scope.ServiceProvider.GetRequiredService<SecretProtector>().Protect(new Dictionary<string, string> { ["K"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(4)) }),
+                    Cause = "create", CreatedAt = now,
+                });
+                await scope.ServiceProvider.GetRequiredService<JobQueue>().EnqueueConvergeAsync(deployment, "create", CancellationToken.None);
+                await db.SaveChangesAsync();
+                id = deployment.Id;
+            }
+
+            // The server's own job runner and controller bring it up.
+            var deadline = DateTimeOffset.UtcNow + Bound;
+            while (true)
+            {
+                await using var scope = server.Services.CreateAsyncScope();
+                var status = await scope.ServiceProvider.GetRequiredService<PoddleDbContext>().Deployments.Where(d => d.Id == id).Select(d => d.Status).SingleAsync();
+                if (status == DeploymentStatus.Running)
+                {
+                    break;
+                }
+
+                Assert.True(DateTimeOffset.UtcNow < deadline, $"deployment still {status}");
+                await Task.Delay(100);
+            }
+
+            return new Fixture(server, driver, alice, bob, id);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Alice.Dispose();
+            Bob.Dispose();
+            await Server.DisposeAsync();
+            await Driver.DisposeAsync();
+        }
+    }
+}

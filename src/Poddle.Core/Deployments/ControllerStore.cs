@@ -5,19 +5,17 @@ using Poddle.Core.Persistence;
 namespace Poddle.Core.Deployments;
 
 /// <summary>
-/// Two tiny tables the deployment controller keeps outside the EF model (created on first use, identical SQL on SQLite
-/// and PostgreSQL): <c>poddle_settings</c> (key → value; holds the installation id) and <c>poddle_leases</c> (the
-/// controller lease: which server runs the health monitor, the reconciler and converge jobs). Kept out of the model so
-/// they need no migration; see docs/decisions/0006-deployment-controller.md.
+/// Two tiny tables the deployment controller reads and writes with plain SQL, identical on SQLite and PostgreSQL
+/// (created by the Deployments migration, outside the EF model): <c>poddle_settings</c> (key → value; holds the
+/// installation id) and <c>poddle_leases</c> (the controller lease: which server runs the health monitor, the
+/// reconciler and converge jobs); see docs/decisions/0006-deployment-controller.md.
 /// </summary>
-public sealed class ControllerStore(IServiceScopeFactory scopes, TimeProvider clock) : IDisposable
+public sealed class ControllerStore(IServiceScopeFactory scopes, TimeProvider clock)
 {
     /// <summary>The settings key of the installation id.</summary>
     public const string InstallationIdKey = "installation_id";
 
-    private readonly SemaphoreSlim _schema = new(1, 1);
     private string? _installationId;
-    private bool _created;
 
     /// <summary>
     /// The installation id: generated once per database and stable across restarts, so every server sharing the database
@@ -31,7 +29,6 @@ public sealed class ControllerStore(IServiceScopeFactory scopes, TimeProvider cl
             return cached;
         }
 
-        await EnsureTablesAsync(cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PoddleDbContext>();
         var candidate = Guid.NewGuid().ToString("N");
@@ -51,7 +48,6 @@ public sealed class ControllerStore(IServiceScopeFactory scopes, TimeProvider cl
     /// </summary>
     public async Task<bool> TryHoldLeaseAsync(string name, string owner, TimeSpan duration, CancellationToken cancellationToken)
     {
-        await EnsureTablesAsync(cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PoddleDbContext>();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -63,51 +59,5 @@ public sealed class ControllerStore(IServiceScopeFactory scopes, TimeProvider cl
             $"UPDATE poddle_leases SET owner = {owner}, expires_at_ms = {expires} WHERE name = {name} AND (owner = {owner} OR expires_at_ms < {now})",
             cancellationToken);
         return updated == 1;
-    }
-
-    public void Dispose() => _schema.Dispose();
-
-    private async Task EnsureTablesAsync(CancellationToken cancellationToken)
-    {
-        if (_created)
-        {
-            return;
-        }
-
-        await _schema.WaitAsync(cancellationToken);
-        try
-        {
-            if (_created)
-            {
-                return;
-            }
-
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<PoddleDbContext>();
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await db.Database.ExecuteSqlRawAsync(
-                        "CREATE TABLE IF NOT EXISTS poddle_settings (key VARCHAR(100) NOT NULL PRIMARY KEY, value VARCHAR(4000) NOT NULL)",
-                        cancellationToken);
-                    await db.Database.ExecuteSqlRawAsync(
-                        "CREATE TABLE IF NOT EXISTS poddle_leases (name VARCHAR(100) NOT NULL PRIMARY KEY, owner VARCHAR(200) NOT NULL, expires_at_ms BIGINT NOT NULL)",
-                        cancellationToken);
-                    break;
-                }
-                catch (Exception) when (attempt < 3)
-                {
-                    // Two servers creating the table at once on PostgreSQL: one loses on the catalog's unique index; the table exists then.
-                    await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), cancellationToken);
-                }
-            }
-
-            _created = true;
-        }
-        finally
-        {
-            _schema.Release();
-        }
     }
 }

@@ -13,7 +13,8 @@ internal sealed class DeploymentConfiguration : IEntityTypeConfiguration<Deploym
         builder.Property(d => d.Driver).HasMaxLength(32);
         builder.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(d => d.StatusReason).HasMaxLength(1000);
-        builder.HasIndex(d => new { d.ProjectId, d.Name });
+        // A live deployment's name is unique in its project; a deleted one's name can be used again.
+        builder.HasIndex(d => new { d.ProjectId, d.Name }).IsUnique().HasFilter("deleted_at IS NULL");
         builder.HasIndex(d => new { d.OwnerId, d.ProjectId });
         builder.HasIndex(d => d.Status);
         builder.HasOne<Project>().WithMany().HasForeignKey(d => d.ProjectId).OnDelete(DeleteBehavior.Cascade);

@@ -410,7 +410,9 @@ namespace Poddle.Data.Postgres.Migrations
                         .HasDatabaseName("ix_deployments_owner_id_project_id");
 
                     b.HasIndex("ProjectId", "Name")
-                        .HasDatabaseName("ix_deployments_project_id_name");
+                        .IsUnique()
+                        .HasDatabaseName("ix_deployments_project_id_name")
+                        .HasFilter("deleted_at IS NULL");
 
                     b.ToTable("deployments", (string)null);
                 });

@@ -201,7 +201,9 @@ namespace Poddle.Data.Postgres.Migrations
             migrationBuilder.CreateIndex(
                 name: "ix_deployments_project_id_name",
                 table: "deployments",
-                columns: new[] { "project_id", "name" });
+                columns: new[] { "project_id", "name" },
+                unique: true,
+                filter: "deleted_at IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ix_deployments_status",
@@ -222,11 +224,18 @@ namespace Poddle.Data.Postgres.Migrations
                 name: "ix_source_bundles_owner_id",
                 table: "source_bundles",
                 column: "owner_id");
+                    // Outside the EF model: the controller reads and writes these with plain SQL (ControllerStore): the
+            // installation id that labels every pod, and the controller's leadership lease.
+            migrationBuilder.Sql("CREATE TABLE poddle_settings (key VARCHAR(100) NOT NULL PRIMARY KEY, value VARCHAR(4000) NOT NULL)");
+            migrationBuilder.Sql("CREATE TABLE poddle_leases (name VARCHAR(100) NOT NULL PRIMARY KEY, owner VARCHAR(200) NOT NULL, expires_at_ms BIGINT NOT NULL)");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("DROP TABLE poddle_leases");
+            migrationBuilder.Sql("DROP TABLE poddle_settings");
+
             migrationBuilder.DropTable(
                 name: "custom_domains");
 

@@ -1,0 +1,469 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Poddle.Contracts;
+
+namespace Poddle.Cli.Tests.EndToEnd;
+
+/// <summary>
+/// Issue 5's done-when flow against the real `poddle serve` process, the real sandbox driver (bubblewrap) and the real
+/// Docker Engine: a Python app on the sandbox and a busybox httpd image on Docker, two replicas each, reached through the
+/// built-in proxy by host name; scaled, rolled out with no failed request, rolled back, a version that never becomes
+/// ready rolled back automatically, replicas killed, the server killed with SIGKILL and restarted (pods re-adopted, not
+/// restarted), and everything deleted leaving no pod.
+/// </summary>
+public sealed class DeploymentsEndToEndTests
+{
+    private const string Password = "correct-horse-battery";
+    private const string TestImage = "poddle-test/busybox:latest";
+
+    private const string PythonApp = """
+        import http.server, os
+        VERSION = os.environ.get("VERSION", "v1")
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            def do_GET(self):
+                body = (VERSION + "\n").encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            def log_message(self, *args):
+                pass
+        print("listening on", os.environ["PORT"], flush=True)
+        http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+        """;
+
+    [Fact]
+    public async Task DeployScaleRolloutRollbackKillRestartDelete_SandboxAndDocker_ServeThroughTheProxyThroughout()
+    {
+        var dataDir = TemporaryDirectory("data");
+        var url = $"http://127.0.0.1:{CliAppTests.ClosedPort()}";
+        var environment = new Dictionary<string, string?>
+        {
+            ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e",
+            ["PODDLE_Auth__PasswordWorkFactor"] = "10",
+            ["PODDLE_Deployments__ReconcileInterval"] = "00:00:03",
+            ["PODDLE_Deployments__ProgressDeadline"] = "00:00:15",
+            ["PODDLE_Deployments__StopGracePeriod"] = "00:00:02",
+        };
+        PoddleProcess? server = null;
+        try
+        {
+            server = PoddleProcess.Start(["serve", "--urls", url, "--data-dir", dataDir], environment);
+            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            await SignInAsync(http);
+            var project = await PostAsync<ProjectResponse>(http, "/api/projects", new CreateProjectRequest("demo"));
+            await MakeProAsync(url, http);
+
+            // Deploy: Python on the sandbox (source bundle uploaded), busybox httpd on Docker; two replicas each.
+            var source = await UploadSourceAsync(http, project.Id, new Dictionary<string, string> { ["app.py"] = PythonApp });
+            var web = await PostAsync<DeploymentResponse>(http, $"/api/projects/{project.Id}/deployments", new CreateDeploymentRequest(
+                "web",
+                Command: ["python3", "app.py"],
+                SourceId: source.Id,
+                Env: new Dictionary<string, string> { ["VERSION"] = "v1" },
+                Replicas: 2,
+                HealthCheck: new HealthCheckDto("http", Path: "/", PeriodSeconds: 1, FailureThreshold: 3),
+                Driver: "sandbox"));
+            var box = await PostAsync<DeploymentResponse>(http, $"/api/projects/{project.Id}/deployments", new CreateDeploymentRequest(
+                "box",
+                Image: TestImage,
+                Command: ["sh", "-c", "mkdir -p /tmp/www && echo \"$VERSION\" > /tmp/www/index.html && exec httpd -f -p \"$PORT\" -h /tmp/www"],
+                Port: 8080,
+                Env: new Dictionary<string, string> { ["VERSION"] = "v1" },
+                Replicas: 2,
+                HealthCheck: new HealthCheckDto("http", Path: "/", PeriodSeconds: 1, FailureThreshold: 3),
+                Driver: "docker"));
+            Assert.Equal("pending", web.Status.ToLowerInvariant());
+            Assert.Equal("http://web-demo.localhost" + url[url.LastIndexOf(':')..], web.Url);
+
+            web = await WaitForAsync(http, web.Id, d => d.Status == "running" && d.ReadyReplicas == 2, "web running with 2 ready");
+            box = await WaitForAsync(http, box.Id, d => d.Status == "running" && d.ReadyReplicas == 2, "box running with 2 ready");
+            using var proxy = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
+            Assert.Equal("v1", await GetThroughProxyAsync(proxy, "web-demo.localhost"));
+            Assert.Equal("v1", await GetThroughProxyAsync(proxy, "box-demo.localhost"));
+
+            // Scale up and back down.
+            await PatchAsync(http, $"/api/deployments/{web.Id}/scale", new ScaleDeploymentRequest(3));
+            await WaitForAsync(http, web.Id, d => d.ReadyReplicas == 3 && d.Status == "running", "web scaled to 3");
+            await PatchAsync(http, $"/api/deployments/{web.Id}/scale", new ScaleDeploymentRequest(2));
+            await WaitForAsync(http, web.Id, d => d.ReplicaDetails.Count(r => r.Phase == "running") == 2 && d.Status == "running", "web scaled back to 2");
+
+            // Roll out v2 on both while requests keep flowing: no request fails.
+            await using (var load = new ProxyLoad(url, ["web-demo.localhost", "box-demo.localhost"]))
+            {
+                await PatchAsync(http, $"/api/deployments/{web.Id}", new UpdateDeploymentRequest(Env: new Dictionary<string, string?> { ["VERSION"] = "v2" }));
+                await PatchAsync(http, $"/api/deployments/{box.Id}", new UpdateDeploymentRequest(Env: new Dictionary<string, string?> { ["VERSION"] = "v2" }));
+                await WaitForAsync(http, web.Id, d => d.Revision == 2 && d.Status == "running" && d.ReplicaDetails.Where(r => r.Phase == "running").All(r => r.Revision == 2) && d.ReadyReplicas == 2, "web on v2");
+                await WaitForAsync(http, box.Id, d => d.Revision == 2 && d.Status == "running" && d.ReplicaDetails.Where(r => r.Phase == "running").All(r => r.Revision == 2) && d.ReadyReplicas == 2, "box on v2");
+                await load.WaitForAsync("web-demo.localhost", "v2");
+                await load.WaitForAsync("box-demo.localhost", "v2");
+                var summary = await load.StopAsync();
+                Assert.True(summary.Failures == 0, $"failed requests during the rollout: {summary}");
+                Assert.True(summary.Successes > 20, summary.ToString());
+            }
+
+            // Roll back to revision 1 (its config included).
+            await PostAsync<DeploymentResponse>(http, $"/api/deployments/{web.Id}/rollback", new RollbackDeploymentRequest(1));
+            await WaitForAsync(http, web.Id, d => d.Revision == 3 && d.Status == "running" && d.ReplicaDetails.Where(r => r.Phase == "running").All(r => r.Revision == 3) && d.ReadyReplicas == 2, "web rolled back");
+            await WaitForProxyAsync(proxy, "web-demo.localhost", "v1");
+            var revisions = (await http.GetFromJsonAsync<List<RevisionResponse>>($"/api/deployments/{web.Id}/revisions"))!;
+            Assert.Contains(revisions, r => r.Number == 3 && r.Cause.Contains("rollback to 1", StringComparison.Ordinal));
+
+            // A version that never becomes ready is rolled back automatically; the old version serves throughout.
+            await using (var load = new ProxyLoad(url, ["web-demo.localhost"]))
+            {
+                await PatchAsync(http, $"/api/deployments/{web.Id}", new UpdateDeploymentRequest(Command: ["sh", "-c", "echo never ready; sleep 600"]));
+                var rolledBack = await WaitForAsync(http, web.Id, d => d.Revision == 5 && d.Status == "running" && d.ReadyReplicas == 2, "automatic rollback", TimeSpan.FromSeconds(90));
+                Assert.Equal(["python3", "app.py"], rolledBack.Command);
+                var summary = await load.StopAsync();
+                Assert.True(summary.Failures == 0, $"failed requests while the bad version was tried: {summary}");
+                Assert.All(summary.Bodies, b => Assert.Equal("v1", b));
+            }
+
+            var events = (await http.GetFromJsonAsync<List<DeploymentEventResponse>>($"/api/deployments/{web.Id}/events"))!;
+            Assert.Contains(events, e => e.Type == "RolledBack");
+
+            // Kill one replica's process of each: restarted, and traffic keeps flowing through the other replica.
+            var boxBefore = await GetDeploymentAsync(http, box.Id);
+            await using (var load = new ProxyLoad(url, ["web-demo.localhost", "box-demo.localhost"]))
+            {
+                KillOneSandboxApp(dataDir);
+                await Docker("kill", (await DockerContainersAsync(box.Id))[0]);
+                await WaitForAsync(http, box.Id, d => d.ReplicaDetails.Sum(r => r.Restarts) >= 1 && d.ReadyReplicas == 2, "box replica restarted");
+                await WaitForAsync(http, web.Id, d => d.ReplicaDetails.Sum(r => r.Restarts) >= 1 && d.ReadyReplicas == 2, "web replica restarted");
+                var summary = await load.StopAsync();
+                Assert.True(summary.Failures == 0, $"failed requests while replicas were killed: {summary}");
+            }
+
+            // SIGKILL the server: on restart the pods are re-adopted, not restarted, with no duplicates.
+            var webBeforeKill = await GetDeploymentAsync(http, web.Id);
+            boxBefore = await GetDeploymentAsync(http, box.Id);
+            var containersBefore = await DockerContainersAsync(box.Id);
+            server.KillWithoutChildren();
+            await server.DisposeAsync();
+            server = PoddleProcess.Start(["serve", "--urls", url, "--data-dir", dataDir], environment);
+            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            await Task.Delay(TimeSpan.FromSeconds(8)); // more than two reconcile intervals
+            var webAfter = await WaitForAsync(http, web.Id, d => d.ReadyReplicas == 2, "web ready after restart");
+            var boxAfter = await WaitForAsync(http, box.Id, d => d.ReadyReplicas == 2, "box ready after restart");
+            Assert.Equal(Running(webBeforeKill), Running(webAfter));
+            Assert.Equal(Running(boxBefore), Running(boxAfter));
+            Assert.Equal(containersBefore.Order(), (await DockerContainersAsync(box.Id)).Order());
+            Assert.Equal("v1", await GetThroughProxyAsync(proxy, "web-demo.localhost"));
+            Assert.Equal("v2", await GetThroughProxyAsync(proxy, "box-demo.localhost"));
+
+            // Delete everything: no pod is left.
+            Assert.Equal(HttpStatusCode.Accepted, (await http.DeleteAsync($"/api/deployments/{web.Id}")).StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, (await http.DeleteAsync($"/api/deployments/{box.Id}")).StatusCode);
+            await WaitForAsync(http, web.Id, d => d.Status == "deleted", "web deleted");
+            await WaitForAsync(http, box.Id, d => d.Status == "deleted", "box deleted");
+            Assert.Empty(await DockerContainersAsync(box.Id, all: true));
+            Assert.Empty(SandboxPodDirectories(dataDir));
+            Assert.Equal(HttpStatusCode.NotFound, (await SendThroughProxyAsync(proxy, "web-demo.localhost")).StatusCode);
+        }
+        finally
+        {
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
+
+            await CleanUpLeftoversAsync(dataDir);
+            RegisterLoginProjectFlowTests.DeleteQuietly(dataDir);
+        }
+    }
+
+    private static string[] Running(DeploymentResponse deployment) =>
+        [.. deployment.ReplicaDetails.Where(r => r.Phase == "running").Select(r => $"{r.Id}:{r.Restarts}:{r.StartedAt:O}").Order(StringComparer.Ordinal)];
+
+    private static async Task SignInAsync(HttpClient http)
+    {
+        (await http.PostAsJsonAsync("/api/auth/register", new RegisterRequest("deployer@example.test", "deployer", Password))).EnsureSuccessStatusCode();
+        var login = await http.PostAsJsonAsync("/api/auth/login", new LoginRequest("deployer", Password));
+        login.EnsureSuccessStatusCode();
+        var tokens = (await login.Content.ReadFromJsonAsync<TokenResponse>())!;
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
+    }
+
+    /// <summary>The free tier allows 2 replicas; scaling to 3 needs pro, which an admin grants.</summary>
+    private static async Task MakeProAsync(string url, HttpClient http)
+    {
+        using var admin = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+        var login = await admin.PostAsJsonAsync("/api/auth/login", new LoginRequest("admin", "admin-password-for-e2e"));
+        login.EnsureSuccessStatusCode();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await login.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken);
+        var me = (await http.GetFromJsonAsync<UserResponse>("/api/users/me"))!;
+        using var response = await admin.PatchAsJsonAsync($"/api/admin/users/{me.Id}", new UpdateUserAccessRequest(Tier: "pro"));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<SourceBundleResponse> UploadSourceAsync(HttpClient http, Guid projectId, IReadOnlyDictionary<string, string> files)
+    {
+        using var archive = new MemoryStream();
+        await using (var gzip = new GZipStream(archive, CompressionLevel.Fastest, leaveOpen: true))
+        await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var (name, text) in files)
+            {
+                var entry = new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)) };
+                await tar.WriteEntryAsync(entry);
+            }
+        }
+
+        using var content = new ByteArrayContent(archive.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/gzip");
+        using var response = await http.PostAsync($"/api/projects/{projectId}/sources", content);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<SourceBundleResponse>())!;
+    }
+
+    private static async Task<T> PostAsync<T>(HttpClient http, string path, object body)
+    {
+        using var response = await http.PostAsJsonAsync(path, body);
+        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<T>())!;
+    }
+
+    private static async Task PatchAsync(HttpClient http, string path, object body)
+    {
+        using var response = await http.PatchAsJsonAsync(path, body);
+        Assert.True(response.IsSuccessStatusCode, $"PATCH {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task<DeploymentResponse> GetDeploymentAsync(HttpClient http, Guid id) =>
+        (await http.GetFromJsonAsync<DeploymentResponse>($"/api/deployments/{id}"))!;
+
+    private static async Task<DeploymentResponse> WaitForAsync(HttpClient http, Guid id, Func<DeploymentResponse, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var clock = Stopwatch.StartNew();
+        DeploymentResponse last;
+        do
+        {
+            last = await GetDeploymentAsync(http, id);
+            if (condition(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(250);
+        }
+        while (clock.Elapsed < (timeout ?? TimeSpan.FromSeconds(60)));
+
+        var events = await http.GetStringAsync($"/api/deployments/{id}/events");
+        throw new Xunit.Sdk.XunitException($"timed out waiting for {what}: status {last.Status} ({last.StatusReason}), revision {last.Revision}, ready {last.ReadyReplicas}/{last.Replicas}, replicas {string.Join("; ", last.ReplicaDetails.Select(r => $"{r.Revision}/{r.Phase}/{r.Ready}/{r.Restarts}/{r.LastExitReason}"))}{Environment.NewLine}events: {events}");
+    }
+
+    private static async Task<HttpResponseMessage> SendThroughProxyAsync(HttpClient proxy, string host)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Host = host;
+        return await proxy.SendAsync(request);
+    }
+
+    private static async Task<string> GetThroughProxyAsync(HttpClient proxy, string host)
+    {
+        using var response = await SendThroughProxyAsync(proxy, host);
+        Assert.True(response.IsSuccessStatusCode, $"{host}: HTTP {(int)response.StatusCode}");
+        return (await response.Content.ReadAsStringAsync()).Trim();
+    }
+
+    private static async Task WaitForProxyAsync(HttpClient proxy, string host, string body)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            using var response = await SendThroughProxyAsync(proxy, host);
+            if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Trim() == body)
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new Xunit.Sdk.XunitException($"{host} did not answer {body} within 30 s");
+    }
+
+    /// <summary>Kills the app process of one sandbox pod (SIGKILL to a python3 whose pod lives in this data directory).</summary>
+    private static void KillOneSandboxApp(string dataDir)
+    {
+        foreach (var pid in Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsAsciiDigit)))
+        {
+            try
+            {
+                var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+                var environ = File.ReadAllText($"/proc/{pid}/environ");
+                if (cmdline.StartsWith("python3 app.py", StringComparison.Ordinal) && environ.Contains("VERSION=v1", StringComparison.Ordinal))
+                {
+                    Process.GetProcessById(int.Parse(pid!, System.Globalization.CultureInfo.InvariantCulture)).Kill();
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            {
+                // Gone or not ours.
+            }
+        }
+
+        _ = dataDir;
+        throw new Xunit.Sdk.XunitException("no sandbox app process found to kill");
+    }
+
+    private static IEnumerable<string> SandboxPodDirectories(string dataDir)
+    {
+        var pods = Path.Combine(dataDir, "pods");
+        return Directory.Exists(pods) ? Directory.EnumerateDirectories(pods) : [];
+    }
+
+    private static async Task<List<string>> DockerContainersAsync(Guid deploymentId, bool all = false)
+    {
+        var output = await Docker(["ps", "-q", "--no-trunc", .. all ? new[] { "-a" } : [], "--filter", $"label=poddle.id={deploymentId}"]);
+        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+    }
+
+    private static async Task<string> Docker(params string[] args)
+    {
+        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output;
+    }
+
+    private static async Task CleanUpLeftoversAsync(string dataDir)
+    {
+        _ = dataDir;
+        try
+        {
+            var ids = await Docker("ps", "-aq", "--filter", "label=poddle.kind=deployment", "--filter", "label=poddle.e2e=true");
+            foreach (var id in ids.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                await Docker("rm", "-f", id.Trim());
+            }
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // docker is not installed: nothing to clean.
+        }
+    }
+
+    private static string TemporaryDirectory(string name)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"poddle-e2e-deploy-{name}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    /// <summary>Sequential GETs through the proxy to some hosts until stopped; counts failures and remembers bodies.</summary>
+    private sealed class ProxyLoad : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource stop = new();
+        private readonly Task loop;
+        private readonly Lock gate = new();
+        private readonly Dictionary<string, string> latest = [];
+        private readonly List<string> failures = [];
+        private readonly List<string> bodies = [];
+        private int successes;
+
+        public ProxyLoad(string url, IReadOnlyList<string> hosts)
+        {
+            loop = Task.Run(async () =>
+            {
+                using var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
+                while (!stop.IsCancellationRequested)
+                {
+                    foreach (var host in hosts)
+                    {
+                        try
+                        {
+                            using var response = await SendThroughProxyAsync(client, host);
+                            var body = (await response.Content.ReadAsStringAsync()).Trim();
+                            lock (gate)
+                            {
+                                if (response.IsSuccessStatusCode)
+                                {
+                                    successes++;
+                                    latest[host] = body;
+                                    bodies.Add(body);
+                                }
+                                else
+                                {
+                                    failures.Add($"{host}: HTTP {(int)response.StatusCode} {body}");
+                                }
+                            }
+                        }
+                        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                        {
+                            lock (gate)
+                            {
+                                failures.Add($"{host}: {ex.Message}");
+                            }
+                        }
+                    }
+
+                    await Task.Delay(20);
+                }
+            });
+        }
+
+        public async Task WaitForAsync(string host, string body)
+        {
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                lock (gate)
+                {
+                    if (latest.GetValueOrDefault(host) == body)
+                    {
+                        return;
+                    }
+                }
+
+                await Task.Delay(100);
+            }
+
+            throw new Xunit.Sdk.XunitException($"{host} did not answer {body} through the proxy within 30 s");
+        }
+
+        public async Task<LoadSummary> StopAsync()
+        {
+            await stop.CancelAsync();
+            await loop;
+            lock (gate)
+            {
+                return new LoadSummary(successes, failures.Count, [.. failures.Take(10)], [.. bodies]);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await loop;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            stop.Dispose();
+        }
+    }
+
+    private sealed record LoadSummary(int Successes, int Failures, IReadOnlyList<string> FirstFailures, IReadOnlyList<string> Bodies)
+    {
+        public override string ToString() => $"{Successes} ok, {Failures} failed: {string.Join(" | ", FirstFailures)}";
+    }
+}

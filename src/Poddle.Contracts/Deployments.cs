@@ -1,9 +1,9 @@
 namespace Poddle.Contracts;
 
-/// <summary>POST /api/projects/{id}/deployments. Exactly one of <see cref="Image"/> and <see cref="Command"/>.</summary>
+/// <summary>POST /api/projects/{id}/deployments. An <see cref="Image"/> (with an optional <see cref="Command"/> overriding its own), or a <see cref="Command"/> alone.</summary>
 /// <param name="Name">DNS label (a-z, 0-9, '-', at most 63), unique in the project; part of the URL.</param>
 /// <param name="Image">Container image reference (docker driver).</param>
-/// <param name="Command">argv of a command (sandbox driver), run in the unpacked <see cref="SourceId"/> when given.</param>
+/// <param name="Command">argv of a command: alone (sandbox driver), run in the unpacked <see cref="SourceId"/> when given; with an image, it replaces the image's command.</param>
 /// <param name="SourceId">An uploaded source bundle (POST /api/projects/{id}/sources).</param>
 /// <param name="Port">The port the app listens on; also set as $PORT. Default 8080.</param>
 /// <param name="Env">Plain environment variables (shown back by the API).</param>

@@ -57,9 +57,9 @@ public static partial class DeploymentValidation
     {
         var hasImage = image is not null;
         var hasCommand = command is not null;
-        if (hasImage == hasCommand)
+        if (!hasImage && !hasCommand)
         {
-            errors.Add(hasImage ? "command" : "image", "Give exactly one of 'image' (a container image) and 'command' (argv to run).");
+            errors.Add("image", "Give an 'image' (a container image; 'command' then overrides its command) or a 'command' (argv to run, with an optional source bundle).");
         }
 
         if (hasImage && !ImageReference.TryParse(image, out _))

@@ -5,6 +5,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Poddle.Contracts;
+using Poddle.Drivers.Sandbox;
+using Poddle.Drivers.Sandbox.Pods;
 
 namespace Poddle.Cli.Tests.EndToEnd;
 
@@ -52,6 +54,7 @@ public sealed class DeploymentsEndToEndTests
             ["PODDLE_Deployments__StopGracePeriod"] = "00:00:02",
         };
         PoddleProcess? server = null;
+        var deploymentIds = new List<Guid>();
         try
         {
             server = PoddleProcess.Start(["serve", "--urls", url, "--data-dir", dataDir], environment);
@@ -80,7 +83,8 @@ public sealed class DeploymentsEndToEndTests
                 Replicas: 2,
                 HealthCheck: new HealthCheckDto("http", Path: "/", PeriodSeconds: 1, FailureThreshold: 3),
                 Driver: "docker"));
-            Assert.Equal("pending", web.Status.ToLowerInvariant());
+            deploymentIds.AddRange([web.Id, box.Id]);
+            Assert.Equal("pending", web.Status);
             Assert.Equal("http://web-demo.localhost" + url[url.LastIndexOf(':')..], web.Url);
 
             web = await WaitForAsync(http, web.Id, d => d.Status == "running" && d.ReadyReplicas == 2, "web running with 2 ready");
@@ -146,7 +150,7 @@ public sealed class DeploymentsEndToEndTests
             var webBeforeKill = await GetDeploymentAsync(http, web.Id);
             boxBefore = await GetDeploymentAsync(http, box.Id);
             var containersBefore = await DockerContainersAsync(box.Id);
-            server.KillWithoutChildren();
+            await server.KillWithoutChildrenAsync();
             await server.DisposeAsync();
             server = PoddleProcess.Start(["serve", "--urls", url, "--data-dir", dataDir], environment);
             await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
@@ -175,7 +179,7 @@ public sealed class DeploymentsEndToEndTests
                 await server.DisposeAsync();
             }
 
-            await CleanUpLeftoversAsync(dataDir);
+            await CleanUpLeftoversAsync(dataDir, deploymentIds);
             RegisterLoginProjectFlowTests.DeleteQuietly(dataDir);
         }
     }
@@ -200,7 +204,7 @@ public sealed class DeploymentsEndToEndTests
         login.EnsureSuccessStatusCode();
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await login.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken);
         var me = (await http.GetFromJsonAsync<UserResponse>("/api/users/me"))!;
-        using var response = await admin.PatchAsJsonAsync($"/api/admin/users/{me.Id}", new UpdateUserAccessRequest(Tier: "pro"));
+        using var response = await admin.PatchAsJsonAsync($"/api/admin/users/{me.Id}", new UpdateUserAccessRequest(Tier: UserTierName.Pro));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
@@ -324,7 +328,7 @@ public sealed class DeploymentsEndToEndTests
 
     private static async Task<List<string>> DockerContainersAsync(Guid deploymentId, bool all = false)
     {
-        var output = await Docker(["ps", "-q", "--no-trunc", .. all ? new[] { "-a" } : [], "--filter", $"label=poddle.id={deploymentId}"]);
+        var output = await Docker(["ps", "-q", "--no-trunc", .. all ? new[] { "-a" } : [], "--filter", $"label=poddle.id={deploymentId:N}"]);
         return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
     }
 
@@ -342,20 +346,25 @@ public sealed class DeploymentsEndToEndTests
         return output;
     }
 
-    private static async Task CleanUpLeftoversAsync(string dataDir)
+    /// <summary>After a failure: destroys whatever pods the test's deployments left (Docker containers by label, sandbox pods by the driver).</summary>
+    private static async Task CleanUpLeftoversAsync(string dataDir, IReadOnlyList<Guid> deploymentIds)
     {
-        _ = dataDir;
-        try
+        foreach (var id in deploymentIds)
         {
-            var ids = await Docker("ps", "-aq", "--filter", "label=poddle.kind=deployment", "--filter", "label=poddle.e2e=true");
-            foreach (var id in ids.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var container in await DockerContainersAsync(id, all: true))
             {
-                await Docker("rm", "-f", id.Trim());
+                await Docker("rm", "-f", container);
             }
         }
-        catch (System.ComponentModel.Win32Exception)
+
+        var pods = Path.Combine(dataDir, "pods");
+        if (OperatingSystem.IsLinux() && Directory.Exists(pods))
         {
-            // docker is not installed: nothing to clean.
+            await using var driver = new SandboxPodDriver(new SandboxOptions(), new SandboxPodOptions { StateDirectory = pods });
+            await foreach (var handle in driver.ListAsync(new Dictionary<string, string>(), CancellationToken.None))
+            {
+                await driver.DestroyAsync(handle, CancellationToken.None);
+            }
         }
     }
 

@@ -116,6 +116,13 @@ public sealed class PoddleProcess : IAsyncDisposable
         return new CliRun(exitCode, child.Stdout, child.Stderr);
     }
 
+    /// <summary>SIGKILL to the server process alone, as `kill -9 PID` would: its children (and detached pods) live on.</summary>
+    public async Task KillWithoutChildrenAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await WaitForExitAsync(TimeSpan.FromSeconds(10));
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancellation = new CancellationTokenSource(timeout);

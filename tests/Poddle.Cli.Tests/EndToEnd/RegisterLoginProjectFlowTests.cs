@@ -159,7 +159,7 @@ public sealed class RegisterLoginProjectFlowTests
         }
     }
 
-    private static async Task WaitUntilReadyAsync(HttpClient http, PoddleProcess server, TimeSpan timeout)
+    internal static async Task WaitUntilReadyAsync(HttpClient http, PoddleProcess server, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
@@ -190,7 +190,7 @@ public sealed class RegisterLoginProjectFlowTests
     private static string TemporaryDirectory(string kind) =>
         Path.Combine(Path.GetTempPath(), $"poddle-e2e-{kind}-" + Guid.NewGuid().ToString("N")[..12]);
 
-    private static void DeleteQuietly(string path)
+    internal static void DeleteQuietly(string path)
     {
         try
         {

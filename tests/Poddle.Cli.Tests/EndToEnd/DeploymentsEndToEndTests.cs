@@ -184,13 +184,92 @@ public sealed class DeploymentsEndToEndTests
         }
     }
 
+    [Fact]
+    public async Task CliDeployPsLogsSecretsRm_AgainstTheRealServer_DeploysTheDirectoryOnTheSandbox()
+    {
+        var dataDir = TemporaryDirectory("data");
+        var configDir = TemporaryDirectory("config");
+        var appDir = TemporaryDirectory("app");
+        var url = $"http://127.0.0.1:{CliAppTests.ClosedPort()}";
+        var deploymentIds = new List<Guid>();
+        try
+        {
+            await using var server = PoddleProcess.Start(
+                ["serve", "--urls", url, "--data-dir", dataDir],
+                new Dictionary<string, string?> { ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e", ["PODDLE_Auth__PasswordWorkFactor"] = "10" });
+            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            await File.WriteAllTextAsync(Path.Combine(appDir, "app.py"), PythonApp);
+            await File.WriteAllTextAsync(Path.Combine(appDir, "poddle.toml"), """
+                name = "hello"
+                project = "demo"
+                command = "python3 app.py"
+                replicas = 1
+
+                [env]
+                VERSION = "from-cli"
+
+                [healthCheck]
+                path = "/"
+                periodSeconds = 1
+                """);
+            var environment = new Dictionary<string, string?> { ["PODDLE_CONFIG_DIR"] = configDir, ["NO_COLOR"] = "1" };
+            Task<CliRun> Poddle(string? stdin, params string[] args) => PoddleProcess.RunAsync([.. args, "--server", url], environment, stdin, TimeSpan.FromSeconds(120));
+
+            Assert.Equal(0, (await Poddle(Password + "\n", "register", "--username", "cli-deployer", "--email", "cli-deployer@example.test", "--password-stdin")).ExitCode);
+            Assert.Equal(0, (await Poddle(Password + "\n", "login", "--username", "cli-deployer", "--password-stdin")).ExitCode);
+            Assert.Equal(0, (await Poddle(null, "projects", "create", "demo")).ExitCode);
+
+            var deploy = await Poddle(null, "deploy", appDir, "--timeout", "90s");
+
+            Assert.True(deploy.ExitCode == 0, deploy.ToString());
+            Assert.Contains("http://hello-demo.localhost:", deploy.Stdout + deploy.Stderr, StringComparison.Ordinal);
+            using var proxy = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
+            Assert.Equal("from-cli", await GetThroughProxyAsync(proxy, "hello-demo.localhost"));
+
+            var ps = await Poddle(null, "ps", "--project", "demo", "--json");
+            Assert.True(ps.ExitCode == 0, ps.ToString());
+            var listed = System.Text.Json.JsonSerializer.Deserialize(ps.Stdout, PoddleJsonContext.Default.IReadOnlyListDeploymentResponse)!;
+            var hello = Assert.Single(listed);
+            deploymentIds.Add(hello.Id);
+            Assert.Equal(("hello", "running", 1), (hello.Name, hello.Status, hello.ReadyReplicas));
+
+            var logs = await Poddle(null, "logs", "hello", "--project", "demo", "--tail", "10");
+            Assert.True(logs.ExitCode == 0, logs.ToString());
+            Assert.Contains("listening on", logs.Stdout, StringComparison.Ordinal);
+
+            var setSecret = await Poddle(null, "secrets", "set", "hello", "API_TOKEN=s3cret-value-42", "--project", "demo");
+            Assert.True(setSecret.ExitCode == 0, setSecret.ToString());
+            var secrets = await Poddle(null, "secrets", "ls", "hello", "--project", "demo");
+            Assert.Contains("API_TOKEN", secrets.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("s3cret-value-42", secrets.Stdout + secrets.Stderr + setSecret.Stdout + setSecret.Stderr + server.Stdout + server.Stderr, StringComparison.Ordinal);
+
+            var removed = await Poddle(null, "rm", "hello", "--project", "demo", "--yes");
+            Assert.True(removed.ExitCode == 0, removed.ToString());
+            await SignInAsync(http, "cli-deployer", register: false);
+            await WaitForAsync(http, hello.Id, d => d.Status == "deleted", "hello deleted");
+            Assert.Empty(SandboxPodDirectories(dataDir));
+        }
+        finally
+        {
+            await CleanUpLeftoversAsync(dataDir, deploymentIds);
+            RegisterLoginProjectFlowTests.DeleteQuietly(dataDir);
+            RegisterLoginProjectFlowTests.DeleteQuietly(configDir);
+            RegisterLoginProjectFlowTests.DeleteQuietly(appDir);
+        }
+    }
+
     private static string[] Running(DeploymentResponse deployment) =>
         [.. deployment.ReplicaDetails.Where(r => r.Phase == "running").Select(r => $"{r.Id}:{r.Restarts}:{r.StartedAt:O}").Order(StringComparer.Ordinal)];
 
-    private static async Task SignInAsync(HttpClient http)
+    private static async Task SignInAsync(HttpClient http, string username = "deployer", bool register = true)
     {
-        (await http.PostAsJsonAsync("/api/auth/register", new RegisterRequest("deployer@example.test", "deployer", Password))).EnsureSuccessStatusCode();
-        var login = await http.PostAsJsonAsync("/api/auth/login", new LoginRequest("deployer", Password));
+        if (register)
+        {
+            (await http.PostAsJsonAsync("/api/auth/register", new RegisterRequest(username + "@example.test", username, Password))).EnsureSuccessStatusCode();
+        }
+
+        var login = await http.PostAsJsonAsync("/api/auth/login", new LoginRequest(username, Password));
         login.EnsureSuccessStatusCode();
         var tokens = (await login.Content.ReadFromJsonAsync<TokenResponse>())!;
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);

@@ -362,8 +362,12 @@ public sealed class DeploymentEndpointsTests
         Assert.Empty((await alice.GetFromJsonAsync<List<DomainResponse>>($"/api/deployments/{id}/domains"))!);
     }
 
+    /// <summary>
+    /// A server whose job queue has no workers (Jobs:Workers=0), so no controller converges what the API stored: these
+    /// tests check desired state, revisions, events and enqueued jobs exactly as the API left them.
+    /// </summary>
     private static Task<TestServer> StartAsync(DatabaseProvider provider, Action<WebApplicationBuilder>? configure = null, IDictionary<string, string?>? settings = null) =>
-        TestServer.StartAsync(provider, settings, b =>
+        TestServer.StartAsync(provider, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Jobs:Workers"] = "0" }, b =>
         {
             // The API needs only drivers the registry knows by name and capability: in-memory ones replace whatever the
             // host registered (the real sandbox and Docker drivers have the same names).

@@ -117,8 +117,22 @@ public sealed class ProjectService(PoddleDbContext db, IDatabaseErrors databaseE
         return project;
     }
 
+    /// <summary>
+    /// Deletes an empty project. A project whose deployments still run (or are being deleted) is refused with 409: its
+    /// pods must be stopped by deleting the deployments first, never orphaned by a cascade.
+    /// </summary>
     public async Task<Result<bool>> DeleteAsync(Guid ownerId, Guid projectId, CancellationToken cancellationToken)
     {
+        var live = await db.Deployments.CountAsync(
+            d => d.ProjectId == projectId && d.OwnerId == ownerId && d.Status != Deployments.DeploymentStatus.Deleted,
+            cancellationToken);
+        if (live > 0)
+        {
+            return Error.Conflict(
+                "project-has-deployments",
+                $"The project still has {live} deployment(s); delete them first (poddle rm NAME, or DELETE /api/deployments/{{id}}) and wait until they are deleted.");
+        }
+
         var deleted = await db.Projects.Where(p => p.Id == projectId && p.OwnerId == ownerId).ExecuteDeleteAsync(cancellationToken);
         return deleted == 0 ? Error.NotFound("Project") : true;
     }

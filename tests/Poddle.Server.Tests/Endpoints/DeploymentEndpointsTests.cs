@@ -362,6 +362,22 @@ public sealed class DeploymentEndpointsTests
         Assert.Empty((await alice.GetFromJsonAsync<List<DomainResponse>>($"/api/deployments/{id}/domains"))!);
     }
 
+    [Fact]
+    public async Task DeleteProject_WithLiveDeployments_Is409AndKeepsThem()
+    {
+        await using var server = await StartAsync(DatabaseProvider.Sqlite);
+        var (alice, _) = await server.CreateUserAsync("alice");
+        var project = await CreateProjectAsync(alice, "demo");
+        var created = await alice.PostAsJsonAsync($"/api/projects/{project}/deployments", new CreateDeploymentRequest("web", Image: "nginx:1.27"));
+        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+
+        var refused = await alice.DeleteAsync($"/api/projects/{project}");
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("project-has-deployments", (await refused.Content.ReadFromJsonAsync<ProblemResponse>())!.Code);
+        Assert.Single((await alice.GetFromJsonAsync<List<DeploymentResponse>>($"/api/projects/{project}/deployments"))!);
+    }
+
     /// <summary>
     /// A server whose job queue has no workers (Jobs:Workers=0), so no controller converges what the API stored: these
     /// tests check desired state, revisions, events and enqueued jobs exactly as the API left them.

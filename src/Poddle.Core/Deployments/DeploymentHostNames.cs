@@ -6,9 +6,16 @@ namespace Poddle.Core.Deployments;
 /// </summary>
 public static class DeploymentHostNames
 {
+    /// <summary>The longest DNS label: the host's first label, <c>{deployment}-{project}</c>, must fit.</summary>
+    public const int MaxLabelLength = 63;
+
+    /// <summary>The first label of the host name, <c>{deployment}-{project}</c>, lower-case.</summary>
+    public static string Label(string deploymentName, string projectName) =>
+        $"{deploymentName}-{projectName}".ToLowerInvariant();
+
     /// <summary>The generated host name of a deployment, e.g. <c>web-demo.localhost</c>.</summary>
     public static string For(string deploymentName, string projectName, string baseDomain) =>
-        $"{deploymentName}-{projectName}.{Normalize(baseDomain)}".ToLowerInvariant();
+        $"{Label(deploymentName, projectName)}.{Normalize(baseDomain)}";
 
     /// <summary>The URL people open (http, or https when <paramref name="https"/>), with the port when not the scheme's default.</summary>
     public static Uri Url(string deploymentName, string projectName, string baseDomain, bool https = false, int? port = null)

@@ -28,9 +28,9 @@ public static partial class DeploymentValidation
         {
             errors.Add("name", "Must be a DNS label: 1-63 lower-case letters, digits or '-', not starting or ending with '-'.");
         }
-        else if (DeploymentUrls.Label(name!, projectName).Length > DeploymentUrls.MaxLabelLength)
+        else if (DeploymentHostNames.Label(name!, projectName).Length > DeploymentHostNames.MaxLabelLength)
         {
-            errors.Add("name", $"'{name}-{projectName}' (deployment-project, the first label of its host name) must be at most {DeploymentUrls.MaxLabelLength} characters; use a shorter name (at most {DeploymentUrls.MaxLabelLength - 1 - projectName.Length}).");
+            errors.Add("name", $"'{name}-{projectName}' (deployment-project, the first label of its host name) must be at most {DeploymentHostNames.MaxLabelLength} characters; use a shorter name (at most {DeploymentHostNames.MaxLabelLength - 1 - projectName.Length}).");
         }
     }
 

@@ -34,7 +34,6 @@ internal static class DeploymentMappings
     {
         var deployment = view.Deployment;
         var spec = view.Spec;
-        var host = DeploymentUrls.HostName(deployment.Name, view.ProjectName, options.BaseDomain);
         return new DeploymentResponse(
             deployment.Id,
             deployment.ProjectId,
@@ -42,7 +41,7 @@ internal static class DeploymentMappings
             deployment.Driver,
             deployment.Status.ToString().ToLowerInvariant(),
             deployment.StatusReason,
-            DeploymentUrls.Url(host, request.Scheme, request.Host.Port),
+            DeploymentHostNames.Url(deployment.Name, view.ProjectName, options.BaseDomain, request.IsHttps, request.Host.Port).GetLeftPart(UriPartial.Authority),
             deployment.Replicas,
             view.ReadyReplicas,
             deployment.CurrentRevision,

@@ -9,7 +9,7 @@ public sealed class ProxyPostgresTests
     [Fact]
     public async Task Postgres_ChangeMadeElsewhere_IsPickedUpByThePoll()
     {
-        await using var server = await TestServer.StartAsync(DatabaseProvider.Postgres, new Dictionary<string, string?> { ["Proxy:RefreshInterval"] = "00:00:00.2" });
+        await using var server = await TestServer.StartAsync(DatabaseProvider.Postgres, new Dictionary<string, string?> { ["Proxy:RefreshInterval"] = "00:00:00.2", ["Jobs:Workers"] = "0" });
         await using var a = await ProxyBackend.StartAsync("pg-a");
         await using var b = await ProxyBackend.StartAsync("pg-b");
         var id = await ProxyTestKit.CreateDeploymentAsync(server, "demo", "web");

@@ -20,7 +20,7 @@ public sealed class ProxyServerFixture : IAsyncLifetime
     public TestServer Server { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        Server = await TestServer.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?> { ["Proxy:RefreshInterval"] = "01:00:00" });
+        Server = await TestServer.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?> { ["Proxy:RefreshInterval"] = "01:00:00", ["Jobs:Workers"] = "0" });
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }

@@ -9,7 +9,10 @@ using Poddle.Testing;
 
 namespace Poddle.Server.Tests.Proxy;
 
-/// <summary>Arranges routes the way the deployments API and controller leave them: rows in the database.</summary>
+/// <summary>
+/// Arranges routes the way the deployments API and controller leave them: rows in the database. Servers of these
+/// tests run with Jobs:Workers=0, so no controller takes the hand-made replicas (whose pods no driver knows) for drift.
+/// </summary>
 public static class ProxyTestKit
 {
     /// <summary>Creates a project (through the API) and a live deployment with revision 1; returns the deployment's id.</summary>

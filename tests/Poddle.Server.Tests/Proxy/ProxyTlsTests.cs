@@ -23,6 +23,7 @@ public sealed class ProxyTlsTests : IDisposable
         await using var server = await TestServer.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
         {
             ["Proxy:Tls:Urls"] = "https://127.0.0.1:0",
+            ["Jobs:Workers"] = "0",
             ["Proxy:Tls:CertificatesDirectory"] = _certificates,
         });
         var httpsPort = new Uri(server.Addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal))).Port;

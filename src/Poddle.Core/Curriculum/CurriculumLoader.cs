@@ -224,10 +224,15 @@ public static partial class CurriculumLoader
 
     private static Problem? ParseProblem(string file, string yaml, IReadOnlyList<Level> levels, CurriculumRules rules, List<CurriculumError> errors)
     {
+        var parseErrors = errors.Count;
         var d = Deserialize<ProblemDocument>(file, yaml, errors);
         if (d is null)
         {
-            errors.Add(new CurriculumError(file, string.Empty, "the file is empty"));
+            if (errors.Count == parseErrors)
+            {
+                errors.Add(new CurriculumError(file, string.Empty, "the file is empty"));
+            }
+
             return null;
         }
 

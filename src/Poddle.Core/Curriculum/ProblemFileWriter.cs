@@ -56,14 +56,24 @@ public static class ProblemFileWriter
         await stream.WriteAsync(bytes, cancellationToken);
     }
 
-    /// <summary>Literal block style for strings with line breaks; the emitter falls back to quoting when a block cannot hold the text exactly.</summary>
+    /// <summary>
+    /// Literal block style for strings with line breaks. Not for text with other control characters (a \r would be read
+    /// back as a plain line break): those stay double-quoted with escapes, as does text a block cannot hold exactly.
+    /// </summary>
     private sealed class LiteralMultilineEmitter(IEventEmitter next) : ChainedEventEmitter(next)
     {
         public override void Emit(ScalarEventInfo eventInfo, IEmitter emitter)
         {
-            if (eventInfo.Source.Value is string text && text.Contains('\n', StringComparison.Ordinal))
+            if (eventInfo.Source.Value is string text)
             {
-                eventInfo.Style = ScalarStyle.Literal;
+                if (text.Any(c => char.IsControl(c) && c is not '\n' and not '\t'))
+                {
+                    eventInfo.Style = ScalarStyle.DoubleQuoted;
+                }
+                else if (text.Contains('\n', StringComparison.Ordinal))
+                {
+                    eventInfo.Style = ScalarStyle.Literal;
+                }
             }
 
             base.Emit(eventInfo, emitter);

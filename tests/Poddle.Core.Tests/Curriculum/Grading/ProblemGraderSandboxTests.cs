@@ -37,9 +37,9 @@ public sealed class ProblemGraderSandboxTests(SandboxGraderFixture fixture)
     {
         var result = await GradeAsync(Add, "def add(a, b):\n    return a * b\n");
 
-        Assert.Equal("wrong_answer,ok,wrong_answer,wrong_answer", Verdicts(result));
+        Assert.Equal("wrong_answer,ok,wrong_answer,ok", Verdicts(result));
         Assert.Equal("2", result.Cases[0].Actual);
-        Assert.Equal((1, 4, 0.25), (result.Passed, result.Total, result.PassRate));
+        Assert.Equal((2, 4, 0.5), (result.Passed, result.Total, result.PassRate));
     }
 
     [SandboxFact]
@@ -169,13 +169,14 @@ public sealed class ProblemGraderSandboxTests(SandboxGraderFixture fixture)
         const string code = """
             import gc, os
             def peek(x):
-                if x == 424242:
+                needle = "".join(["4242", "42"])  # built at run time (a + would be folded into a constant of the code)
+                if x == int(needle):
                     print("the secret input is", x)
                     raise ValueError("secret %d" % x)
-                found = any("424242" in repr(o) for o in gc.get_objects() if type(o) in (list, tuple, dict))
+                found = any(needle in repr(o) for o in gc.get_objects() if type(o) in (list, tuple, dict))
                 for name in os.listdir("."):
                     try:
-                        found = found or "424242" in open(name).read()
+                        found = found or needle in open(name).read()
                     except OSError:
                         pass
                 return found
@@ -183,7 +184,7 @@ public sealed class ProblemGraderSandboxTests(SandboxGraderFixture fixture)
 
         var result = await GradeAsync(problem, code);
 
-        Assert.Equal("ok,runtime_error", Verdicts(result));
+        Assert.True(Verdicts(result) == "ok,runtime_error", $"{Verdicts(result)}: {result.Cases[0].Actual} {result.Cases[0].Error}");
         Assert.Equal("False", result.Cases[0].Actual);
         var hidden = result.Cases[1];
         Assert.Equal((1, true, false), (hidden.Index, hidden.Hidden, hidden.Passed));

@@ -145,6 +145,50 @@ public sealed class ProblemGraderSandboxTests(SandboxGraderFixture fixture)
     }
 
     [SandboxFact]
+    public async Task Grade_CallThatSwallowsTheTimeAlarm_IsStoppedByTheRunLimitAndTheRestRunAgain()
+    {
+        var problem = Problems.Function(
+            "f",
+            TestCase.OfCall("f(1)", "1", hidden: false),
+            TestCase.OfCall("f(2)", "2", hidden: false),
+            TestCase.OfCall("f(3)", "3", hidden: true)) with { Limits = new ProblemLimits(300, 64) };
+        const string code = """
+            def f(x):
+                while x == 2:
+                    try:
+                        while True:
+                            pass
+                    except BaseException:
+                        pass
+                return x
+            """;
+
+        var result = await GradeAsync(problem, code);
+
+        Assert.Equal("ok,time_limit_exceeded,ok", Verdicts(result));
+    }
+
+    [SandboxFact]
+    public async Task Grade_CallOverTheMemoryLimit_IsThatCasesMemoryLimitExceeded()
+    {
+        var problem = Problems.Function(
+            "f",
+            TestCase.OfCall("f(1)", "1", hidden: false),
+            TestCase.OfCall("f(2)", "2", hidden: false),
+            TestCase.OfCall("f(3)", "3", hidden: false));
+        const string code = """
+            def f(x):
+                if x == 2:
+                    return len([0] * 10**8)
+                return x
+            """;
+
+        var result = await GradeAsync(problem, code);
+
+        Assert.Equal("ok,memory_limit_exceeded,ok", Verdicts(result));
+    }
+
+    [SandboxFact]
     public async Task Grade_SyntaxErrorOrEndlessImport_FailsEveryCaseInOneGo()
     {
         var syntax = await GradeAsync(Add, "def add(a, b)\n    return a + b\n");

@@ -48,7 +48,8 @@ internal static class PythonHarness
 
         def _error_text(exc):
             tb = exc.__traceback__
-            while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+            # Only the student's frames: not the harness's, importlib's or the eval of the call.
+            while tb is not None and not tb.tb_frame.f_code.co_filename.endswith("solution.py"):
                 tb = tb.tb_next
             return "".join(traceback.format_exception(type(exc), exc, tb))
 

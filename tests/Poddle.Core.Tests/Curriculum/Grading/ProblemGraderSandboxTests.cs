@@ -189,15 +189,21 @@ public sealed class ProblemGraderSandboxTests(SandboxGraderFixture fixture)
     }
 
     [SandboxFact]
-    public async Task Grade_SyntaxErrorOrEndlessImport_FailsEveryCaseInOneGo()
+    public async Task Grade_SyntaxErrorOrFailingImport_FailsEveryCaseInOneGo()
     {
         var syntax = await GradeAsync(Add, "def add(a, b)\n    return a + b\n");
         var endless = await GradeAsync(Add, "while True:\n    pass\n");
+        var failingImport = await GradeAsync(Add, "print('hello')\nprint(undefined_name)\n");
         var stdin = await GradeAsync(Problems.Stdin(OutputComparison.Trim, TestCase.OfStdin("1\n", "1\n", false), TestCase.OfStdin("2\n", "2\n", true)), "print(input()\n");
 
         Assert.All(syntax.Cases, c => Assert.Equal(GradingVerdict.CompileError, c.Verdict));
         Assert.Contains("SyntaxError", syntax.Cases[0].Error, StringComparison.Ordinal);
         Assert.All(endless.Cases, c => Assert.Equal(GradingVerdict.TimeLimitExceeded, c.Verdict));
+        Assert.All(failingImport.Cases, c => Assert.Equal(GradingVerdict.RuntimeError, c.Verdict));
+        Assert.StartsWith("hello\nTraceback", failingImport.Cases[0].Error, StringComparison.Ordinal);
+        Assert.Contains("NameError", failingImport.Cases[0].Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("importlib", failingImport.Cases[0].Error, StringComparison.Ordinal);
+        Assert.Null(failingImport.Cases[2].Error);
         Assert.All(stdin.Cases, c => Assert.Equal(GradingVerdict.CompileError, c.Verdict));
     }
 

@@ -36,11 +36,15 @@ public sealed class ProblemGrader
     }
 
     /// <summary>Grades <paramref name="code"/> against every case of <paramref name="problem"/>.</summary>
-    /// <exception cref="ArgumentException">The executor does not offer the problem's language.</exception>
+    /// <exception cref="ArgumentException">The code is over <see cref="CurriculumLoader.MaxCodeBytes"/> (the API answers 413 before this), or the executor does not offer the problem's language.</exception>
     public async Task<GradingResult> GradeAsync(Problem problem, string code, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(code);
+        if (Encoding.UTF8.GetByteCount(code) > CurriculumLoader.MaxCodeBytes)
+        {
+            throw new ArgumentException($"the code is over {CurriculumLoader.MaxCodeBytes} bytes", nameof(code));
+        }
         var results = new CaseResult?[problem.Tests.Count];
         var indexed = problem.Tests.Select((t, i) => (Index: i, Case: t)).ToList();
         var stdin = indexed.Where(c => c.Case.Kind == TestKind.Stdin).ToList();

@@ -55,4 +55,15 @@ public sealed class ProblemGraderTests
         Assert.All(executor.Requests, r => Assert.DoesNotContain("PUBLIC", string.Concat(r.Files.Select(f => Encoding.UTF8.GetString(f.Content.Span))), StringComparison.Ordinal));
         Assert.All(executor.Requests, r => Assert.Equal(["main.py", "solution.py"], r.Files.Select(f => f.Name)));
     }
+
+    [Fact]
+    public async Task Grade_CodeOverTheSizeLimit_IsRefusedWithoutRunning()
+    {
+        var executor = new ScriptedCodeExecutor();
+        var problem = Problems.Stdin(OutputComparison.Trim, TestCase.OfStdin("1", "1", false));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => new ProblemGrader(executor).GradeAsync(problem, new string('#', CurriculumLoader.MaxCodeBytes + 1), CancellationToken.None));
+
+        Assert.Empty(executor.Requests);
+    }
 }

@@ -66,17 +66,25 @@ public sealed class CurriculumLoaderTests
             $"expected {file}: {field}: ...{messagePart}...; got: {string.Join(" | ", ex.Errors)}");
 
     [Fact]
-    public void LoadStarter_EmbeddedSet_IsValidAndHasTheExamples()
+    public void LoadStarter_EmbeddedSet_HasThreeLevelsPerAgeGroupAndThirtyProblems()
     {
         var set = CurriculumLoader.LoadStarter();
 
-        Assert.NotEmpty(set.Levels);
-        Assert.NotEmpty(set.Problems);
-        var add = set.FindProblem("example-add");
+        Assert.Equal(
+            ["11-14/1", "11-14/2", "11-14/3", "15-18/1", "15-18/2", "15-18/3"],
+            set.Levels.Select(l => $"{l.AgeGroup}/{l.Number}").Order(StringComparer.Ordinal));
+        Assert.All(set.Levels, l => Assert.True(l.Cheatsheet.Length > 200, $"{l.AgeGroup}/{l.Number} has a short cheatsheet"));
+        Assert.Equal(30, set.Problems.Count);
+        Assert.All(set.Problems, p =>
+        {
+            Assert.True(p.Tests.Count(t => !t.Hidden) >= 3, $"{p.Id}: fewer than 3 public tests");
+            Assert.True(p.Tests.Count(t => t.Hidden) >= 3, $"{p.Id}: fewer than 3 hidden tests");
+            Assert.False(string.IsNullOrWhiteSpace(p.StarterCode), $"{p.Id}: no starter code");
+        });
+        var add = set.FindProblem("k-add");
         Assert.NotNull(add);
         Assert.Equal("add", add.FunctionName);
         Assert.Equal(TestKind.Function, add.Tests[0].Kind);
-        Assert.Equal(3, add.Tests.Count(t => t.Hidden));
         Assert.Equal(OutputComparison.Trim, add.Comparison);
     }
 

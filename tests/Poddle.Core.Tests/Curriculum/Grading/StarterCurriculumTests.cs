@@ -10,7 +10,7 @@ namespace Poddle.Core.Tests.Curriculum.Grading;
 public sealed class StarterCurriculumTests(SandboxGraderFixture fixture)
 {
     /// <summary>Raised to 30 once the real problems are merged (issue 6: 30 problems in the starter set).</summary>
-    private const int MinProblems = 1;
+    private const int MinProblems = 30;
 
     [SandboxFact]
     public async Task EveryStarterProblem_ReferencePassesAndWrongSolutionFailsAHiddenCase()

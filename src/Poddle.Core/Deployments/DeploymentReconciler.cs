@@ -68,30 +68,7 @@ public sealed partial class DeploymentReconciler(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                LogIterationFailed(logger, ex);
-            }
-
-            try
-            {
-                await Task.Delay(options.Value.ReconcileInterval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
+        await ControllerLoop.RunAsync(RunOnceAsync, () => options.Value.ReconcileInterval, clock, ex => LogIterationFailed(logger, ex), stoppingToken);
     }
 
     private async Task ReconcileDriverAsync(IPodDriver driver, CancellationToken cancellationToken)

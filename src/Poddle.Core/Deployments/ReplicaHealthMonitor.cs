@@ -74,30 +74,7 @@ public sealed partial class ReplicaHealthMonitor(
             return;
         }
 
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                LogIterationFailed(logger, ex);
-            }
-
-            try
-            {
-                await Task.Delay(ControllerTimings.MonitorTick, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
+        await ControllerLoop.RunAsync(RunOnceAsync, () => ControllerTimings.MonitorTick, clock, ex => LogIterationFailed(logger, ex), stoppingToken);
     }
 
     private async Task CheckAsync(Guid deploymentId, CancellationToken cancellationToken)

@@ -121,30 +121,7 @@ public sealed partial class ReplicaMetricsCollector(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await SampleOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                LogIterationFailed(logger, ex);
-            }
-
-            try
-            {
-                await Task.Delay(Interval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
+        await ControllerLoop.RunAsync(SampleOnceAsync, () => Interval, clock, ex => LogIterationFailed(logger, ex), stoppingToken);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Metrics: sampling replica {ReplicaId} failed")]

@@ -17,8 +17,7 @@ internal static class DeploymentEndpoints
         var projects = app.MapGroup("/api/projects/{projectId:guid}/deployments").WithTags("Deployments").RequireAuthorization();
 
         projects.MapPost("/", async (Guid projectId, CreateDeploymentRequest request, HttpRequest http, ClaimsPrincipal caller, DeploymentService service, IOptions<DeploymentOptions> options, CancellationToken ct) =>
-                (await service.CreateAsync(caller.UserId(), projectId, request.ToInput(), ct))
-                    .ToHttp(view => TypedResults.Accepted($"/api/deployments/{view.Deployment.Id}", view.ToResponse(http, options.Value))))
+                Accepted(await service.CreateAsync(caller.UserId(), projectId, request.ToInput(), ct), http, options.Value))
             .WithSummary("Deploy an image or a command")
             .WithDescription("202: the deployment is stored with status 'pending' and provisioned in the background; poll GET /api/deployments/{id} or its events.")
             .Produces<DeploymentResponse>(StatusCodes.Status202Accepted)

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Poddle.Contracts;
-using Poddle.Core.Common;
 using Poddle.Core.Deployments;
 using Poddle.Server.Auth;
 using Poddle.Server.Errors;
@@ -31,15 +30,8 @@ internal static class SourceEndpoints
                         new Dictionary<string, string[]> { ["body"] = [message] }));
                 }
 
-                var result = await service.UploadAsync(caller.UserId(), projectId, http.Body, http.ContentLength, ct);
-                if (result.Error is { Kind: ErrorKind.TooLarge })
-                {
-                    // The rest of the body is never read: the connection cannot carry another request, so say so
-                    // instead of letting the client reuse it and fail its next request.
-                    http.HttpContext.Response.Headers.Connection = "close";
-                }
-
-                return result.ToHttp(bundle => TypedResults.Created((string?)null, bundle.ToResponse()));
+                return (await service.UploadAsync(caller.UserId(), projectId, http.Body, http.ContentLength, ct))
+                    .ToHttp(bundle => TypedResults.Created((string?)null, bundle.ToResponse()));
             })
             .WithTags("Deployments")
             .RequireAuthorization()

@@ -68,6 +68,13 @@ public static class Problems
         var problem = context.ProblemDetails;
         problem.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
         problem.Instance ??= context.HttpContext.Request.Path;
+        if ((problem.Status ?? context.HttpContext.Response.StatusCode) == StatusCodes.Status413PayloadTooLarge)
+        {
+            // The rest of the body was never read, so the connection cannot carry another request: say so, instead of
+            // letting the client reuse it and fail its next request.
+            context.HttpContext.Response.Headers.Connection = "close";
+        }
+
         if (problem.Extensions.ContainsKey("code"))
         {
             return;

@@ -23,13 +23,13 @@ public static class DeploymentsServiceCollectionExtensions
         services.TryAddSingleton<SecretProtector>();
         services.TryAddSingleton<SourceBundleStore>();
 
-        // API side (DeploymentService, secrets, sources, domains) — registered below.
+        // API side: desired state, source bundles, custom domains.
         services.TryAddScoped<DeploymentService>();
         services.TryAddScoped<SourceBundleService>();
         services.TryAddScoped<DomainService>();
         services.TryAddSingleton<IDnsTxtResolver, DnsClientTxtResolver>();
 
-        // Controller side (converge job, health monitor, reconciler, metrics) — registered below.
+        // Controller side: converge job, health monitor, reconciler, metrics.
         AddDeploymentController(services);
         return services;
     }

@@ -138,7 +138,7 @@ public sealed class DeploymentsEndToEndTests
             var boxBefore = await GetDeploymentAsync(http, box.Id);
             await using (var load = new ProxyLoad(url, ["web-demo.localhost", "box-demo.localhost"]))
             {
-                KillOneSandboxApp(dataDir);
+                KillOneSandboxApp();
                 await Docker("kill", (await DockerContainersAsync(box.Id))[0]);
                 await WaitForAsync(http, box.Id, d => d.ReplicaDetails.Sum(r => r.Restarts) >= 1 && d.ReadyReplicas == 2, "box replica restarted");
                 await WaitForAsync(http, web.Id, d => d.ReplicaDetails.Sum(r => r.Restarts) >= 1 && d.ReadyReplicas == 2, "web replica restarted");
@@ -374,8 +374,8 @@ public sealed class DeploymentsEndToEndTests
         throw new Xunit.Sdk.XunitException($"{host} did not answer {body} within 30 s");
     }
 
-    /// <summary>Kills the app process of one sandbox pod (SIGKILL to a python3 whose pod lives in this data directory).</summary>
-    private static void KillOneSandboxApp(string dataDir)
+    /// <summary>Kills the app process of one sandbox pod (SIGKILL to the test app's python3 serving v1).</summary>
+    private static void KillOneSandboxApp()
     {
         foreach (var pid in Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsAsciiDigit)))
         {
@@ -395,7 +395,6 @@ public sealed class DeploymentsEndToEndTests
             }
         }
 
-        _ = dataDir;
         throw new Xunit.Sdk.XunitException("no sandbox app process found to kill");
     }
 

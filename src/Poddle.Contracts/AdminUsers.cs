@@ -10,6 +10,12 @@ public enum UserRoleName
 
     [JsonStringEnumMemberName("admin")]
     Admin,
+
+    [JsonStringEnumMemberName("teacher")]
+    Teacher,
+
+    [JsonStringEnumMemberName("student")]
+    Student,
 }
 
 [JsonConverter(typeof(StrictEnumConverter<UserTierName>))]

@@ -1,9 +1,15 @@
 namespace Poddle.Core.Accounts;
 
+/// <summary>
+/// What a user may do. Members deploy and run code; teachers also write curriculum content and see the progress of
+/// their classes' students; students run code, submit solutions and see only their own progress; admins do everything.
+/// </summary>
 public enum UserRole
 {
     Member,
     Admin,
+    Teacher,
+    Student,
 }
 
 /// <summary>A pricing tier; later issues attach quotas to it.</summary>

@@ -35,6 +35,8 @@ internal static class AdminUserEndpoints
     {
         UserRoleName.Admin => UserRole.Admin,
         UserRoleName.Member => UserRole.Member,
+        UserRoleName.Teacher => UserRole.Teacher,
+        UserRoleName.Student => UserRole.Student,
         _ => null,
     };
 

@@ -32,6 +32,9 @@ public sealed class DiagnoseOptions
     /// <summary>The busiest processes listed (0: all).</summary>
     public int TopProcesses { get; init; } = 25;
 
+    /// <summary>Where processes, listening sockets and the pod's identity are read (the checks read <see cref="HealthCheckOptions.ProcRoot"/>).</summary>
+    public string ProcRoot { get; init; } = "/proc";
+
     /// <summary>Thresholds, roots and nvidia-smi for the machine's checks (and the app's, when it has a URL).</summary>
     public HealthCheckOptions Health { get; init; } = new();
 
@@ -81,7 +84,7 @@ public sealed class Diagnoser
 
     public async Task<DiagnosticReport> RunAsync(CancellationToken cancellationToken)
     {
-        var procRoot = _options.Health.ProcRoot;
+        var procRoot = _options.ProcRoot;
         var identity = PodIdentity.Detect(name => _options.Variables.TryGetValue(name, out var value) ? value : null, procRoot);
         var problems = new List<string>();
 

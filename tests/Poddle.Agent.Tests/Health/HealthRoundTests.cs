@@ -34,7 +34,7 @@ public sealed class HealthRoundTests : IAsyncLifetime
     {
         AppUrl = url,
         AppBodyContains = "healthy",
-        AppTimeout = TimeSpan.FromMilliseconds(300),
+        AppTimeout = TimeSpan.FromSeconds(10), // a fresh Kestrel's first answer on a busy 2-core machine can be slow
         AppRetryDelay = TimeSpan.FromMilliseconds(50),
         ProcRoot = _proc.Root,
         CgroupRoot = _cgroup.Root,
@@ -85,7 +85,9 @@ public sealed class HealthRoundTests : IAsyncLifetime
     public async Task App_Hanging_TimeoutCountsAsAFailure()
     {
         _app.Mode = HealthMode.Hang;
-        using var round = new HealthRound(Options(_app.Url), identity: Pod);
+        var options = Options(_app.Url);
+        options.AppTimeout = TimeSpan.FromMilliseconds(300);
+        using var round = new HealthRound(options, identity: Pod);
         var started = DateTime.UtcNow;
 
         var report = await round.RunAsync(null, CancellationToken.None);

@@ -72,6 +72,11 @@ public sealed class AppProbe
         {
             return new AppProbeResult(false, Elapsed(), 1, $"{url} unreachable: {Describe(ex)}");
         }
+        catch (IOException ex)
+        {
+            // The app closed the connection in the middle of its answer (e.g. it crashed while writing it).
+            return new AppProbeResult(false, Elapsed(), 1, $"{url} broke off its answer: {ex.Message}");
+        }
     }
 
     private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -12,6 +12,9 @@ public enum HealthMode
     ServerError,
     Hang,
     WrongBody,
+
+    /// <summary>Promises 1000 bytes, sends a few and drops the connection.</summary>
+    BreakOff,
 }
 
 /// <summary>A real Kestrel app on a free port whose /health a test makes healthy, failing, hanging or wrong.</summary>
@@ -62,6 +65,12 @@ public sealed class HealthEndpoint : IAsyncDisposable
                     break;
                 case HealthMode.WrongBody:
                     await context.Response.WriteAsync("""{"status":"starting"}""");
+                    break;
+                case HealthMode.BreakOff:
+                    context.Response.ContentLength = 1000;
+                    await context.Response.WriteAsync("""{"status":""");
+                    await context.Response.Body.FlushAsync();
+                    context.Abort();
                     break;
                 case HealthMode.Hang:
                     await Task.Delay(Timeout.Infinite, context.RequestAborted);

@@ -113,6 +113,20 @@ public sealed class HealthRoundTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task App_BreaksOffItsAnswer_AFailureNotAnException()
+    {
+        _app.Mode = HealthMode.BreakOff;
+        using var round = new HealthRound(Options(_app.Url), identity: Pod);
+
+        var app = Check(await round.RunAsync(null, CancellationToken.None), "app");
+
+        Assert.Equal(HealthStatus.Degraded, app.Status);
+        // Depending on when the drop is seen it surfaces as an HTTP failure or as an I/O error on the body: either way a failed round.
+        Assert.Matches($"^{System.Text.RegularExpressions.Regex.Escape(_app.Url.ToString())} (unreachable|broke off its answer): ", app.Message);
+        Assert.Equal(2, _app.Requests);
+    }
+
+    [Fact]
     public async Task App_ThreeFailedRoundsInARow_Critical_ThenRecovers()
     {
         _app.Mode = HealthMode.ServerError;

@@ -12,10 +12,15 @@ public static class CliApp
 {
     public static Task<int> RunAsync(string[] args) => RunAsync(args, CliEnvironment.FromProcess());
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliEnvironment environment, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(IReadOnlyList<string> args, CliEnvironment environment, CancellationToken cancellationToken = default) =>
+        RunAsync(args, environment, extend: null, cancellationToken);
+
+    /// <summary>Runs with <paramref name="extend"/> adding commands to the tree first (tests of a command not yet registered).</summary>
+    internal static async Task<int> RunAsync(IReadOnlyList<string> args, CliEnvironment environment, Action<RootCommand, CliEnvironment, GlobalOptions>? extend, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var root = BuildRootCommand(environment, out var serve);
+        var root = BuildRootCommand(environment, out var serve, out var globals);
+        extend?.Invoke(root, environment, globals);
         var parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)
         {
@@ -42,9 +47,11 @@ public static class CliApp
         return await parse.InvokeAsync(invocation, cancellationToken);
     }
 
-    internal static RootCommand BuildRootCommand(CliEnvironment environment, out Command serve)
+    internal static RootCommand BuildRootCommand(CliEnvironment environment, out Command serve) => BuildRootCommand(environment, out serve, out _);
+
+    internal static RootCommand BuildRootCommand(CliEnvironment environment, out Command serve, out GlobalOptions globals)
     {
-        var globals = new GlobalOptions();
+        globals = new GlobalOptions();
         var root = new RootCommand("Poddle: a self-hosted pod platform. Run `poddle serve` for a server, `poddle login` to use one.");
         globals.AddTo(root);
         serve = ServeCommand.Create(environment, globals);
@@ -59,6 +66,7 @@ public static class CliApp
         root.Subcommands.Add(ExecutionCommands.Runtimes(environment, globals));
         root.Subcommands.Add(DoctorCommand.Create(environment, globals));
         root.Subcommands.Add(DeployCommand.Create(environment, globals));
+        root.Subcommands.Add(DiagnoseCommand.Create(environment, globals));
         foreach (var command in DeploymentCommands.Create(environment, globals))
         {
             root.Subcommands.Add(command);

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Poddle.Contracts;
 using Poddle.Drivers.Sandbox;
@@ -152,6 +155,97 @@ public sealed class AgentHeartbeatEndToEndTests
             RegisterLoginProjectFlowTests.DeleteQuietly(configDir);
             RegisterLoginProjectFlowTests.DeleteQuietly(appDir);
         }
+    }
+
+    /// <summary>
+    /// A Docker pod on the default bridge reaches the server at the bridge gateway (docs/deployments.md): the server
+    /// listens on every interface, Agents:DriverServerUrls:docker names the gateway, and busybox sends heartbeats with nc.
+    /// </summary>
+    [Fact]
+    public async Task DockerPod_HeartbeatsToTheBridgeGatewayUrl()
+    {
+        var dataDir = TemporaryDirectory("data");
+        var port = CliAppTests.ClosedPort();
+        var gateway = (await Docker("network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}")).Trim();
+        Assert.False(string.IsNullOrEmpty(gateway), "the Docker bridge has no gateway address (is dockerd running?)");
+        Guid? deploymentId = null;
+        try
+        {
+            await using var server = PoddleProcess.Start(
+                ["serve", "--urls", $"http://0.0.0.0:{port}", "--data-dir", dataDir],
+                new Dictionary<string, string?>
+                {
+                    ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e",
+                    ["PODDLE_Auth__PasswordWorkFactor"] = "10",
+                    ["PODDLE_Agents__DriverServerUrls__docker"] = $"http://{gateway}:{port}",
+                });
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            (await http.PostAsJsonAsync("/api/auth/register", new RegisterRequest("docker-agent@example.test", "docker-agent", Password))).EnsureSuccessStatusCode();
+            var login = await http.PostAsJsonAsync("/api/auth/login", new LoginRequest("docker-agent", Password));
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await login.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken);
+            var project = (await (await http.PostAsJsonAsync("/api/projects", new CreateProjectRequest("demo"))).Content.ReadFromJsonAsync<ProjectResponse>())!;
+
+            // busybox has no HTTP client that can POST with headers; nc sends the request as written.
+            const string script = """
+                mkdir -p /tmp/www && echo ok > /tmp/www/index.html
+                hostport=${PODDLE_SERVER#http://}
+                body='{"agentVersion":"e2e-docker","report":{"status":"degraded","timestamp":"2030-01-01T00:00:00Z","environment":"docker","hostname":"box","checks":[]}}'
+                ( while true; do
+                    printf 'POST /api/agents/heartbeat HTTP/1.0\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %s\r\n\r\n%s' "$hostport" "$PODDLE_AGENT_TOKEN" "${#body}" "$body" | nc -w 5 "${hostport%:*}" "${hostport##*:}" | head -1
+                    sleep 2
+                  done ) &
+                exec httpd -f -p "$PORT" -h /tmp/www
+                """;
+            var created = await http.PostAsJsonAsync($"/api/projects/{project.Id}/deployments", new CreateDeploymentRequest(
+                "box", Image: "poddle-test/busybox:latest", Command: ["sh", "-c", script], HealthCheck: new HealthCheckDto("http", Path: "/", PeriodSeconds: 1), Driver: "docker"));
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+            var id = (await created.Content.ReadFromJsonAsync<DeploymentResponse>())!.Id;
+            deploymentId = id;
+
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(90);
+            while (true)
+            {
+                var deployment = (await http.GetFromJsonAsync<DeploymentResponse>($"/api/deployments/{id}"))!;
+                if (deployment.ReplicaDetails.SingleOrDefault()?.Health is { Status: "degraded" } health)
+                {
+                    Assert.Equal("docker", health.Report!.Environment);
+                    break;
+                }
+
+                Assert.True(DateTimeOffset.UtcNow < deadline, $"no heartbeat from the Docker pod: {deployment.Status} {deployment.StatusReason}");
+                await Task.Delay(500);
+            }
+
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, (await http.DeleteAsync($"/api/deployments/{id}")).StatusCode);
+            Assert.DoesNotContain("pagent_", server.Stdout + server.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (deploymentId is { } id)
+            {
+                foreach (var container in (await Docker("ps", "-aq", "--filter", $"label=poddle.id={id:N}")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    await Docker("rm", "-f", container);
+                }
+            }
+
+            RegisterLoginProjectFlowTests.DeleteQuietly(dataDir);
+        }
+    }
+
+    private static async Task<string> Docker(params string[] args)
+    {
+        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output;
     }
 
     /// <summary>Sandbox pods outlive the server (re-adoption): whatever the test left is destroyed through the driver.</summary>

@@ -11,7 +11,8 @@ namespace Poddle.Core.Deployments;
 /// The pod side of a replica, shared by the converge job, the health monitor and the reconciler: builds the
 /// <see cref="PodSpec"/> from a revision (spec, decrypted secrets as env, PORT, resources, labels, source directory),
 /// starts a pod for a replica row (adopting one already started for it) with a fresh agent token, stops and destroys
-/// it, and turns driver failures into reasons. Changes rows in the caller's unit of work; the caller saves. Never logs env or secrets.
+/// it, and turns driver failures into reasons. Changes rows in the caller's unit of work; the caller saves (the agent
+/// token alone is saved at once, before its pod starts). Never logs env, secrets or tokens.
 /// </summary>
 public sealed class ReplicaPods(
     ControllerStore store,

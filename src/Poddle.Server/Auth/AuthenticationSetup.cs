@@ -30,7 +30,7 @@ internal static class AuthenticationSetup
                     var header = context.Request.Headers.Authorization.ToString();
                     return header.StartsWith("Bearer " + SecretTokens.ApiTokenPrefix, StringComparison.OrdinalIgnoreCase)
                         ? ApiTokenAuthenticationHandler.SchemeName
-                        : header.StartsWith("Bearer " + AgentTokens.Prefix, StringComparison.Ordinal)
+                        : header.StartsWith("Bearer " + AgentTokens.Prefix, StringComparison.OrdinalIgnoreCase)
                             ? AgentTokenAuthenticationHandler.RefusedSchemeName
                             : JwtBearerDefaults.AuthenticationScheme;
                 };

@@ -110,6 +110,12 @@ public sealed class AgentEndpointsTests
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
 
+        // The scheme name is case-insensitive (RFC 9110): a lower-case "bearer" changes nothing.
+        using var anonymous = f.Server.CreateClient();
+        using var lowerCase = new HttpRequestMessage(HttpMethod.Get, $"/api/deployments/{f.DeploymentId}");
+        lowerCase.Headers.TryAddWithoutValidation("Authorization", "bearer " + token);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.SendAsync(lowerCase)).StatusCode);
+
         Assert.Equal(HttpStatusCode.OK, (await Post(f, token)).StatusCode);
     }
 

@@ -84,6 +84,7 @@ public sealed record DeploymentResponse(
     DateTimeOffset UpdatedAt);
 
 /// <summary>One replica: phase (starting, running, crashed, stopping, stopped), readiness, restarts, last exit reason.</summary>
+/// <param name="Health">Its pod's health as the pod agent reports it (status "unknown" when no agent reported).</param>
 public sealed record ReplicaResponse(
     Guid Id,
     int Revision,
@@ -92,7 +93,8 @@ public sealed record ReplicaResponse(
     int Restarts,
     string? LastExitReason,
     DateTimeOffset? LastExitAt,
-    DateTimeOffset? StartedAt);
+    DateTimeOffset? StartedAt,
+    PodHealthResponse? Health = null);
 
 /// <summary>GET /api/deployments/{id}/revisions item.</summary>
 public sealed record RevisionResponse(

@@ -518,6 +518,9 @@ public sealed class FakeDeploymentApi : IAsyncDisposable
 
         public HealthCheckDto? HealthCheck { get; set; }
 
+        /// <summary>Pod-agent health per replica (by index); none: every replica's health is "unknown".</summary>
+        public List<string>? ReplicaHealth { get; set; }
+
         public List<RevisionResponse> Revisions { get; } = [];
 
         public List<DeploymentEventResponse> Events { get; } = [];
@@ -583,7 +586,9 @@ public sealed class FakeDeploymentApi : IAsyncDisposable
         {
             var ready = Status == "running" ? Replicas : 0;
             var replicas = Enumerable.Range(0, Replicas)
-                .Select(i => new ReplicaResponse(new Guid(i + 1, 0, 0, new byte[8]), Revision, ready > 0 ? "running" : "starting", ready > 0, 0, null, null, CreatedAt))
+                .Select(i => new ReplicaResponse(
+                    new Guid(i + 1, 0, 0, new byte[8]), Revision, ready > 0 ? "running" : "starting", ready > 0, 0, null, null, CreatedAt,
+                    new PodHealthResponse(ReplicaHealth is { } health && i < health.Count ? health[i] : "unknown", null, null)))
                 .ToList();
             return new DeploymentResponse(
                 Id, ProjectId, Name, Driver, Status, StatusReason, $"http://{Name}-{ProjectName}.localhost:8080", Replicas, ready, Revision, Image, Command, SourceId, Port,

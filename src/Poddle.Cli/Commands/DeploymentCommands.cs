@@ -69,7 +69,7 @@ internal static class DeploymentCommands
     private static Command Ps(CliEnvironment environment, GlobalOptions globals)
     {
         var project = DeploymentTarget.ProjectOption();
-        var command = new Command("ps", "List the project's deployments: status, ready replicas, revision, URL, age") { project };
+        var command = new Command("ps", "List the project's deployments: status, ready replicas, pods' health from their agents, revision, URL, age") { project };
         command.SetCliAction(environment, globals, async (context, parse, cancellationToken) =>
         {
             var client = context.Authenticated();
@@ -88,13 +88,14 @@ internal static class DeploymentCommands
             }
 
             var now = environment.Time.GetUtcNow();
-            var table = CliOutput.Table("NAME", "STATUS", "READY", "REVISION", "URL", "AGE");
+            var table = CliOutput.Table("NAME", "STATUS", "READY", "HEALTH", "REVISION", "URL", "AGE");
             foreach (var d in deployments.OrderBy(d => d.Name, StringComparer.Ordinal))
             {
                 table.AddRow(
                     new Text(d.Name),
                     new Text(d.Status, StatusStyle(d.Status)),
                     new Text(string.Create(CultureInfo.InvariantCulture, $"{d.ReadyReplicas}/{d.Replicas}")),
+                    new Text(HealthSummary(d.ReplicaDetails), HealthStyle(d.ReplicaDetails)),
                     new Text(d.Revision.ToString(CultureInfo.InvariantCulture)),
                     new Text(d.Url),
                     new Text(Quantities.Format(now - d.CreatedAt)));
@@ -515,6 +516,45 @@ internal static class DeploymentCommands
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
             ? at
             : throw CliException.Usage($"--since '{text}' is neither a duration (10m, 2h) nor a time (2026-01-02T15:04:05Z).");
+    }
+
+    /// <summary>
+    /// The HEALTH column: replicas per pod-agent status, worst first ("1 lost, 1 healthy"); "-" when no replica's agent
+    /// has reported (deployments need not run `poddle agent`).
+    /// </summary>
+    internal static string HealthSummary(IReadOnlyList<ReplicaResponse> replicas)
+    {
+        var statuses = replicas.Select(r => r.Health?.Status ?? "unknown").ToList();
+        if (statuses.All(s => s == "unknown"))
+        {
+            return "-";
+        }
+
+        return string.Join(", ", statuses
+            .GroupBy(s => s, StringComparer.Ordinal)
+            .OrderBy(g => HealthRank(g.Key))
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()} {g.Key}")));
+    }
+
+    private static int HealthRank(string status) => status switch
+    {
+        "critical" => 0,
+        "lost" => 1,
+        "degraded" => 2,
+        "healthy" => 3,
+        _ => 4,
+    };
+
+    private static Style HealthStyle(IReadOnlyList<ReplicaResponse> replicas)
+    {
+        var worst = replicas.Select(r => r.Health?.Status ?? "unknown").Where(s => s != "unknown").OrderBy(HealthRank).FirstOrDefault();
+        return worst switch
+        {
+            "critical" or "lost" => new Style(Color.Red),
+            "degraded" => new Style(Color.Yellow),
+            "healthy" => new Style(Color.Green),
+            _ => Style.Plain,
+        };
     }
 
     private static Style StatusStyle(string status) => status switch

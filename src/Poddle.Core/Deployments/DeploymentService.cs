@@ -19,6 +19,7 @@ public sealed partial class DeploymentService(
     SecretProtector secrets,
     PodDriverRegistry drivers,
     IDatabaseErrors databaseErrors,
+    Agents.PodHealthReader health,
     IOptions<DeploymentOptions> options,
     TimeProvider clock,
     ILogger<DeploymentService> logger)
@@ -119,9 +120,10 @@ public sealed partial class DeploymentService(
                 .Where(r => ids.Contains(r.DeploymentId) && r.Phase != ReplicaPhase.Stopped)
                 .ToListAsync(cancellationToken))
             .ToLookup(r => r.DeploymentId);
+        var podHealth = await health.GetAsync([.. replicas.SelectMany(g => g).Select(r => r.Id)], cancellationToken);
         return rows
             .OrderBy(r => r.Deployment.Name, StringComparer.Ordinal)
-            .Select(r => new DeploymentView(r.Deployment, project.Name, DeploymentSpecJson.Deserialize(r.SpecJson), Ordered(replicas[r.Deployment.Id])))
+            .Select(r => new DeploymentView(r.Deployment, project.Name, DeploymentSpecJson.Deserialize(r.SpecJson), Ordered(replicas[r.Deployment.Id])) { Health = podHealth })
             .ToList();
     }
 
@@ -392,7 +394,10 @@ public sealed partial class DeploymentService(
         var replicas = await db.Replicas.AsNoTracking()
             .Where(r => r.DeploymentId == deployment.Id && r.Phase != ReplicaPhase.Stopped)
             .ToListAsync(cancellationToken);
-        return new DeploymentView(deployment, projectName, DeploymentSpecJson.Deserialize(specJson), Ordered(replicas));
+        return new DeploymentView(deployment, projectName, DeploymentSpecJson.Deserialize(specJson), Ordered(replicas))
+        {
+            Health = await health.GetAsync([.. replicas.Select(r => r.Id)], cancellationToken),
+        };
     }
 
     private async Task CheckSourceAsync(Guid ownerId, Guid? sourceId, FieldErrors errors, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Poddle.Core.Agents;
 using Poddle.Core.Jobs;
 
 namespace Poddle.Core.Deployments;
@@ -29,8 +30,9 @@ public static class DeploymentsServiceCollectionExtensions
         services.TryAddScoped<DomainService>();
         services.TryAddSingleton<IDnsTxtResolver, DnsClientTxtResolver>();
 
-        // Controller side: converge job, health monitor, reconciler, metrics.
+        // Controller side: converge job, health monitor, reconciler, metrics; pods' agents (tokens, heartbeats, lost pods).
         AddDeploymentController(services);
+        services.AddPoddleAgents();
         return services;
     }
 

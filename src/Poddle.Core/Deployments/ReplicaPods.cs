@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Poddle.Core.Agents;
 using Poddle.Core.Common;
 using Poddle.Drivers.Abstractions.Pods;
 
@@ -9,13 +10,16 @@ namespace Poddle.Core.Deployments;
 /// <summary>
 /// The pod side of a replica, shared by the converge job, the health monitor and the reconciler: builds the
 /// <see cref="PodSpec"/> from a revision (spec, decrypted secrets as env, PORT, resources, labels, source directory),
-/// starts a pod for a replica row (adopting one already started for it), stops and destroys it, and turns driver
-/// failures into reasons. Changes rows in the caller's unit of work; the caller saves. Never logs env or secrets.
+/// starts a pod for a replica row (adopting one already started for it) with a fresh agent token, stops and destroys
+/// it, and turns driver failures into reasons. Changes rows in the caller's unit of work; the caller saves (the agent
+/// token alone is saved at once, before its pod starts). Never logs env, secrets or tokens.
 /// </summary>
 public sealed class ReplicaPods(
     ControllerStore store,
     SecretProtector secrets,
     SourceBundleStore sources,
+    AgentTokens agentTokens,
+    AgentServerAddress agentServer,
     IOptions<DeploymentOptions> options,
     TimeProvider clock)
 {
@@ -130,7 +134,7 @@ public sealed class ReplicaPods(
             await driver.DestroyAsync(previous, cancellationToken);
         }
 
-        handle ??= await driver.StartAsync(await BuildSpecAsync(deployment, revision, replica, cancellationToken), cancellationToken);
+        handle ??= await driver.StartAsync(await WithAgentAsync(await BuildSpecAsync(deployment, revision, replica, cancellationToken), replica, cancellationToken), cancellationToken);
         var now = clock.GetStoredUtcNow();
         replica.PodId = handle.PodId;
         replica.PodStateVersion = handle.StateVersion;
@@ -145,6 +149,27 @@ public sealed class ReplicaPods(
         var status = await driver.InspectAsync(handle, cancellationToken);
         replica.EndpointHost = status.Endpoint?.Host;
         replica.EndpointPort = status.Endpoint?.Port;
+    }
+
+    /// <summary>
+    /// Adds PODDLE_SERVER and a new PODDLE_AGENT_TOKEN (issued now, replacing the replica's previous pod's) to a pod's
+    /// spec, so `poddle agent` inside it can send heartbeats. Users cannot set PODDLE_* themselves (validation), so these
+    /// never collide with a deployment's env; they are not part of the revision and never shown by the API.
+    /// </summary>
+    private async Task<PodSpec> WithAgentAsync(PodSpec spec, Replica replica, CancellationToken cancellationToken)
+    {
+        if (agentServer.For(replica.Driver) is not { } server)
+        {
+            // No URL the pod could reach this server at (not listening yet, none configured): no agent env.
+            return spec;
+        }
+
+        var env = new Dictionary<string, string>(spec.Env, StringComparer.Ordinal)
+        {
+            [AgentTokens.ServerVariable] = server,
+            [AgentTokens.TokenVariable] = await agentTokens.IssueAsync(replica.Id, cancellationToken),
+        };
+        return spec with { Env = env };
     }
 
     /// <summary>Takes the replica out of traffic, stops its pod (grace period) and destroys it; the row becomes Stopped.</summary>

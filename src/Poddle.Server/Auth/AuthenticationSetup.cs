@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Poddle.Core.Accounts;
+using Poddle.Core.Agents;
 using Poddle.Server.Errors;
 
 namespace Poddle.Server.Auth;
@@ -10,12 +11,14 @@ namespace Poddle.Server.Auth;
 /// <summary>
 /// One bearer header, two kinds of token: "pdl_..." API tokens go to <see cref="ApiTokenAuthenticationHandler"/>,
 /// everything else is a JWT access token. A JWT is accepted only while its session stands, so signing out or
-/// revoking a session takes effect at once rather than when the token expires.
+/// revoking a session takes effect at once rather than when the token expires. Pod agent tokens ("pagent_...") are
+/// refused by the default scheme; only endpoints with <see cref="AgentPolicy"/> accept them.
 /// </summary>
 internal static class AuthenticationSetup
 {
     public const string Scheme = "poddle";
     public const string AdminPolicy = "admin";
+    public const string AgentPolicy = "agent";
 
     public static IServiceCollection AddPoddleAuthentication(this IServiceCollection services)
     {
@@ -23,9 +26,14 @@ internal static class AuthenticationSetup
             .AddPolicyScheme(Scheme, "JWT or API token", options =>
             {
                 options.ForwardDefaultSelector = context =>
-                    context.Request.Headers.Authorization.ToString().StartsWith("Bearer " + SecretTokens.ApiTokenPrefix, StringComparison.OrdinalIgnoreCase)
+                {
+                    var header = context.Request.Headers.Authorization.ToString();
+                    return header.StartsWith("Bearer " + SecretTokens.ApiTokenPrefix, StringComparison.OrdinalIgnoreCase)
                         ? ApiTokenAuthenticationHandler.SchemeName
-                        : JwtBearerDefaults.AuthenticationScheme;
+                        : header.StartsWith("Bearer " + AgentTokens.Prefix, StringComparison.OrdinalIgnoreCase)
+                            ? AgentTokenAuthenticationHandler.RefusedSchemeName
+                            : JwtBearerDefaults.AuthenticationScheme;
+                };
                 options.ForwardChallenge = JwtBearerDefaults.AuthenticationScheme;
                 options.ForwardForbid = JwtBearerDefaults.AuthenticationScheme;
             })
@@ -63,7 +71,9 @@ internal static class AuthenticationSetup
                     },
                 };
             })
-            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
+            .AddScheme<AgentTokenAuthenticationOptions, AgentTokenAuthenticationHandler>(AgentTokenAuthenticationHandler.SchemeName, null)
+            .AddScheme<AgentTokenAuthenticationOptions, AgentTokenAuthenticationHandler>(AgentTokenAuthenticationHandler.RefusedSchemeName, o => o.Accept = false);
 
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<AccessTokenIssuer, TimeProvider>((options, issuer, clock) =>
@@ -73,7 +83,8 @@ internal static class AuthenticationSetup
             });
 
         services.AddAuthorizationBuilder()
-            .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole("admin"));
+            .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole("admin"))
+            .AddPolicy(AgentPolicy, policy => policy.AddAuthenticationSchemes(AgentTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         return services;
     }
 }

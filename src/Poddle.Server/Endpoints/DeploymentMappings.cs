@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Poddle.Contracts;
+using Poddle.Core.Agents;
 using Poddle.Core.Deployments;
 
 namespace Poddle.Server.Endpoints;
@@ -53,7 +54,9 @@ internal static class DeploymentMappings
             spec.SecretKeys,
             new ResourcesDto(spec.Resources.CpuMillicores, spec.Resources.MemoryMb),
             spec.HealthCheck?.ToDto(),
-            [.. view.Replicas.Select(r => new ReplicaResponse(r.Id, r.Revision, r.Phase.ToString().ToLowerInvariant(), r.Ready, r.Restarts, r.LastExitReason, r.LastExitAt, r.StartedAt))],
+            [.. view.Replicas.Select(r => new ReplicaResponse(
+                r.Id, r.Revision, r.Phase.ToString().ToLowerInvariant(), r.Ready, r.Restarts, r.LastExitReason, r.LastExitAt, r.StartedAt,
+                view.Health.GetValueOrDefault(r.Id, PodHealth.Unknown).ToResponse()))],
             deployment.CreatedAt,
             deployment.UpdatedAt);
     }

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Poddle.Contracts;
 using Poddle.Core.Accounts;
+using Poddle.Core.Agents;
 using Poddle.Core.Deployments;
 using Poddle.Core.Executions;
 using Poddle.Core.Jobs;
@@ -107,6 +108,7 @@ public static partial class PoddleServer
         services.AddPoddleExecutions(options => options.Bind(builder.Configuration.GetSection(ExecutionOptions.SectionName)));
         ExecutionHosting.AddCodeExecutor(services, builder.Configuration, execution);
         services.AddPoddleDeployments(options => options.Bind(builder.Configuration.GetSection(DeploymentOptions.SectionName)));
+        services.AddPoddleAgents(options => options.Bind(builder.Configuration.GetSection(AgentOptions.SectionName)));
         DeploymentHosting.AddPodDrivers(services, builder.Configuration, dataDir);
         services.AddOptions<PistonOptions>().Bind(builder.Configuration.GetSection(PistonOptions.SectionName));
 
@@ -164,6 +166,10 @@ public static partial class PoddleServer
         app.MapSourceEndpoints();
 
         app.MapDeploymentTelemetryEndpoints();
+        app.MapAgentEndpoints();
+
+        // Pods get PODDLE_SERVER from the address this server really listens on (port 0 resolved) unless configured.
+        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<AgentServerAddress>().SetListenAddresses(ListeningAddresses(app)));
         return app;
     }
 

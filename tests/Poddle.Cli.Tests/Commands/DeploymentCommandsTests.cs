@@ -47,6 +47,21 @@ public sealed class DeploymentCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ps_HealthColumn_CountsReplicasPerAgentStatusWorstFirst()
+    {
+        _web.ReplicaHealth = ["healthy", "lost"];
+        _api.AddDeployment(_project, "api", replicas: 1);
+
+        var table = await _cli.RunAsync("ps");
+
+        Assert.True(table.ExitCode == 0, table.ToString());
+        var lines = table.Stdout.Split('\n');
+        Assert.Contains(lines, l => l.Contains("HEALTH", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("web", StringComparison.Ordinal) && l.Contains("1 lost, 1 healthy", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("api", StringComparison.Ordinal) && l.Contains(" - ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Ps_ProjectFromPoddleTomlInTheWorkingDirectory_AndAmbiguity()
     {
         var other = _api.AddProject("other");

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Poddle.Core.Agents;
+
+public static class AgentsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the server side of pod agents: options (section "Agents"), token issuing, heartbeats, pods' health and
+    /// the lost monitor. Deployments call it (their pods get tokens); the host calls it again to bind the options.
+    /// </summary>
+    public static IServiceCollection AddPoddleAgents(this IServiceCollection services, Action<OptionsBuilder<AgentOptions>>? configure = null)
+    {
+        var optionsBuilder = services.AddOptions<AgentOptions>();
+        configure?.Invoke(optionsBuilder);
+        if (services.Any(s => s.ServiceType == typeof(AgentTokens)))
+        {
+            return services;
+        }
+
+        optionsBuilder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AgentTokens>();
+        services.TryAddSingleton<AgentServerAddress>();
+        services.TryAddScoped<AgentHeartbeatService>();
+        services.TryAddScoped<PodHealthReader>();
+        services.TryAddSingleton<AgentLostMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<AgentLostMonitor>());
+        return services;
+    }
+}

@@ -1,0 +1,62 @@
+using Poddle.Core.Agents;
+
+namespace Poddle.Core.Tests.Agents;
+
+public sealed class AgentOptionsTests
+{
+    [Fact]
+    public void Defaults_AreValid_LostAfterThreeIntervals()
+    {
+        var options = new AgentOptions();
+        Assert.True(new AgentOptionsValidator().Validate(null, options).Succeeded);
+        Assert.Equal(TimeSpan.FromSeconds(90), options.LostAfter);
+    }
+
+    [Theory]
+    [InlineData("ServerUrl", "Agents:ServerUrl")]
+    [InlineData("DriverServerUrls", "Agents:DriverServerUrls:docker")]
+    [InlineData("HeartbeatInterval", "Agents:HeartbeatInterval")]
+    [InlineData("LostAfterIntervals", "Agents:LostAfterIntervals")]
+    public void Invalid_FailsNamingTheKey(string property, string key)
+    {
+        var options = new AgentOptions();
+        switch (property)
+        {
+            case "ServerUrl": options.ServerUrl = "ftp://example.com"; break;
+            case "DriverServerUrls": options.DriverServerUrls["docker"] = "172.17.0.1:8080"; break;
+            case "HeartbeatInterval": options.HeartbeatInterval = TimeSpan.FromMilliseconds(500); break;
+            default: options.LostAfterIntervals = 1; break;
+        }
+
+        var result = new AgentOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(key, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:8080", "http://127.0.0.1:8080")]
+    [InlineData("http://[::]:8080", "http://127.0.0.1:8080")]
+    [InlineData("http://+:80", "http://127.0.0.1:80")]
+    [InlineData("http://127.0.0.1:41234", "http://127.0.0.1:41234")]
+    [InlineData("http://[::1]:5000", "http://[::1]:5000")]
+    [InlineData("http://localhost:8080", "http://localhost:8080")]
+    public void ListenAddress_WildcardBecomesLoopback(string listen, string expected) =>
+        Assert.Equal(expected, AgentServerAddress.Reachable(listen));
+
+    [Fact]
+    public void For_DriverOverrideThenServerUrlThenListenAddress()
+    {
+        var options = new AgentOptions { DriverServerUrls = { ["docker"] = "http://172.17.0.1:8080/" } };
+        var address = new AgentServerAddress(Microsoft.Extensions.Options.Options.Create(options));
+        Assert.Null(address.For("sandbox"));
+
+        address.SetListenAddresses(["https://0.0.0.0:8443", "http://0.0.0.0:8080"]);
+        Assert.Equal("http://127.0.0.1:8080", address.For("sandbox"));
+        Assert.Equal("http://172.17.0.1:8080", address.For("docker"));
+
+        options.ServerUrl = "http://poddle.internal:8080";
+        Assert.Equal("http://poddle.internal:8080", address.For("sandbox"));
+        Assert.Equal("http://172.17.0.1:8080", address.For("docker"));
+    }
+}

@@ -265,6 +265,125 @@ namespace Poddle.Data.Postgres.Migrations
                     b.ToTable("user_sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Poddle.Core.Curriculum.StoredLevel", b =>
+                {
+                    b.Property<string>("AgeGroup")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("age_group");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Cheatsheet")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("cheatsheet");
+
+                    b.Property<string>("SessionsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sessions_json");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.HasKey("AgeGroup", "Number")
+                        .HasName("pk_curriculum_levels");
+
+                    b.ToTable("curriculum_levels", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Curriculum.StoredProblem", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Archived")
+                        .HasColumnType("boolean")
+                        .HasColumnName("archived");
+
+                    b.Property<Guid?>("AuthorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("author_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("CurrentVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("current_version");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("origin");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_curriculum_problems");
+
+                    b.HasIndex("AuthorId")
+                        .HasDatabaseName("ix_curriculum_problems_author_id");
+
+                    b.ToTable("curriculum_problems", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Curriculum.StoredProblemVersion", b =>
+                {
+                    b.Property<string>("ProblemId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("problem_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<Guid?>("AuthorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("author_id");
+
+                    b.Property<string>("ContentJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("content_json");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("HiddenTests")
+                        .HasColumnType("integer")
+                        .HasColumnName("hidden_tests");
+
+                    b.Property<int>("PublicTests")
+                        .HasColumnType("integer")
+                        .HasColumnName("public_tests");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.HasKey("ProblemId", "Version")
+                        .HasName("pk_curriculum_problem_versions");
+
+                    b.ToTable("curriculum_problem_versions", (string)null);
+                });
+
             modelBuilder.Entity("Poddle.Core.Deployments.CustomDomain", b =>
                 {
                     b.Property<Guid>("Id")
@@ -972,6 +1091,16 @@ namespace Poddle.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_sessions_users_user_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Curriculum.StoredProblemVersion", b =>
+                {
+                    b.HasOne("Poddle.Core.Curriculum.StoredProblem", null)
+                        .WithMany()
+                        .HasForeignKey("ProblemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_curriculum_problem_versions_curriculum_problems_problem_id");
                 });
 
             modelBuilder.Entity("Poddle.Core.Deployments.CustomDomain", b =>

@@ -258,6 +258,125 @@ namespace Poddle.Data.Sqlite.Migrations
                     b.ToTable("user_sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Poddle.Core.Curriculum.StoredLevel", b =>
+                {
+                    b.Property<string>("AgeGroup")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("age_group");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Cheatsheet")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cheatsheet");
+
+                    b.Property<string>("SessionsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sessions_json");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.HasKey("AgeGroup", "Number")
+                        .HasName("pk_curriculum_levels");
+
+                    b.ToTable("curriculum_levels", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Curriculum.StoredProblem", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Archived")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("archived");
+
+                    b.Property<Guid?>("AuthorId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("author_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("CurrentVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("current_version");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("origin");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_curriculum_problems");
+
+                    b.HasIndex("AuthorId")
+                        .HasDatabaseName("ix_curriculum_problems_author_id");
+
+                    b.ToTable("curriculum_problems", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Curriculum.StoredProblemVersion", b =>
+                {
+                    b.Property<string>("ProblemId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("problem_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<Guid?>("AuthorId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("author_id");
+
+                    b.Property<string>("ContentJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_json");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("HiddenTests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hidden_tests");
+
+                    b.Property<int>("PublicTests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("public_tests");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.HasKey("ProblemId", "Version")
+                        .HasName("pk_curriculum_problem_versions");
+
+                    b.ToTable("curriculum_problem_versions", (string)null);
+                });
+
             modelBuilder.Entity("Poddle.Core.Deployments.CustomDomain", b =>
                 {
                     b.Property<Guid>("Id")
@@ -965,6 +1084,16 @@ namespace Poddle.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_sessions_users_user_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Curriculum.StoredProblemVersion", b =>
+                {
+                    b.HasOne("Poddle.Core.Curriculum.StoredProblem", null)
+                        .WithMany()
+                        .HasForeignKey("ProblemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_curriculum_problem_versions_curriculum_problems_problem_id");
                 });
 
             modelBuilder.Entity("Poddle.Core.Deployments.CustomDomain", b =>

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Poddle.Contracts;
 using Poddle.Core.Accounts;
+using Poddle.Core.Curriculum;
 using Poddle.Core.Deployments;
 using Poddle.Core.Executions;
 using Poddle.Core.Jobs;
@@ -106,6 +107,7 @@ public static partial class PoddleServer
         var execution = ReadValidated<ExecutionOptions>(builder.Configuration, ExecutionOptions.SectionName, new ExecutionOptionsValidator());
         services.AddPoddleExecutions(options => options.Bind(builder.Configuration.GetSection(ExecutionOptions.SectionName)));
         ExecutionHosting.AddCodeExecutor(services, builder.Configuration, execution);
+        services.AddPoddleCurriculum();
         services.AddPoddleDeployments(options => options.Bind(builder.Configuration.GetSection(DeploymentOptions.SectionName)));
         DeploymentHosting.AddPodDrivers(services, builder.Configuration, dataDir);
         services.AddOptions<PistonOptions>().Bind(builder.Configuration.GetSection(PistonOptions.SectionName));
@@ -162,6 +164,8 @@ public static partial class PoddleServer
         app.MapDeploymentEndpoints();
         app.MapDomainEndpoints();
         app.MapSourceEndpoints();
+        app.MapProblemEndpoints();
+        app.MapCurriculumEndpoints();
 
         app.MapDeploymentTelemetryEndpoints();
         return app;
@@ -179,6 +183,9 @@ public static partial class PoddleServer
         var provider = scope.ServiceProvider.GetRequiredService<DatabaseInfo>().Provider;
         LogMigrating(logger, provider);
         await db.Database.MigrateAsync(cancellationToken);
+
+        // The starter curriculum, once: only what is not stored yet is added, so edits of starter problems survive restarts.
+        await scope.ServiceProvider.GetRequiredService<CurriculumSeeder>().SeedAsync(null, cancellationToken);
 
         // Created now so /metrics shows the execution instruments (warm pools) before the first execution.
         _ = app.Services.GetRequiredService<ExecutionMetrics>();

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Options;
 using Poddle.Contracts;
 using Poddle.Core.Accounts;
 using Poddle.Core.Agents;
+using Poddle.Core.Curriculum;
 using Poddle.Core.Deployments;
 using Poddle.Core.Executions;
 using Poddle.Core.Jobs;
@@ -107,6 +108,7 @@ public static partial class PoddleServer
         var execution = ReadValidated<ExecutionOptions>(builder.Configuration, ExecutionOptions.SectionName, new ExecutionOptionsValidator());
         services.AddPoddleExecutions(options => options.Bind(builder.Configuration.GetSection(ExecutionOptions.SectionName)));
         ExecutionHosting.AddCodeExecutor(services, builder.Configuration, execution);
+        services.AddPoddleCurriculum();
         services.AddPoddleDeployments(options => options.Bind(builder.Configuration.GetSection(DeploymentOptions.SectionName)));
         services.AddPoddleAgents(options => options.Bind(builder.Configuration.GetSection(AgentOptions.SectionName)));
         DeploymentHosting.AddPodDrivers(services, builder.Configuration, dataDir);
@@ -164,6 +166,8 @@ public static partial class PoddleServer
         app.MapDeploymentEndpoints();
         app.MapDomainEndpoints();
         app.MapSourceEndpoints();
+        app.MapProblemEndpoints();
+        app.MapCurriculumEndpoints();
 
         app.MapDeploymentTelemetryEndpoints();
         app.MapAgentEndpoints();
@@ -185,6 +189,9 @@ public static partial class PoddleServer
         var provider = scope.ServiceProvider.GetRequiredService<DatabaseInfo>().Provider;
         LogMigrating(logger, provider);
         await db.Database.MigrateAsync(cancellationToken);
+
+        // The starter curriculum, once: only what is not stored yet is added, so edits of starter problems survive restarts.
+        await scope.ServiceProvider.GetRequiredService<CurriculumSeeder>().SeedAsync(null, cancellationToken);
 
         // Created now so /metrics shows the execution instruments (warm pools) before the first execution.
         _ = app.Services.GetRequiredService<ExecutionMetrics>();

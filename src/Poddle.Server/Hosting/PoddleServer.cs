@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Poddle.Contracts;
 using Poddle.Core.Accounts;
+using Poddle.Core.Curriculum.Submissions;
 using Poddle.Core.Deployments;
 using Poddle.Core.Executions;
 using Poddle.Core.Jobs;
@@ -106,6 +107,8 @@ public static partial class PoddleServer
         var execution = ReadValidated<ExecutionOptions>(builder.Configuration, ExecutionOptions.SectionName, new ExecutionOptionsValidator());
         services.AddPoddleExecutions(options => options.Bind(builder.Configuration.GetSection(ExecutionOptions.SectionName)));
         ExecutionHosting.AddCodeExecutor(services, builder.Configuration, execution);
+        ReadValidated<GradingOptions>(builder.Configuration, GradingOptions.SectionName, new GradingOptionsValidator());
+        services.AddPoddleGrading(options => options.Bind(builder.Configuration.GetSection(GradingOptions.SectionName)));
         services.AddPoddleDeployments(options => options.Bind(builder.Configuration.GetSection(DeploymentOptions.SectionName)));
         DeploymentHosting.AddPodDrivers(services, builder.Configuration, dataDir);
         services.AddOptions<PistonOptions>().Bind(builder.Configuration.GetSection(PistonOptions.SectionName));
@@ -159,6 +162,9 @@ public static partial class PoddleServer
         app.MapAdminEndpoints();
         app.MapExecutionEndpoints();
         app.MapPistonEndpoints();
+        app.MapSubmissionEndpoints();
+        app.MapProgressEndpoints();
+        app.MapClassEndpoints();
         app.MapDeploymentEndpoints();
         app.MapDomainEndpoints();
         app.MapSourceEndpoints();

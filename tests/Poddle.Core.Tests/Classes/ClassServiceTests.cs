@@ -50,7 +50,8 @@ public sealed class ClassServiceTests
         Assert.Equal(("ms-rivera", true, 2), (teacherList.Single().TeacherUsername, teacherList.Single().ShowJoinCode, teacherList.Single().Students));
         Assert.False(studentList.Single().ShowJoinCode);
         Assert.True(adminList.Single().ShowJoinCode);
-        Assert.Empty(await With(harness, s => s.ListAsync(new ClassCaller(await harness.AddUserAsync("nobody"), UserRole.Student), CancellationToken.None)));
+        var nobody = new ClassCaller(await harness.AddUserAsync("nobody"), UserRole.Student);
+        Assert.Empty(await With(harness, s => s.ListAsync(nobody, CancellationToken.None)));
     }
 
     [Theory]

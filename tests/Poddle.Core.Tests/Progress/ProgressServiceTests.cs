@@ -127,7 +127,8 @@ public sealed class ProgressServiceTests
         Assert.Equal((1, 0, 3), (level1.Solved, level1.Attempted, level1.StreakDays));
         Assert.True(level1.Problems >= 3);
         Assert.Equal(today, level1.LastActivity);
-        var median = summary.Levels.Single(l => l.AgeGroup == "15-18" && l.Level == (harness.Catalog.FindAsync("t-median", CancellationToken.None).Result!.Problem.Level));
+        var medianLevel = (await harness.Catalog.FindAsync("t-median", CancellationToken.None))!.Problem.Level;
+        var median = summary.Levels.Single(l => l.AgeGroup == "15-18" && l.Level == medianLevel);
         Assert.Equal((0, 1, 0), (median.Solved, median.Attempted, median.StreakDays));
         Assert.Equal((1, 1, 3), (summary.Solved, summary.Attempted, summary.StreakDays));
         Assert.Equal(6, summary.Levels.Count);

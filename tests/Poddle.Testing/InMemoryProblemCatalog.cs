@@ -111,7 +111,7 @@ public sealed class InMemoryProblemCatalog : IProblemCatalog
         "print(input().upper())\n",
         "print(input())\n");
 
-    /// <summary>Strings of the hidden cases of <see cref="SecretAdd"/> and <see cref="SecretShout"/> that no response may contain.</summary>
+    /// <summary>Strings of the hidden cases of <see cref="SecretAdd"/> and <see cref="SecretShout"/> that no response may contain (long enough never to occur by chance in a request id).</summary>
     public static IReadOnlyList<string> HiddenMarkers { get; } =
-        ["7770001", "9990002", "17760003", "4440005", "3330006", "1109999", "quiet-zebra", "QUIET-ZEBRA", "4412"];
+        ["7770001", "9990002", "17760003", "4440005", "3330006", "1109999", "quiet-zebra", "QUIET-ZEBRA"];
 }

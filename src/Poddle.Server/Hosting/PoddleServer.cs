@@ -6,11 +6,13 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Poddle.Contracts;
 using Poddle.Core.Accounts;
+using Poddle.Core.Curriculum;
 using Poddle.Core.Curriculum.Submissions;
 using Poddle.Core.Deployments;
 using Poddle.Core.Executions;
@@ -128,6 +130,10 @@ public static partial class PoddleServer
             document.Info.Description = "Self-hosted pod platform. Errors are RFC 9457 problems with a stable 'code'.";
             return Task.CompletedTask;
         }));
+
+        // Grading and progress read problems through IProblemCatalog: the stored catalog when one is registered above,
+        // else the embedded starter set. Last, so any registration wins over it.
+        services.TryAddSingleton<IProblemCatalog, StarterProblemCatalog>();
 
         configure?.Invoke(builder);
 

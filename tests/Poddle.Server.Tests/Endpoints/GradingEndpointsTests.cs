@@ -244,6 +244,21 @@ public sealed class GradingEndpointsTests(GradingServers servers) : IClassFixtur
     }
 
     [Fact]
+    public async Task Grade_StarterProblem_WorksWithTheServersOwnCatalog()
+    {
+        // No catalog registered by the test: the server falls back to the embedded starter curriculum.
+        await using var server = await TestServer.StartAsync(DatabaseProvider.Sqlite);
+        var (client, _) = await server.CreateUserAsync("starter-student");
+        var problem = Poddle.Core.Curriculum.CurriculumLoader.LoadStarter().Problems[0];
+
+        var graded = await PostAsync(client, "/api/execution/submit/grade?wait=true", new GradeSubmissionRequest(problem.ReferenceSolution, problem.Id));
+
+        Assert.Equal(HttpStatusCode.OK, graded.Status);
+        Assert.True((bool)graded.Body!["allPassed"]!, graded.Body.ToJsonString());
+        Assert.Equal(1, (int)(await GetAsync(client, "/api/progress/summary")).Body!["solved"]!);
+    }
+
+    [Fact]
     public async Task RateLimit_RunsAndGradesShareOneLimit_429WithRetryAfter()
     {
         // No workers: every run and grade stays queued, and only the limit decides.

@@ -62,7 +62,7 @@ public sealed partial class GradingJobHandler(
         GradingResult result;
         try
         {
-            result = await grader.GradeAsync(found.Problem, submission.Code, cancellationToken);
+            result = await grader.GradeAsync(found.Problem, submission.Code, submission.Language, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -21,6 +21,7 @@ public sealed class SubmissionService(
     JobQueue queue,
     IProblemCatalog catalog,
     ICodeExecutor executor,
+    ProblemGrader grader,
     ExecutionRateLimiter rateLimiter,
     ExecutionNotifier notifier,
     IOptions<ExecutionOptions> executionOptions,
@@ -36,7 +37,7 @@ public sealed class SubmissionService(
     public int MaxCodeBytes => Math.Min(executionOptions.Value.MaxCodeBytes, CurriculumLoader.MaxCodeBytes);
 
     /// <summary>
-    /// Queues code for grading. 400 for a missing field or a language that is not the problem's, 413 for code over
+    /// Queues code for grading. 400 for a missing field or a language the problem cannot be graded in, 413 for code over
     /// <see cref="MaxCodeBytes"/>, 404 for an unknown or archived problem, 429 over the shared rate limit, 503 when the
     /// grading queue is full.
     /// </summary>
@@ -78,9 +79,17 @@ public sealed class SubmissionService(
         }
 
         var problem = found.Problem;
-        if (!string.IsNullOrWhiteSpace(request.Language) && !IsLanguage(request.Language, problem.Language))
+        var language = problem.Language;
+        if (!string.IsNullOrWhiteSpace(request.Language))
         {
-            return Error.Validation("language", $"Problem '{problem.Id}' is graded in {problem.Language}, not '{request.Language}'.");
+            // Stdin problems take any language the server runs (compiled ones are compiled once for every case);
+            // function tests call Python.
+            if (grader.CheckLanguage(problem, request.Language.Trim()) is { } why)
+            {
+                return Error.Validation("language", why);
+            }
+
+            language = CanonicalLanguage(request.Language.Trim());
         }
 
         var now = clock.GetStoredUtcNow();
@@ -106,7 +115,7 @@ public sealed class SubmissionService(
             RateKey = submitter.RateKey,
             ProblemId = problem.Id,
             ProblemVersion = found.Version,
-            Language = problem.Language,
+            Language = language,
             Code = request.Code!,
             Status = SubmissionStatus.Queued,
             CreatedAt = now,
@@ -187,9 +196,8 @@ public sealed class SubmissionService(
         }
     }
 
-    /// <summary>The asked language names the problem's, by name or one of the executor's aliases for it.</summary>
-    private bool IsLanguage(string asked, string problemLanguage) =>
-        string.Equals(asked, problemLanguage, StringComparison.OrdinalIgnoreCase)
-        || executor.Runtimes.Any(r => string.Equals(r.Language, problemLanguage, StringComparison.OrdinalIgnoreCase)
-            && r.Aliases.Any(a => string.Equals(a, asked, StringComparison.OrdinalIgnoreCase)));
+    /// <summary>The runtime's canonical name for a name or alias the executor offers (checked before).</summary>
+    private string CanonicalLanguage(string asked) =>
+        executor.Runtimes.First(r => string.Equals(r.Language, asked, StringComparison.OrdinalIgnoreCase)
+            || r.Aliases.Any(a => string.Equals(a, asked, StringComparison.OrdinalIgnoreCase))).Language;
 }

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Poddle.Core.Common;
+using Poddle.Core.Curriculum.Grading;
 using Poddle.Core.Executions;
 using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using Poddle.Agent.Monitoring;
 using Poddle.Cli.Commands;
 
 namespace Poddle.Cli;
@@ -15,7 +16,7 @@ public static class CliApp
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliEnvironment environment, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var root = BuildRootCommand(environment, out var serve);
+        var root = BuildRootCommand(environment, out var serve, out var agent);
         var parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)
         {
@@ -35,20 +36,25 @@ public static class CliApp
             Error = environment.Error,
             EnableDefaultExceptionHandler = false,
 
+            // `poddle agent` handles SIGTERM/SIGINT itself (forwards them to its app, exits with the app's code).
             // `poddle serve` shuts down through the host's own SIGINT/SIGTERM handling and its configured grace period;
             // client commands are cancelled and given two seconds.
-            ProcessTerminationTimeout = parse.CommandResult.Command == serve ? null : TimeSpan.FromSeconds(2),
+            ProcessTerminationTimeout = parse.CommandResult.Command == serve || parse.CommandResult.Command == agent ? null : TimeSpan.FromSeconds(2),
         };
         return await parse.InvokeAsync(invocation, cancellationToken);
     }
 
-    internal static RootCommand BuildRootCommand(CliEnvironment environment, out Command serve)
+    internal static RootCommand BuildRootCommand(CliEnvironment environment, out Command serve, out Command agent)
     {
         var globals = new GlobalOptions();
         var root = new RootCommand("Poddle: a self-hosted pod platform. Run `poddle serve` for a server, `poddle login` to use one.");
         globals.AddTo(root);
         serve = ServeCommand.Create(environment, globals);
         root.Subcommands.Add(serve);
+
+        // The health round the agent runs every period: the supervisor's view of the app until a fuller round is plugged in here.
+        agent = AgentCommand.Create(environment, globals, context => new SupervisedAppHealthRound(context.Environment, context.Time));
+        root.Subcommands.Add(agent);
         root.Subcommands.Add(AuthCommands.Register(environment, globals));
         root.Subcommands.Add(AuthCommands.Login(environment, globals));
         root.Subcommands.Add(AuthCommands.Logout(environment, globals));

@@ -128,7 +128,7 @@ public sealed class AppSupervisorTests : IDisposable
     public async Task RunAsync_Shell_RunsTheCommandLineThroughSh()
     {
         var output = _directory.File("out");
-        using var supervisor = Create(["echo", "a", "&&", "echo", "b", ">", output], RestartPolicy.Never, shell: true);
+        using var supervisor = Create(["echo", "a", ">", output, "&&", "echo", "b", ">>", output], RestartPolicy.Never, shell: true);
 
         Assert.Equal(0, await supervisor.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal("a\nb\n", File.ReadAllText(output));

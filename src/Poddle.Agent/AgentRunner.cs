@@ -125,6 +125,10 @@ public sealed partial class AgentRunner(AgentRunContext context, Func<AgentRunCo
 
             await background.CancelAsync();
             await Task.WhenAll(monitoring, reaper);
+
+            // One last round, so the report file and the alerts say how the app ended (its exit is often quicker than a period).
+            await monitor.RunRoundAsync(CancellationToken.None);
+            await monitor.HeartbeatInFlight;
             if (webhooks is not null)
             {
                 // Alerts raised just before the end (the app's last exit) get a short chance to go out.

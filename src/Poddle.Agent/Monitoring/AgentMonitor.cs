@@ -33,6 +33,9 @@ public sealed partial class AgentMonitor(
     /// <summary>The latest report; null before the first round.</summary>
     public AgentHealthReport? LastReport { get; private set; }
 
+    /// <summary>The heartbeat sent last, until it is done (it bounds itself by its timeout).</summary>
+    internal Task HeartbeatInFlight => _heartbeat;
+
     /// <summary>The writer for a report file: JSON, atomically replaced.</summary>
     public static HealthReportWriter FileWriter(string path) => (report, cancellationToken) =>
         AtomicFile.WriteAsync(path, JsonSerializer.SerializeToUtf8Bytes(report, PoddleJsonContext.Default.AgentHealthReport), cancellationToken);

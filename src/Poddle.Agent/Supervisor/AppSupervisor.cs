@@ -66,7 +66,19 @@ public sealed partial class AppSupervisor : IDisposable
         var backoff = new RestartBackoff(_settings.RestartDelay, _settings.RestartMaxDelay, _settings.RestartResetAfter);
         var restarts = 0;
         int? lastExit = null;
-        var start = BuildStartInfo(out var notFound);
+        ProcessStartInfo? start;
+        string? notFound;
+        try
+        {
+            start = BuildStartInfo(out notFound);
+        }
+        catch (Win32Exception ex)
+        {
+            LogCannotStart(_logger, _settings.Command[0], ex.Message);
+            _state = new AgentAppState("exited", null, 0, CommandNotExecutable, null);
+            return CommandNotExecutable;
+        }
+
         if (start is null)
         {
             LogNotFound(_logger, notFound!);
@@ -240,6 +252,11 @@ public sealed partial class AppSupervisor : IDisposable
         {
             notFound = argv[0];
             return null;
+        }
+
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(program) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
+        {
+            throw new Win32Exception(13, $"{program} is not executable");
         }
 
         notFound = null;

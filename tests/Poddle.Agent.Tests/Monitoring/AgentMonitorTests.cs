@@ -74,7 +74,8 @@ public sealed class AgentMonitorTests : IDisposable
 
         await monitor.RunAsync(stop.Token);
 
-        Assert.InRange(round.Rounds, 15, 22);
+        // About 20 rounds at 100 ms (fewer on a loaded machine); a monitor waiting on the 30 s webhook would do 1.
+        Assert.InRange(round.Rounds, 8, 22);
         Assert.Single(_logs.Lines, l => l.Contains("Health report not written", StringComparison.Ordinal));
     }
 

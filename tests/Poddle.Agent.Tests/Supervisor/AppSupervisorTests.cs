@@ -106,6 +106,18 @@ public sealed class AppSupervisorTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_ProgramNotExecutable_Returns126WithoutStarting()
+    {
+        var script = _directory.File("app.sh");
+        File.WriteAllText(script, "#!/bin/sh\nexit 0\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        using var supervisor = Create([script], RestartPolicy.Always);
+
+        Assert.Equal(126, await supervisor.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Contains("is not executable", _logs.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_AppEnvironment_HasTheVariablesButNotTheAgentToken()
     {
         var output = _directory.File("env");

@@ -54,8 +54,15 @@ public sealed class WebhookListener : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
+        try
+        {
+            // Close alone: Stop then Close unregisters the prefix twice, and the second may trip over a reused port.
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+        }
+
         try
         {
             await _loop;

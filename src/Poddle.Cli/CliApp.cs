@@ -53,7 +53,7 @@ public static class CliApp
         root.Subcommands.Add(serve);
 
         // The health round the agent runs every period: the supervisor's view of the app until a fuller round is plugged in here.
-        agent = AgentCommand.Create(environment, globals, context => new SupervisedAppHealthRound(context.Environment, context.Time));
+        agent = AgentCommand.Create(environment, globals, (context, _) => new SupervisedAppHealthRound(context.Environment, context.Time));
         root.Subcommands.Add(agent);
         root.Subcommands.Add(AuthCommands.Register(environment, globals));
         root.Subcommands.Add(AuthCommands.Login(environment, globals));

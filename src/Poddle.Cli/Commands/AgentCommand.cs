@@ -15,8 +15,11 @@ internal static class AgentCommand
 {
     /// <param name="environment">Streams and variables.</param>
     /// <param name="globals">The global options.</param>
-    /// <param name="healthRounds">Builds the health round the monitor runs every period (the one seam a fuller round plugs into).</param>
-    public static Command Create(CliEnvironment environment, GlobalOptions globals, Func<AgentRunContext, IHealthRound> healthRounds)
+    /// <param name="healthRounds">
+    /// Builds the health round the monitor runs every period (the one seam a fuller round plugs into); it gets the parse
+    /// result too, so options added to the returned command for the round can be read there.
+    /// </param>
+    public static Command Create(CliEnvironment environment, GlobalOptions globals, Func<AgentRunContext, ParseResult, IHealthRound> healthRounds)
     {
         var config = new Option<string?>("--config") { Description = $"A JSON file of options, named as the flags without dashes (env {AgentOptionsBuilder.ConfigVariable})" };
         var appCommand = new Argument<string[]>("command") { Description = "The app's command line, after `--` (run without a shell unless --shell)", Arity = ArgumentArity.ZeroOrMore };
@@ -90,7 +93,7 @@ internal static class AgentCommand
                 logging.AddFilter("Polly", LogLevel.Warning);
             });
             var runContext = new AgentRunContext(agentOptions, PodEnvironment.Detect(environment.Variables), environment.Variables, loggers, environment.Time);
-            var exit = await new AgentRunner(runContext, healthRounds).RunAsync(cancellationToken);
+            var exit = await new AgentRunner(runContext, c => healthRounds(c, parse)).RunAsync(cancellationToken);
             return (ExitCode)exit;
         });
         return command;

@@ -126,13 +126,14 @@ public sealed partial class AgentRunner(AgentRunContext context, Func<AgentRunCo
             await background.CancelAsync();
             await Task.WhenAll(monitoring, reaper);
 
-            // One last round, so the report file and the alerts say how the app ended (its exit is often quicker than a period).
-            await monitor.RunRoundAsync(CancellationToken.None);
+            // One last round, so the report file and the alerts say how the app ended (its exit is often quicker than a
+            // period). Bounded, with the webhooks' drain, to a few seconds: a container stop does not wait long.
+            await monitor.RunRoundAsync(CancellationToken.None, TimeSpan.FromSeconds(3));
             await monitor.HeartbeatInFlight;
             if (webhooks is not null)
             {
                 // Alerts raised just before the end (the app's last exit) get a short chance to go out.
-                await webhooks.StopAsync(TimeSpan.FromSeconds(5));
+                await webhooks.StopAsync(TimeSpan.FromSeconds(3));
             }
 
             LogExiting(_logger, exit);

@@ -61,20 +61,23 @@ public sealed partial class AgentMonitor(
     }
 
     /// <summary>One round and everything that follows from it.</summary>
-    public async Task RunRoundAsync(CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Stops the round.</param>
+    /// <param name="timeLimit">How long the round may take; the period when null.</param>
+    public async Task RunRoundAsync(CancellationToken cancellationToken, TimeSpan? timeLimit = null)
     {
         AgentHealthReport report;
+        var allowed = timeLimit ?? period;
         using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             // A round that takes longer than the period would hold up the next one: it is abandoned (and logged).
-            limit.CancelAfter(period);
+            limit.CancelAfter(allowed);
             try
             {
                 report = await round.RunAsync(app(), limit.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                LogRoundTimedOut(logger, period.TotalSeconds);
+                LogRoundTimedOut(logger, allowed.TotalSeconds);
                 return;
             }
 #pragma warning disable CA1031 // A background loop logs and survives a failing iteration (house rule 4).
@@ -143,8 +146,8 @@ public sealed partial class AgentMonitor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Health report not written (skipped until it works again): {Reason}")]
     private static partial void LogWriteSkipped(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Health round did not finish within the period ({PeriodSeconds:0.#} s); skipped")]
-    private static partial void LogRoundTimedOut(ILogger logger, double periodSeconds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Health round did not finish within {Seconds:0.#} s; skipped")]
+    private static partial void LogRoundTimedOut(ILogger logger, double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Health round failed")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);

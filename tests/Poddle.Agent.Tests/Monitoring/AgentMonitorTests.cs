@@ -90,7 +90,7 @@ public sealed class AgentMonitorTests : IDisposable
 
         Assert.InRange(round.Rounds, 0, 0);
         Assert.True(round.AppStates.Count >= 3, $"rounds were started {round.AppStates.Count} times");
-        Assert.Contains("did not finish within the period", _logs.Text, StringComparison.Ordinal);
+        Assert.Contains("did not finish within 0.2 s", _logs.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -73,6 +73,29 @@ public sealed class AgentCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Agent_AppAnswering500OrHanging_IsNotRestartedByTheSupervisor()
+    {
+        // Health is the health round's business; the supervisor restarts only an app that exits.
+        var port = WebhookListener.FreePort();
+        File.WriteAllText(Path("fail"), string.Empty);
+        await using var agent = Start(["--period", "200ms", "--restart", "always"], ["serve", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await WaitForFileAsync("ready");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        using (var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health")))
+        {
+            Assert.Equal(500, (int)response.StatusCode);
+        }
+
+        File.WriteAllText(Path("hang"), string.Empty);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => http.GetAsync(new Uri($"http://127.0.0.1:{port}/health")));
+        await Task.Delay(1000);
+
+        var report = JsonSerializer.Deserialize(File.ReadAllText(Path("report.json")), PoddleJsonContext.Default.AgentHealthReport)!;
+        Assert.Equal(("running", 0), (report.App!.State, report.App.Restarts));
+        Assert.Single(File.ReadAllLines(Path("ready")));
+    }
+
+    [Fact]
     public async Task Agent_AppIgnoresSigterm_ProcessGroupIsKilledAfterTheGracePeriod()
     {
         await using var agent = Start(["--grace-period", "1s"], ["ignore-term"]);

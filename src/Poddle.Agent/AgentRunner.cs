@@ -15,7 +15,7 @@ namespace Poddle.Agent;
 public sealed class AgentRunnerHooks
 {
     /// <summary>Where reports go; null writes the report file.</summary>
-    public HealthReportWriter? ReportWriter { get; init; }
+    public HealthReportSink? ReportWriter { get; init; }
 
     /// <summary>The HTTP handler for webhooks and heartbeats; null for a default SocketsHttpHandler.</summary>
     public HttpMessageHandler? HttpHandler { get; init; }

@@ -9,7 +9,7 @@ using Poddle.Contracts;
 namespace Poddle.Agent.Monitoring;
 
 /// <summary>Writes one health report somewhere (the report file by default; tests capture them).</summary>
-public delegate Task HealthReportWriter(AgentHealthReport report, CancellationToken cancellationToken);
+public delegate Task HealthReportSink(AgentHealthReport report, CancellationToken cancellationToken);
 
 /// <summary>
 /// The agent's monitor loop: a health round at start and then every period; each report is written (atomically),
@@ -19,7 +19,7 @@ public delegate Task HealthReportWriter(AgentHealthReport report, CancellationTo
 public sealed partial class AgentMonitor(
     IHealthRound round,
     Func<AgentAppState?> app,
-    HealthReportWriter writeReport,
+    HealthReportSink writeReport,
     AlertPolicy alerts,
     WebhookDispatcher? webhooks,
     HeartbeatSender? heartbeat,
@@ -37,7 +37,7 @@ public sealed partial class AgentMonitor(
     internal Task HeartbeatInFlight => _heartbeat;
 
     /// <summary>The writer for a report file: JSON, atomically replaced.</summary>
-    public static HealthReportWriter FileWriter(string path) => (report, cancellationToken) =>
+    public static HealthReportSink FileWriter(string path) => (report, cancellationToken) =>
         AtomicFile.WriteAsync(path, JsonSerializer.SerializeToUtf8Bytes(report, PoddleJsonContext.Default.AgentHealthReport), cancellationToken);
 
     /// <summary>Runs rounds until cancelled.</summary>

@@ -111,7 +111,7 @@ public sealed class AgentMonitorTests : IDisposable
         Assert.Equal("gpu0.utilization", body.Report!.Checks[0].Name);
     }
 
-    private AgentMonitor Monitor(ScriptedHealthRound round, HealthReportWriter? writer = null, WebhookDispatcher? webhooks = null, HeartbeatSender? heartbeat = null, TimeSpan? period = null) =>
+    private AgentMonitor Monitor(ScriptedHealthRound round, HealthReportSink? writer = null, WebhookDispatcher? webhooks = null, HeartbeatSender? heartbeat = null, TimeSpan? period = null) =>
         new(round, () => _app, writer ?? Capture, new AlertPolicy(TimeSpan.FromMinutes(5), TimeProvider.System), webhooks, heartbeat, period ?? TimeSpan.FromSeconds(30), _logs.For<AgentMonitor>(), TimeProvider.System);
 
     private Task Capture(AgentHealthReport report, CancellationToken cancellationToken)

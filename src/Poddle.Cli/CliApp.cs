@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using Microsoft.Extensions.Logging;
+using Poddle.Agent.Health;
+using Poddle.Agent.Monitoring;
 using Poddle.Cli.Commands;
 
 namespace Poddle.Cli;
@@ -19,7 +22,7 @@ public static class CliApp
     internal static async Task<int> RunAsync(IReadOnlyList<string> args, CliEnvironment environment, Action<RootCommand, CliEnvironment, GlobalOptions>? extend, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var root = BuildRootCommand(environment, out var serve, out var globals);
+        var root = BuildRootCommand(environment, out var serve, out var globals, out var agent);
         extend?.Invoke(root, environment, globals);
         var parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)
@@ -40,22 +43,36 @@ public static class CliApp
             Error = environment.Error,
             EnableDefaultExceptionHandler = false,
 
+            // `poddle agent` handles SIGTERM/SIGINT itself (forwards them to its app, exits with the app's code).
             // `poddle serve` shuts down through the host's own SIGINT/SIGTERM handling and its configured grace period;
             // client commands are cancelled and given two seconds.
-            ProcessTerminationTimeout = parse.CommandResult.Command == serve ? null : TimeSpan.FromSeconds(2),
+            ProcessTerminationTimeout = parse.CommandResult.Command == serve || parse.CommandResult.Command == agent ? null : TimeSpan.FromSeconds(2),
         };
         return await parse.InvokeAsync(invocation, cancellationToken);
     }
 
-    internal static RootCommand BuildRootCommand(CliEnvironment environment, out Command serve) => BuildRootCommand(environment, out serve, out _);
+    internal static RootCommand BuildRootCommand(CliEnvironment environment, out Command serve) => BuildRootCommand(environment, out serve, out _, out _);
 
-    internal static RootCommand BuildRootCommand(CliEnvironment environment, out Command serve, out GlobalOptions globals)
+    internal static RootCommand BuildRootCommand(CliEnvironment environment, out Command serve, out GlobalOptions globals, out Command agent)
     {
         globals = new GlobalOptions();
         var root = new RootCommand("Poddle: a self-hosted pod platform. Run `poddle serve` for a server, `poddle login` to use one.");
         globals.AddTo(root);
         serve = ServeCommand.Create(environment, globals);
         root.Subcommands.Add(serve);
+
+        // The health round the agent runs every period: the supervisor's view of the app, then the app's endpoint, CPU,
+        // memory, disk and GPUs (docs/agent.md, docs/agent-health.md).
+        agent = AgentCommand.Create(environment, globals, (context, _) => new SupervisedAppHealthRound(
+            context.Environment,
+            context.Time,
+            new HealthRound(
+                context.Options.Health,
+                context.Time,
+                identity: new PodIdentity(context.Environment.Kind, context.Environment.PodId, context.Environment.Hostname),
+                logger: context.LoggerFactory.CreateLogger<HealthRound>())));
+        agent.Subcommands.Add(AgentCheckCommand.Create(environment, globals));
+        root.Subcommands.Add(agent);
         root.Subcommands.Add(AuthCommands.Register(environment, globals));
         root.Subcommands.Add(AuthCommands.Login(environment, globals));
         root.Subcommands.Add(AuthCommands.Logout(environment, globals));

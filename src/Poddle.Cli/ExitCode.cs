@@ -18,6 +18,9 @@ public enum ExitCode
     /// <summary>`poddle deploy`: the deployment was not ready within --timeout; it may still become ready.</summary>
     Timeout = 4,
 
+    /// <summary>`poddle agent`: a validation check (--require-file, --validate-command, --require-free-port) failed; the app was not started (EX_CONFIG).</summary>
+    AgentValidationFailed = 78,
+
     /// <summary>Interrupted (Ctrl+C), as shells report SIGINT.</summary>
     Cancelled = 130,
 }

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Poddle.Agent;
+using Poddle.Agent.Health;
+using Poddle.Agent.Options;
+using Poddle.Agent.Tuning;
+
+namespace Poddle.Cli.Commands;
+
+/// <summary>
+/// `poddle agent [options] -- app command`: the pod agent as a container's entrypoint (docs/agent.md). Every option is
+/// also a PODDLE_AGENT_* variable and a property of the --config file; a bad one is named, with exit code 2.
+/// </summary>
+internal static class AgentCommand
+{
+    /// <param name="environment">Streams and variables.</param>
+    /// <param name="globals">The global options.</param>
+    /// <param name="healthRounds">
+    /// Builds the health round the monitor runs every period (the one seam a fuller round plugs into); it gets the parse
+    /// result too, so options added to the returned command for the round can be read there.
+    /// </param>
+    public static Command Create(CliEnvironment environment, GlobalOptions globals, Func<AgentRunContext, ParseResult, IHealthRound> healthRounds)
+    {
+        var config = new Option<string?>("--config") { Description = $"A JSON file of options, named as the flags without dashes (env {AgentOptionsBuilder.ConfigVariable})" };
+        var appCommand = new Argument<string[]>("command") { Description = "The app's command line, after `--` (run without a shell unless --shell)", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command(
+            "agent",
+            "Run an app as a pod's entrypoint: tune the system, validate, start and supervise the app (restarts, signals, PID 1 "
+            + "zombie reaping), check its health every period, write the report, alert webhooks, send heartbeats to PODDLE_SERVER "
+            + "with PODDLE_AGENT_TOKEN. Exits with the app's exit code (128+signal when a signal ended it); 2 for a bad option, "
+            + $"{AgentRunner.ValidationFailed} when a validation check failed, 127 when the app's program does not exist.")
+        {
+            config,
+            appCommand,
+        };
+        var options = new Dictionary<string, Option>(StringComparer.Ordinal);
+        foreach (var spec in AgentOptionsBuilder.Specs)
+        {
+            var description = $"{spec.Description} (env {spec.Variable}" + (spec.Default is null ? ")" : $"; default {spec.Default})");
+            Option option = spec.Kind switch
+            {
+                AgentOptionKind.Flag => new Option<bool>(spec.Flag) { Description = description },
+                AgentOptionKind.List => new Option<string[]>(spec.Flag) { Description = description + "; env values ';'-separated" },
+                _ => new Option<string?>(spec.Flag) { Description = description },
+            };
+            options[spec.Key] = option;
+            command.Options.Add(option);
+        }
+
+        command.SetCliAction(environment, globals, async (context, parse, cancellationToken) =>
+        {
+            var flags = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            foreach (var (key, option) in options)
+            {
+                if (parse.GetResult(option) is not { Implicit: false } result)
+                {
+                    continue;
+                }
+
+                flags[key] = option switch
+                {
+                    Option<bool> flag => [parse.GetValue(flag) ? "true" : "false"],
+                    Option<string[]> list => parse.GetValue(list) ?? [],
+                    Option<string?> text => parse.GetValue(text) is { } value ? [value] : [],
+                    _ => [],
+                };
+            }
+
+            var agentOptions = AgentOptionsBuilder.Build(flags, environment.Variables, parse.GetValue(config), parse.GetValue(appCommand) ?? [], out var errors);
+            if (agentOptions is null)
+            {
+                foreach (var error in errors)
+                {
+                    await environment.Error.WriteLineAsync("poddle agent: " + error);
+                }
+
+                await environment.Error.WriteLineAsync("Run 'poddle agent --help' for usage.");
+                return ExitCode.Usage;
+            }
+
+            using var loggers = LoggerFactory.Create(logging =>
+            {
+                // The app owns standard output; the agent's log goes to standard error, every level.
+                logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+                logging.AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true;
+                    o.UseUtcTimestamp = true;
+                    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                });
+                logging.SetMinimumLevel(LogLevel.Information);
+                logging.AddFilter("System.Net.Http", LogLevel.Warning);
+                logging.AddFilter("Polly", LogLevel.Warning);
+            });
+            var runContext = new AgentRunContext(agentOptions, PodEnvironment.Detect(environment.Variables), environment.Variables, loggers, environment.Time);
+            var exit = await new AgentRunner(runContext, c => healthRounds(c, parse)).RunAsync(cancellationToken);
+            return (ExitCode)exit;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,50 @@
+using Poddle.Agent.Bench;
+
+namespace Poddle.Agent.Tests.Bench;
+
+public sealed class ProcessSamplerTests
+{
+    [Fact]
+    public void CpuTicks_CommandNameWithSpacesAndParentheses_ReadsUtimePlusStime()
+    {
+        var stat = Path.GetTempFileName();
+        try
+        {
+            // Fields 14 (utime) = 1500 and 15 (stime) = 250; the name "(my (app) x)" holds spaces and parentheses.
+            File.WriteAllText(stat, "4242 (my (app) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 1500 250 0 0 20 0 4 0 123 1000000 500 18446744073709551615");
+            Assert.Equal(1750, ProcessSampler.CpuTicks(stat));
+        }
+        finally
+        {
+            File.Delete(stat);
+        }
+
+        Assert.Null(ProcessSampler.CpuTicks("/proc/0/no-such-stat"));
+    }
+
+    [Fact]
+    public async Task Sampler_OnABusyThread_SeesCpuAndMemoryOfThisProcess()
+    {
+        using var stop = new CancellationTokenSource();
+        var spin = Task.Run(() =>
+        {
+            var x = 0L;
+            while (!stop.IsCancellationRequested)
+            {
+                x++;
+            }
+
+            return x;
+        });
+        var sampler = new ProcessSampler([Environment.ProcessId]);
+        await Task.Delay(TimeSpan.FromMilliseconds(1300));
+        var usage = await sampler.StopAsync();
+        await stop.CancelAsync();
+        await spin;
+
+        Assert.NotNull(usage);
+        Assert.True(usage.Samples >= 3, $"{usage.Samples} samples");
+        Assert.True(usage.CpuPercentMax > 20, $"max CPU {usage.CpuPercentMax}% with a thread spinning");
+        Assert.True(usage.RssMbMax > 10, $"RSS {usage.RssMbMax} MB");
+    }
+}

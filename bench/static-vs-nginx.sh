@@ -119,11 +119,13 @@ http {
 }
 CONF
   nginx -e "$tmp/$variant/logs/error.log" -p "$tmp/$variant" -c "$tmp/$variant/nginx.conf" & pids+=($!)
+  eval "pid_${variant//-/_}=$!"
 done
 
 echo "building poddle (Release)..." >&2
 (cd "$root" && dotnet build -c Release src/Poddle.Cli -v q -nologo > "$tmp/build.log" 2>&1) || { cat "$tmp/build.log" >&2; exit 1; }
 dotnet "$root/src/Poddle.Cli/bin/Release/net10.0/poddle.dll" static "$site" --host 127.0.0.1 --port 18090 > "$tmp/poddle.out" 2> "$tmp/poddle.err" & pids+=($!)
+pid_poddle=$!
 
 for port in 18090 18091 18092; do
   for _ in $(seq 1 300); do
@@ -139,20 +141,34 @@ for port in 18090 18091 18092; do
 done
 
 to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); v/=1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v*=1000 } printf "%.3f\n", v }'; }
+# CPU time (utime + stime, in clock ticks of 10 ms) of a target's processes: the nginx master and its workers, or poddle.
+cpu_ticks() {
+  local main; eval "main=\$pid_${1//-/_}"
+  local total=0 p
+  for p in $main $(pgrep -P "$main" || true); do
+    total=$((total + $(awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo $total
+}
 measure() { # target url-name url [header]
-  local out
+  local out before after
+  before=$(cpu_ticks "$1")
   if [ -n "${4:-}" ]; then
     out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency -H "$4" "$3")
   else
     out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency "$3")
   fi
-  local rps p50 p99 errors
+  after=$(cpu_ticks "$1")
+  local rps p50 p99 errors requests cpu
   rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+  requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+  # Server CPU per request in microseconds: far steadier than requests/s on a machine others are loading.
+  cpu=$(awk -v t=$((after - before)) -v n="$requests" 'BEGIN { printf "%.1f", t * 10000 / n }')
   p50=$(awk '$1 == "50%" { print $2 }' <<<"$out" | to_ms)
   p99=$(awk '$1 == "99%" { print $2 }' <<<"$out" | to_ms)
   errors=$(awk '/Non-2xx|Socket errors/ { print }' <<<"$out" | tr '\n' ' ')
-  echo "$1 $2 $rps $p50 $p99" >> "$tmp/results"
-  printf '  %-13s %-6s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms %s\n' "$1" "$2" "$rps" "$p50" "$p99" "$errors" >&2
+  echo "$1 $2 $rps $p50 $p99 $cpu" >> "$tmp/results"
+  printf '  %-13s %-6s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms  %6.1f us CPU/request %s\n' "$1" "$2" "$rps" "$p50" "$p99" "$cpu" "$errors" >&2
 }
 port_of() { case $1 in poddle) echo 18090;; nginx) echo 18091;; nginx-static) echo 18092;; esac; }
 
@@ -175,16 +191,17 @@ done
 median() { sort -g | awk '{ a[NR]=$1 } END { print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2 }'; }
 echo
 echo "median of $runs runs; wrk -t$threads -c$connections -d$duration; $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '| %-6s | %-13s | %10s | %9s | %9s | %13s |\n' url target 'req/s' 'p50 ms' 'p99 ms' 'poddle/this'
-printf '|--------|---------------|-----------:|----------:|----------:|--------------:|\n'
+printf '| %-6s | %-13s | %10s | %9s | %9s | %13s | %13s |\n' url target 'req/s' 'p50 ms' 'p99 ms' 'CPU us/req' 'poddle/this'
+printf '|--------|---------------|-----------:|----------:|----------:|--------------:|--------------:|\n'
 for url in index js-gz small; do
   prps=$(awk -v u=$url '$1 == "poddle" && $2 == u { print $3 }' "$tmp/results" | median)
   for target in poddle nginx nginx-static; do
     rps=$(awk -v t=$target -v u=$url '$1 == t && $2 == u { print $3 }' "$tmp/results" | median)
     p50=$(awk -v t=$target -v u=$url '$1 == t && $2 == u { print $4 }' "$tmp/results" | median)
     p99=$(awk -v t=$target -v u=$url '$1 == t && $2 == u { print $5 }' "$tmp/results" | median)
+    cpu=$(awk -v t=$target -v u=$url '$1 == t && $2 == u { print $6 }' "$tmp/results" | median)
     ratio=$(awk -v a="$prps" -v b="$rps" 'BEGIN { printf "%.0f%%", 100 * a / b }')
-    printf '| %-6s | %-13s | %10.0f | %9.3f | %9.3f | %13s |\n' "$url" "$target" "$rps" "$p50" "$p99" "$ratio"
+    printf '| %-6s | %-13s | %10.0f | %9.3f | %9.3f | %13.1f | %13s |\n' "$url" "$target" "$rps" "$p50" "$p99" "$cpu" "$ratio"
   done
 done
 

@@ -3,9 +3,10 @@
 # (and once with `poddle bench`).
 #   site          : a generated SPA in a temp dir: index.html (2.3 KB), hashed JS 60-280 KB, hashed CSS 90 KB, images,
 #                   robots.txt; every text file over 1 KB also as a .gz copy (gzip -9) for nginx's gzip_static
-#   nginx         : 127.0.0.1:18091, worker_processes auto, gzip on (level 6, compressing per request), SPA fallback
-#                   (try_files), the same cache and security headers as poddle
-#   nginx-static  : 127.0.0.1:18092, the same plus gzip_static on (sends the .gz copies, as poddle sends its own)
+#   nginx         : 127.0.0.1:18091, worker_processes auto, gzip on (level 6) and gzip_static on (sends the .gz copies,
+#                   as poddle sends the copies it made at start), SPA fallback (try_files), the same cache and
+#                   security headers as poddle
+#   nginx-dynamic : 127.0.0.1:18092, the same with gzip_static off: compresses the bundle on every request (js-gz only)
 #   poddle        : 127.0.0.1:18090, `poddle static` (Release build), workstation GC (the CLI's default)
 # Access logs are OFF for all three. Each URL is measured on each target in turn, RUNS times (interleaved, so
 # background noise hits all alike); the report gives the median of the runs: requests/s and p99 latency.
@@ -80,9 +81,9 @@ vendor=$(cat "$site/vendor-path"); rm "$site/vendor-path"
 find "$site" -type f \( -name '*.js' -o -name '*.css' -o -name '*.svg' -o -name '*.html' \) -size +1k -exec gzip -9 -k {} \;
 chmod -R a+rX "$tmp"
 
-for variant in nginx nginx-static; do
-  port=18091; gzip_static=off
-  if [ "$variant" = nginx-static ]; then port=18092; gzip_static=on; fi
+for variant in nginx nginx-dynamic; do
+  port=18091; gzip_static=on
+  if [ "$variant" = nginx-dynamic ]; then port=18092; gzip_static=off; fi
   mkdir -p "$tmp/$variant/logs"
   cat > "$tmp/$variant/nginx.conf" <<CONF
 worker_processes auto;
@@ -170,7 +171,7 @@ measure() { # target url-name url [header]
   echo "$1 $2 $rps $p50 $p99 $cpu" >> "$tmp/results"
   printf '  %-13s %-6s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms  %6.1f us CPU/request %s\n' "$1" "$2" "$rps" "$p50" "$p99" "$cpu" "$errors" >&2
 }
-port_of() { case $1 in poddle) echo 18090;; nginx) echo 18091;; nginx-static) echo 18092;; esac; }
+port_of() { case $1 in poddle) echo 18090;; nginx) echo 18091;; nginx-dynamic) echo 18092;; esac; }
 
 # Warm-up (JIT, tiered compilation, connection set-up), not counted.
 for url in /index.html "$vendor" /robots.txt; do
@@ -180,12 +181,14 @@ done
 : > "$tmp/results"
 for run in $(seq 1 "$runs"); do
   echo "run $run/$runs (wrk -t$threads -c$connections -d$duration --latency)" >&2
-  for target in poddle nginx nginx-static; do
+  for target in poddle nginx; do
     port=$(port_of $target)
     measure $target index "http://127.0.0.1:$port/index.html"
     measure $target js-gz "http://127.0.0.1:$port$vendor" 'Accept-Encoding: gzip'
     measure $target small "http://127.0.0.1:$port/robots.txt"
   done
+  # nginx compressing the bundle per request (gzip on, no .gz copies used): only the compressed URL differs.
+  measure nginx-dynamic js-gz "http://127.0.0.1:18092$vendor" 'Accept-Encoding: gzip'
 done
 
 median() { sort -g | awk '{ a[NR]=$1 } END { print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2 }'; }
@@ -195,7 +198,8 @@ printf '| %-6s | %-13s | %10s | %9s | %9s | %13s | %13s |\n' url target 'req/s' 
 printf '|--------|---------------|-----------:|----------:|----------:|--------------:|--------------:|\n'
 for url in index js-gz small; do
   prps=$(awk -v u=$url '$1 == "poddle" && $2 == u { print $3 }' "$tmp/results" | median)
-  for target in poddle nginx nginx-static; do
+  targets="poddle nginx"; [ $url = js-gz ] && targets="poddle nginx nginx-dynamic"
+  for target in $targets; do
     rps=$(awk -v t=$target -v u=$url '$1 == t && $2 == u { print $3 }' "$tmp/results" | median)
     p50=$(awk -v t=$target -v u=$url '$1 == t && $2 == u { print $4 }' "$tmp/results" | median)
     p99=$(awk -v t=$target -v u=$url '$1 == t && $2 == u { print $5 }' "$tmp/results" | median)
@@ -205,17 +209,29 @@ for url in index js-gz small; do
   done
 done
 
-# poddle bench against each target once (index page, 5 s at 64 clients), and wrk on the same URL for the ratio.
+# poddle bench against poddle and nginx (index page, 5 s at 64 clients), each run next to wrk on the same URL with the
+# same Accept-Encoding, RUNS times interleaved: how close poddle bench comes to wrk as a load generator.
 if [ "${BENCH_CLI:-1}" = 1 ]; then
+  : > "$tmp/cli"
+  for run in $(seq 1 "$runs"); do
+    for target in poddle nginx; do
+      port=$(port_of $target)
+      json=$(dotnet "$root/src/Poddle.Cli/bin/Release/net10.0/poddle.dll" bench "http://127.0.0.1:$port" --page /index.html -d 5s -c 64 -n 100 --json 2>/dev/null || true)
+      read -r brps bp99 bcpu < <(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); l=r["levels"][0]; print(l["requestsPerSecond"], l["latencyMs"]["p99"], (l.get("target") or {}).get("cpuPercentMean","-"))' "$json")
+      wrps=$(wrk -t"$threads" -c64 -d5s -H 'Accept-Encoding: gzip, deflate, br' "http://127.0.0.1:$port/index.html" | awk '/^Requests\/sec:/ { print $2 }')
+      echo "$target $brps $bp99 $bcpu $wrps" >> "$tmp/cli"
+      printf '  %-7s poddle bench %8.0f req/s (p99 %.3f ms, target CPU %s%%)  wrk %8.0f req/s\n' "$target" "$brps" "$bp99" "$bcpu" "$wrps" >&2
+    done
+  done
   echo
-  echo "poddle bench -d 5s -c 64 (page /index.html, Accept-Encoding: gzip, deflate, br) against wrk -H 'Accept-Encoding: gzip, deflate, br' on the same URL:"
-  printf '| %-13s | %12s | %12s | %13s | %10s | %11s |\n' target 'bench req/s' 'bench p99 ms' 'target CPU %' 'wrk req/s' 'bench/wrk'
-  printf '|---------------|-------------:|-------------:|--------------:|-----------:|------------:|\n'
-  for target in poddle nginx nginx-static; do
-    port=$(port_of $target)
-    json=$(dotnet "$root/src/Poddle.Cli/bin/Release/net10.0/poddle.dll" bench "http://127.0.0.1:$port" --page /index.html -d 5s -c 64 -n 100 --json 2>/dev/null || true)
-    read -r brps bp99 bcpu < <(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); l=r["levels"][0]; print(l["requestsPerSecond"], l["latencyMs"]["p99"], (l.get("target") or {}).get("cpuPercentMean","-"))' "$json")
-    wrps=$(wrk -t"$threads" -c64 -d5s -H 'Accept-Encoding: gzip, deflate, br' "http://127.0.0.1:$port/index.html" | awk '/^Requests\/sec:/ { print $2 }')
-    printf '| %-13s | %12.0f | %12.3f | %13s | %10.0f | %10.0f%% |\n' "$target" "$brps" "$bp99" "$bcpu" "$wrps" "$(awk -v a="$brps" -v b="$wrps" 'BEGIN { print 100 * a / b }')"
+  echo "poddle bench -d 5s -c 64 --page /index.html against wrk -t$threads -c64 -d5s -H 'Accept-Encoding: gzip, deflate, br', median of $runs:"
+  printf '| %-7s | %12s | %12s | %13s | %10s | %9s |\n' target 'bench req/s' 'bench p99 ms' 'target CPU %' 'wrk req/s' 'bench/wrk'
+  printf '|---------|-------------:|-------------:|--------------:|-----------:|----------:|\n'
+  for target in poddle nginx; do
+    brps=$(awk -v t=$target '$1 == t { print $2 }' "$tmp/cli" | median)
+    bp99=$(awk -v t=$target '$1 == t { print $3 }' "$tmp/cli" | median)
+    bcpu=$(awk -v t=$target '$1 == t { print $4 }' "$tmp/cli" | median)
+    wrps=$(awk -v t=$target '$1 == t { print $5 }' "$tmp/cli" | median)
+    printf '| %-7s | %12.0f | %12.3f | %13.1f | %10.0f | %8.0f%% |\n' "$target" "$brps" "$bp99" "$bcpu" "$wrps" "$(awk -v a="$brps" -v b="$wrps" 'BEGIN { print 100 * a / b }')"
   done
 fi

@@ -85,6 +85,11 @@ public sealed class StaticSiteServer : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+
+            // A compressed bundle (typically 50-150 KB) is written in one go instead of stalling at Kestrel's 64 KB
+            // default and resuming when the socket drains: fewer async round trips per response. The cost is memory
+            // only for slow clients, at most this much per connection.
+            kestrel.Limits.MaxResponseBufferSize = 512 * 1024;
             Listen(kestrel, options.Host, options.Port);
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);

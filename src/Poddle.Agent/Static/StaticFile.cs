@@ -9,9 +9,10 @@ namespace Poddle.Agent.Static;
 /// </summary>
 public sealed class StaticPayload
 {
-    internal StaticPayload(string physicalPath, long length, DateTimeOffset lastModified, byte[]? identity, byte[]? gzip, byte[]? brotli, string etag)
+    internal StaticPayload(string physicalPath, long length, DateTimeOffset lastModified, byte[]? identity, byte[]? gzip, byte[]? brotli, string etag, long writeTimeTicks = 0)
     {
         PhysicalPath = physicalPath;
+        WriteTimeTicks = writeTimeTicks;
         Length = length;
         LastModified = lastModified;
         Identity = identity;
@@ -31,6 +32,9 @@ public sealed class StaticPayload
 
     /// <summary>The file's modification time, to the second (HTTP dates have no fractions).</summary>
     public DateTimeOffset LastModified { get; }
+
+    /// <summary>The file's modification time in full precision: a file rewritten within the same second is re-read.</summary>
+    internal long WriteTimeTicks { get; }
 
     /// <summary>The file's bytes; null when the file is sent from disk.</summary>
     public byte[]? Identity { get; }

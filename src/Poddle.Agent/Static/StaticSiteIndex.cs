@@ -97,7 +97,7 @@ public sealed class StaticSiteIndex
             }
 
             var lastModified = Truncate(info.LastWriteTimeUtc);
-            if (reusable.TryGetValue(realPath, out var old) && old.Length == info.Length && old.LastModified == lastModified)
+            if (reusable.TryGetValue(realPath, out var old) && old.Length == info.Length && old.LastModified == lastModified && old.WriteTimeTicks == info.LastWriteTimeUtc.Ticks)
             {
                 payloads[realPath] = old;
                 budget -= old.MemoryBytes;
@@ -279,7 +279,7 @@ public sealed class StaticSiteIndex
         {
             // nginx's entity tag for files it does not read: time and size, in hex.
             return new StaticPayload(realPath, info.Length, lastModified, null, null, null,
-                $"\"{lastModified.ToUnixTimeSeconds():x}-{info.Length:x}\"");
+                $"\"{lastModified.ToUnixTimeSeconds():x}-{info.Length:x}\"", info.LastWriteTimeUtc.Ticks);
         }
 
         byte[] bytes;
@@ -301,7 +301,7 @@ public sealed class StaticSiteIndex
             brotli = Smaller(ReadSibling(realPath + ".br", info) ?? BrotliCompress(bytes), bytes.Length);
         }
 
-        return new StaticPayload(realPath, bytes.LongLength, lastModified, bytes, gzip, brotli, etag);
+        return new StaticPayload(realPath, bytes.LongLength, lastModified, bytes, gzip, brotli, etag, info.LastWriteTimeUtc.Ticks);
     }
 
     private static byte[]? ReadSibling(string path, FileInfo original)

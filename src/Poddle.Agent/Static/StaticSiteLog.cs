@@ -19,6 +19,9 @@ internal static partial class StaticSiteLog
     [LoggerMessage(5, LogLevel.Warning, "The site has no index.html: the single-page app fallback and / answer 404")]
     public static partial void NoIndexHtml(ILogger logger);
 
+    [LoggerMessage(7, LogLevel.Warning, "Not watching {Root} for changes ({Reason}): files changed later are not served until a restart")]
+    public static partial void NotWatching(ILogger logger, string root, string reason);
+
     [LoggerMessage(6, LogLevel.Information, "Stopping: waiting up to {Seconds} s for requests in flight")]
     public static partial void Stopping(ILogger logger, double seconds);
 }

@@ -35,13 +35,23 @@ public sealed class StaticSiteServer : IAsyncDisposable
         if (options.Watch)
         {
             _debounce = time.CreateTimer(_ => Reindex(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            _watcher = new FileSystemWatcher(handler.Index.Root) { IncludeSubdirectories = true, NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size };
-            FileSystemEventHandler changed = (_, _) => _debounce.Change(TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
-            _watcher.Changed += changed;
-            _watcher.Created += changed;
-            _watcher.Deleted += changed;
-            _watcher.Renamed += (_, _) => _debounce.Change(TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
-            _watcher.EnableRaisingEvents = true;
+            try
+            {
+                _watcher = new FileSystemWatcher(handler.Index.Root) { IncludeSubdirectories = true, NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size };
+                FileSystemEventHandler changed = (_, _) => _debounce.Change(TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
+                _watcher.Changed += changed;
+                _watcher.Created += changed;
+                _watcher.Deleted += changed;
+                _watcher.Renamed += (_, _) => _debounce.Change(TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
+                _watcher.EnableRaisingEvents = true;
+            }
+            catch (IOException ex)
+            {
+                // inotify's watch limit (fs.inotify.max_user_watches) reached: serve what was indexed, unwatched.
+                _watcher?.Dispose();
+                _watcher = null;
+                StaticSiteLog.NotWatching(logger, handler.Index.Root, ex.Message);
+            }
         }
     }
 

@@ -23,7 +23,7 @@ public sealed class ProcessSamplerTests
     }
 
     [Fact]
-    public async Task Sampler_OnABusyThread_SeesCpuAndMemoryOfThisProcess()
+    public async Task Sampler_OnABusyThread_AgreesWithTheProcessOwnCpuTime()
     {
         using var stop = new CancellationTokenSource();
         var spin = Task.Run(() =>
@@ -36,15 +36,23 @@ public sealed class ProcessSamplerTests
 
             return x;
         });
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        var cpuBefore = self.TotalProcessorTime;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var sampler = new ProcessSampler([Environment.ProcessId]);
-        await Task.Delay(TimeSpan.FromMilliseconds(1300));
+        await Task.Delay(TimeSpan.FromMilliseconds(1600));
         var usage = await sampler.StopAsync();
+        self.Refresh();
+        var expected = (self.TotalProcessorTime - cpuBefore).TotalSeconds / System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds * 100;
         await stop.CancelAsync();
         await spin;
 
+        // The machine may be loaded (the spinning thread gets what the scheduler gives it), so the sampler is checked
+        // against what the kernel says this process used over the same time, not against a fixed figure.
         Assert.NotNull(usage);
         Assert.True(usage.Samples >= 3, $"{usage.Samples} samples");
-        Assert.True(usage.CpuPercentMax > 20, $"max CPU {usage.CpuPercentMax}% with a thread spinning");
+        Assert.InRange(usage.CpuPercentMean, expected * 0.5 - 10, expected * 1.5 + 10);
+        Assert.True(usage.CpuPercentMax > 0);
         Assert.True(usage.RssMbMax > 10, $"RSS {usage.RssMbMax} MB");
     }
 }

@@ -84,6 +84,9 @@ public static class CliApp
         root.Subcommands.Add(DoctorCommand.Create(environment, globals));
         root.Subcommands.Add(DeployCommand.Create(environment, globals));
         root.Subcommands.Add(DiagnoseCommand.Create(environment, globals));
+
+        root.Subcommands.Add(StaticCommand.Create(environment, globals));
+        root.Subcommands.Add(BenchCommand.Create(environment, globals));
         foreach (var command in DeploymentCommands.Create(environment, globals))
         {
             root.Subcommands.Add(command);

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Net;
+using Poddle.Cli.Tests.EndToEnd;
+
+namespace Poddle.Cli.Tests.Commands;
+
+/// <summary>`poddle static` as a real process: serves a site, honours $PORT, stops on SIGTERM with exit 0, refuses a bad directory.</summary>
+public sealed class StaticCommandTests : IDisposable
+{
+    private readonly string _site = Directory.CreateTempSubdirectory("poddle-static-cli-").FullName;
+
+    public StaticCommandTests()
+    {
+        File.WriteAllText(Path.Combine(_site, "index.html"), "<!doctype html><title>cli site</title><script src=\"/app.1a2b3c4d.js\"></script>");
+        File.WriteAllText(Path.Combine(_site, "app.1a2b3c4d.js"), string.Concat(Enumerable.Repeat("console.log('poddle static');\n", 100)));
+    }
+
+    [Fact]
+    public async Task Serves_LogsAccess_StopsGracefullyOnSigterm()
+    {
+        var port = CliAppTests.ClosedPort();
+        await using var server = PoddleProcess.Start(["static", _site, "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--access-log"], new Dictionary<string, string?>());
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        await WaitForHealthAsync(http, server);
+
+        Assert.Contains("cli site", await http.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/some/route");
+        request.Headers.TryAddWithoutValidation("Accept", "text/html");
+        using var fallback = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, fallback.StatusCode);
+        using var missing = await http.GetAsync(new Uri("/missing.js", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", server.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Matches(@"127\.0\.0\.1 - - \[[^\]]+\] ""GET / HTTP/1\.1"" 200 \d+", server.Stdout);
+        Assert.Contains("\"GET /missing.js HTTP/1.1\" 404", server.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Serving", server.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PortVariable_IsUsedWithoutPortOption()
+    {
+        var port = CliAppTests.ClosedPort();
+        await using var server = PoddleProcess.Start(["static", _site, "--host", "127.0.0.1"], new Dictionary<string, string?> { ["PORT"] = port.ToString(CultureInfo.InvariantCulture) });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        await WaitForHealthAsync(http, server);
+    }
+
+    [Fact]
+    public async Task MissingDirectory_ExitsOneWithTheReason()
+    {
+        var missing = Path.Combine(_site, "does-not-exist");
+        var run = await PoddleProcess.RunAsync(["static", missing, "--port", "0"], new Dictionary<string, string?>());
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("does not exist", run.Stderr, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_site, recursive: true);
+
+    internal static async Task WaitForHealthAsync(HttpClient http, PoddleProcess server)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            Assert.False(server.HasExited, $"poddle static exited: {server.Stderr}");
+            try
+            {
+                if (await http.GetStringAsync(new Uri("/health.json", UriKind.Relative)) == """{"status":"healthy"}""")
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"poddle static did not answer within 60 s: {server.Stderr}");
+            await Task.Delay(200);
+        }
+    }
+}

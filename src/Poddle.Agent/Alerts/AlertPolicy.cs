@@ -5,7 +5,8 @@ namespace Poddle.Agent.Alerts;
 /// <summary>
 /// Decides which alerts a report raises. A check alerts when it turns degraded or critical, and again while it stays
 /// critical; problem alerts of one check are throttled to one per <c>throttle</c> (the next one sent says how many were
-/// withheld). When a check whose problem was alerted turns healthy, a recovery alert is sent (never throttled: it
+/// withheld), except that a check turning critical is always alerted unless a critical alert of it was already sent
+/// within the window (a degraded alert must not hide the escalation). When a check whose problem was alerted turns healthy, a recovery alert is sent (never throttled: it
 /// follows at most one per problem alert). "skipped" carries no news and is ignored. The first report of a healthy
 /// check raises nothing.
 /// </summary>
@@ -50,7 +51,9 @@ public sealed class AlertPolicy(TimeSpan throttle, TimeProvider time)
                 continue;
             }
 
-            if (history.LastProblemAlert is { } last && now - last < throttle)
+            var escalation = check.Status == "critical" && previous != "critical"
+                && (history.LastCriticalAlert is not { } lastCritical || now - lastCritical >= throttle);
+            if (!escalation && history.LastProblemAlert is { } last && now - last < throttle)
             {
                 history.Suppressed++;
                 continue;
@@ -58,6 +61,11 @@ public sealed class AlertPolicy(TimeSpan throttle, TimeProvider time)
 
             alerts.Add(Create("problem", check, previous, report, now, history.Suppressed));
             history.LastProblemAlert = now;
+            if (check.Status == "critical")
+            {
+                history.LastCriticalAlert = now;
+            }
+
             history.Suppressed = 0;
             history.ProblemAlerted = true;
         }
@@ -73,6 +81,8 @@ public sealed class AlertPolicy(TimeSpan throttle, TimeProvider time)
         public string? Status { get; set; }
 
         public DateTimeOffset? LastProblemAlert { get; set; }
+
+        public DateTimeOffset? LastCriticalAlert { get; set; }
 
         public int Suppressed { get; set; }
 

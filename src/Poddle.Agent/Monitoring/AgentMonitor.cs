@@ -41,6 +41,9 @@ public sealed partial class AgentMonitor(
         AtomicFile.WriteAsync(path, JsonSerializer.SerializeToUtf8Bytes(report, PoddleJsonContext.Default.AgentHealthReport), cancellationToken);
 
     /// <summary>Runs rounds until cancelled.</summary>
+    /// <summary>The least time a round may take before it is abandoned, whatever the period.</summary>
+    public static readonly TimeSpan MinRoundTime = TimeSpan.FromSeconds(15);
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(period, time);
@@ -62,11 +65,13 @@ public sealed partial class AgentMonitor(
 
     /// <summary>One round and everything that follows from it.</summary>
     /// <param name="cancellationToken">Stops the round.</param>
-    /// <param name="timeLimit">How long the round may take; the period when null.</param>
+    /// <param name="timeLimit">How long the round may take; the period (at least <see cref="MinRoundTime"/>) when null.</param>
     public async Task RunRoundAsync(CancellationToken cancellationToken, TimeSpan? timeLimit = null)
     {
         AgentHealthReport report;
-        var allowed = timeLimit ?? period;
+        // At least MinRoundTime: a round with a hanging endpoint takes two timeouts and a retry delay, and a first
+        // round samples the CPU twice; a short period (tests, --period 1s) must not abandon every round.
+        var allowed = timeLimit ?? (period > MinRoundTime ? period : MinRoundTime);
         using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             // A round that takes longer than the period would hold up the next one: it is abandoned (and logged).

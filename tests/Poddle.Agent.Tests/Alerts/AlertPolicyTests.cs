@@ -79,6 +79,24 @@ public sealed class AlertPolicyTests
     }
 
     [Fact]
+    public void Evaluate_DegradedThenCriticalWithinTheWindow_TheEscalationIsNotThrottled()
+    {
+        var policy = new AlertPolicy(TimeSpan.FromMinutes(5), _time);
+        Assert.Single(policy.Evaluate(Report(("app", "degraded"))));
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        var critical = Assert.Single(policy.Evaluate(Report(("app", "critical"))));
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(("critical", "degraded"), (critical.Status, critical.PreviousStatus));
+        // Still critical within the window: a reminder waits for the window.
+        Assert.Empty(policy.Evaluate(Report(("app", "critical"))));
+        // Down to degraded and back up within the window: the critical alert was sent already.
+        Assert.Empty(policy.Evaluate(Report(("app", "degraded"))));
+        Assert.Empty(policy.Evaluate(Report(("app", "critical"))));
+    }
+
+    [Fact]
     public void Evaluate_ChecksAreThrottledIndependently()
     {
         var policy = new AlertPolicy(TimeSpan.FromMinutes(5), _time);

@@ -62,7 +62,7 @@ if mode == "serve":  # python's own http.server: SIGTERM kills it (default dispo
         def log_message(self, *args):
             pass
 
-    server = http.server.HTTPServer(("127.0.0.1", port), Handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
     mark("ready", str(os.getpid()))
     server.serve_forever()
 

@@ -29,7 +29,6 @@ public sealed class AgentCheckCommandTests : IAsyncLifetime
         File.WriteAllText(Path.Combine(_proc, "self", "cgroup"), "0::/\n");
         File.WriteAllText(Path.Combine(_proc, "stat"), "cpu  100 0 100 800 0 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\n");
         File.WriteAllText(Path.Combine(_proc, "meminfo"), "MemTotal: 1000000 kB\nMemAvailable: 500000 kB\n");
-        _cli.Extend = (root, environment, globals) => root.Subcommands.Add(new Command("agent", "The pod agent") { AgentCheckCommand.Create(environment, globals) });
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

@@ -166,6 +166,14 @@ public sealed partial class PoddleClient
     public Task<ClassResponse> JoinClassAsync(JoinClassRequest request, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, "api/classes/join", request, PoddleJsonContext.Default.JoinClassRequest, PoddleJsonContext.Default.ClassResponse, cancellationToken);
 
+    /// <summary>GET /api/classes/{id}: one class you teach or joined.</summary>
+    public Task<ClassResponse> GetClassAsync(Guid id, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, $"api/classes/{id}", PoddleJsonContext.Default.ClassResponse, cancellationToken);
+
+    /// <summary>DELETE /api/classes/{id}/students/{userId}: the class's teacher removes a student (or a student leaves).</summary>
+    public Task RemoveClassStudentAsync(Guid id, Guid userId, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, $"api/classes/{id}/students/{userId}", cancellationToken);
+
     /// <summary>GET /api/classes/{id}/progress: every student's progress (the class's teacher and admins; 404 for anyone else).</summary>
     public Task<ClassProgressResponse> GetClassProgressAsync(Guid id, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, $"api/classes/{id}/progress", PoddleJsonContext.Default.ClassProgressResponse, cancellationToken);

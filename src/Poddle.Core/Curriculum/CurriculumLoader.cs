@@ -236,6 +236,43 @@ public static partial class CurriculumLoader
             return null;
         }
 
+        return ValidateProblem(file, d, levels, rules, errors);
+    }
+
+    /// <summary>
+    /// Validates a problem given as values (the API's JSON body) with exactly the rules of a problem file, so a file and
+    /// the API accept the same problems. Errors name <paramref name="source"/> and the field (<c>tests[2].expected</c>).
+    /// </summary>
+    /// <exception cref="CurriculumException">The problem is not valid.</exception>
+    public static Problem ValidateDraft(string source, ProblemDraft draft, IReadOnlyList<Level> levels, CurriculumRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var document = new ProblemDocument
+        {
+            Id = draft.Id,
+            Title = draft.Title,
+            AgeGroup = draft.AgeGroup,
+            Level = draft.Level,
+            Session = draft.Session,
+            Order = draft.Order,
+            Tags = draft.Tags?.ToList(),
+            Statement = draft.Statement,
+            StarterCode = draft.StarterCode,
+            Language = draft.Language,
+            Comparison = draft.Comparison,
+            Limits = draft.Limits is null ? null : new LimitsDocument { CpuMs = draft.Limits.CpuMs, MemoryMb = draft.Limits.MemoryMb },
+            FunctionName = draft.FunctionName,
+            Tests = draft.Tests?.Select(t => t is null ? null! : new TestCaseDocument { Stdin = t.Stdin, ExpectedStdout = t.ExpectedStdout, Call = t.Call, Expected = t.Expected, Hidden = t.Hidden }).ToList(),
+            ReferenceSolution = draft.ReferenceSolution,
+            WrongSolution = draft.WrongSolution,
+        };
+        var errors = new List<CurriculumError>();
+        var problem = ValidateProblem(source, document, levels, rules, errors);
+        return errors.Count > 0 || problem is null ? throw new CurriculumException(errors) : problem;
+    }
+
+    private static Problem? ValidateProblem(string file, ProblemDocument d, IReadOnlyList<Level> levels, CurriculumRules rules, List<CurriculumError> errors)
+    {
         var before = errors.Count;
         void Error(string field, string message) => errors.Add(new CurriculumError(file, field, message));
 

@@ -98,3 +98,28 @@ public sealed record CurriculumSet(IReadOnlyList<Level> Levels, IReadOnlyList<Pr
     /// <summary>The problem with this id, or null.</summary>
     public Problem? FindProblem(string id) => Problems.FirstOrDefault(p => string.Equals(p.Id, id, StringComparison.Ordinal));
 }
+
+/// <summary>
+/// A problem as someone typed it (the API's request body), not yet validated: <see cref="CurriculumLoader.ValidateDraft"/>
+/// checks it with the rules of a problem file and gives the <see cref="Problem"/>.
+/// </summary>
+public sealed record ProblemDraft(
+    string? Id,
+    string? Title,
+    string? AgeGroup,
+    int? Level,
+    string? Session,
+    int? Order,
+    IReadOnlyList<string>? Tags,
+    string? Statement,
+    string? StarterCode,
+    string? Language,
+    string? Comparison,
+    ProblemLimits? Limits,
+    string? FunctionName,
+    IReadOnlyList<TestCaseDraft?>? Tests,
+    string? ReferenceSolution,
+    string? WrongSolution);
+
+/// <summary>One test case of a <see cref="ProblemDraft"/>; <see cref="Hidden"/> null is an error, as in a file.</summary>
+public sealed record TestCaseDraft(string? Stdin, string? ExpectedStdout, string? Call, string? Expected, bool? Hidden);

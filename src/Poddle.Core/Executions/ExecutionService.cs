@@ -57,6 +57,7 @@ public sealed class ExecutionService(
     JobQueue queue,
     ICodeExecutor executor,
     ExecutionNotifier notifier,
+    ExecutionRateLimiter rateLimiter,
     IOptions<ExecutionOptions> options,
     TimeProvider clock)
 {
@@ -116,7 +117,7 @@ public sealed class ExecutionService(
         }
 
         var now = clock.GetStoredUtcNow();
-        if (await CheckRateLimitAsync(submitter, now, cancellationToken) is { } limited)
+        if (await rateLimiter.CheckAsync(submitter, now, cancellationToken) is { } limited)
         {
             return limited;
         }
@@ -343,43 +344,5 @@ public sealed class ExecutionService(
         var wall = Pick(request?.WallMs, defaults.WallMs, max.WallMs, 1, "wallMs", "ms");
         var memory = Pick(request?.MemoryMb, defaults.MemoryMb, max.MemoryMb, 16, "memoryMb", "MB");
         return new ExecutionLimits(cpu, wall, memory);
-    }
-
-    private async Task<Error?> CheckRateLimitAsync(Submitter submitter, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var limits = options.Value.RateLimit;
-        if (submitter.IsAdmin && limits.ExemptAdmins)
-        {
-            return null;
-        }
-
-        foreach (var (window, limit, name) in new[]
-                 {
-                     (TimeSpan.FromMinutes(1), limits.PerMinute, "minute"),
-                     (TimeSpan.FromHours(1), limits.PerHour, "hour"),
-                     (TimeSpan.FromDays(1), limits.PerDay, "day"),
-                 })
-        {
-            var since = now - window;
-
-            // The limit-th most recent submission inside the window: when it exists, the window is full until it leaves.
-            var oldestCounted = await db.Set<Execution>().AsNoTracking()
-                .Where(e => e.RateKey == submitter.RateKey && e.CreatedAt > since)
-                .OrderByDescending(e => e.CreatedAt)
-                .Skip(limit - 1)
-                .Select(e => (DateTimeOffset?)e.CreatedAt)
-                .FirstOrDefaultAsync(cancellationToken);
-            if (oldestCounted is { } oldest)
-            {
-                var retryAfter = oldest + window - now;
-                return new Error(
-                    ErrorKind.RateLimited,
-                    "rate-limited",
-                    $"At most {limit} executions per {name}; try again in {Math.Ceiling(retryAfter.TotalSeconds)} s.",
-                    RetryAfter: retryAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter);
-            }
-        }
-
-        return null;
     }
 }

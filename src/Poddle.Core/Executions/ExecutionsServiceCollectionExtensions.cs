@@ -20,6 +20,7 @@ public static class ExecutionsServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<ExecutionNotifier>();
         services.TryAddSingleton<ExecutionMetrics>();
+        services.TryAddScoped<ExecutionRateLimiter>();
         services.TryAddScoped<ExecutionService>();
         services.AddScoped<IJobHandler, ExecutionJobHandler>();
         services.AddScoped<IJobHandler, ExecutionExpiryJob>();

@@ -11,6 +11,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Poddle.Contracts;
 using Poddle.Core.Accounts;
+using Poddle.Core.Curriculum;
+using Poddle.Core.Curriculum.Submissions;
 using Poddle.Core.Deployments;
 using Poddle.Core.Executions;
 using Poddle.Core.Jobs;
@@ -106,6 +108,9 @@ public static partial class PoddleServer
         var execution = ReadValidated<ExecutionOptions>(builder.Configuration, ExecutionOptions.SectionName, new ExecutionOptionsValidator());
         services.AddPoddleExecutions(options => options.Bind(builder.Configuration.GetSection(ExecutionOptions.SectionName)));
         ExecutionHosting.AddCodeExecutor(services, builder.Configuration, execution);
+        services.AddPoddleCurriculum();
+        ReadValidated<GradingOptions>(builder.Configuration, GradingOptions.SectionName, new GradingOptionsValidator());
+        services.AddPoddleGrading(options => options.Bind(builder.Configuration.GetSection(GradingOptions.SectionName)));
         services.AddPoddleDeployments(options => options.Bind(builder.Configuration.GetSection(DeploymentOptions.SectionName)));
         DeploymentHosting.AddPodDrivers(services, builder.Configuration, dataDir);
         services.AddOptions<PistonOptions>().Bind(builder.Configuration.GetSection(PistonOptions.SectionName));
@@ -159,9 +164,14 @@ public static partial class PoddleServer
         app.MapAdminEndpoints();
         app.MapExecutionEndpoints();
         app.MapPistonEndpoints();
+        app.MapSubmissionEndpoints();
+        app.MapProgressEndpoints();
+        app.MapClassEndpoints();
         app.MapDeploymentEndpoints();
         app.MapDomainEndpoints();
         app.MapSourceEndpoints();
+        app.MapProblemEndpoints();
+        app.MapCurriculumEndpoints();
 
         app.MapDeploymentTelemetryEndpoints();
         return app;
@@ -179,6 +189,9 @@ public static partial class PoddleServer
         var provider = scope.ServiceProvider.GetRequiredService<DatabaseInfo>().Provider;
         LogMigrating(logger, provider);
         await db.Database.MigrateAsync(cancellationToken);
+
+        // The starter curriculum, once: only what is not stored yet is added, so edits of starter problems survive restarts.
+        await scope.ServiceProvider.GetRequiredService<CurriculumSeeder>().SeedAsync(null, cancellationToken);
 
         // Created now so /metrics shows the execution instruments (warm pools) before the first execution.
         _ = app.Services.GetRequiredService<ExecutionMetrics>();

@@ -1,0 +1,119 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Poddle.Core.Common;
+using Poddle.Core.Curriculum.Grading;
+using Poddle.Core.Executions;
+using Poddle.Core.Jobs;
+using Poddle.Core.Persistence;
+using Poddle.Core.Progress;
+
+namespace Poddle.Core.Curriculum.Submissions;
+
+/// <summary>
+/// Grades a queued submission with <see cref="ProblemGrader"/>, stores the result and records progress, in one
+/// transaction. Idempotent: a submission already graded or failed is left alone, so a redelivered job (at-least-once)
+/// neither grades twice nor counts an attempt twice. A host failure marks the submission failed with a message (it does
+/// not count as an attempt) instead of failing the job, so a broken sandbox cannot make the job retry forever.
+/// </summary>
+public sealed partial class GradingJobHandler(
+    PoddleDbContext db,
+    IProblemCatalog catalog,
+    ProblemGrader grader,
+    ProgressService progress,
+    ExecutionNotifier notifier,
+    TimeProvider clock,
+    ILogger<GradingJobHandler> logger) : IJobHandler
+{
+    /// <inheritdoc />
+    public string Kind => SubmissionService.JobKind;
+
+    /// <inheritdoc />
+    public async Task HandleAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!Guid.TryParse(context.Payload, out var id))
+        {
+            LogBadPayload(logger, context.JobId);
+            return;
+        }
+
+        var submission = await db.Set<Submission>().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (submission is null || submission.Status is SubmissionStatus.Completed or SubmissionStatus.Failed)
+        {
+            notifier.Finish(id);
+            return;
+        }
+
+        // The catalog serves a problem's current version. When it was edited after this submission was queued, the
+        // current version is graded (the student sees and is graded against the same text) and recorded.
+        var found = await catalog.FindAsync(submission.ProblemId, cancellationToken);
+        if (found is null)
+        {
+            await FailAsync(submission, $"Problem '{submission.ProblemId}' no longer exists.");
+            return;
+        }
+
+        submission.Status = SubmissionStatus.Grading;
+        submission.StartedAt = clock.GetStoredUtcNow();
+        submission.ProblemVersion = found.Version;
+        await db.SaveChangesAsync(cancellationToken);
+
+        GradingResult result;
+        try
+        {
+            result = await grader.GradeAsync(found.Problem, submission.Code, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The executor reports host failures as internal_error verdicts; this is the net under a bug.
+            LogGraderFailed(logger, ex, id);
+            await FailAsync(submission, "The grader failed in the host; the error is in the server's log. This submission does not count; submit again.");
+            return;
+        }
+
+        var now = clock.GetStoredUtcNow();
+        submission.ResultJson = StoredGradingResult.ToJson(result);
+        submission.Passed = result.Passed;
+        submission.Total = result.Total;
+        submission.PassRate = result.PassRate;
+        submission.CompletedAt = now;
+        if (result.Cases.Any(c => c.Verdict == GradingVerdict.InternalError))
+        {
+            // Not the code's fault: the result is kept for the student to see, but it neither counts nor completes.
+            submission.Status = SubmissionStatus.Failed;
+            submission.AllPassed = false;
+            submission.Message = "The sandbox failed in the host on some cases (internal_error); this submission does not count. Submit again.";
+        }
+        else
+        {
+            submission.Status = SubmissionStatus.Completed;
+            submission.AllPassed = result.AllPassed;
+            await progress.ApplyGradedAsync(submission, now, CancellationToken.None);
+        }
+
+        // Stored even when the server is stopping now: the code ran, and grading it again would only repeat it. A
+        // unique violation (the same user's other submission added the progress row first) fails this attempt; the job
+        // runs again and, the submission not being completed, grades it again.
+        await db.SaveChangesAsync(CancellationToken.None);
+        notifier.Finish(id);
+        LogGraded(logger, id, submission.ProblemId, result.Passed, result.Total);
+    }
+
+    private async Task FailAsync(Submission submission, string message)
+    {
+        submission.Status = SubmissionStatus.Failed;
+        submission.Message = message;
+        submission.CompletedAt = clock.GetStoredUtcNow();
+        await db.SaveChangesAsync(CancellationToken.None);
+        notifier.Finish(submission.Id);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grading job {JobId} has no submission id as its payload")]
+    private static partial void LogBadPayload(ILogger logger, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Submission {SubmissionId}: the grader threw")]
+    private static partial void LogGraderFailed(ILogger logger, Exception exception, Guid submissionId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Submission {SubmissionId} of {ProblemId}: {Passed}/{Total} cases passed")]
+    private static partial void LogGraded(ILogger logger, Guid submissionId, string problemId, int passed, int total);
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Poddle.Core.Classes;
+using Poddle.Core.Curriculum.Grading;
+using Poddle.Core.Jobs;
+using Poddle.Core.Progress;
+using Poddle.Drivers.Abstractions.Execution;
+
+namespace Poddle.Core.Curriculum.Submissions;
+
+/// <summary>Registration of grading, progress and classes.</summary>
+public static class SubmissionsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers graded submissions, their job lane ("grading", <see cref="GradingOptions.Concurrency"/> workers) and
+    /// handler, the grader, progress and classes. Needs <c>AddPoddleExecutions</c> (the executor, the shared rate limit)
+    /// and an <see cref="IProblemCatalog"/>, which the host registers.
+    /// </summary>
+    public static IServiceCollection AddPoddleGrading(this IServiceCollection services, Action<OptionsBuilder<GradingOptions>>? configure = null)
+    {
+        var optionsBuilder = services.AddOptions<GradingOptions>();
+        configure?.Invoke(optionsBuilder);
+        optionsBuilder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GradingOptions>, GradingOptionsValidator>());
+        services.TryAddScoped(sp => new ProblemGrader(
+            sp.GetRequiredService<ICodeExecutor>(),
+            new GraderOptions { MaxParallelRuns = sp.GetRequiredService<IOptions<GradingOptions>>().Value.MaxParallelRuns }));
+        services.TryAddScoped<SubmissionService>();
+        services.TryAddScoped<ProgressService>();
+        services.TryAddScoped<ClassService>();
+        services.AddScoped<IJobHandler, GradingJobHandler>();
+        services.AddJobLane(sp => new JobLane(SubmissionService.JobKind, [SubmissionService.JobKind], sp.GetRequiredService<IOptions<GradingOptions>>().Value.Concurrency));
+        return services;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Poddle.Contracts;
+using Poddle.Core.Accounts;
+using Poddle.Core.Classes;
+using Poddle.Server.Auth;
+using Poddle.Server.Errors;
+
+namespace Poddle.Server.Endpoints;
+
+/// <summary>Classes: teachers create them, students join by code, teachers see their students' progress.</summary>
+internal static class ClassEndpoints
+{
+    public static IEndpointRouteBuilder MapClassEndpoints(this IEndpointRouteBuilder app)
+    {
+        var classes = app.MapGroup("/api/classes").WithTags("Classes").RequireAuthorization();
+
+        classes.MapPost("/", async (CreateClassRequest? request, ClaimsPrincipal caller, ClassService service, CancellationToken ct) =>
+                (await service.CreateAsync(Caller(caller), request?.Name, ct)).ToHttp(v => TypedResults.Created($"/api/classes/{v.Class.Id}", ToResponse(v))))
+            .WithSummary("Create a class with a join code (teachers and admins)")
+            .Produces<ClassResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        classes.MapGet("/", async (ClaimsPrincipal caller, ClassService service, CancellationToken ct) =>
+                TypedResults.Ok<IReadOnlyList<ClassResponse>>([.. (await service.ListAsync(Caller(caller), ct)).Select(ToResponse)]))
+            .WithSummary("Classes you teach (with their join codes) and classes you joined (without); admins see all")
+            .Produces<IReadOnlyList<ClassResponse>>();
+
+        classes.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal caller, ClassService service, CancellationToken ct) =>
+                (await service.GetAsync(Caller(caller), id, ct)).ToHttp(v => TypedResults.Ok(ToResponse(v))))
+            .WithSummary("A class you teach or joined")
+            .Produces<ClassResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        classes.MapPost("/join", async (JoinClassRequest? request, ClaimsPrincipal caller, ClassService service, CancellationToken ct) =>
+                (await service.JoinAsync(Caller(caller), request?.Code, ct)).ToHttp(v => TypedResults.Ok(ToResponse(v))))
+            .WithSummary("Join a class by its code (idempotent)")
+            .Produces<ClassResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        classes.MapDelete("/{id:guid}/students/{userId:guid}", async (Guid id, Guid userId, ClaimsPrincipal caller, ClassService service, CancellationToken ct) =>
+                (await service.RemoveStudentAsync(Caller(caller), id, userId, ct)).ToHttp(_ => TypedResults.NoContent()))
+            .WithSummary("Remove a student from your class (its teacher or an admin)")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        classes.MapGet("/{id:guid}/progress", async (Guid id, ClaimsPrincipal caller, ClassService service, CancellationToken ct) =>
+                (await service.ProgressAsync(Caller(caller), id, ct)).ToHttp(p => TypedResults.Ok(new ClassProgressResponse(
+                    p.Class.Id,
+                    p.Class.Name,
+                    [.. p.Students.Select(s => new StudentProgressResponse(
+                        s.Student.Id,
+                        s.Student.Username,
+                        s.Student.DisplayName,
+                        s.Summary.Solved,
+                        s.Summary.Attempted,
+                        s.Summary.StreakDays,
+                        s.Summary.LastActivity,
+                        [.. s.Problems.Select(ProgressEndpoints.ToResponse)]))]))))
+            .WithSummary("Every student's progress in your class (its teacher or an admin)")
+            .Produces<ClassProgressResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return app;
+    }
+
+    /// <summary>The caller's role as the access token states it.</summary>
+    private static ClassCaller Caller(ClaimsPrincipal caller) => new(
+        caller.UserId(),
+        caller.IsInRole("admin") ? UserRole.Admin
+        : caller.IsInRole("teacher") ? UserRole.Teacher
+        : caller.IsInRole("student") ? UserRole.Student
+        : UserRole.Member);
+
+    private static ClassResponse ToResponse(ClassView v) =>
+        new(v.Class.Id, v.Class.Name, v.TeacherUsername, v.ShowJoinCode ? v.Class.JoinCode : null, v.Students, v.Class.CreatedAt);
+}

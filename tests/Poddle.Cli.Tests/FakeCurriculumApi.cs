@@ -87,7 +87,7 @@ public sealed class FakeCurriculumApi : IAsyncDisposable
         var tests = new List<TestCaseResponse>();
         for (var i = 0; i < publicTests; i++)
         {
-            tests.Add(new TestCaseResponse(tests.Count + 1, "stdin", false, $"{i} {i}\n", $"{2 * i}\n", null, null));
+            tests.Add(new TestCaseResponse(tests.Count, "stdin", false, $"{i} {i}\n", $"{2 * i}\n", null, null));
         }
 
         Tests[id] = tests;

@@ -411,11 +411,14 @@ internal static class CurriculumCommands
         };
     }
 
-    /// <summary>A test as one line: "stdin "3 4\n" → "7\n"" or "add(1, 2) → 3".</summary>
+    /// <summary>A test as one line: "1. input "3 4\n" → output "7\n"" or "2. add(1, 2) → 3".</summary>
     internal static string DescribeTest(TestCaseResponse test) =>
         test.Kind == "function"
-            ? $"  {test.Index}. {test.Call} → {test.Expected}"
-            : $"  {test.Index}. input {Quote(test.Stdin ?? string.Empty, 200)} → output {Quote(test.ExpectedStdout ?? string.Empty, 200)}";
+            ? $"  {Number(test.Index)}. {test.Call} → {test.Expected}"
+            : $"  {Number(test.Index)}. input {Quote(test.Stdin ?? string.Empty, 200)} → output {Quote(test.ExpectedStdout ?? string.Empty, 200)}";
+
+    /// <summary>People count tests from 1; the API's index counts from 0.</summary>
+    internal static string Number(int index) => (index + 1).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Text on one line, quoted, with newlines and tabs shown as \n and \t, cut at <paramref name="max"/> characters.</summary>
     internal static string Quote(string text, int max)

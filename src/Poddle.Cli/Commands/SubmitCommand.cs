@@ -122,7 +122,7 @@ internal static class SubmitCommand
         foreach (var c in cases.OrderBy(c => c.Index))
         {
             table.AddRow(
-                new Text(c.Index.ToString(CultureInfo.InvariantCulture)),
+                new Text(CurriculumCommands.Number(c.Index)),
                 new Text(c.Hidden ? "hidden" : "public"),
                 new Text(c.Passed ? "passed" : "FAILED", new Style(c.Passed ? Color.Green : Color.Red)),
                 new Text(c.Verdict),
@@ -132,7 +132,7 @@ internal static class SubmitCommand
         output.Out.Write(table);
         foreach (var c in cases.Where(c => !c.Passed && !c.Hidden).OrderBy(c => c.Index))
         {
-            output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test {c.Index} ({c.Verdict}):"));
+            output.Out.WriteLine($"Test {CurriculumCommands.Number(c.Index)} ({c.Verdict}):");
             if (c.Input is not null)
             {
                 output.Out.WriteLine("  input:    " + CurriculumCommands.Quote(c.Input, ShownChars));

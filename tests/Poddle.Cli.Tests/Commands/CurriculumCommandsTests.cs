@@ -54,7 +54,7 @@ public sealed class CurriculumCommandsTests : IAsyncLifetime
     public async Task ProblemsShow_StatementStarterCodePublicTests_AndTheSubmitHint()
     {
         _api.AddProblem("add-two", "Add two numbers", publicTests: 2, hiddenTests: 3);
-        _api.Tests["add-two"].Add(new TestCaseResponse(3, "function", false, null, null, "add(1, 2)", "3"));
+        _api.Tests["add-two"].Add(new TestCaseResponse(2, "function", false, null, null, "add(1, 2)", "3"));
 
         var run = await _cli.RunAsync("problems", "show", "add-two");
         var json = await _cli.RunAsync("problems", "show", "add-two", "--json");

@@ -35,8 +35,8 @@ public sealed class SubmitCommandTests : IAsyncLifetime
     {
         _api.Grades.Add(FakeCurriculumApi.Graded(
             "add-two",
-            new GradedCaseResponse(1, false, true, "ok", 31, "1 2\n", "3\n", "3\n", null),
-            new GradedCaseResponse(2, true, true, "ok", null, null, null, null, null)));
+            new GradedCaseResponse(0, false, true, "ok", 31, "1 2\n", "3\n", "3\n", null),
+            new GradedCaseResponse(1, true, true, "ok", null, null, null, null, null)));
 
         var run = await _cli.RunAsync("submit", "--problem", "add-two", "solution.py");
 
@@ -61,10 +61,10 @@ public sealed class SubmitCommandTests : IAsyncLifetime
     {
         _api.Grades.Add(FakeCurriculumApi.Graded(
             "add-two",
-            new GradedCaseResponse(1, false, true, "ok", 20, "1 2\n", "3\n", "3\n", null),
-            new GradedCaseResponse(2, false, false, "wrong_answer", 22, "10 -3\n", "7\n", "13\n", null),
-            new GradedCaseResponse(3, false, false, "runtime_error", 25, "x y\n", "?\n", "", "Traceback (most recent call last):\n  File \"solution.py\", line 1\nValueError: invalid literal for int() with base 10: 'x'\n"),
-            new GradedCaseResponse(4, true, false, "wrong_answer", null, null, null, null, null)));
+            new GradedCaseResponse(0, false, true, "ok", 20, "1 2\n", "3\n", "3\n", null),
+            new GradedCaseResponse(1, false, false, "wrong_answer", 22, "10 -3\n", "7\n", "13\n", null),
+            new GradedCaseResponse(2, false, false, "runtime_error", 25, "x y\n", "?\n", "", "Traceback (most recent call last):\n  File \"solution.py\", line 1\nValueError: invalid literal for int() with base 10: 'x'\n"),
+            new GradedCaseResponse(3, true, false, "wrong_answer", null, null, null, null, null)));
 
         var run = await _cli.RunAsync("submit", "--problem", "add-two", "solution.py", "--lang", "python");
 
@@ -84,7 +84,7 @@ public sealed class SubmitCommandTests : IAsyncLifetime
     [Fact]
     public async Task Json_PrintsTheSubmissionAlone_AndStillExitsByTheResult()
     {
-        var graded = FakeCurriculumApi.Graded("add-two", new GradedCaseResponse(1, true, false, "time_limit_exceeded", null, null, null, null, null));
+        var graded = FakeCurriculumApi.Graded("add-two", new GradedCaseResponse(0, true, false, "time_limit_exceeded", null, null, null, null, null));
         _api.Grades.Add(graded);
 
         var run = await _cli.RunAsync("submit", "--problem", "add-two", "solution.py", "--json");
@@ -103,7 +103,7 @@ public sealed class SubmitCommandTests : IAsyncLifetime
         _api.Grades.Add(FakeCurriculumApi.Pending(id, "add-two", "queued"));
         _api.Grades.Add(FakeCurriculumApi.Pending(id, "add-two", "queued"));
         _api.Grades.Add(FakeCurriculumApi.Pending(id, "add-two", "grading"));
-        _api.Grades.Add(FakeCurriculumApi.Graded("add-two", new GradedCaseResponse(1, false, true, "ok", 5, "", "", "", null)) with { Id = id });
+        _api.Grades.Add(FakeCurriculumApi.Graded("add-two", new GradedCaseResponse(0, false, true, "ok", 5, "", "", "", null)) with { Id = id });
 
         var run = await _cli.RunAsync("submit", "--problem", "add-two", "solution.py");
 

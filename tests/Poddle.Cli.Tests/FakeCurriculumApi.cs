@@ -17,7 +17,7 @@ namespace Poddle.Cli.Tests;
 /// A scripted stand-in for the learning platform's API, served over real HTTP by Kestrel on a free loopback port and
 /// speaking the Contracts records and RFC 9457 problems, for what the real server cannot be made to do on cue: a grade
 /// that stays queued, a host failure, a 413. It records every request. Commands are also tested against the real
-/// server (CurriculumCommandsServerTests, EndToEnd/LearningEndToEndTests).
+/// server (Client/CurriculumClientTests, EndToEnd/LearningEndToEndTests).
 /// </summary>
 public sealed class FakeCurriculumApi : IAsyncDisposable
 {

@@ -147,6 +147,38 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
     }
 
     /// <inheritdoc />
+    /// <remarks>The artifact of the one compile step is copied into each run's sandbox; runs use the warm pool.</remarks>
+    /// <exception cref="ArgumentException">The language is not offered, or a file name or argument is not acceptable.</exception>
+    public async Task<CodeBatchResult> ExecuteBatchAsync(
+        CodeExecutionRequest request, IReadOnlyList<ReadOnlyMemory<byte>> stdins, int maxParallelRuns, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(stdins);
+        if (!_byName.TryGetValue(request.Language.Trim().ToLowerInvariant(), out var language))
+        {
+            throw new ArgumentException($"language '{request.Language}' is not available on this host", nameof(request));
+        }
+
+        var files = Files(language.Spec, request);
+        var (compile, runFiles) = await CompileAsync(language, files, request.CompileLimits, cancellationToken);
+        if (compile is { Verdict: not ExecutionVerdict.Ok })
+        {
+            return new CodeBatchResult(language.Spec.Name, language.Version, compile, []);
+        }
+
+        var entry = files[0].RelativePath;
+        var args = request.Args ?? [];
+        var runLimits = RunLimits(request.RunLimits);
+        var runs = new StepResult[stdins.Count];
+        await Parallel.ForAsync(
+            0,
+            stdins.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallelRuns), CancellationToken = cancellationToken },
+            async (i, token) => runs[i] = Step(await RunStepAsync(language, entry, args, stdins[i], runFiles, runLimits, useWarmPool: true, token), hideStdout: false));
+        return new CodeBatchResult(language.Spec.Name, language.Version, compile, runs);
+    }
+
+    /// <inheritdoc />
     public IReadOnlyList<WarmPoolStats> GetPoolStats() => _pool?.Stats() ?? [];
 
     /// <summary>
@@ -184,29 +216,40 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
         DiscoveredLanguage language, List<SandboxFile> files, CodeExecutionRequest request, bool useWarmPool, CancellationToken cancellationToken)
     {
         var spec = language.Spec;
-        var toolchain = language.Toolchain;
         var entry = files[0].RelativePath;
         var args = request.Args ?? [];
-        StepResult? compile = null;
-        IReadOnlyList<SandboxFile> runFiles = files;
-        if (spec.Compiled)
+        var (compile, runFiles) = await CompileAsync(language, files, request.CompileLimits, cancellationToken);
+        if (compile is { Verdict: not ExecutionVerdict.Ok })
         {
-            var limits = CompileLimits(request.CompileLimits);
-            var compiled = await _runner.RunAsync(
-                new SandboxRequest(spec.CompileCommand(toolchain, entry, files.Select(f => f.RelativePath).ToArray()), files, default, limits, toolchain.Binds, SandboxStep.Compile),
-                cancellationToken);
-            compile = Step(compiled, hideStdout: compiled.Verdict == SandboxVerdict.Ok);
-            if (compiled.Verdict != SandboxVerdict.Ok)
-            {
-                return new CodeExecutionResult(spec.Name, language.Version, compile, null);
-            }
-
-            runFiles = [.. files, new SandboxFile(Language.ArtifactFile, compiled.Stdout, spec.ArtifactExecutable)];
+            return new CodeExecutionResult(spec.Name, language.Version, compile, null);
         }
 
         var runLimits = RunLimits(request.RunLimits);
         var run = await RunStepAsync(language, entry, args, request.Stdin, runFiles, runLimits, useWarmPool, cancellationToken);
         return new CodeExecutionResult(spec.Name, language.Version, compile, Step(run, hideStdout: false));
+    }
+
+    /// <summary>
+    /// The compile step of a compiled language (null for an interpreted one), and the files a run needs: the sources
+    /// plus, when compiled, the artifact (which the compile sandbox wrote to its stdout).
+    /// </summary>
+    private async Task<(StepResult? Compile, IReadOnlyList<SandboxFile> RunFiles)> CompileAsync(
+        DiscoveredLanguage language, List<SandboxFile> files, ExecutionLimits? requested, CancellationToken cancellationToken)
+    {
+        var spec = language.Spec;
+        if (!spec.Compiled)
+        {
+            return (null, files);
+        }
+
+        var toolchain = language.Toolchain;
+        var compiled = await _runner.RunAsync(
+            new SandboxRequest(spec.CompileCommand(toolchain, files[0].RelativePath, files.Select(f => f.RelativePath).ToArray()), files, default, CompileLimits(requested), toolchain.Binds, SandboxStep.Compile),
+            cancellationToken);
+        var compile = Step(compiled, hideStdout: compiled.Verdict == SandboxVerdict.Ok);
+        return compiled.Verdict != SandboxVerdict.Ok
+            ? (compile, files)
+            : (compile, [.. files, new SandboxFile(Language.ArtifactFile, compiled.Stdout, spec.ArtifactExecutable)]);
     }
 
     private async Task<SandboxResult> RunStepAsync(

@@ -18,6 +18,48 @@ public interface ICodeExecutor
 
     /// <summary>The warm pool per language: ready sandboxes, target size, hand-outs and misses since start.</summary>
     IReadOnlyList<WarmPoolStats> GetPoolStats();
+
+    /// <summary>
+    /// Compiles once (when the language needs it) and runs the program once per entry of <paramref name="stdins"/>,
+    /// each run in a fresh sandbox with <see cref="CodeExecutionRequest.RunLimits"/> (the request's own stdin is
+    /// ignored). Grading uses it so N test cases cost one compile, not N. When compiling fails there are no runs.
+    /// This default compiles for every run; executors that can keep an artifact override it.
+    /// </summary>
+    /// <param name="request">The program and its limits.</param>
+    /// <param name="stdins">Standard input of each run, in order.</param>
+    /// <param name="maxParallelRuns">Runs of this batch at once (at least 1).</param>
+    /// <param name="cancellationToken">Stops the batch.</param>
+    async Task<CodeBatchResult> ExecuteBatchAsync(
+        CodeExecutionRequest request, IReadOnlyList<ReadOnlyMemory<byte>> stdins, int maxParallelRuns, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(stdins);
+        var results = new CodeExecutionResult[stdins.Count];
+        await Parallel.ForAsync(
+            0,
+            stdins.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallelRuns), CancellationToken = cancellationToken },
+            async (i, token) => results[i] = await ExecuteAsync(request with { Stdin = stdins[i] }, token));
+        var failedCompile = results.FirstOrDefault(r => r.Compile is { Verdict: not ExecutionVerdict.Ok });
+        return failedCompile is not null
+            ? new CodeBatchResult(failedCompile.Language, failedCompile.Version, failedCompile.Compile, [])
+            : new CodeBatchResult(
+                results.FirstOrDefault()?.Language ?? request.Language,
+                results.FirstOrDefault()?.Version ?? "",
+                results.FirstOrDefault()?.Compile,
+                [.. results.Select(r => r.Run ?? new StepResult(ExecutionVerdict.InternalError, null, null, 0, 0, 0, [], [], false, false, "the program did not run"))]);
+    }
+}
+
+/// <summary>The outcome of <see cref="ICodeExecutor.ExecuteBatchAsync"/>: one compile step (null for interpreted languages) and one run per input.</summary>
+/// <param name="Language">Canonical name.</param>
+/// <param name="Version">The toolchain's version.</param>
+/// <param name="Compile">The compile step; null for interpreted languages.</param>
+/// <param name="Runs">One run per input, in order; empty when compiling failed.</param>
+public sealed record CodeBatchResult(string Language, string Version, StepResult? Compile, IReadOnlyList<StepResult> Runs)
+{
+    /// <summary>True when a compile step ran and failed (internal errors of the compiler's sandbox included).</summary>
+    public bool CompileFailed => Compile is { Verdict: not ExecutionVerdict.Ok };
 }
 
 /// <summary>A language the executor can run. <paramref name="Language"/> is the canonical name (python, c, cpp, javascript, java, csharp, rust, bash).</summary>

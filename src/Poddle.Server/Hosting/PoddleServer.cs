@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -130,6 +131,10 @@ public static partial class PoddleServer
             document.Info.Description = "Self-hosted pod platform. Errors are RFC 9457 problems with a stable 'code'.";
             return Task.CompletedTask;
         }));
+
+        // Grading and progress read problems through IProblemCatalog: the stored catalog when one is registered above,
+        // else the embedded starter set. Last, so any registration wins over it.
+        services.TryAddSingleton<IProblemCatalog, StarterProblemCatalog>();
 
         configure?.Invoke(builder);
 

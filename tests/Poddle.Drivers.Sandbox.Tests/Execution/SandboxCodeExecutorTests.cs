@@ -113,6 +113,49 @@ public sealed class SandboxCodeExecutorTests(ExecutorFixture fixture)
     }
 
     [SandboxFact]
+    public async Task ExecuteBatchAsync_CompiledProgram_CompilesOnceAndRunsEachInput()
+    {
+        if (!Expect("c"))
+        {
+            return;
+        }
+
+        const string code = "#include <stdio.h>\nint main(void) { int a, b; if (scanf(\"%d %d\", &a, &b) != 2) return 4; printf(\"%d\\n\", a + b); return 0; }\n";
+        var batch = await fixture.Warm.ExecuteBatchAsync(
+            Request("c", code), ["1 2\n"u8.ToArray(), "40 2\n"u8.ToArray(), "oops\n"u8.ToArray()], maxParallelRuns: 2, CancellationToken.None);
+
+        Assert.Equal(ExecutionVerdict.Ok, batch.Compile!.Verdict);
+        Assert.Empty(batch.Compile.Stdout);
+        Assert.Equal(["3\n", "42\n", ""], batch.Runs.Select(r => Text(r.Stdout)));
+        Assert.Equal([ExecutionVerdict.Ok, ExecutionVerdict.Ok, ExecutionVerdict.RuntimeError], batch.Runs.Select(r => r.Verdict));
+        Assert.Equal(4, batch.Runs[2].ExitCode);
+    }
+
+    [SandboxFact]
+    public async Task ExecuteBatchAsync_CompileError_NoRuns()
+    {
+        if (!Expect("c"))
+        {
+            return;
+        }
+
+        var batch = await fixture.Warm.ExecuteBatchAsync(Request("c", "int main(void) { return x; }\n"), ["1\n"u8.ToArray(), "2\n"u8.ToArray()], 2, CancellationToken.None);
+
+        Assert.True(batch.CompileFailed);
+        Assert.Equal(ExecutionVerdict.CompileError, batch.Compile!.Verdict);
+        Assert.Empty(batch.Runs);
+    }
+
+    [SandboxFact]
+    public async Task ExecuteBatchAsync_Interpreted_RunsEachInputWithoutACompileStep()
+    {
+        var batch = await fixture.Warm.ExecuteBatchAsync(Request("python", "print(input()[::-1])\n", file: "main.py"), ["abc\n"u8.ToArray(), "xy\n"u8.ToArray()], 2, CancellationToken.None);
+
+        Assert.Null(batch.Compile);
+        Assert.Equal(["cba\n", "yx\n"], batch.Runs.Select(r => Text(r.Stdout)));
+    }
+
+    [SandboxFact]
     public async Task ExecuteAsync_PythonException_RuntimeErrorWithTraceback()
     {
         var result = await fixture.Warm.ExecuteAsync(Request("py", "def f():\n    return 1 / 0\nf()\n", file: "main.py"), CancellationToken.None);

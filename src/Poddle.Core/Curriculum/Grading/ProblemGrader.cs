@@ -19,7 +19,7 @@ public sealed class GraderOptions
 
 /// <summary>
 /// Grades code against a problem's test cases through an <see cref="ICodeExecutor"/>. Stdin cases run the program once
-/// per case; function cases run in a generated harness (<see cref="PythonHarness"/>), public and hidden cases in
+/// per case (a compiled language is compiled once for all of them); function cases run in a generated harness (<see cref="PythonHarness"/>), public and hidden cases in
 /// separate runs. Hidden cases' results carry only passed and verdict (<see cref="CaseResult.ForHidden"/>).
 /// </summary>
 public sealed class ProblemGrader
@@ -35,9 +35,18 @@ public sealed class ProblemGrader
         _options = options ?? new GraderOptions();
     }
 
-    /// <summary>Grades <paramref name="code"/> against every case of <paramref name="problem"/>.</summary>
+    /// <summary>Grades <paramref name="code"/>, in the problem's language, against every case of <paramref name="problem"/>.</summary>
     /// <exception cref="ArgumentException">The code is over <see cref="CurriculumLoader.MaxCodeBytes"/> (the API answers 413 before this), or the executor does not offer the problem's language.</exception>
-    public async Task<GradingResult> GradeAsync(Problem problem, string code, CancellationToken cancellationToken)
+    public Task<GradingResult> GradeAsync(Problem problem, string code, CancellationToken cancellationToken) =>
+        GradeAsync(problem, code, language: null, cancellationToken);
+
+    /// <summary>
+    /// Grades <paramref name="code"/> written in <paramref name="language"/> (the problem's language when null) against
+    /// every case of <paramref name="problem"/>. Stdin cases may be solved in any language the executor offers; a
+    /// compiled language is compiled once for all of them. Function cases need Python.
+    /// </summary>
+    /// <exception cref="ArgumentException">The code is over <see cref="CurriculumLoader.MaxCodeBytes"/> (the API answers 413 before this), the executor does not offer the language, or the problem has function tests and the language is not Python (see <see cref="CheckLanguage"/>).</exception>
+    public async Task<GradingResult> GradeAsync(Problem problem, string code, string? language, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(code);
@@ -45,6 +54,13 @@ public sealed class ProblemGrader
         {
             throw new ArgumentException($"the code is over {CurriculumLoader.MaxCodeBytes} bytes", nameof(code));
         }
+
+        if (CheckLanguage(problem, language) is { } problemText)
+        {
+            throw new ArgumentException(problemText, nameof(language));
+        }
+
+        var runtime = FindRuntime(language ?? problem.Language)!;
         var results = new CaseResult?[problem.Tests.Count];
         var indexed = problem.Tests.Select((t, i) => (Index: i, Case: t)).ToList();
         var stdin = indexed.Where(c => c.Case.Kind == TestKind.Stdin).ToList();
@@ -52,7 +68,9 @@ public sealed class ProblemGrader
 
         var work = new List<Task>
         {
-            GradeStdinCasesAsync(problem, code, stdin, results, cancellationToken),
+            runtime.Compiled
+                ? GradeCompiledStdinCasesAsync(problem, runtime, code, stdin, results, cancellationToken)
+                : GradeStdinCasesAsync(problem, runtime, code, stdin, results, cancellationToken),
         };
         // Public and hidden calls never share a process: nothing a public case shows can come from a hidden case.
         foreach (var group in calls.GroupBy(c => c.Case.Hidden))
@@ -64,24 +82,85 @@ public sealed class ProblemGrader
         return GradingResult.Of(problem.Id, [.. results.Select((r, i) => r ?? Result(problem.Tests[i], i, GradingVerdict.InternalError, 0, null, "not graded"))]);
     }
 
+    /// <summary>
+    /// Why <paramref name="problem"/> cannot be graded in <paramref name="language"/> (the problem's own when null), or
+    /// null when it can: the executor must offer the language, and function tests call Python.
+    /// </summary>
+    public string? CheckLanguage(Problem problem, string? language)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var runtime = FindRuntime(language ?? problem.Language);
+        if (runtime is null)
+        {
+            return $"'{language ?? problem.Language}' is not a language this server runs. Available: {string.Join(", ", _executor.Runtimes.Select(r => r.Language))}.";
+        }
+
+        return problem.Tests.Any(t => t.Kind == TestKind.Function) && runtime.Language != "python"
+            ? $"'{problem.Id}' has function tests, which call Python; submit Python code (or leave the language out)."
+            : null;
+    }
+
+    private LanguageRuntime? FindRuntime(string language) =>
+        _executor.Runtimes.FirstOrDefault(r =>
+            string.Equals(r.Language, language, StringComparison.OrdinalIgnoreCase)
+            || r.Aliases.Any(a => string.Equals(a, language, StringComparison.OrdinalIgnoreCase)));
+
     private int CpuMs(Problem problem) => problem.Limits?.CpuMs ?? _options.DefaultCpuMs;
 
     private int MemoryMb(Problem problem) => problem.Limits?.MemoryMb ?? _options.DefaultMemoryMb;
 
-    private async Task GradeStdinCasesAsync(Problem problem, string code, List<(int Index, TestCase Case)> cases, CaseResult?[] results, CancellationToken cancellationToken)
+    private ExecutionLimits StdinLimits(Problem problem)
+    {
+        var cpu = CpuMs(problem);
+        return new ExecutionLimits(cpu, Math.Max(cpu * 3, 3_000), MemoryMb(problem));
+    }
+
+    /// <summary>A compiled language: one compile, then one run per case (Judge0's "compile once, run N inputs").</summary>
+    private async Task GradeCompiledStdinCasesAsync(
+        Problem problem, LanguageRuntime runtime, string code, List<(int Index, TestCase Case)> cases, CaseResult?[] results, CancellationToken cancellationToken)
     {
         if (cases.Count == 0)
         {
             return;
         }
 
-        var cpu = CpuMs(problem);
-        var limits = new ExecutionLimits(cpu, Math.Max(cpu * 3, 3_000), MemoryMb(problem));
-        var files = new[] { new CodeFile(PythonHarness.MainFile, Encoding.UTF8.GetBytes(code)) };
+        var request = new CodeExecutionRequest(runtime.Language, [new CodeFile(runtime.MainFile, Encoding.UTF8.GetBytes(code))], RunLimits: StdinLimits(problem));
+        var batch = await _executor.ExecuteBatchAsync(request, [.. cases.Select(c => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(c.Case.Stdin ?? string.Empty))], _options.MaxParallelRuns, cancellationToken);
+        if (batch.CompileFailed)
+        {
+            var verdict = batch.Compile!.Verdict == ExecutionVerdict.InternalError ? GradingVerdict.InternalError : GradingVerdict.CompileError;
+            var error = ErrorText(batch.Compile);
+            foreach (var c in cases)
+            {
+                results[c.Index] = Result(c.Case, c.Index, verdict, 0, null, error);
+            }
+
+            return;
+        }
+
+        foreach (var (c, run) in cases.Zip(batch.Runs))
+        {
+            var verdict = run.Verdict == ExecutionVerdict.Ok
+                ? OutputComparer.Matches(problem.Comparison, c.Case.ExpectedStdout!, run.Stdout) ? GradingVerdict.Ok : GradingVerdict.WrongAnswer
+                : Map(run.Verdict);
+            results[c.Index] = Result(c.Case, c.Index, verdict, run.WallMs, Encoding.UTF8.GetString(run.Stdout), ErrorText(run));
+        }
+    }
+
+    private async Task GradeStdinCasesAsync(
+        Problem problem, LanguageRuntime runtime, string code, List<(int Index, TestCase Case)> cases, CaseResult?[] results, CancellationToken cancellationToken)
+    {
+        if (cases.Count == 0)
+        {
+            return;
+        }
+
+        var limits = StdinLimits(problem);
+        var files = new[] { new CodeFile(runtime.Language == "python" ? PythonHarness.MainFile : runtime.MainFile, Encoding.UTF8.GetBytes(code)) };
 
         async Task RunAsync((int Index, TestCase Case) c, CancellationToken token)
         {
-            var request = new CodeExecutionRequest(problem.Language, files, Encoding.UTF8.GetBytes(c.Case.Stdin ?? string.Empty), RunLimits: limits);
+            var request = new CodeExecutionRequest(runtime.Language, files, Encoding.UTF8.GetBytes(c.Case.Stdin ?? string.Empty), RunLimits: limits);
             var result = await _executor.ExecuteAsync(request, token);
             var step = result.Compile is { Verdict: not ExecutionVerdict.Ok } compile ? compile : result.Run;
             var verdict = result.Verdict switch

@@ -20,6 +20,47 @@ public sealed class ProblemGraderSandboxTests(SandboxGraderFixture fixture)
 
     private static string Verdicts(GradingResult result) => string.Join(",", result.Cases.Select(c => c.Verdict.ToWireName()));
 
+    private static readonly Problem Sum = Problems.Stdin(
+        OutputComparison.Trim,
+        TestCase.OfStdin("1 2\n", "3\n", hidden: false),
+        TestCase.OfStdin("5 5\n", "10\n", hidden: false),
+        TestCase.OfStdin("-4 4\n", "0\n", hidden: true),
+        TestCase.OfStdin("100 1\n", "101\n", hidden: true));
+
+    [SandboxFact]
+    public async Task Grade_StdinProblemInC_CompiledOnceAndGradedPerCase()
+    {
+        const string right = "#include <stdio.h>\nint main(void) { long a, b; scanf(\"%ld %ld\", &a, &b); printf(\"%ld\\n\", a + b); return 0; }\n";
+        const string wrong = "#include <stdio.h>\nint main(void) { long a, b; scanf(\"%ld %ld\", &a, &b); printf(\"%ld\\n\", a > 0 ? a + b : 1); return 0; }\n";
+
+        var passed = await fixture.Grader.GradeAsync(Sum, right, "c", CancellationToken.None);
+        var failed = await fixture.Grader.GradeAsync(Sum, wrong, "c", CancellationToken.None);
+
+        Assert.True(passed.AllPassed, Verdicts(passed));
+        Assert.Equal(("1 2\n", "3\n"), (passed.Cases[0].Input, passed.Cases[0].Actual));
+        Assert.Equal("ok,ok,wrong_answer,ok", Verdicts(failed));
+        Assert.All(failed.Cases.Where(c => c.Hidden), c => Assert.Equal((null, null, null, null, (long?)null), (c.Input, c.Expected, c.Actual, c.Error, c.TimeMs)));
+    }
+
+    [SandboxFact]
+    public async Task Grade_CCodeThatDoesNotCompile_EveryCaseCompileErrorAndHiddenCasesStayBare()
+    {
+        var result = await fixture.Grader.GradeAsync(Sum, "int main(void) { return missing; }\n", "c", CancellationToken.None);
+
+        Assert.Equal("compile_error,compile_error,compile_error,compile_error", Verdicts(result));
+        Assert.Contains("missing", result.Cases[0].Error, StringComparison.Ordinal);
+        Assert.All(result.Cases.Where(c => c.Hidden), c => Assert.Null(c.Error));
+    }
+
+    [SandboxFact]
+    public async Task Grade_FunctionProblemInC_RefusedBeforeRunning()
+    {
+        Assert.NotNull(fixture.Grader.CheckLanguage(Add, "c"));
+        Assert.Null(fixture.Grader.CheckLanguage(Add, null));
+        Assert.NotNull(fixture.Grader.CheckLanguage(Sum, "cobol"));
+        await Assert.ThrowsAsync<ArgumentException>(() => fixture.Grader.GradeAsync(Add, "int main(void) { return 0; }\n", "c", CancellationToken.None));
+    }
+
     [SandboxFact]
     public async Task Grade_RightFunction_PassesEveryCase()
     {

@@ -6,7 +6,7 @@ using Poddle.Drivers.Sandbox;
 namespace Poddle.Core.Tests.Curriculum.Grading;
 
 /// <summary>
-/// A real <see cref="SandboxCodeExecutor"/> (bubblewrap, python only, a small warm pool) shared by the grading tests
+/// A real <see cref="SandboxCodeExecutor"/> (bubblewrap, python and c (gcc), a small warm pool) shared by the grading tests
 /// that run code. Its own uid, cgroup parent and work root, so the sandbox tests' leftover checks never see its runs.
 /// </summary>
 [SupportedOSPlatform("linux")]
@@ -34,8 +34,10 @@ public sealed class SandboxGraderFixture : IAsyncLifetime
             Sandbox = new SandboxOptions { WorkRoot = _workRoot.FullName, CgroupParent = "/poddle-grader-tests", SandboxUid = Uid, SandboxGid = Uid },
         };
         options.Languages.Add("python");
+        options.Languages.Add("c");
         Executor = await SandboxCodeExecutor.StartAsync(options);
         Assert.Contains(Executor.Runtimes, r => r.Language == "python");
+        Assert.Contains(Executor.Runtimes, r => r.Language == "c");
         Grader = new ProblemGrader(Executor);
     }
 
@@ -57,7 +59,7 @@ public sealed class SandboxGrading : ICollectionFixture<SandboxGraderFixture>
 }
 
 /// <summary>
-/// A test that needs bubblewrap and /usr/bin/python3. Skipped on a developer machine without them; on CI (CI=true)
+/// A test that needs bubblewrap, /usr/bin/python3 and gcc. Skipped on a developer machine without them; on CI (CI=true)
 /// it runs anyway and fails, because CI installs bubblewrap (scripts/test.sh).
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]

@@ -157,7 +157,7 @@ internal static class CurriculumCommands
                 return ExitCode.Ok;
             }
 
-            var path = Path.IsPathRooted(file.ToString()) ? file.FullName : Path.Combine(environment.WorkingDirectory, file.ToString());
+            var path = ResolvePath(environment, file);
             try
             {
                 await File.WriteAllTextAsync(path, yaml, new UTF8Encoding(false), cancellationToken);

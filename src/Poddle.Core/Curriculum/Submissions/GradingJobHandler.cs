@@ -21,6 +21,7 @@ public sealed partial class GradingJobHandler(
     ProblemGrader grader,
     ProgressService progress,
     ExecutionNotifier notifier,
+    IDatabaseErrors errors,
     TimeProvider clock,
     ILogger<GradingJobHandler> logger) : IJobHandler
 {
@@ -71,7 +72,35 @@ public sealed partial class GradingJobHandler(
             return;
         }
 
-        var now = clock.GetStoredUtcNow();
+        // Stored even when the server is stopping now: the code ran, and grading it again would only repeat it. The
+        // same user's other submission of this problem may add the progress row first (a unique violation): then the
+        // result and progress are applied again on a fresh read, not graded again.
+        for (var attempt = 1; ; attempt++)
+        {
+            Store(submission, result, clock.GetStoredUtcNow());
+            if (submission.Status == SubmissionStatus.Completed)
+            {
+                await progress.ApplyGradedAsync(submission, submission.CompletedAt!.Value, CancellationToken.None);
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+                break;
+            }
+            catch (DbUpdateException ex) when (attempt < 3 && errors.IsUniqueViolation(ex))
+            {
+                db.ChangeTracker.Clear();
+                submission = await db.Set<Submission>().FirstAsync(s => s.Id == id, CancellationToken.None);
+            }
+        }
+
+        notifier.Finish(id);
+        LogGraded(logger, id, submission.ProblemId, result.Passed, result.Total);
+    }
+
+    private static void Store(Submission submission, GradingResult result, DateTimeOffset now)
+    {
         submission.ResultJson = StoredGradingResult.ToJson(result);
         submission.Passed = result.Passed;
         submission.Total = result.Total;
@@ -88,15 +117,7 @@ public sealed partial class GradingJobHandler(
         {
             submission.Status = SubmissionStatus.Completed;
             submission.AllPassed = result.AllPassed;
-            await progress.ApplyGradedAsync(submission, now, CancellationToken.None);
         }
-
-        // Stored even when the server is stopping now: the code ran, and grading it again would only repeat it. A
-        // unique violation (the same user's other submission added the progress row first) fails this attempt; the job
-        // runs again and, the submission not being completed, grades it again.
-        await db.SaveChangesAsync(CancellationToken.None);
-        notifier.Finish(id);
-        LogGraded(logger, id, submission.ProblemId, result.Passed, result.Total);
     }
 
     private async Task FailAsync(Submission submission, string message)

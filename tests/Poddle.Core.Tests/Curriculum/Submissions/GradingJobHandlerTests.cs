@@ -129,6 +129,24 @@ public sealed class GradingJobHandlerTests(SandboxGraderFixture fixture)
         Assert.False(await harness.GradeNextAsync());
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TwoGradesOfOneProblem_AtOnce_BothCountOnOneProgressRow(DatabaseProvider provider)
+    {
+        // Both handlers may find no progress row and add one: the second save's unique violation is re-applied, not lost.
+        await using var harness = await GradingHarness.CreateAsync(provider);
+        var student = Guid.NewGuid();
+        var first = (await harness.SubmitAsync(student, Right)).Value;
+        var second = (await harness.SubmitAsync(student, Right)).Value;
+
+        var ran = await Task.WhenAll(harness.GradeNextAsync(), harness.GradeNextAsync());
+
+        Assert.Equal([true, true], ran);
+        Assert.Equal(SubmissionStatus.Completed, (await harness.GetAsync(first.Id)).Status);
+        Assert.Equal(SubmissionStatus.Completed, (await harness.GetAsync(second.Id)).Status);
+        Assert.Equal(2, (await ProgressOfAsync(harness, student)).Attempts);
+    }
+
     [Fact]
     public async Task HostFailure_InternalErrorVerdict_FailsAndDoesNotCount()
     {

@@ -91,6 +91,12 @@ public static class CliApp
         {
             root.Subcommands.Add(command);
         }
+
+        foreach (var command in CurriculumCommands.Create(environment, globals))
+        {
+            root.Subcommands.Add(command);
+        }
+
         return root;
     }
 

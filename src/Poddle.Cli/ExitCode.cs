@@ -15,8 +15,14 @@ public enum ExitCode
     /// <summary>`poddle deploy` (or another waiting command): the deployment failed or was rolled back; the message says why.</summary>
     DeploymentFailed = 3,
 
-    /// <summary>`poddle deploy`: the deployment was not ready within --timeout; it may still become ready.</summary>
+    /// <summary>
+    /// A waiting command gave up at its --timeout: `poddle deploy` (the deployment was not ready; it may still become
+    /// ready) or `poddle submit` (the submission was not graded yet; it may still be).
+    /// </summary>
     Timeout = 4,
+
+    /// <summary>`poddle submit`: graded, and at least one test (public or hidden) did not pass.</summary>
+    TestsFailed = 5,
 
     /// <summary>`poddle agent`: a validation check (--require-file, --validate-command, --require-free-port) failed; the app was not started (EX_CONFIG).</summary>
     AgentValidationFailed = 78,

@@ -10,6 +10,8 @@ namespace Poddle.Cli.Configuration;
 [JsonSerializable(typeof(LoginResult))]
 [JsonSerializable(typeof(LogoutResult))]
 [JsonSerializable(typeof(DoctorReport))]
+[JsonSerializable(typeof(ProblemWithTests))]
+[JsonSerializable(typeof(ProgressView))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

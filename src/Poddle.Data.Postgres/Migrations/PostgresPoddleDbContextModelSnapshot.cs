@@ -265,61 +265,6 @@ namespace Poddle.Data.Postgres.Migrations
                     b.ToTable("user_sessions", (string)null);
                 });
 
-            modelBuilder.Entity("Poddle.Core.Agents.ReplicaAgent", b =>
-                {
-                    b.Property<Guid>("ReplicaId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("replica_id");
-
-                    b.Property<string>("AgentVersion")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("agent_version");
-
-                    b.Property<long>("Heartbeats")
-                        .HasColumnType("bigint")
-                        .HasColumnName("heartbeats");
-
-                    b.Property<DateTimeOffset>("IssuedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("issued_at");
-
-                    b.Property<DateTimeOffset?>("LastHeartbeatAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_heartbeat_at");
-
-                    b.Property<DateTimeOffset?>("LostAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("lost_at");
-
-                    b.Property<string>("ReportJson")
-                        .HasColumnType("text")
-                        .HasColumnName("report_json");
-
-                    b.Property<string>("ReportStatus")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("report_status");
-
-                    b.Property<string>("TokenHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("token_hash");
-
-                    b.HasKey("ReplicaId")
-                        .HasName("pk_replica_agents");
-
-                    b.HasIndex("LastHeartbeatAt")
-                        .HasDatabaseName("ix_replica_agents_last_heartbeat_at");
-
-                    b.HasIndex("TokenHash")
-                        .IsUnique()
-                        .HasDatabaseName("ix_replica_agents_token_hash");
-
-                    b.ToTable("replica_agents", (string)null);
-                });
-
             modelBuilder.Entity("Poddle.Core.Deployments.CustomDomain", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1027,16 +972,6 @@ namespace Poddle.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_sessions_users_user_id");
-                });
-
-            modelBuilder.Entity("Poddle.Core.Agents.ReplicaAgent", b =>
-                {
-                    b.HasOne("Poddle.Core.Deployments.Replica", null)
-                        .WithOne()
-                        .HasForeignKey("Poddle.Core.Agents.ReplicaAgent", "ReplicaId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_replica_agents_replicas_replica_id");
                 });
 
             modelBuilder.Entity("Poddle.Core.Deployments.CustomDomain", b =>

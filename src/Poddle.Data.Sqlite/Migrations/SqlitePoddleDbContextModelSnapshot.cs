@@ -258,61 +258,6 @@ namespace Poddle.Data.Sqlite.Migrations
                     b.ToTable("user_sessions", (string)null);
                 });
 
-            modelBuilder.Entity("Poddle.Core.Agents.ReplicaAgent", b =>
-                {
-                    b.Property<Guid>("ReplicaId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("replica_id");
-
-                    b.Property<string>("AgentVersion")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("agent_version");
-
-                    b.Property<long>("Heartbeats")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("heartbeats");
-
-                    b.Property<long>("IssuedAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("issued_at");
-
-                    b.Property<long?>("LastHeartbeatAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("last_heartbeat_at");
-
-                    b.Property<long?>("LostAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("lost_at");
-
-                    b.Property<string>("ReportJson")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("report_json");
-
-                    b.Property<string>("ReportStatus")
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("report_status");
-
-                    b.Property<string>("TokenHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("token_hash");
-
-                    b.HasKey("ReplicaId")
-                        .HasName("pk_replica_agents");
-
-                    b.HasIndex("LastHeartbeatAt")
-                        .HasDatabaseName("ix_replica_agents_last_heartbeat_at");
-
-                    b.HasIndex("TokenHash")
-                        .IsUnique()
-                        .HasDatabaseName("ix_replica_agents_token_hash");
-
-                    b.ToTable("replica_agents", (string)null);
-                });
-
             modelBuilder.Entity("Poddle.Core.Deployments.CustomDomain", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1020,16 +965,6 @@ namespace Poddle.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_sessions_users_user_id");
-                });
-
-            modelBuilder.Entity("Poddle.Core.Agents.ReplicaAgent", b =>
-                {
-                    b.HasOne("Poddle.Core.Deployments.Replica", null)
-                        .WithOne()
-                        .HasForeignKey("Poddle.Core.Agents.ReplicaAgent", "ReplicaId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_replica_agents_replicas_replica_id");
                 });
 
             modelBuilder.Entity("Poddle.Core.Deployments.CustomDomain", b =>

@@ -15,15 +15,10 @@ public static class CliApp
 {
     public static Task<int> RunAsync(string[] args) => RunAsync(args, CliEnvironment.FromProcess());
 
-    public static Task<int> RunAsync(IReadOnlyList<string> args, CliEnvironment environment, CancellationToken cancellationToken = default) =>
-        RunAsync(args, environment, extend: null, cancellationToken);
-
-    /// <summary>Runs with <paramref name="extend"/> adding commands to the tree first (tests of a command not yet registered).</summary>
-    internal static async Task<int> RunAsync(IReadOnlyList<string> args, CliEnvironment environment, Action<RootCommand, CliEnvironment, GlobalOptions>? extend, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliEnvironment environment, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var root = BuildRootCommand(environment, out var serve, out var globals, out var agent);
-        extend?.Invoke(root, environment, globals);
+        var root = BuildRootCommand(environment, out var serve, out var agent);
         var parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)
         {
@@ -51,11 +46,11 @@ public static class CliApp
         return await parse.InvokeAsync(invocation, cancellationToken);
     }
 
-    internal static RootCommand BuildRootCommand(CliEnvironment environment, out Command serve) => BuildRootCommand(environment, out serve, out _, out _);
+    internal static RootCommand BuildRootCommand(CliEnvironment environment, out Command serve) => BuildRootCommand(environment, out serve, out _);
 
-    internal static RootCommand BuildRootCommand(CliEnvironment environment, out Command serve, out GlobalOptions globals, out Command agent)
+    internal static RootCommand BuildRootCommand(CliEnvironment environment, out Command serve, out Command agent)
     {
-        globals = new GlobalOptions();
+        var globals = new GlobalOptions();
         var root = new RootCommand("Poddle: a self-hosted pod platform. Run `poddle serve` for a server, `poddle login` to use one.");
         globals.AddTo(root);
         serve = ServeCommand.Create(environment, globals);

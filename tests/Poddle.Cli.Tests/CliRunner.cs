@@ -31,9 +31,6 @@ public sealed class CliRunner : IDisposable
     /// <summary>The working directory the CLI sees (where it looks for poddle.toml).</summary>
     public string WorkingDirectory { get; set; } = Environment.CurrentDirectory;
 
-    /// <summary>Adds commands to the tree before the run (a command that is not registered yet).</summary>
-    internal Action<System.CommandLine.RootCommand, CliEnvironment, GlobalOptions>? Extend { get; set; }
-
     /// <summary>How often `poddle deploy` polls (short in tests).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
@@ -55,7 +52,7 @@ public sealed class CliRunner : IDisposable
             PollInterval = PollInterval,
         };
         var all = Server is null ? args : [.. args, "--server", Server.ToString()];
-        var exitCode = await CliApp.RunAsync(all, environment, Extend, cancellationToken);
+        var exitCode = await CliApp.RunAsync(all, environment, cancellationToken);
         return new CliRun(exitCode, stdout.ToString(), stderr.ToString());
     }
 
@@ -76,7 +73,7 @@ public sealed class CliRunner : IDisposable
             PollInterval = PollInterval,
         };
         var all = Server is null ? args : [.. args, "--server", Server.ToString()];
-        var exitCode = await CliApp.RunAsync(all, environment, Extend, CancellationToken.None);
+        var exitCode = await CliApp.RunAsync(all, environment, CancellationToken.None);
         return new CliRun(exitCode, stdout.ToString(), stderr.ToString());
     }
 

@@ -258,6 +258,342 @@ namespace Poddle.Data.Sqlite.Migrations
                     b.ToTable("user_sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Poddle.Core.Agents.ReplicaAgent", b =>
+                {
+                    b.Property<Guid>("ReplicaId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("replica_id");
+
+                    b.Property<string>("AgentVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agent_version");
+
+                    b.Property<long>("Heartbeats")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("heartbeats");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("issued_at");
+
+                    b.Property<long?>("LastHeartbeatAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_heartbeat_at");
+
+                    b.Property<long?>("LostAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lost_at");
+
+                    b.Property<string>("ReportJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("report_json");
+
+                    b.Property<string>("ReportStatus")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("report_status");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("ReplicaId")
+                        .HasName("pk_replica_agents");
+
+                    b.HasIndex("LastHeartbeatAt")
+                        .HasDatabaseName("ix_replica_agents_last_heartbeat_at");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_replica_agents_token_hash");
+
+                    b.ToTable("replica_agents", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Classes.Classroom", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("JoinCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("join_code");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("TeacherId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("teacher_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_classes");
+
+                    b.HasIndex("JoinCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_classes_join_code");
+
+                    b.HasIndex("TeacherId")
+                        .HasDatabaseName("ix_classes_teacher_id");
+
+                    b.ToTable("classes", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Classes.ClassroomMember", b =>
+                {
+                    b.Property<Guid>("ClassId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("class_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("JoinedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("joined_at");
+
+                    b.HasKey("ClassId", "UserId")
+                        .HasName("pk_class_members");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_class_members_user_id");
+
+                    b.ToTable("class_members", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Curriculum.StoredLevel", b =>
+                {
+                    b.Property<string>("AgeGroup")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("age_group");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Cheatsheet")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cheatsheet");
+
+                    b.Property<string>("SessionsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sessions_json");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.HasKey("AgeGroup", "Number")
+                        .HasName("pk_curriculum_levels");
+
+                    b.ToTable("curriculum_levels", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Curriculum.StoredProblem", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Archived")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("archived");
+
+                    b.Property<Guid?>("AuthorId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("author_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("CurrentVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("current_version");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("origin");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_curriculum_problems");
+
+                    b.HasIndex("AuthorId")
+                        .HasDatabaseName("ix_curriculum_problems_author_id");
+
+                    b.ToTable("curriculum_problems", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Curriculum.StoredProblemVersion", b =>
+                {
+                    b.Property<string>("ProblemId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("problem_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<Guid?>("AuthorId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("author_id");
+
+                    b.Property<string>("ContentJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_json");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("HiddenTests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hidden_tests");
+
+                    b.Property<int>("PublicTests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("public_tests");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.HasKey("ProblemId", "Version")
+                        .HasName("pk_curriculum_problem_versions");
+
+                    b.ToTable("curriculum_problem_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Curriculum.Submissions.Submission", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("AllPassed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("all_passed");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completed_at");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<double?>("PassRate")
+                        .HasColumnType("REAL")
+                        .HasColumnName("pass_rate");
+
+                    b.Property<int?>("Passed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("passed");
+
+                    b.Property<string>("ProblemId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("problem_id");
+
+                    b.Property<int>("ProblemVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("problem_version");
+
+                    b.Property<string>("RateKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rate_key");
+
+                    b.Property<string>("ResultJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result_json");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<int?>("Total")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total");
+
+                    b.HasKey("Id")
+                        .HasName("pk_submissions");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_submissions_status");
+
+                    b.HasIndex("OwnerId", "CreatedAt")
+                        .HasDatabaseName("ix_submissions_owner_id_created_at");
+
+                    b.HasIndex("RateKey", "CreatedAt")
+                        .HasDatabaseName("ix_submissions_rate_key_created_at");
+
+                    b.HasIndex("OwnerId", "ProblemId", "CreatedAt")
+                        .HasDatabaseName("ix_submissions_owner_id_problem_id_created_at");
+
+                    b.ToTable("submissions", (string)null);
+                });
+
             modelBuilder.Entity("Poddle.Core.Deployments.CustomDomain", b =>
                 {
                     b.Property<Guid>("Id")
@@ -897,6 +1233,47 @@ namespace Poddle.Data.Sqlite.Migrations
                     b.ToTable("recurring_jobs", (string)null);
                 });
 
+            modelBuilder.Entity("Poddle.Core.Progress.ProblemProgress", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("ProblemId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("problem_id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<double>("BestPassRate")
+                        .HasColumnType("REAL")
+                        .HasColumnName("best_pass_rate");
+
+                    b.Property<long?>("FirstAttemptAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_attempt_at");
+
+                    b.Property<long?>("LastAttemptAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_attempt_at");
+
+                    b.Property<long?>("SolvedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("solved_at");
+
+                    b.Property<Guid?>("SolvedBySubmissionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("solved_by_submission_id");
+
+                    b.HasKey("UserId", "ProblemId")
+                        .HasName("pk_problem_progress");
+
+                    b.ToTable("problem_progress", (string)null);
+                });
+
             modelBuilder.Entity("Poddle.Core.Projects.Project", b =>
                 {
                     b.Property<Guid>("Id")
@@ -965,6 +1342,53 @@ namespace Poddle.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_sessions_users_user_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Agents.ReplicaAgent", b =>
+                {
+                    b.HasOne("Poddle.Core.Deployments.Replica", null)
+                        .WithOne()
+                        .HasForeignKey("Poddle.Core.Agents.ReplicaAgent", "ReplicaId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_replica_agents_replicas_replica_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Classes.Classroom", b =>
+                {
+                    b.HasOne("Poddle.Core.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("TeacherId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_classes_users_teacher_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Classes.ClassroomMember", b =>
+                {
+                    b.HasOne("Poddle.Core.Classes.Classroom", null)
+                        .WithMany()
+                        .HasForeignKey("ClassId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_class_members_classes_class_id");
+
+                    b.HasOne("Poddle.Core.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_class_members_users_user_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Curriculum.StoredProblemVersion", b =>
+                {
+                    b.HasOne("Poddle.Core.Curriculum.StoredProblem", null)
+                        .WithMany()
+                        .HasForeignKey("ProblemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_curriculum_problem_versions_curriculum_problems_problem_id");
                 });
 
             modelBuilder.Entity("Poddle.Core.Deployments.CustomDomain", b =>

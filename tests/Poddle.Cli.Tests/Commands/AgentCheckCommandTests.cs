@@ -4,14 +4,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Poddle.Cli.Commands;
 using Poddle.Contracts;
 
 namespace Poddle.Cli.Tests.Commands;
 
 /// <summary>
-/// `poddle agent check` through the real CLI entry point. The `agent` parent is added here because its owner (the
-/// supervisor's `poddle agent`) registers `check` under it; CPU and memory come from a still temp /proc so the exit
+/// `poddle agent check` through the real CLI entry point; CPU and memory come from a still temp /proc so the exit
 /// code does not depend on how busy this machine is.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Disposed in DisposeAsync (IAsyncLifetime).")]

@@ -271,8 +271,10 @@ public sealed class AgentCommandTests : IDisposable
         var exit = await agent.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(9, exit);
-        var alert = Assert.Single(await discord.WaitForAsync(1, TimeSpan.FromSeconds(5)));
-        Assert.Contains("CRITICAL app.process", JsonDocument.Parse(alert.Body).RootElement.GetProperty("content").GetString(), StringComparison.Ordinal);
+        await discord.WaitForAsync(1, TimeSpan.FromSeconds(5));
+        // Only the app's alerts: the machine's checks (CPU on a loaded test machine) may alert too.
+        var texts = discord.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("content").GetString()!).Where(t => t.Contains("app.process", StringComparison.Ordinal));
+        Assert.Contains("CRITICAL app.process", Assert.Single(texts), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -192,7 +192,8 @@ public sealed class AgentHeartbeatEndToEndTests
                 hostport=${PODDLE_SERVER#http://}
                 body='{"agentVersion":"e2e-docker","report":{"status":"degraded","timestamp":"2030-01-01T00:00:00Z","environment":"docker","hostname":"box","checks":[]}}'
                 ( while true; do
-                    printf 'POST /api/agents/heartbeat HTTP/1.0\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %s\r\n\r\n%s' "$hostport" "$PODDLE_AGENT_TOKEN" "${#body}" "$body" | nc -w 5 "${hostport%:*}" "${hostport##*:}" | head -1
+                    # busybox nc closes the connection when its stdin ends: keep stdin open until the answer is in.
+                    ( printf 'POST /api/agents/heartbeat HTTP/1.0\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %s\r\n\r\n%s' "$hostport" "$PODDLE_AGENT_TOKEN" "${#body}" "$body"; sleep 3 ) | nc -w 5 "${hostport%:*}" "${hostport##*:}" | head -1
                     sleep 2
                   done ) &
                 exec httpd -f -p "$PORT" -h /tmp/www

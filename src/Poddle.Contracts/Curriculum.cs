@@ -92,12 +92,13 @@ public sealed record ProblemWriteRequest(
     string? ReferenceSolution = null);
 
 /// <summary>One test case in a <see cref="ProblemWriteRequest"/>.</summary>
+/// <param name="Hidden">Required, as in a problem file: a case whose author forgot to say is never shown by default.</param>
 public sealed record TestCaseRequest(
     string? Stdin = null,
     string? ExpectedStdout = null,
     string? Call = null,
     string? Expected = null,
-    bool Hidden = false);
+    bool? Hidden = null);
 
 /// <summary>One stored version of a problem (GET /api/problems/{id}/versions; teachers and admins).</summary>
 public sealed record ProblemVersionResponse(int Version, DateTimeOffset CreatedAt, Guid? AuthorId, string Title, int PublicTests, int HiddenTests);

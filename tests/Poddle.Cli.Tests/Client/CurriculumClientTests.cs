@@ -65,11 +65,11 @@ public sealed class CurriculumClientTests
         // Problems: create, a new version, versions, hidden tests for the author, export, import, archive.
         var created = await teacher.CreateProblemAsync(new ProblemWriteRequest(
             Id: "double-it", Title: "Double it", AgeGroup: "11-14", Level: 1, Session: "Numbers", Statement: "Print twice the number.",
-            StarterCode: "n = int(input())\n", Tests: [new TestCaseRequest("2\n", "4\n"), new TestCaseRequest("21\n", "42\n", Hidden: true)],
+            StarterCode: "n = int(input())\n", Tests: [new TestCaseRequest("2\n", "4\n", Hidden: false), new TestCaseRequest("21\n", "42\n", Hidden: true)],
             ReferenceSolution: "print(2 * int(input()))\n"));
         var updated = await teacher.UpdateProblemAsync("double-it", new ProblemWriteRequest(
             Title: "Double it!", AgeGroup: "11-14", Level: 1, Session: "Numbers", Statement: "Print twice the number.", StarterCode: "n = int(input())\n",
-            Tests: [new TestCaseRequest("2\n", "4\n"), new TestCaseRequest("5\n", "10\n"), new TestCaseRequest("21\n", "42\n", Hidden: true)]));
+            Tests: [new TestCaseRequest("2\n", "4\n", Hidden: false), new TestCaseRequest("5\n", "10\n", Hidden: false), new TestCaseRequest("21\n", "42\n", Hidden: true)]));
         var versions = await teacher.ListProblemVersionsAsync("double-it");
         var withHidden = await teacher.GetProblemTestsAsync("double-it", includeHidden: true);
         var yaml = await teacher.ExportProblemAsync("double-it");

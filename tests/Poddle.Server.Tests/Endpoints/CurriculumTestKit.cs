@@ -46,8 +46,8 @@ internal static class CurriculumTestKit
         FunctionName: "triple",
         Tests:
         [
-            new TestCaseRequest(Call: "triple(1)", Expected: "3"),
-            new TestCaseRequest(Call: "triple(2)", Expected: "6"),
+            new TestCaseRequest(Call: "triple(1)", Expected: "3", Hidden: false),
+            new TestCaseRequest(Call: "triple(2)", Expected: "6", Hidden: false),
             new TestCaseRequest(Call: "triple(7319)", Expected: hiddenExpected, Hidden: true),
         ],
         ReferenceSolution: referenceSolution);

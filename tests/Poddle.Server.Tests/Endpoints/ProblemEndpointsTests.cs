@@ -87,7 +87,7 @@ public sealed class ProblemEndpointsTests(SharedServers servers) : IClassFixture
         {
             Session = "No such session",
             Comparison = "fuzzy",
-            Tests = [new TestCaseRequest(Call: "triple(1)", Expected: "3"), new TestCaseRequest(Stdin: "1\n", Call: "triple(1)"), new TestCaseRequest(Call: "triple(2)")],
+            Tests = [new TestCaseRequest(Call: "triple(1)", Expected: "3", Hidden: false), new TestCaseRequest(Stdin: "1\n", Call: "triple(1)", Hidden: false), new TestCaseRequest(Call: "triple(2)", Hidden: false), new TestCaseRequest(Call: "triple(3)", Expected: "9")],
         };
 
         var response = await teacher.PostAsJsonAsync("/api/problems", request);
@@ -95,7 +95,7 @@ public sealed class ProblemEndpointsTests(SharedServers servers) : IClassFixture
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await CurriculumTestKit.ProblemAsync(response);
         Assert.Equal("validation", problem.Code);
-        Assert.Equal(["comparison", "session", "tests[1]", "tests[2].expected"], problem.Errors!.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["comparison", "session", "tests[1]", "tests[2].expected", "tests[3].hidden"], problem.Errors!.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(HttpStatusCode.NotFound, (await teacher.GetAsync($"/api/problems/{request.Id}")).StatusCode);
     }
 

@@ -64,7 +64,7 @@ public static class CliApp
             new HealthRound(
                 context.Options.Health,
                 context.Time,
-                identity: new PodIdentity(context.Environment.Kind, context.Environment.PodId, context.Environment.Hostname),
+                identity: context.Environment,
                 logger: context.LoggerFactory.CreateLogger<HealthRound>())));
         agent.Subcommands.Add(AgentCheckCommand.Create(environment, globals));
         root.Subcommands.Add(agent);

@@ -1,3 +1,4 @@
+using Poddle.Agent.Tuning;
 using System.Globalization;
 using Poddle.Agent.Gpu;
 using Poddle.Agent.Health;
@@ -85,7 +86,7 @@ public sealed class Diagnoser
     public async Task<DiagnosticReport> RunAsync(CancellationToken cancellationToken)
     {
         var procRoot = _options.ProcRoot;
-        var identity = PodIdentity.Detect(name => _options.Variables.TryGetValue(name, out var value) ? value : null, procRoot);
+        var identity = PodEnvironment.Detect(name => _options.Variables.TryGetValue(name, out var value) ? value : null, procRoot: procRoot);
         var problems = new List<string>();
 
         var processesTask = ProcessTable.ReadAsync(procRoot, _options.ProcessSampleInterval, _time, cancellationToken);
@@ -130,7 +131,7 @@ public sealed class Diagnoser
             _time.GetUtcNow(),
             problems.Count == 0 ? StatusOk : StatusProblems,
             problems,
-            identity.Environment,
+            identity.Kind,
             identity.PodId,
             identity.Hostname,
             variables,

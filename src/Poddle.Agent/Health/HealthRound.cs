@@ -1,3 +1,4 @@
+using Poddle.Agent.Tuning;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -34,7 +35,7 @@ public sealed partial class HealthRound : IHealthRound, IDisposable
     private readonly HealthCheckOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly PodIdentity _identity;
+    private readonly PodEnvironment _identity;
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
     private readonly AppProbe _probe;
@@ -44,7 +45,7 @@ public sealed partial class HealthRound : IHealthRound, IDisposable
     private CpuSample? _lastCpu;
 
     /// <exception cref="OptionsValidationException">The options are not usable; the message names each bad setting.</exception>
-    public HealthRound(HealthCheckOptions options, TimeProvider? time = null, HttpClient? http = null, PodIdentity? identity = null, ILogger<HealthRound>? logger = null)
+    public HealthRound(HealthCheckOptions options, TimeProvider? time = null, HttpClient? http = null, PodEnvironment? identity = null, ILogger<HealthRound>? logger = null)
     {
         if (options.Validate() is { Count: > 0 } failures)
         {
@@ -54,7 +55,7 @@ public sealed partial class HealthRound : IHealthRound, IDisposable
         _options = options;
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _identity = identity ?? PodIdentity.Detect(Environment.GetEnvironmentVariable, options.ProcRoot);
+        _identity = identity ?? PodEnvironment.Detect(Environment.GetEnvironmentVariable, procRoot: options.ProcRoot);
         _ownsHttp = http is null;
         _http = http ?? new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(1) }) { Timeout = Timeout.InfiniteTimeSpan };
         _probe = new AppProbe(_http, options, _time);
@@ -80,7 +81,7 @@ public sealed partial class HealthRound : IHealthRound, IDisposable
             checks.Add(CheckMemory());
             checks.AddRange(_options.DiskPaths.Select(CheckDisk));
             checks.AddRange(await CheckGpusAsync(cancellationToken));
-            return new AgentHealthReport(HealthStatus.Worst(checks), _time.GetUtcNow(), _identity.PodId, _identity.Environment, _identity.Hostname, checks, app);
+            return new AgentHealthReport(HealthStatus.Worst(checks), _time.GetUtcNow(), _identity.PodId, _identity.Kind, _identity.Hostname, checks, app);
         }
         finally
         {

@@ -12,18 +12,30 @@ public sealed record PodEnvironment(string Kind, string? PodId, string Hostname)
     /// <param name="root">The file system root the marker files are looked up under (tests use a temp directory).</param>
     public static PodEnvironment Detect(IReadOnlyDictionary<string, string> variables, string root = "/")
     {
-        var hostname = Get(variables, "HOSTNAME") ?? Environment.MachineName;
-        if (Get(variables, "RUNPOD_POD_ID") is { } runpod)
+        ArgumentNullException.ThrowIfNull(variables);
+        return Detect(name => variables.TryGetValue(name, out var value) ? value : null, root);
+    }
+
+    /// <summary>The same detection from a variable lookup; <paramref name="procRoot"/> defaults to <paramref name="root"/>/proc.</summary>
+    /// <param name="variable">Reads one environment variable (null when unset).</param>
+    /// <param name="root">The file system root the marker files are looked up under (tests use a temp directory).</param>
+    /// <param name="procRoot">Where /proc is (PID 1's cgroup is read there).</param>
+    public static PodEnvironment Detect(Func<string, string?> variable, string root = "/", string? procRoot = null)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        string? Get(string name) => variable(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+        var hostname = Get("HOSTNAME") ?? Environment.MachineName;
+        if (Get("RUNPOD_POD_ID") is { } runpod)
         {
             return new PodEnvironment("runpod", runpod, hostname);
         }
 
-        if (Get(variables, "KUBERNETES_SERVICE_HOST") is not null || Directory.Exists(Path.Combine(root, "var/run/secrets/kubernetes.io/serviceaccount")))
+        if (Get("KUBERNETES_SERVICE_HOST") is not null || Directory.Exists(Path.Combine(root, "var/run/secrets/kubernetes.io/serviceaccount")))
         {
             return new PodEnvironment("kubernetes", hostname, hostname);
         }
 
-        if (File.Exists(Path.Combine(root, ".dockerenv")) || CgroupSaysContainer(Path.Combine(root, "proc/1/cgroup")))
+        if (File.Exists(Path.Combine(root, ".dockerenv")) || CgroupSaysContainer(Path.Combine(procRoot ?? Path.Combine(root, "proc"), "1/cgroup")))
         {
             return new PodEnvironment("docker", hostname, hostname);
         }
@@ -44,6 +56,4 @@ public sealed record PodEnvironment(string Kind, string? PodId, string Hostname)
         }
     }
 
-    private static string? Get(IReadOnlyDictionary<string, string> variables, string name) =>
-        variables.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 }

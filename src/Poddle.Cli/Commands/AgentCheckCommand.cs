@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Poddle.Agent.Health;
+using Poddle.Agent.Tuning;
 using Poddle.Cli.Output;
 using Poddle.Contracts;
 using Spectre.Console;
@@ -121,7 +122,7 @@ internal static class AgentCheckCommand
         command.SetCliAction(environment, globals, async (context, parse, cancellationToken) =>
         {
             var options = health.Build(parse);
-            using var round = new HealthRound(options, environment.Time, identity: PodIdentity.Detect(environment.Variable, options.ProcRoot));
+            using var round = new HealthRound(options, environment.Time, identity: PodEnvironment.Detect(environment.Variable, procRoot: options.ProcRoot));
             var result = await round.RunAsync(null, cancellationToken);
             if (parse.GetValue(report) is { } path)
             {

@@ -1,3 +1,4 @@
+using Poddle.Agent.Tuning;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace Poddle.Agent.Tests.Health;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Disposed in DisposeAsync (IAsyncLifetime).")]
 public sealed class HealthRoundTests : IAsyncLifetime
 {
-    private static readonly PodIdentity Pod = new("runpod", "pod-abc", "host-1");
+    private static readonly PodEnvironment Pod = new("runpod", "pod-abc", "host-1");
     private readonly TempTree _proc = new("poddle-proc-");
     private readonly TempTree _cgroup = new("poddle-cgroup-");
     private HealthEndpoint _app = null!;

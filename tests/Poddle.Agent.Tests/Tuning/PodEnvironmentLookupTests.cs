@@ -1,8 +1,9 @@
-using Poddle.Agent.Health;
+using Poddle.Agent.Tests.Health;
+using Poddle.Agent.Tuning;
 
-namespace Poddle.Agent.Tests.Health;
+namespace Poddle.Agent.Tests.Tuning;
 
-public sealed class PodIdentityTests : IDisposable
+public sealed class PodEnvironmentLookupTests : IDisposable
 {
     private readonly TempTree _proc = new("poddle-proc-");
     private readonly TempTree _root = new("poddle-root-");
@@ -13,21 +14,21 @@ public sealed class PodIdentityTests : IDisposable
         _root.Dispose();
     }
 
-    private PodIdentity Detect(Dictionary<string, string> variables) =>
-        PodIdentity.Detect(name => variables.GetValueOrDefault(name), _proc.Root, _root.Root);
+    private PodEnvironment Detect(Dictionary<string, string> variables) =>
+        PodEnvironment.Detect(name => variables.GetValueOrDefault(name), _root.Root, _proc.Root);
 
     [Fact]
     public void RunPod_ThePodIdFromItsVariable()
     {
         var identity = Detect(new() { ["RUNPOD_POD_ID"] = "abc123xyz", ["HOSTNAME"] = "3f2e", ["KUBERNETES_SERVICE_HOST"] = "10.0.0.1" });
 
-        Assert.Equal(new PodIdentity("runpod", "abc123xyz", "3f2e"), identity);
+        Assert.Equal(new PodEnvironment("runpod", "abc123xyz", "3f2e"), identity);
     }
 
     [Fact]
     public void Kubernetes_ThePodNameIsTheHostName()
     {
-        Assert.Equal(new PodIdentity("kubernetes", "web-7d9f-x2x", "web-7d9f-x2x"), Detect(new() { ["KUBERNETES_SERVICE_HOST"] = "10.0.0.1", ["HOSTNAME"] = "web-7d9f-x2x" }));
+        Assert.Equal(new PodEnvironment("kubernetes", "web-7d9f-x2x", "web-7d9f-x2x"), Detect(new() { ["KUBERNETES_SERVICE_HOST"] = "10.0.0.1", ["HOSTNAME"] = "web-7d9f-x2x" }));
     }
 
     [Fact]
@@ -40,9 +41,9 @@ public sealed class PodIdentityTests : IDisposable
         _root.Write(".dockerenv", string.Empty);
         var byDockerenv = Detect(new() { ["HOSTNAME"] = "0123abcd" });
 
-        Assert.Equal(new PodIdentity("linux", "box", "box"), linux);
-        Assert.Equal(new PodIdentity("docker", "0123abcd", "0123abcd"), byCgroup);
-        Assert.Equal("docker", byDockerenv.Environment);
+        Assert.Equal(new PodEnvironment("linux", "box", "box"), linux);
+        Assert.Equal(new PodEnvironment("docker", "0123abcd", "0123abcd"), byCgroup);
+        Assert.Equal("docker", byDockerenv.Kind);
     }
 
     [Fact]

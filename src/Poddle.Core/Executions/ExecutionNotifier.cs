@@ -24,6 +24,43 @@ public sealed class ExecutionNotifier
         }
     }
 
+    /// <summary>
+    /// Reads <paramref name="id"/>'s state with <paramref name="load"/> until <paramref name="done"/> says it is finished
+    /// (or it is gone) or <paramref name="timeout"/> passes, and returns the latest state. Woken in-process by
+    /// <see cref="Finish"/>; polls every <paramref name="pollInterval"/> for a worker on another server. Executions and
+    /// graded submissions both wait this way.
+    /// </summary>
+    public async Task<T?> WaitAsync<T>(
+        Guid id, Func<CancellationToken, Task<T?>> load, Func<T, bool> done, TimeSpan timeout, TimeSpan pollInterval, TimeProvider clock, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        ArgumentNullException.ThrowIfNull(done);
+        ArgumentNullException.ThrowIfNull(clock);
+        var deadline = clock.GetUtcNow() + timeout;
+        while (true)
+        {
+            var finished = Finished(id);
+            var state = await load(cancellationToken);
+            if (state is null || done(state))
+            {
+                return state;
+            }
+
+            var remaining = deadline - clock.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                Forget(id, finished);
+                return state;
+            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await Task.WhenAny(finished, Task.Delay(remaining < pollInterval ? remaining : pollInterval, clock, stop.Token));
+            await stop.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
     /// <summary>Forgets the waiters of an execution nobody waits for any more (timeout).</summary>
     public void Forget(Guid executionId, Task finished)
     {

@@ -173,31 +173,15 @@ public sealed class ExecutionService(
     /// Waits until the execution is done or <paramref name="timeout"/> passes, and returns its latest state (null
     /// when it does not exist). Woken in-process by the worker; polls the database for a worker on another server.
     /// </summary>
-    public async Task<Execution?> WaitAsync(Guid executionId, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = clock.GetUtcNow() + timeout;
-        while (true)
-        {
-            var finished = notifier.Finished(executionId);
-            var execution = await db.Set<Execution>().AsNoTracking().FirstOrDefaultAsync(e => e.Id == executionId, cancellationToken);
-            if (execution is null || execution.Status is ExecutionStatus.Completed or ExecutionStatus.Failed)
-            {
-                return execution;
-            }
-
-            var remaining = deadline - clock.GetUtcNow();
-            if (remaining <= TimeSpan.Zero)
-            {
-                notifier.Forget(executionId, finished);
-                return execution;
-            }
-
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            await Task.WhenAny(finished, Task.Delay(remaining < PollInterval ? remaining : PollInterval, clock, stop.Token));
-            await stop.CancelAsync();
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-    }
+    public Task<Execution?> WaitAsync(Guid executionId, TimeSpan timeout, CancellationToken cancellationToken) =>
+        notifier.WaitAsync(
+            executionId,
+            token => db.Set<Execution>().AsNoTracking().FirstOrDefaultAsync(e => e.Id == executionId, token),
+            e => e.Status is ExecutionStatus.Completed or ExecutionStatus.Failed,
+            timeout,
+            PollInterval,
+            clock,
+            cancellationToken);
 
     public async Task<ExecutionStats> GetStatsAsync(CancellationToken cancellationToken)
     {

@@ -171,31 +171,15 @@ public sealed class SubmissionService(
     /// Waits until the submission is graded (or failed) or <paramref name="timeout"/> passes, and returns its latest
     /// state. Woken in-process by the grader; polls the database for a grader on another server.
     /// </summary>
-    public async Task<Submission?> WaitAsync(Guid submissionId, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = clock.GetUtcNow() + timeout;
-        while (true)
-        {
-            var finished = notifier.Finished(submissionId);
-            var submission = await db.Set<Submission>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == submissionId, cancellationToken);
-            if (submission is null || submission.Status is SubmissionStatus.Completed or SubmissionStatus.Failed)
-            {
-                return submission;
-            }
-
-            var remaining = deadline - clock.GetUtcNow();
-            if (remaining <= TimeSpan.Zero)
-            {
-                notifier.Forget(submissionId, finished);
-                return submission;
-            }
-
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            await Task.WhenAny(finished, Task.Delay(remaining < PollInterval ? remaining : PollInterval, clock, stop.Token));
-            await stop.CancelAsync();
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-    }
+    public Task<Submission?> WaitAsync(Guid submissionId, TimeSpan timeout, CancellationToken cancellationToken) =>
+        notifier.WaitAsync(
+            submissionId,
+            token => db.Set<Submission>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == submissionId, token),
+            s => s.Status is SubmissionStatus.Completed or SubmissionStatus.Failed,
+            timeout,
+            PollInterval,
+            clock,
+            cancellationToken);
 
     /// <summary>The runtime's canonical name for a name or alias the executor offers (checked before).</summary>
     private string CanonicalLanguage(string asked) =>

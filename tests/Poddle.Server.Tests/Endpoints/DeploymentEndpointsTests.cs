@@ -300,7 +300,14 @@ public sealed class DeploymentEndpointsTests
         Assert.Equal(HttpStatusCode.BadRequest, stolen.StatusCode);
         Assert.Contains("sourceId", (await stolen.Content.ReadFromJsonAsync<ProblemResponse>())!.Errors!.Keys);
 
-        var tooBig = await alice.PostAsync($"/api/projects/{project}/sources", Body(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 10), "application/octet-stream"));
+        // As curl does for large bodies: Expect: 100-continue, so the 413 (decided from Content-Length) arrives before
+        // the body is sent, instead of racing the client's writes against the closed connection (a broken pipe).
+        using var tooBigRequest = new HttpRequestMessage(HttpMethod.Post, $"/api/projects/{project}/sources")
+        {
+            Content = Body(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 10), "application/octet-stream"),
+        };
+        tooBigRequest.Headers.ExpectContinue = true;
+        var tooBig = await alice.SendAsync(tooBigRequest);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.StatusCode);
         Assert.Contains("3145728", (await tooBig.Content.ReadFromJsonAsync<ProblemResponse>())!.Detail, StringComparison.Ordinal);
 

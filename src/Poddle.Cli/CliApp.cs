@@ -46,8 +46,6 @@ public static class CliApp
         return await parse.InvokeAsync(invocation, cancellationToken);
     }
 
-    internal static RootCommand BuildRootCommand(CliEnvironment environment, out Command serve) => BuildRootCommand(environment, out serve, out _);
-
     internal static RootCommand BuildRootCommand(CliEnvironment environment, out Command serve, out Command agent)
     {
         var globals = new GlobalOptions();

@@ -40,10 +40,10 @@ public sealed partial class AgentMonitor(
     public static HealthReportSink FileWriter(string path) => (report, cancellationToken) =>
         AtomicFile.WriteAsync(path, JsonSerializer.SerializeToUtf8Bytes(report, PoddleJsonContext.Default.AgentHealthReport), cancellationToken);
 
-    /// <summary>Runs rounds until cancelled.</summary>
     /// <summary>The least time a round may take before it is abandoned, whatever the period.</summary>
     public static readonly TimeSpan MinRoundTime = TimeSpan.FromSeconds(15);
 
+    /// <summary>Runs rounds until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(period, time);

@@ -9,6 +9,10 @@ public sealed record RefreshRequest(string? RefreshToken);
 
 public sealed record LogoutRequest(string? RefreshToken = null);
 
+/// <summary>
+/// An account. <see cref="EmailVerified"/>: the owner proved the address (needed to deploy where the server requires
+/// it); <see cref="TwoFactorEnabled"/>: sign-in needs a code; <see cref="Disabled"/>: an admin disabled it.
+/// </summary>
 public sealed record UserResponse(
     Guid Id,
     string Email,
@@ -16,7 +20,10 @@ public sealed record UserResponse(
     string? DisplayName,
     string Role,
     string Tier,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    bool EmailVerified = false,
+    bool TwoFactorEnabled = false,
+    bool Disabled = false);
 
 public sealed record TokenResponse(string AccessToken, string RefreshToken, DateTimeOffset ExpiresAt, string TokenType, UserResponse User);
 

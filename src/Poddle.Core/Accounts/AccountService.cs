@@ -18,10 +18,15 @@ public sealed record NewUser(string? Email, string? Username, string? Password, 
 public sealed record UserChanges(string? DisplayName, string? Email, string? Password, string? CurrentPassword, Guid? CallerSessionId = null);
 
 /// <summary>Registration, sign-in, token refresh with rotation and reuse detection, sessions, and profile changes.</summary>
+/// <remarks>Split by concern: sign-in (password, two-factor step, sessions) is in AccountService.SignIn.cs.</remarks>
 public sealed partial class AccountService(
     PoddleDbContext db,
     PasswordHasher passwords,
     AccessTokenIssuer accessTokens,
+    AccountMail mail,
+    AccountTokenStore accountTokens,
+    FailedAttempts failures,
+    TwoFactorService twoFactor,
     IDatabaseErrors databaseErrors,
     IOptions<AuthOptions> options,
     TimeProvider clock,
@@ -74,8 +79,17 @@ public sealed partial class AccountService(
             Tier = UserTier.Free,
             CreatedAt = now,
             UpdatedAt = now,
+
+            // Admins are made by the operator at start (PODDLE_ADMIN_*), who vouches for the address.
+            EmailVerifiedAt = role == UserRole.Admin ? now : null,
         };
         db.Users.Add(user);
+        if (user.EmailVerifiedAt is null)
+        {
+            // Sent after the account commits (same SaveChanges); without SMTP nothing is queued.
+            await mail.EnqueueAsync(new AccountMailPayload(AccountMailKind.EmailVerification, user.Id), onePerMinute: false, cancellationToken);
+        }
+
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -89,85 +103,6 @@ public sealed partial class AccountService(
 
         LogRegistered(user.Id, user.Role);
         return user;
-    }
-
-    public async Task<Result<AuthTokens>> LoginAsync(string? login, string? password, ClientInfo client, CancellationToken cancellationToken)
-    {
-        var errors = new FieldErrors();
-        if (string.IsNullOrWhiteSpace(login) || login.Length > 254)
-        {
-            errors.Add("login", "Give the email or username (at most 254 characters).");
-        }
-
-        if (string.IsNullOrEmpty(password) || password.Length > MaxPasswordLength)
-        {
-            errors.Add("password", $"Give the password (at most {MaxPasswordLength} characters).");
-        }
-
-        if (!errors.IsEmpty)
-        {
-            return errors.ToError();
-        }
-
-        var normalized = login!.Trim().ToLowerInvariant();
-        var now = clock.GetStoredUtcNow();
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == normalized || u.Username == normalized, cancellationToken);
-
-        // Failures count per client IP and per account, whichever name (email or username) was typed: keying by the
-        // typed name would give an attacker a fresh budget for each of the account's names.
-        var limiterKey = $"{client.IpAddress ?? "unknown"}|{(user is null ? "login:" + normalized : "user:" + user.Id.ToString("N"))}";
-        var windowStart = now - options.Value.FailedLoginWindow;
-        var recentFailures = await db.LoginFailures
-            .Where(f => f.Key == limiterKey && f.OccurredAt > windowStart)
-            .OrderBy(f => f.OccurredAt)
-            .Select(f => f.OccurredAt)
-            .ToListAsync(cancellationToken);
-        if (recentFailures.Count >= options.Value.MaxFailedLogins)
-        {
-            var retryAfter = recentFailures[^options.Value.MaxFailedLogins] + options.Value.FailedLoginWindow - now;
-            LogLoginThrottled(client.IpAddress);
-            return new Error(
-                ErrorKind.RateLimited,
-                "too-many-login-attempts",
-                "Too many failed sign-in attempts. Wait and try again.",
-                RetryAfter: retryAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter);
-        }
-
-        var valid = false;
-        if (user is null)
-        {
-            PasswordHasher.VerifyAgainstDummy(password!);
-        }
-        else
-        {
-            valid = PasswordHasher.Verify(password!, user.PasswordHash);
-        }
-
-        if (!valid)
-        {
-            db.LoginFailures.Add(new LoginFailure { Key = limiterKey, OccurredAt = now });
-            await db.SaveChangesAsync(cancellationToken);
-            LogLoginFailed(client.IpAddress);
-            return Error.Unauthorized("invalid-credentials", "The login or password is wrong.");
-        }
-
-        await db.LoginFailures.Where(f => f.Key == limiterKey).ExecuteDeleteAsync(cancellationToken);
-        var session = new UserSession
-        {
-            Id = Guid.CreateVersion7(now),
-            UserId = user!.Id,
-            CreatedAt = now,
-            LastUsedAt = now,
-            ExpiresAt = now + options.Value.RefreshTokenLifetime,
-            IpAddress = Truncate(client.IpAddress, 64),
-            UserAgent = Truncate(client.UserAgent, 256),
-        };
-        db.Sessions.Add(session);
-        var refresh = AddRefreshToken(session, now);
-        await db.SaveChangesAsync(cancellationToken);
-        LogSignedIn(user.Id, session.Id);
-        var (access, expiresAt) = accessTokens.Issue(user, session.Id);
-        return new AuthTokens(access, refresh, expiresAt, session.Id, user);
     }
 
     /// <summary>
@@ -207,6 +142,11 @@ public sealed partial class AccountService(
         }
 
         var user = await db.Users.FirstAsync(u => u.Id == session.UserId, cancellationToken);
+        if (user.DisabledAt is not null)
+        {
+            return InvalidRefresh();
+        }
+
         session.LastUsedAt = now;
         var refresh = AddRefreshToken(session, now);
         await db.SaveChangesAsync(cancellationToken);
@@ -214,11 +154,14 @@ public sealed partial class AccountService(
         return new AuthTokens(access, refresh, expiresAt, session.Id, user);
     }
 
-    /// <summary>True when the session named in an access token still stands (not revoked, not expired).</summary>
+    /// <summary>True when the session named in an access token still stands (not revoked, not expired, its user not disabled).</summary>
     public Task<bool> IsSessionActiveAsync(Guid sessionId, CancellationToken cancellationToken)
     {
         var now = clock.GetStoredUtcNow();
-        return db.Sessions.AnyAsync(s => s.Id == sessionId && s.RevokedAt == null && s.ExpiresAt > now, cancellationToken);
+        return db.Sessions
+            .Where(s => s.Id == sessionId && s.RevokedAt == null && s.ExpiresAt > now)
+            .Join(db.Users, s => s.UserId, u => u.Id, (_, u) => u)
+            .AnyAsync(u => u.DisabledAt == null, cancellationToken);
     }
 
     public async Task LogoutAsync(Guid sessionId, CancellationToken cancellationToken) =>
@@ -296,6 +239,11 @@ public sealed partial class AccountService(
             }
 
             user.Email = email;
+
+            // The new address is unproven, and codes mailed to the old one must not work for the new one.
+            user.EmailVerifiedAt = null;
+            await accountTokens.VoidAsync(user.Id, [AccountTokenPurpose.PasswordReset, AccountTokenPurpose.EmailVerification], cancellationToken);
+            await mail.EnqueueAsync(new AccountMailPayload(AccountMailKind.EmailVerification, user.Id), onePerMinute: false, cancellationToken);
         }
 
         if (changes.DisplayName is not null)
@@ -305,13 +253,8 @@ public sealed partial class AccountService(
 
         if (changes.Password is not null)
         {
-            user.PasswordHash = passwords.Hash(changes.Password);
-
             // A new password signs out every other device: whoever knew the old one loses their sessions too.
-            var now = clock.GetStoredUtcNow();
-            await db.Sessions
-                .Where(s => s.UserId == userId && s.RevokedAt == null && s.Id != changes.CallerSessionId)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, "password-changed"), cancellationToken);
+            await SetPasswordAsync(user, changes.Password, "password-changed", changes.CallerSessionId, cancellationToken);
         }
 
         user.UpdatedAt = clock.GetStoredUtcNow();
@@ -349,7 +292,23 @@ public sealed partial class AccountService(
         return generated;
     }
 
-    private static void ValidatePassword(string? password, string field, FieldErrors errors)
+    /// <summary>
+    /// Sets a new password on a tracked user (saved by the caller): every session but <paramref name="keepSessionId"/> ends
+    /// at once with <paramref name="reason"/>, unused reset codes become void, and a "password changed" notice is queued.
+    /// </summary>
+    internal async Task SetPasswordAsync(User user, string password, string reason, Guid? keepSessionId, CancellationToken cancellationToken)
+    {
+        user.PasswordHash = passwords.Hash(password);
+        var now = clock.GetStoredUtcNow();
+        user.UpdatedAt = now;
+        await db.Sessions
+            .Where(s => s.UserId == user.Id && s.RevokedAt == null && s.Id != keepSessionId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, reason), cancellationToken);
+        await accountTokens.VoidAsync(user.Id, [AccountTokenPurpose.PasswordReset], cancellationToken);
+        await mail.EnqueueAsync(new AccountMailPayload(AccountMailKind.PasswordChanged, user.Id, At: now), onePerMinute: false, cancellationToken);
+    }
+
+    internal static void ValidatePassword(string? password, string field, FieldErrors errors)
     {
         if (password is null || password.Length < MinPasswordLength || password.Length > MaxPasswordLength)
         {
@@ -394,15 +353,6 @@ public sealed partial class AccountService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered user {UserId} with role {Role}")]
     private partial void LogRegistered(Guid userId, UserRole role);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} signed in, session {SessionId}")]
-    private partial void LogSignedIn(Guid userId, Guid sessionId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed sign-in from {IpAddress}")]
-    private partial void LogLoginFailed(string? ipAddress);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in throttled for {IpAddress}")]
-    private partial void LogLoginThrottled(string? ipAddress);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refresh token reused for user {UserId}; session {SessionId} revoked")]
     private partial void LogRefreshReuse(Guid userId, Guid sessionId);

@@ -14,6 +14,8 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.PasswordHash).HasMaxLength(100);
         builder.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
         builder.Property(u => u.Tier).HasConversion<string>().HasMaxLength(16);
+        builder.Property(u => u.TwoFactorSecret).HasMaxLength(128);
+        builder.Ignore(u => u.IsTwoFactorEnabled);
         builder.HasIndex(u => u.Email).IsUnique();
         builder.HasIndex(u => u.Username).IsUnique();
     }
@@ -64,5 +66,30 @@ internal sealed class LoginFailureConfiguration : IEntityTypeConfiguration<Login
         builder.ToTable("login_failures");
         builder.Property(f => f.Key).HasMaxLength(400);
         builder.HasIndex(f => new { f.Key, f.OccurredAt });
+    }
+}
+
+internal sealed class AccountTokenConfiguration : IEntityTypeConfiguration<AccountToken>
+{
+    public void Configure(EntityTypeBuilder<AccountToken> builder)
+    {
+        builder.ToTable("account_tokens");
+        builder.Property(t => t.Purpose).HasMaxLength(32);
+        builder.Property(t => t.TokenHash).HasMaxLength(64);
+        builder.HasIndex(t => t.TokenHash).IsUnique();
+        builder.HasIndex(t => new { t.UserId, t.Purpose });
+        builder.HasIndex(t => t.ExpiresAt);
+        builder.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class RecoveryCodeConfiguration : IEntityTypeConfiguration<RecoveryCode>
+{
+    public void Configure(EntityTypeBuilder<RecoveryCode> builder)
+    {
+        builder.ToTable("recovery_codes");
+        builder.Property(c => c.CodeHash).HasMaxLength(64);
+        builder.HasIndex(c => new { c.UserId, c.CodeHash }).IsUnique();
+        builder.HasOne<User>().WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -75,7 +75,7 @@ public sealed class ApiTokenService(PoddleDbContext db, TimeProvider clock)
         return revoked == 0 ? Error.NotFound("API token") : true;
     }
 
-    /// <summary>Returns who the token belongs to, or null when it is unknown, revoked or expired.</summary>
+    /// <summary>Returns who the token belongs to, or null when it is unknown, revoked or expired, or its user is disabled.</summary>
     public async Task<ApiTokenIdentity?> ValidateAsync(string secret, CancellationToken cancellationToken)
     {
         if (!secret.StartsWith(SecretTokens.ApiTokenPrefix, StringComparison.Ordinal) || secret.Length > 100)
@@ -88,6 +88,7 @@ public sealed class ApiTokenService(PoddleDbContext db, TimeProvider clock)
         var match = await db.ApiTokens
             .Where(t => t.TokenHash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now))
             .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { Token = t, User = u })
+            .Where(m => m.User.DisabledAt == null)
             .AsNoTracking()
             .FirstOrDefaultAsync(cancellationToken);
         if (match is null)

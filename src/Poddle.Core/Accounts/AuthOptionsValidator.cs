@@ -33,6 +33,20 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             failures.Add($"Auth:FailedLoginWindow must be positive (got {options.FailedLoginWindow}).");
         }
 
+        if (options.MaxFailedLoginsPerIp < options.MaxFailedLogins || options.MaxFailedLoginsPerIp > 100_000)
+        {
+            failures.Add($"Auth:MaxFailedLoginsPerIp must be between Auth:MaxFailedLogins and 100000 (got {options.MaxFailedLoginsPerIp}).");
+        }
+
+        if (options.MaxFailedTwoFactorCodes is < 1 or > 1000)
+        {
+            failures.Add($"Auth:MaxFailedTwoFactorCodes must be between 1 and 1000 (got {options.MaxFailedTwoFactorCodes}).");
+        }
+
+        CheckLifetime(failures, "Auth:PasswordResetLifetime", options.PasswordResetLifetime, TimeSpan.FromMinutes(5), TimeSpan.FromDays(1));
+        CheckLifetime(failures, "Auth:EmailVerificationLifetime", options.EmailVerificationLifetime, TimeSpan.FromMinutes(5), TimeSpan.FromDays(30));
+        CheckLifetime(failures, "Auth:TwoFactorChallengeLifetime", options.TwoFactorChallengeLifetime, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1));
+
         if (!string.IsNullOrEmpty(options.SigningKey))
         {
             try
@@ -59,5 +73,13 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckLifetime(List<string> failures, string key, TimeSpan value, TimeSpan min, TimeSpan max)
+    {
+        if (value < min || value > max)
+        {
+            failures.Add($"{key} must be between {min} and {max} (got {value}).");
+        }
     }
 }

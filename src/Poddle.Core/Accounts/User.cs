@@ -41,6 +41,23 @@ public sealed class User
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>When the owner proved they read mail at <see cref="Email"/>; null until then, and again after an email change.</summary>
+    public DateTimeOffset? EmailVerifiedAt { get; set; }
+
+    /// <summary>Set by an admin: while set, sign-in is refused and no token of the user is accepted.</summary>
+    public DateTimeOffset? DisabledAt { get; set; }
+
+    /// <summary>The TOTP key, encrypted (<see cref="Common.SecretProtector"/>); pending until <see cref="TwoFactorEnabledAt"/> is set.</summary>
+    public byte[]? TwoFactorSecret { get; set; }
+
+    /// <summary>When two-factor sign-in took effect (a code confirmed the key); null while off or pending.</summary>
+    public DateTimeOffset? TwoFactorEnabledAt { get; set; }
+
+    /// <summary>The TOTP time step of the last accepted code: a code is accepted only for a later step, so none is used twice.</summary>
+    public long? TwoFactorLastTimeStep { get; set; }
+
+    public bool IsTwoFactorEnabled => TwoFactorEnabledAt is not null;
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Poddle.Core.Common;
 using Poddle.Core.Persistence;
 
@@ -6,8 +7,8 @@ namespace Poddle.Core.Accounts;
 
 public sealed record UserPage(IReadOnlyList<User> Users, int Total);
 
-/// <summary>What admins do to accounts: list them and change a user's role or tier.</summary>
-public sealed class UserAdministration(PoddleDbContext db, TimeProvider clock)
+/// <summary>What admins do to accounts: list them, change a user's role or tier, disable and enable them, and set a new password.</summary>
+public sealed partial class UserAdministration(PoddleDbContext db, AccountService accounts, TimeProvider clock, ILogger<UserAdministration> logger)
 {
     public const int MaxPageSize = 200;
 
@@ -43,8 +44,8 @@ public sealed class UserAdministration(PoddleDbContext db, TimeProvider clock)
             return Error.NotFound("User");
         }
 
-        if (role is { } newRole && newRole != UserRole.Admin && user.Role == UserRole.Admin
-            && await db.Users.CountAsync(u => u.Role == UserRole.Admin, cancellationToken) == 1)
+        if (role is { } newRole && newRole != UserRole.Admin && user.Role == UserRole.Admin && user.DisabledAt is null
+            && await db.Users.CountAsync(u => u.Role == UserRole.Admin && u.DisabledAt == null, cancellationToken) == 1)
         {
             return Error.Conflict("last-admin", "This is the only admin; make another user admin first.", "role");
         }
@@ -55,4 +56,96 @@ public sealed class UserAdministration(PoddleDbContext db, TimeProvider clock)
         await db.SaveChangesAsync(cancellationToken);
         return user;
     }
+
+    /// <summary>
+    /// Disables an account: every session ends at once (so its access and refresh tokens fail on their next use), its
+    /// API tokens are refused while it stays disabled, and sign-in answers 403 account-disabled. An admin cannot disable
+    /// their own account (so the platform always keeps an admin who can enable others).
+    /// </summary>
+    public async Task<Result<User>> DisableAsync(Guid adminId, Guid userId, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null)
+        {
+            return Error.NotFound("User");
+        }
+
+        if (user.Id == adminId)
+        {
+            return Error.Conflict("cannot-disable-self", "You cannot disable your own account; ask another admin.");
+        }
+
+        if (user.DisabledAt is not null)
+        {
+            return user;
+        }
+
+        var now = clock.GetStoredUtcNow();
+        user.DisabledAt = now;
+        user.UpdatedAt = now;
+        await db.Sessions
+            .Where(s => s.UserId == userId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, "disabled"), cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        LogDisabled(userId, adminId);
+        return user;
+    }
+
+    /// <summary>Enables a disabled account: it can sign in again, and its API tokens work again (its sessions stay ended).</summary>
+    public async Task<Result<User>> EnableAsync(Guid adminId, Guid userId, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null)
+        {
+            return Error.NotFound("User");
+        }
+
+        if (user.DisabledAt is not null)
+        {
+            user.DisabledAt = null;
+            user.UpdatedAt = clock.GetStoredUtcNow();
+            await db.SaveChangesAsync(cancellationToken);
+            LogEnabled(userId, adminId);
+        }
+
+        return user;
+    }
+
+    /// <summary>
+    /// Sets a new password for a user who cannot reset it themselves: <paramref name="password"/>, or a generated one that
+    /// is returned (once) for the admin to pass on. Every session of the user ends; API tokens are untouched.
+    /// </summary>
+    public async Task<Result<string?>> ResetPasswordAsync(Guid adminId, Guid userId, string? password, CancellationToken cancellationToken)
+    {
+        if (password is not null)
+        {
+            var errors = new FieldErrors();
+            AccountService.ValidatePassword(password, "password", errors);
+            if (!errors.IsEmpty)
+            {
+                return errors.ToError();
+            }
+        }
+
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null)
+        {
+            return Error.NotFound("User");
+        }
+
+        var generated = password is null ? SecretTokens.NewPassword() : null;
+        await accounts.SetPasswordAsync(user, password ?? generated!, "password-reset-by-admin", keepSessionId: null, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        LogPasswordReset(userId, adminId);
+        return generated;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} disabled by admin {AdminId}; their sessions ended")]
+    private partial void LogDisabled(Guid userId, Guid adminId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} enabled by admin {AdminId}")]
+    private partial void LogEnabled(Guid userId, Guid adminId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Password of user {UserId} reset by admin {AdminId}; their sessions ended")]
+    private partial void LogPasswordReset(Guid userId, Guid adminId);
 }

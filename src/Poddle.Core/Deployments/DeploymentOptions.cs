@@ -51,6 +51,9 @@ public sealed class DeploymentOptions
 /// <summary>What one tier may ask for. CPU and memory are per replica.</summary>
 public sealed class TierLimits
 {
+    /// <summary>No limit at all: what admins get (they are exempt from tier limits).</summary>
+    public static TierLimits Unlimited => new() { MaxDeployments = int.MaxValue, MaxReplicas = int.MaxValue, MaxCpuMillicores = int.MaxValue, MaxMemoryMb = int.MaxValue };
+
     public int MaxDeployments { get; set; }
 
     public int MaxReplicas { get; set; }

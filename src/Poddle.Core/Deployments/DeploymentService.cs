@@ -408,9 +408,16 @@ public sealed partial class DeploymentService(
         }
     }
 
+    /// <summary>The owner's tier and its limits; admins are exempt from tier limits (they run the platform).</summary>
     private async Task<(string Name, TierLimits Limits)> TierOfAsync(Guid ownerId, CancellationToken cancellationToken)
     {
-        var tier = await db.Users.Where(u => u.Id == ownerId).Select(u => u.Tier).FirstOrDefaultAsync(cancellationToken);
+        var owner = await db.Users.Where(u => u.Id == ownerId).Select(u => new { u.Tier, u.Role }).FirstOrDefaultAsync(cancellationToken);
+        if (owner?.Role == Accounts.UserRole.Admin)
+        {
+            return ("admin", TierLimits.Unlimited);
+        }
+
+        var tier = owner?.Tier ?? default;
         var name = tier.ToString().ToLowerInvariant();
         var tiers = options.Value.Tiers;
         var limits = tiers.TryGetValue(name, out var found)

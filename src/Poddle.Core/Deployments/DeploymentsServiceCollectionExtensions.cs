@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Poddle.Core.Agents;
+using Poddle.Core.Common;
 using Poddle.Core.Jobs;
 
 namespace Poddle.Core.Deployments;

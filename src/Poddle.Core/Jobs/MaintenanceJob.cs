@@ -7,8 +7,9 @@ using Poddle.Core.Persistence;
 namespace Poddle.Core.Jobs;
 
 /// <summary>
-/// The built-in recurring clean-up: ended sessions (with their refresh tokens), expired refresh tokens, login
-/// failures older than the rate-limit window, and succeeded jobs past their retention. Deleting is idempotent,
+/// The built-in recurring clean-up: ended sessions (with their refresh tokens), expired refresh tokens, expired
+/// account tokens (reset and verification codes, sign-in challenges), login failures older than the rate-limit window,
+/// and succeeded jobs past their retention. Deleting is idempotent,
 /// so running twice is harmless.
 /// </summary>
 public sealed partial class MaintenanceJob(
@@ -34,6 +35,7 @@ public sealed partial class MaintenanceJob(
             .Where(s => s.ExpiresAt < now || (s.RevokedAt != null && s.RevokedAt < revokedBefore))
             .ExecuteDeleteAsync(cancellationToken);
         var refreshTokens = await db.RefreshTokens.Where(t => t.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        refreshTokens += await db.Set<AccountToken>().Where(t => t.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
         var failedBefore = now - auth.Value.FailedLoginWindow;
         var loginFailures = await db.LoginFailures.Where(f => f.OccurredAt < failedBefore).ExecuteDeleteAsync(cancellationToken);
         var succeededBefore = now - jobs.Value.SucceededRetention;
@@ -43,6 +45,6 @@ public sealed partial class MaintenanceJob(
         LogPurged(logger, sessions, refreshTokens, loginFailures, succeededJobs);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Maintenance purged {Sessions} sessions, {RefreshTokens} refresh tokens, {LoginFailures} login failures, {Jobs} succeeded jobs")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Maintenance purged {Sessions} sessions, {RefreshTokens} refresh and account tokens, {LoginFailures} login failures, {Jobs} succeeded jobs")]
     private static partial void LogPurged(ILogger logger, int sessions, int refreshTokens, int loginFailures, int jobs);
 }

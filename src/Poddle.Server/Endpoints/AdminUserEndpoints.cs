@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -27,6 +28,26 @@ internal static class AdminUserEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+
+        users.MapPost("/{id:guid}/disable", async (Guid id, ClaimsPrincipal caller, UserAdministration admin, CancellationToken ct) =>
+            (await admin.DisableAsync(caller.UserId(), id, ct)).ToHttp(user => TypedResults.Ok(user.ToResponse())))
+            .WithSummary("Disable a user: their sessions end, their tokens stop working, sign-in is refused (admin only)")
+            .Produces<UserResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        users.MapPost("/{id:guid}/enable", async (Guid id, ClaimsPrincipal caller, UserAdministration admin, CancellationToken ct) =>
+            (await admin.EnableAsync(caller.UserId(), id, ct)).ToHttp(user => TypedResults.Ok(user.ToResponse())))
+            .WithSummary("Enable a disabled user again (admin only)")
+            .Produces<UserResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        users.MapPost("/{id:guid}/reset-password", async (Guid id, AdminPasswordResetRequest? request, ClaimsPrincipal caller, UserAdministration admin, CancellationToken ct) =>
+            (await admin.ResetPasswordAsync(caller.UserId(), id, request?.Password, ct)).ToHttp(generated => TypedResults.Ok(new AdminPasswordResetResponse(generated))))
+            .WithSummary("Set a user's password: the one given, or a generated one returned once; their sessions end (admin only)")
+            .Produces<AdminPasswordResetResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         return app;
     }

@@ -18,6 +18,7 @@ internal static class DeploymentEndpoints
 
         projects.MapPost("/", async (Guid projectId, CreateDeploymentRequest request, HttpRequest http, ClaimsPrincipal caller, DeploymentService service, IOptions<DeploymentOptions> options, CancellationToken ct) =>
                 Accepted(await service.CreateAsync(caller.UserId(), projectId, request.ToInput(), ct), http, options.Value))
+            .RequireVerifiedEmail()
             .WithSummary("Deploy an image or a command")
             .WithDescription("202: the deployment is stored with status 'pending' and provisioned in the background; poll GET /api/deployments/{id} or its events.")
             .Produces<DeploymentResponse>(StatusCodes.Status202Accepted)
@@ -43,6 +44,7 @@ internal static class DeploymentEndpoints
 
         deployments.MapPatch("/", async (Guid id, UpdateDeploymentRequest request, HttpRequest http, ClaimsPrincipal caller, DeploymentService service, IOptions<DeploymentOptions> options, CancellationToken ct) =>
                 Accepted(await service.UpdateAsync(caller.UserId(), id, request.ToInput(), ct), http, options.Value))
+            .RequireVerifiedEmail()
             .WithSummary("Change image, command, env, secrets, resources or health check: a new revision, rolled out in the background")
             .WithDescription("env and secrets are merged: a key with a null value is removed.")
             .Produces<DeploymentResponse>(StatusCodes.Status202Accepted)
@@ -66,6 +68,7 @@ internal static class DeploymentEndpoints
 
         deployments.MapPost("/rollback", async (Guid id, RollbackDeploymentRequest? request, HttpRequest http, ClaimsPrincipal caller, DeploymentService service, IOptions<DeploymentOptions> options, CancellationToken ct) =>
                 Accepted(await service.RollbackAsync(caller.UserId(), id, request?.Revision, ct), http, options.Value))
+            .RequireVerifiedEmail()
             .WithSummary("Roll back to a revision (the previous one when none is named): a new revision with its configuration and secrets")
             .Produces<DeploymentResponse>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
@@ -74,6 +77,7 @@ internal static class DeploymentEndpoints
 
         deployments.MapPatch("/scale", async (Guid id, ScaleDeploymentRequest request, HttpRequest http, ClaimsPrincipal caller, DeploymentService service, IOptions<DeploymentOptions> options, CancellationToken ct) =>
                 Accepted(await service.ScaleAsync(caller.UserId(), id, request.Replicas, ct), http, options.Value))
+            .RequireVerifiedEmail()
             .WithSummary("Set the number of replicas (0 stops it)")
             .Produces<DeploymentResponse>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
@@ -83,6 +87,7 @@ internal static class DeploymentEndpoints
 
         deployments.MapPost("/restart", async (Guid id, HttpRequest http, ClaimsPrincipal caller, DeploymentService service, IOptions<DeploymentOptions> options, CancellationToken ct) =>
                 Accepted(await service.RestartAsync(caller.UserId(), id, ct), http, options.Value))
+            .RequireVerifiedEmail()
             .WithSummary("Replace every replica, one at a time")
             .Produces<DeploymentResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -14,7 +14,10 @@ internal static class Mappings
         user.DisplayName,
         user.Role.ToString().ToLowerInvariant(),
         user.Tier.ToString().ToLowerInvariant(),
-        user.CreatedAt);
+        user.CreatedAt,
+        user.EmailVerifiedAt is not null,
+        user.IsTwoFactorEnabled,
+        user.DisabledAt is not null);
 
     public static TokenResponse ToResponse(this AuthTokens tokens) =>
         new(tokens.AccessToken, tokens.RefreshToken, tokens.ExpiresAt, "Bearer", tokens.User.ToResponse());

@@ -36,7 +36,8 @@ internal static class PistonEndpoints
 
     public static IEndpointRouteBuilder MapPistonEndpoints(this IEndpointRouteBuilder app)
     {
-        var piston = app.MapGroup("/api/v2").WithTags("Piston");
+        // Piston keeps its own limits (Execution:RateLimit, per user or per IP for anonymous use), not the API's per-request ones.
+        var piston = app.MapGroup("/api/v2").WithTags("Piston").DisableRateLimiting();
 
         piston.MapGet("/runtimes", (ExecutionService service) =>
                 TypedResults.Ok<IReadOnlyList<PistonRuntimeResponse>>([.. service.Runtimes.Select(r => new PistonRuntimeResponse(r.Language, r.Version, r.Aliases))]))

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Poddle.Core.Common;
 using Poddle.Core.Deployments;
 using Poddle.Drivers.Abstractions.Pods;
 using Poddle.Drivers.Docker;

@@ -15,6 +15,7 @@ using Poddle.Core.Agents;
 using Poddle.Core.Curriculum;
 using Poddle.Core.Curriculum.Submissions;
 using Poddle.Core.Deployments;
+using Poddle.Core.Email;
 using Poddle.Core.Executions;
 using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;
@@ -26,6 +27,7 @@ using Poddle.Server.Endpoints;
 using Poddle.Server.Errors;
 using Poddle.Server.Piston;
 using Poddle.Server.Proxy;
+using Poddle.Server.RateLimiting;
 using Prometheus;
 using Scalar.AspNetCore;
 
@@ -85,8 +87,6 @@ public static partial class PoddleServer
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<ServerOptions>().Bind(builder.Configuration).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
-        services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
 
         if (database!.Provider == DatabaseProvider.Postgres)
         {
@@ -98,12 +98,12 @@ public static partial class PoddleServer
         }
 
         services.AddSingleton(new AccessTokenSigningKey(SigningKeyStore.LoadOrCreate(auth.SigningKey, dataDir)));
-        services.AddSingleton<PasswordHasher>();
-        services.AddSingleton<AccessTokenIssuer>();
-        services.AddScoped<AccountService>();
-        services.AddScoped<ApiTokenService>();
+        services.AddPoddleAccounts(options => options.Bind(builder.Configuration.GetSection(AuthOptions.SectionName)));
+        ReadValidated<EmailOptions>(builder.Configuration, EmailOptions.SectionName, new EmailOptionsValidator());
+        services.AddPoddleEmail(options => options.Bind(builder.Configuration.GetSection(EmailOptions.SectionName)));
+        ReadValidated<RateLimitOptions>(builder.Configuration, RateLimitOptions.SectionName, new RateLimitOptionsValidator());
+        services.AddPoddleRateLimiting(options => options.Bind(builder.Configuration.GetSection(RateLimitOptions.SectionName)));
         services.AddScoped<ProjectService>();
-        services.AddScoped<UserAdministration>();
         ReadValidated<JobsOptions>(builder.Configuration, JobsOptions.SectionName, new JobsOptionsValidator());
         services.AddPoddleJobs(jobs => jobs.Bind(builder.Configuration.GetSection(JobsOptions.SectionName)));
         var execution = ReadValidated<ExecutionOptions>(builder.Configuration, ExecutionOptions.SectionName, new ExecutionOptionsValidator());
@@ -151,6 +151,9 @@ public static partial class PoddleServer
         app.UseStatusCodePages();
         app.UseHttpMetrics();
         app.UseAuthentication();
+
+        // After authentication (the per-user limit needs the user), before authorization (refused requests count too).
+        app.UseRateLimiter();
         app.UseAuthorization();
 
         app.MapHealthEndpoints();
@@ -159,7 +162,9 @@ public static partial class PoddleServer
         app.MapScalarApiReference("/docs", o => o.WithTitle("Poddle API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapGet("/", () => TypedResults.Redirect("/docs")).ExcludeFromDescription();
         app.MapAuthEndpoints();
+        app.MapAccountRecoveryEndpoints();
         app.MapUserEndpoints();
+        app.MapTwoFactorEndpoints();
         app.MapTokenEndpoints();
         app.MapProjectEndpoints();
         app.MapAdminUserEndpoints();

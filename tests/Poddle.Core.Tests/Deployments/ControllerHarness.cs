@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Poddle.Core.Accounts;
+using Poddle.Core.Common;
 using Poddle.Core.Deployments;
 using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Poddle.Contracts;
+using Poddle.Core.Common;
 using Poddle.Core.Deployments;
 using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Poddle.Contracts;
+using Poddle.Core.Common;
 using Poddle.Core.Deployments;
 using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Poddle.Core.Common;
+using Poddle.Core.Jobs;
+
+namespace Poddle.Core.Accounts;
+
+public static class AccountsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers accounts: options (the server binds section "Auth"), validated at start; sign-in, tokens, two-factor,
+    /// password reset, email verification, administration, and the account mail job. Needs <c>AddPoddleJobs</c> and
+    /// <c>AddPoddleEmail</c> (Poddle.Core.Email); the host registers the <see cref="AccessTokenSigningKey"/> and the <see cref="SecretEncryptionKey"/>.
+    /// </summary>
+    public static IServiceCollection AddPoddleAccounts(this IServiceCollection services, Action<OptionsBuilder<AuthOptions>>? configure = null)
+    {
+        var optionsBuilder = services.AddOptions<AuthOptions>();
+        configure?.Invoke(optionsBuilder);
+        optionsBuilder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<PasswordHasher>();
+        services.TryAddSingleton<AccessTokenIssuer>();
+        services.TryAddSingleton<SecretProtector>();
+        services.TryAddScoped<AccountService>();
+        services.TryAddScoped<ApiTokenService>();
+        services.TryAddScoped<UserAdministration>();
+        services.TryAddScoped<FailedAttempts>();
+        services.TryAddScoped<AccountTokenStore>();
+        services.TryAddScoped<AccountMail>();
+        services.TryAddScoped<TwoFactorService>();
+        services.TryAddScoped<PasswordResetService>();
+        services.TryAddScoped<EmailVerificationService>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IJobHandler, AccountMailJob>());
+        return services;
+    }
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Poddle.Server.Errors;
+
+namespace Poddle.Server.RateLimiting;
+
+/// <summary>
+/// ASP.NET Core's rate limiter with Poddle's limits (<see cref="RateLimitOptions"/>): named policies for the anonymous
+/// account endpoints (per client IP), and a global limiter for every authenticated API request, per user and per
+/// client IP. It counts only user principals on /api/: a pod agent's heartbeat (agent token, no user) and anonymous
+/// requests pass through; the Piston API opts out (it keeps its own per-client execution limits, Execution:RateLimit);
+/// sign-in keeps its failure counter (Auth:MaxFailedLogins). Runs after authentication so it can see the user.
+/// </summary>
+internal static class RateLimitingSetup
+{
+    /// <summary>Policy of POST /api/auth/register.</summary>
+    public const string Registration = "registration";
+
+    /// <summary>Policy of the password reset and email verification endpoints.</summary>
+    public const string PasswordReset = "password-reset";
+
+    public static IServiceCollection AddPoddleRateLimiting(this IServiceCollection services, Action<OptionsBuilder<RateLimitOptions>> configure)
+    {
+        var optionsBuilder = services.AddOptions<RateLimitOptions>();
+        configure(optionsBuilder);
+        optionsBuilder.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(Registration, http => PerIp(http, Registration, o => o.Registration));
+            limiter.AddPolicy(PasswordReset, http => PerIp(http, PasswordReset, o => o.PasswordReset));
+            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                    UserOf(http) is { } user ? Window("user:" + user, Options(http).ApiPerUser) : RateLimitPartition.GetNoLimiter(string.Empty)),
+                PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                    UserOf(http) is not null ? Window("ip:" + IpOf(http), Options(http).ApiPerIp) : RateLimitPartition.GetNoLimiter(string.Empty)));
+            limiter.OnRejected = OnRejectedAsync;
+        });
+        return services;
+    }
+
+    /// <summary>The authenticated user of an API request, or null (anonymous, a pod agent, or not an API path).</summary>
+    private static string? UserOf(HttpContext http) =>
+        http.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) && http.User.Identity?.IsAuthenticated == true
+            ? http.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value
+            : null;
+
+    private static string IpOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static RateLimitOptions Options(HttpContext http) => http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+
+    private static RateLimitPartition<string> PerIp(HttpContext http, string policy, Func<RateLimitOptions, FixedWindowLimit> limit) =>
+        Window($"{policy}:{IpOf(http)}", limit(Options(http)));
+
+    private static RateLimitPartition<string> Window(string key, FixedWindowLimit limit) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = limit.PermitLimit,
+            Window = limit.Window,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+
+    private static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var http = context.HttpContext;
+        if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        var policy = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
+        var detail = policy switch
+        {
+            Registration => "Too many accounts were registered from your address. Wait and try again.",
+            PasswordReset => "Too many password reset or verification requests from your address. Wait and try again.",
+            _ => "Too many requests. Slow down, wait for Retry-After seconds and try again.",
+        };
+        await Problems.WriteAsync(http, Problems.Create(StatusCodes.Status429TooManyRequests, "too-many-requests", Problems.TitleOf(429), detail));
+    }
+}

@@ -70,6 +70,10 @@ public static class CliApp
         root.Subcommands.Add(AuthCommands.Login(environment, globals));
         root.Subcommands.Add(AuthCommands.Logout(environment, globals));
         root.Subcommands.Add(AuthCommands.WhoAmI(environment, globals));
+        root.Subcommands.Add(PasswordCommand.Create(environment, globals));
+        root.Subcommands.Add(VerifyEmailCommand.Create(environment, globals));
+        root.Subcommands.Add(TwoFactorCommand.Create(environment, globals));
+        root.Subcommands.Add(AdminUsersCommand.Create(environment, globals));
         root.Subcommands.Add(ProjectCommands.Create(environment, globals));
         root.Subcommands.Add(TokenCommands.Create(environment, globals));
         root.Subcommands.Add(ExecutionCommands.Run(environment, globals));

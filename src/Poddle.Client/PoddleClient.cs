@@ -44,8 +44,10 @@ public sealed partial class PoddleClient(HttpClient http, string? token = null)
     public Task<UserResponse> RegisterAsync(RegisterRequest request, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, "api/auth/register", request, PoddleJsonContext.Default.RegisterRequest, PoddleJsonContext.Default.UserResponse, cancellationToken);
 
-    public Task<TokenResponse> LoginAsync(LoginRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, "api/auth/login", request, PoddleJsonContext.Default.LoginRequest, PoddleJsonContext.Default.TokenResponse, cancellationToken);
+    /// <summary>Signs in with a password; an account with two-factor sign-in throws <see cref="TwoFactorRequiredCode"/> (use <see cref="SignInAsync"/>).</summary>
+    public async Task<TokenResponse> LoginAsync(LoginRequest request, CancellationToken cancellationToken = default) =>
+        (await SignInAsync(request, cancellationToken)).Tokens
+        ?? throw new PoddleApiException(202, TwoFactorRequiredCode, "Two-factor sign-in", "This account has two-factor sign-in; finish with a code (SignInAsync, CompleteTwoFactorSignInAsync).");
 
     public Task<TokenResponse> RefreshAsync(RefreshRequest request, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, "api/auth/refresh", request, PoddleJsonContext.Default.RefreshRequest, PoddleJsonContext.Default.TokenResponse, cancellationToken);

@@ -24,9 +24,9 @@ internal static class AuthCommands
         var command = new Command("register", "Create an account on the server") { username, email, displayName, passwordStdin };
         command.SetCliAction(environment, globals, async (context, parse, cancellationToken) =>
         {
-            var name = parse.GetValue(username) ?? Ask(context, "Username:", "--username");
-            var address = parse.GetValue(email) ?? Ask(context, "Email:", "--email");
-            var password = ReadPassword(context, parse.GetValue(passwordStdin), confirm: true);
+            var name = parse.GetValue(username) ?? Prompts.Ask(context, "Username:", "--username");
+            var address = parse.GetValue(email) ?? Prompts.Ask(context, "Email:", "--email");
+            var password = Prompts.ReadPassword(context, parse.GetValue(passwordStdin), confirm: true);
             var user = await context.Anonymous().RegisterAsync(new RegisterRequest(address, name, password, parse.GetValue(displayName)), cancellationToken);
             if (context.Output.Json)
             {
@@ -36,6 +36,10 @@ internal static class AuthCommands
             {
                 context.Output.Success($"Registered {user.Username} ({user.Email}) on {CliContext.Display(context.Server)}.");
                 context.Output.Message($"Next: poddle login --username {user.Username}{ServerHint(context)}");
+                if (!user.EmailVerified)
+                {
+                    context.Output.Message($"If this server sends mail, a code is on its way to {user.Email}: confirm the address with `poddle verify-email <code>` (deploying may need it).");
+                }
             }
 
             return ExitCode.Ok;
@@ -47,18 +51,21 @@ internal static class AuthCommands
     {
         var username = new Option<string?>("--username", "-u") { Description = "User name or email (prompted for when omitted in a terminal)" };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input (never pass it as an argument)" };
-        var command = new Command("login", "Sign in and store an API token for this machine in the config directory") { username, passwordStdin };
+        var code = new Option<string?>("--code") { Description = "The code from your authenticator app, when the account has two-factor sign-in (prompted for in a terminal)" };
+        var recoveryCode = new Option<string?>("--recovery-code") { Description = "One of your two-factor recovery codes, in place of --code (each works once)" };
+        var command = new Command("login", "Sign in and store an API token for this machine in the config directory") { username, passwordStdin, code, recoveryCode };
         command.SetCliAction(environment, globals, async (context, parse, cancellationToken) =>
         {
-            var login = parse.GetValue(username) ?? Ask(context, "Username or email:", "--username");
-            var password = ReadPassword(context, parse.GetValue(passwordStdin), confirm: false);
+            var login = parse.GetValue(username) ?? Prompts.Ask(context, "Username or email:", "--username");
+            var password = Prompts.ReadPassword(context, parse.GetValue(passwordStdin), confirm: false);
             var anonymous = context.Anonymous();
             TokenResponse tokens;
             try
             {
-                tokens = await anonymous.LoginAsync(new LoginRequest(login, password), cancellationToken);
+                var signIn = await anonymous.SignInAsync(new LoginRequest(login, password), cancellationToken);
+                tokens = signIn.Tokens ?? await CompleteTwoFactorAsync(context, anonymous, signIn.Challenge!, parse.GetValue(code), parse.GetValue(recoveryCode), cancellationToken);
             }
-            catch (PoddleApiException ex) when (ex.Status == 401)
+            catch (PoddleApiException ex) when (ex.Status == 401 && ex.Code == "invalid-credentials")
             {
                 throw new CliException($"Wrong user name, email or password for {CliContext.Display(context.Server)}. Check them, or create an account with `poddle register`.");
             }
@@ -154,6 +161,8 @@ internal static class AuthCommands
                 grid.AddRow(new Text("Name"), new Text(display));
             }
 
+            grid.AddRow(new Text("Email verified"), new Text(user.EmailVerified ? "yes" : "no"));
+            grid.AddRow(new Text("Two-factor"), new Text(user.TwoFactorEnabled ? "on" : "off"));
             grid.AddRow(new Text("Role"), new Text(user.Role));
             grid.AddRow(new Text("Tier"), new Text(user.Tier));
             grid.AddRow(new Text("Server"), new Text(CliContext.Display(context.Server)));
@@ -175,38 +184,24 @@ internal static class AuthCommands
         }
     }
 
-    private static string Ask(CliContext context, string prompt, string option)
+    private static async Task<TokenResponse> CompleteTwoFactorAsync(
+        CliContext context, PoddleClient anonymous, TwoFactorChallengeResponse challenge, string? code, string? recoveryCode, CancellationToken cancellationToken)
     {
-        if (!context.Environment.IsInteractive)
+        var (totp, recovery) = Prompts.ReadTwoFactorCode(context, code, recoveryCode, "This account has two-factor sign-in");
+        try
         {
-            throw CliException.Usage($"{option} is required when not running in a terminal.");
+            return await anonymous.CompleteTwoFactorSignInAsync(new TwoFactorLoginRequest(challenge.Challenge, totp, recovery), cancellationToken);
         }
-
-        return context.Output.Error.Prompt(new TextPrompt<string>(prompt));
-    }
-
-    private static string ReadPassword(CliContext context, bool fromStdin, bool confirm)
-    {
-        if (fromStdin)
+        catch (PoddleApiException ex) when (ex.Code == "invalid-two-factor-code")
         {
-            var line = context.Environment.In.ReadLine();
-            return string.IsNullOrEmpty(line)
-                ? throw CliException.Usage("--password-stdin: standard input is empty; pipe the password in, e.g. `echo \"$PASSWORD\" | poddle login -u NAME --password-stdin`.")
-                : line;
+            throw new CliException(recovery is null
+                ? "The two-factor code is wrong, expired or used already. Run `poddle login` again with the current code from your authenticator app."
+                : "The recovery code is wrong or used already. Run `poddle login` again with another one.");
         }
-
-        if (!context.Environment.IsInteractive)
+        catch (PoddleApiException ex) when (ex.Code == "invalid-two-factor-challenge")
         {
-            throw CliException.Usage("Pass --password-stdin and pipe the password in (passwords are never taken as arguments), or run in a terminal to be prompted.");
+            throw new CliException("The sign-in took too long (the two-factor challenge expired). Run `poddle login` again.");
         }
-
-        var password = context.Output.Error.Prompt(new TextPrompt<string>("Password:").Secret());
-        if (confirm && context.Output.Error.Prompt(new TextPrompt<string>("Repeat password:").Secret()) != password)
-        {
-            throw new CliException("The passwords do not match.");
-        }
-
-        return password;
     }
 
     private static string ServerHint(CliContext context) =>

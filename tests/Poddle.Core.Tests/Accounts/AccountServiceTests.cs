@@ -46,7 +46,7 @@ public sealed class AccountServiceTests
         await using var harness = await AccountsHarness.CreateAsync(provider);
         await harness.RegisterAsync("alice");
 
-        var tokens = (await harness.AccountsAsync(a => a.LoginAsync("alice", Password, FromA, CancellationToken.None))).Value;
+        var tokens = (await harness.AccountsAsync(a => a.LoginAsync("alice", Password, FromA, CancellationToken.None))).Value.Tokens!;
 
         await using var db = harness.Database.CreateContext();
         var stored = await db.RefreshTokens.SingleAsync();
@@ -61,7 +61,7 @@ public sealed class AccountServiceTests
     {
         await using var harness = await AccountsHarness.CreateAsync(provider);
         await harness.RegisterAsync("alice");
-        var first = (await harness.AccountsAsync(a => a.LoginAsync("alice", Password, FromA, CancellationToken.None))).Value;
+        var first = (await harness.AccountsAsync(a => a.LoginAsync("alice", Password, FromA, CancellationToken.None))).Value.Tokens!;
 
         var second = await harness.AccountsAsync(a => a.RefreshAsync(first.RefreshToken, CancellationToken.None));
 
@@ -78,8 +78,8 @@ public sealed class AccountServiceTests
     {
         await using var harness = await AccountsHarness.CreateAsync(provider);
         await harness.RegisterAsync("alice");
-        var login = (await harness.AccountsAsync(a => a.LoginAsync("alice", Password, FromA, CancellationToken.None))).Value;
-        var other = (await harness.AccountsAsync(a => a.LoginAsync("alice", Password, FromB, CancellationToken.None))).Value;
+        var login = (await harness.AccountsAsync(a => a.LoginAsync("alice", Password, FromA, CancellationToken.None))).Value.Tokens!;
+        var other = (await harness.AccountsAsync(a => a.LoginAsync("alice", Password, FromB, CancellationToken.None))).Value.Tokens!;
         var rotated = (await harness.AccountsAsync(a => a.RefreshAsync(login.RefreshToken, CancellationToken.None))).Value;
 
         var replay = await harness.AccountsAsync(a => a.RefreshAsync(login.RefreshToken, CancellationToken.None));
@@ -103,7 +103,7 @@ public sealed class AccountServiceTests
     {
         await using var harness = await AccountsHarness.CreateAsync(provider);
         await harness.RegisterAsync("alice");
-        var login = (await harness.AccountsAsync(a => a.LoginAsync("alice", Password, FromA, CancellationToken.None))).Value;
+        var login = (await harness.AccountsAsync(a => a.LoginAsync("alice", Password, FromA, CancellationToken.None))).Value.Tokens!;
 
         harness.Clock.Advance(new AuthOptions().RefreshTokenLifetime + TimeSpan.FromSeconds(1));
 
@@ -176,7 +176,7 @@ public sealed class AccountServiceTests
         await using var harness = await AccountsHarness.CreateAsync(provider);
         var alice = await harness.RegisterAsync("alice");
         var bob = await harness.RegisterAsync("bobby");
-        var bobs = (await harness.AccountsAsync(a => a.LoginAsync("bobby", Password, FromA, CancellationToken.None))).Value;
+        var bobs = (await harness.AccountsAsync(a => a.LoginAsync("bobby", Password, FromA, CancellationToken.None))).Value.Tokens!;
 
         var result = await harness.AccountsAsync(a => a.RevokeSessionAsync(alice.Id, bobs.SessionId, CancellationToken.None));
 
@@ -185,5 +185,28 @@ public sealed class AccountServiceTests
         Assert.True((await harness.AccountsAsync(a => a.RevokeSessionAsync(bob.Id, bobs.SessionId, CancellationToken.None))).IsSuccess);
         Assert.False(await harness.AccountsAsync(a => a.IsSessionActiveAsync(bobs.SessionId, CancellationToken.None)));
         Assert.Equal("invalid-refresh-token", (await harness.AccountsAsync(a => a.RefreshAsync(bobs.RefreshToken, CancellationToken.None))).Error?.Code);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Login_FailuresAcrossManyAccountsFromOneIp_ThrottleThatIp_ButNotOthers(DatabaseProvider provider)
+    {
+        await using var harness = await AccountsHarness.CreateAsync(provider, auth: o => o.MaxFailedLoginsPerIp = 6);
+        await harness.RegisterAsync("alice");
+
+        // Credential stuffing: one wrong guess for each of many accounts, none of them over its own limit.
+        for (var i = 0; i < 6; i++)
+        {
+            var guess = await harness.AccountsAsync(a => a.LoginAsync($"victim{i}", "password123", FromA, CancellationToken.None));
+            Assert.Equal("invalid-credentials", guess.Error?.Code);
+        }
+
+        var throttled = await harness.AccountsAsync(a => a.LoginAsync("alice", Password, FromA, CancellationToken.None));
+
+        Assert.Equal("too-many-login-attempts", throttled.Error?.Code);
+        Assert.InRange(throttled.Error!.RetryAfter!.Value, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15));
+        Assert.True((await harness.AccountsAsync(a => a.LoginAsync("alice", Password, FromB, CancellationToken.None))).IsSuccess);
+        harness.Clock.Advance(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
+        Assert.True((await harness.AccountsAsync(a => a.LoginAsync("alice", Password, FromA, CancellationToken.None))).IsSuccess);
     }
 }

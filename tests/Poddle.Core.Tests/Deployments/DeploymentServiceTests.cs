@@ -233,6 +233,29 @@ public sealed class DeploymentServiceTests
         Assert.Equal("replicas", Assert.Single(scaleOver.Error.Fields!).Key);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Tiers_AdminOnTheFreeTier_IsExemptFromTierLimits(DatabaseProvider provider)
+    {
+        await using var harness = await DeploymentsHarness.CreateAsync(provider);
+        var (admin, project) = await harness.CreateUserWithProjectAsync("root");
+        await using (var db = harness.Database.CreateContext())
+        {
+            (await db.Users.SingleAsync(u => u.Id == admin)).Role = UserRole.Admin;
+            await db.SaveChangesAsync();
+        }
+
+        var big = await harness.CreateAsync(admin, project, Web() with { Replicas = 5, Resources = new ResourcesInput(2000, 1024) });
+        Assert.True(big.IsSuccess, big.Error?.Code);
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            Assert.True((await harness.CreateAsync(admin, project, Web(name))).IsSuccess);
+        }
+
+        var scaled = await harness.WithServiceAsync<Result<DeploymentView>, DeploymentService>(s => s.ScaleAsync(admin, big.Value.Deployment.Id, 12, CancellationToken.None));
+        Assert.True(scaled.IsSuccess, scaled.Error?.Code);
+    }
+
     public static TheoryData<string, NewDeployment> InvalidRequests => new()
     {
         { "name", new NewDeployment("Web", Image: "nginx") },

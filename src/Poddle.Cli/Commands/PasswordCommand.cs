@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Poddle.Client;
+using Poddle.Contracts;
+
+namespace Poddle.Cli.Commands;
+
+/// <summary>
+/// `poddle password reset`: "forgot my password". With --email (or asked for) it has a reset code mailed; with --token
+/// it sets the new password. In a terminal it does both in one go, asking for the code from the mail.
+/// </summary>
+internal static class PasswordCommand
+{
+    public static Command Create(CliEnvironment environment, GlobalOptions globals)
+    {
+        var password = new Command("password", "Reset a forgotten password by mail");
+        password.Subcommands.Add(Reset(environment, globals));
+        return password;
+    }
+
+    private static Command Reset(CliEnvironment environment, GlobalOptions globals)
+    {
+        var email = new Option<string?>("--email") { Description = "The account's email address: a reset code is mailed to it" };
+        var token = new Option<string?>("--token") { Description = "The reset code from the mail: set the new password with it" };
+        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the new password from the first line of standard input" };
+        var command = new Command("reset", "Mail a reset code (--email), then set a new password with it (--token)") { email, token, passwordStdin };
+        command.SetCliAction(environment, globals, async (context, parse, cancellationToken) =>
+        {
+            var client = context.Anonymous();
+            var code = parse.GetValue(token);
+            if (code is null)
+            {
+                var address = parse.GetValue(email) ?? Prompts.Ask(context, "Email of the account:", "--email (or --token)");
+                var accepted = await client.RequestPasswordResetAsync(new PasswordResetRequest(address), cancellationToken);
+                if (!context.Environment.IsInteractive || context.Output.Json)
+                {
+                    AcceptedReport.Write(context, accepted, $"{accepted.Message}{Environment.NewLine}Then set a new password: poddle password reset --token <code> --password-stdin");
+                    return ExitCode.Ok;
+                }
+
+                context.Output.Message(accepted.Message);
+                code = Prompts.Ask(context, "Reset code from the mail:", "--token");
+            }
+
+            var newPassword = Prompts.ReadPassword(context, parse.GetValue(passwordStdin), confirm: true, prompt: "New password:");
+            try
+            {
+                await client.ConfirmPasswordResetAsync(new PasswordResetConfirmRequest(code.Trim(), newPassword), cancellationToken);
+            }
+            catch (PoddleApiException ex) when (ex.Code == "invalid-reset-token")
+            {
+                throw new CliException("The reset code is wrong, used already or expired. Ask for a new one: poddle password reset --email <your address>.");
+            }
+
+            AcceptedReport.Write(context, new AcceptedResponse("Password changed; every device was signed out."), "Password changed; every device was signed out. Sign in with `poddle login`.");
+            return ExitCode.Ok;
+        });
+        return command;
+    }
+}

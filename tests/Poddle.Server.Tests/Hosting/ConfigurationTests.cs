@@ -30,6 +30,14 @@ public sealed class ConfigurationTests : IDisposable
         { "ShutdownTimeoutSeconds", "0" },
         { "Database", "mysql://db.example/poddle" },
         { "Admin:Password", "short" },
+        { "Auth:MaxFailedLoginsPerIp", "1" },
+        { "Auth:MaxFailedTwoFactorCodes", "0" },
+        { "Auth:PasswordResetLifetime", "30.00:00:00" },
+        { "Email:Smtp:Host", "smtp.example.test" },
+        { "Email:Smtp:Security", "Tls" },
+        { "Email:ServerUrl", "poddle.example.test" },
+        { "RateLimits:ApiPerUser:PermitLimit", "0" },
+        { "RateLimits:Registration:Window", "00:00:00" },
     };
 
     [Theory]

@@ -61,6 +61,67 @@ public sealed class LogRedactionTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Logs_NeverContainMailedCodesTwoFactorSecretsOrGeneratedPasswords(DatabaseProvider provider)
+    {
+        var capture = new CapturingLoggerProvider();
+        await using var smtp = await SmtpTestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(provider, new Dictionary<string, string?>(smtp.Settings), b =>
+        {
+            b.Logging.AddProvider(capture);
+            b.Logging.AddFilter<CapturingLoggerProvider>(null, LogLevel.Debug);
+        });
+        const string password = "Sup3r-secret-passphrase";
+        const string newPassword = "An0ther-secret-passphrase";
+        using var anonymous = server.CreateClient();
+
+        // Email verification and password reset: the codes exist only in the mails.
+        var (_, mailed) = await server.CreateUserAsync("mailed", password);
+        var verification = (await smtp.WaitForAsync(m => m.Subject.StartsWith("Confirm", StringComparison.Ordinal), "the verification mail")).Code;
+        Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.PostAsJsonAsync("/api/auth/verify-email", new VerifyEmailRequest(verification + "x"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsJsonAsync("/api/auth/verify-email", new VerifyEmailRequest(verification))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await anonymous.PostAsJsonAsync("/api/auth/password-reset", new PasswordResetRequest("mailed@example.test"))).StatusCode);
+        var reset = (await smtp.WaitForAsync(m => m.Subject.StartsWith("Reset", StringComparison.Ordinal), "the reset mail")).Code;
+        Assert.Equal(HttpStatusCode.NoContent, (await anonymous.PostAsJsonAsync("/api/auth/password-reset/confirm", new PasswordResetConfirmRequest(reset, newPassword))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.PostAsJsonAsync("/api/auth/password-reset/confirm", new PasswordResetConfirmRequest(reset, newPassword))).StatusCode);
+
+        // Two-factor: the key, codes (right, wrong, replayed), recovery codes, the sign-in challenge.
+        var (second, _) = await server.CreateUserAsync("second", password);
+        var setup = (await (await second.PostAsJsonAsync("/api/users/me/two-factor/setup", new TwoFactorSetupRequest(password))).Content.ReadFromJsonAsync<TwoFactorSetupResponse>())!;
+        var step = TotpCalculator.StepAt(DateTimeOffset.UtcNow);
+        var enableCode = TotpCalculator.CodeAt(setup.Secret, step);
+        var recovery = (await (await second.PostAsJsonAsync("/api/users/me/two-factor/enable", new TwoFactorEnableRequest(enableCode))).Content.ReadFromJsonAsync<RecoveryCodesResponse>())!.RecoveryCodes;
+        var challenge = (await (await anonymous.PostAsJsonAsync("/api/auth/login", new LoginRequest("second", password))).Content.ReadFromJsonAsync<TwoFactorChallengeResponse>())!.Challenge;
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/auth/login/two-factor", new TwoFactorLoginRequest(challenge, enableCode))).StatusCode);
+        var signInCode = TotpCalculator.CodeAt(setup.Secret, step + 1);
+        var tokens = (await (await anonymous.PostAsJsonAsync("/api/auth/login/two-factor", new TwoFactorLoginRequest(challenge, signInCode))).Content.ReadFromJsonAsync<TokenResponse>())!;
+        var challenge2 = (await (await anonymous.PostAsJsonAsync("/api/auth/login", new LoginRequest("second", password))).Content.ReadFromJsonAsync<TwoFactorChallengeResponse>())!.Challenge;
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsJsonAsync("/api/auth/login/two-factor", new TwoFactorLoginRequest(challenge2, RecoveryCode: recovery[0]))).StatusCode);
+
+        // An admin's generated password for someone else.
+        var (admin, _) = await server.SignInAdminAsync();
+        var generated = (await (await admin.PostAsync($"/api/admin/users/{mailed.User.Id}/reset-password", null)).Content.ReadFromJsonAsync<AdminPasswordResetResponse>())!.Password!;
+        await smtp.WaitForAsync(m => m.Subject.Contains("password was changed", StringComparison.Ordinal), "the password changed notice");
+
+        var secrets = new List<string>
+        {
+            password, newPassword, verification, reset, setup.Secret, enableCode, signInCode, challenge, challenge2, generated,
+            tokens.AccessToken, tokens.RefreshToken,
+        };
+        secrets.AddRange(recovery);
+        secrets.AddRange(recovery.Select(c => c.Replace("-", string.Empty, StringComparison.Ordinal)));
+        Assert.Contains(capture.Lines, l => l.Contains("two-factor sign-in on", StringComparison.Ordinal));
+        Assert.Contains(capture.Lines, l => l.Contains("Sent the password-reset mail", StringComparison.Ordinal));
+        foreach (var line in capture.Lines)
+        {
+            foreach (var secret in secrets)
+            {
+                Assert.False(line.Contains(secret, StringComparison.Ordinal), $"A secret reached the log: {line}");
+            }
+        }
+    }
+
     private sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
     {
         private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs and starts what the tests need (PostgreSQL, Docker Engine, bubblewrap, python3, gcc, node and npm from Debian's packages), builds, runs every
+# The test command: installs and starts what the tests need (PostgreSQL, Docker Engine, bubblewrap, python3, python3-aiosmtpd, gcc, node and npm from Debian's packages), builds, runs every
 # test project, and ends with the line "N passed, N failed, N skipped". Exits non-zero when anything fails.
 # Usage: bash scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Projects]
 set -euo pipefail
@@ -69,6 +69,8 @@ start_docker
 # The sandbox tests run real bubblewrap (prlimit, setpriv and unshare come with util-linux), /usr/bin/python3, and C
 # programs they compile with gcc (HostileCodeTests).
 apt_install bubblewrap util-linux python3 gcc libc6-dev
+# The account tests send mail to a real SMTP server: aiosmtpd under Debian's /usr/bin/python3 (SmtpTestServer).
+apt_install python3-aiosmtpd
 # The piston-client test runs the npm package piston-client (tests/piston-client) with node; npm ci fetches it from the registry.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then apt_install nodejs npm; fi
 

@@ -37,11 +37,8 @@ public sealed partial class PoddleClient
         SendAsync(HttpMethod.Post, "api/auth/verify-email", request, PoddleJsonContext.Default.VerifyEmailRequest, PoddleJsonContext.Default.UserResponse, cancellationToken);
 
     /// <summary>Mails the signed-in user a new verification code.</summary>
-    public async Task<AcceptedResponse> ResendVerificationAsync(CancellationToken cancellationToken = default)
-    {
-        using var request = CreateRequest(HttpMethod.Post, "api/users/me/verify-email");
-        return await ReadAsync(await SendCoreAsync(request, cancellationToken), PoddleJsonContext.Default.AcceptedResponse, cancellationToken);
-    }
+    public Task<AcceptedResponse> ResendVerificationAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "api/users/me/verify-email", PoddleJsonContext.Default.AcceptedResponse, cancellationToken);
 
     // Two-factor sign-in
     public Task<TwoFactorStatusResponse> GetTwoFactorStatusAsync(CancellationToken cancellationToken = default) =>
@@ -63,17 +60,11 @@ public sealed partial class PoddleClient
     public Task<UserResponse> UpdateUserAccessAsync(Guid id, UpdateUserAccessRequest request, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Patch, $"api/admin/users/{id}", request, PoddleJsonContext.Default.UpdateUserAccessRequest, PoddleJsonContext.Default.UserResponse, cancellationToken);
 
-    public async Task<UserResponse> DisableUserAsync(Guid id, CancellationToken cancellationToken = default)
-    {
-        using var request = CreateRequest(HttpMethod.Post, $"api/admin/users/{id}/disable");
-        return await ReadAsync(await SendCoreAsync(request, cancellationToken), PoddleJsonContext.Default.UserResponse, cancellationToken);
-    }
+    public Task<UserResponse> DisableUserAsync(Guid id, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"api/admin/users/{id}/disable", PoddleJsonContext.Default.UserResponse, cancellationToken);
 
-    public async Task<UserResponse> EnableUserAsync(Guid id, CancellationToken cancellationToken = default)
-    {
-        using var request = CreateRequest(HttpMethod.Post, $"api/admin/users/{id}/enable");
-        return await ReadAsync(await SendCoreAsync(request, cancellationToken), PoddleJsonContext.Default.UserResponse, cancellationToken);
-    }
+    public Task<UserResponse> EnableUserAsync(Guid id, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"api/admin/users/{id}/enable", PoddleJsonContext.Default.UserResponse, cancellationToken);
 
     public Task<AdminPasswordResetResponse> ResetUserPasswordAsync(Guid id, AdminPasswordResetRequest request, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, $"api/admin/users/{id}/reset-password", request, PoddleJsonContext.Default.AdminPasswordResetRequest, PoddleJsonContext.Default.AdminPasswordResetResponse, cancellationToken);

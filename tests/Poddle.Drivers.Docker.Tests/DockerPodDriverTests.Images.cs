@@ -17,16 +17,9 @@ public sealed partial class DockerPodDriverTests
         // A local HTTP listener poses as the registry (no registry is reachable here; Docker allows plain HTTP for
         // 127.0.0.0/8). It asks for Basic auth and then knows no manifest, so the pull fails after the credentials went out.
         await using var registry = await FakeRegistry.StartAsync();
-        var options = DockerTestEngine.Options();
-        options.ImagePullPolicy = DockerImagePullPolicy.IfNotPresent;
-        var driver = await DriverAsync(options);
-        var image = $"127.0.0.1:{registry.Port}/poddle-test/private-{_runId}:1";
+        var image = registry.Image(_runId);
 
-        var error = await StartFailsAsync(driver, Spec("exit 0") with
-        {
-            Image = image,
-            RegistryAuth = new PodRegistryAuth($"127.0.0.1:{registry.Port}", "alice", RegistryPassword),
-        });
+        var error = await PullFailsAsync(image, new PodRegistryAuth($"127.0.0.1:{registry.Port}", "alice", RegistryPassword));
 
         var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:" + RegistryPassword));
         Assert.Contains(expected, registry.Authorizations);
@@ -40,16 +33,8 @@ public sealed partial class DockerPodDriverTests
     public async Task Start_CredentialsForAnotherRegistry_AreNeverSent()
     {
         await using var registry = await FakeRegistry.StartAsync();
-        var options = DockerTestEngine.Options();
-        options.ImagePullPolicy = DockerImagePullPolicy.IfNotPresent;
-        var driver = await DriverAsync(options);
-        var image = $"127.0.0.1:{registry.Port}/poddle-test/private-{_runId}:1";
 
-        var error = await StartFailsAsync(driver, Spec("exit 0") with
-        {
-            Image = image,
-            RegistryAuth = new PodRegistryAuth("registry.example.com", "alice", RegistryPassword),
-        });
+        var error = await PullFailsAsync(registry.Image(_runId), new PodRegistryAuth("registry.example.com", "alice", RegistryPassword));
 
         Assert.NotEmpty(registry.Paths);
         Assert.DoesNotContain(registry.Authorizations, a => a.Length > 0);
@@ -83,6 +68,15 @@ public sealed partial class DockerPodDriverTests
     public void RegistryOf_AsDockerDecides(string image, string registry) =>
         Assert.Equal(registry, PodRegistryAuth.RegistryOf(image));
 
+    /// <summary>Starts a pod of <paramref name="image"/> (not on the engine, so pulled) with <paramref name="auth"/>; expects the start to fail.</summary>
+    private async Task<PodDriverException> PullFailsAsync(string image, PodRegistryAuth auth)
+    {
+        var options = DockerTestEngine.Options();
+        options.ImagePullPolicy = DockerImagePullPolicy.IfNotPresent;
+        var driver = await DriverAsync(options);
+        return await StartFailsAsync(driver, Spec("exit 0") with { Image = image, RegistryAuth = auth });
+    }
+
     /// <summary>A registry's first answers over plain HTTP: Basic auth asked for at /v2/, every manifest unknown.</summary>
     private sealed class FakeRegistry : IAsyncDisposable
     {
@@ -97,6 +91,9 @@ public sealed partial class DockerPodDriverTests
         }
 
         public int Port { get; }
+
+        /// <summary>An image reference on this registry, unique to the test.</summary>
+        public string Image(string runId) => $"127.0.0.1:{Port}/poddle-test/private-{runId}:1";
 
         /// <summary>Authorization headers of every request ("" for none).</summary>
         public ConcurrentQueue<string> Authorizations { get; } = new();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -168,8 +167,8 @@ public sealed class AgentHeartbeatEndToEndTests
     {
         var dataDir = TemporaryDirectory("data");
         var port = CliAppTests.ClosedPort();
-        var gateway = (await Docker("network", "inspect", "bridge", "--format", "{{range .IPAM.Config}}{{.Gateway}}{{end}}")).Trim();
-        var bridgeName = (await Docker("network", "inspect", "bridge", "--format", "{{index .Options \"com.docker.network.bridge.name\"}}")).Trim();
+        var gateway = (await DockerCli.RunAsync("network", "inspect", "bridge", "--format", "{{range .IPAM.Config}}{{.Gateway}}{{end}}")).Trim();
+        var bridgeName = (await DockerCli.RunAsync("network", "inspect", "bridge", "--format", "{{index .Options \"com.docker.network.bridge.name\"}}")).Trim();
         var hostAddress = gateway.Length > 0
             ? gateway
             : System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Single(n => n.Name == bridgeName)
@@ -234,28 +233,14 @@ public sealed class AgentHeartbeatEndToEndTests
         {
             if (deploymentId is { } id)
             {
-                foreach (var container in (await Docker("ps", "-aq", "--filter", $"label=poddle.id={id:N}")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                foreach (var container in (await DockerCli.RunAsync("ps", "-aq", "--filter", $"label=poddle.id={id:N}")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 {
-                    await Docker("rm", "-f", container);
+                    await DockerCli.RunAsync("rm", "-f", container);
                 }
             }
 
             RegisterLoginProjectFlowTests.DeleteQuietly(dataDir);
         }
-    }
-
-    private static async Task<string> Docker(params string[] args)
-    {
-        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output;
     }
 
     /// <summary>Sandbox pods outlive the server (re-adoption): whatever the test left is destroyed through the driver.</summary>

@@ -109,16 +109,16 @@ public sealed class DockerDeploymentsEndToEndTests
             foreach (var id in ids)
             {
                 await WaitForAsync(http, id, d => d.Status == "deleted", "deleted");
-                Assert.Empty(await ContainersAsync(id));
+                Assert.Empty(await DockerCli.ContainersAsync(id, all: true));
             }
         }
         finally
         {
             foreach (var id in ids)
             {
-                foreach (var container in await ContainersAsync(id))
+                foreach (var container in await DockerCli.ContainersAsync(id, all: true))
                 {
-                    await Docker("rm", "-f", container);
+                    await DockerCli.RunAsync("rm", "-f", container);
                 }
             }
 
@@ -151,22 +151,5 @@ public sealed class DockerDeploymentsEndToEndTests
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"{what}: still {deployment.Status} ({deployment.StatusReason}), {deployment.ReadyReplicas} ready");
             await Task.Delay(500);
         }
-    }
-
-    private static async Task<List<string>> ContainersAsync(Guid deploymentId) =>
-        [.. (await Docker("ps", "-aq", "--filter", $"label=poddle.id={deploymentId:N}")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-
-    private static async Task<string> Docker(params string[] args)
-    {
-        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output;
     }
 }

@@ -216,11 +216,7 @@ public sealed class DeploymentEndpointsTests
     public async Task Secrets_NeverInResponsesEventsLogsOrErrors(DatabaseProvider provider)
     {
         var capture = new CapturingLoggerProvider();
-        await using var server = await StartAsync(provider, b =>
-        {
-            b.Logging.AddProvider(capture);
-            b.Logging.AddFilter<CapturingLoggerProvider>(null, LogLevel.Debug);
-        });
+        await using var server = await StartAsync(provider, capture.AddTo);
         var (alice, _) = await server.CreateUserAsync("alice");
         var project = await CreateProjectAsync(alice, "demo");
         const string rotated = "Rotated-secret-Q7w-value";
@@ -274,11 +270,7 @@ public sealed class DeploymentEndpointsTests
     public async Task RegistryPassword_WriteOnly_NeverInResponsesEventsLogsOrErrors(DatabaseProvider provider)
     {
         var capture = new CapturingLoggerProvider();
-        await using var server = await StartAsync(provider, b =>
-        {
-            b.Logging.AddProvider(capture);
-            b.Logging.AddFilter<CapturingLoggerProvider>(null, LogLevel.Debug);
-        });
+        await using var server = await StartAsync(provider, capture.AddTo);
         var (alice, _) = await server.CreateUserAsync("alice");
         var project = await CreateProjectAsync(alice, "demo");
         const string password = "Registry-pw-K4x-7731";
@@ -516,6 +508,13 @@ public sealed class DeploymentEndpointsTests
         public ConcurrentQueue<string> Lines { get; } = new();
 
         public ILogger CreateLogger(string categoryName) => new CapturingLogger(this, categoryName);
+
+        /// <summary>Captures every log line of the server, down to Debug.</summary>
+        public void AddTo(WebApplicationBuilder builder)
+        {
+            builder.Logging.AddProvider(this);
+            builder.Logging.AddFilter<CapturingLoggerProvider>(null, LogLevel.Debug);
+        }
 
         public void Dispose()
         {

@@ -47,7 +47,11 @@ public sealed partial class DockerPodDriver
             hint = "The pull failed.";
         }
 
-        return $"image {image} is not on this Docker Engine and pulling it from {where} failed: {pullError.TrimEnd('.')}. {hint} {Load}, or push it to a registry this engine reaches (a private one with the deployment's registryAuth).";
+        // Bounded: it becomes a deployment's status reason (at most 1000 characters stored); the engine's words come first to go.
+        var said = pullError.TrimEnd('.');
+        said = said.Length <= 300 ? said : said[..299] + "…";
+        var message = $"image {image} is not on this Docker Engine and pulling it from {where} failed: {said}. {hint} {Load}, or push it to a registry this engine reaches (a private one with the deployment's registryAuth).";
+        return message.Length <= 950 ? message : message[..949] + "…";
     }
 
     /// <summary>The image's inspect (for its USER), pulling it first as <see cref="DockerImagePullPolicy"/> says.</summary>

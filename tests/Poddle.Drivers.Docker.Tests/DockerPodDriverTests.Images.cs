@@ -58,6 +58,17 @@ public sealed partial class DockerPodDriverTests
         Assert.DoesNotContain("image not found: image not found", message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ImageNotFoundMessage_LongEngineError_StaysWithinAStatusReason()
+    {
+        var image = "registry.example.com/" + new string('a', 200) + ":1";
+
+        var message = DockerPodDriver.ImageNotFoundMessage(image, DockerImagePullPolicy.Always, "Get \"https://" + new string('x', 2000) + "\": no such host", withCredentials: false);
+
+        Assert.InRange(message.Length, 500, 950);
+        Assert.Contains("docker load -i image.tar", message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("nginx:1.27", "docker.io")]
     [InlineData("library/nginx", "docker.io")]

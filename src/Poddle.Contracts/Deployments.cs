@@ -3,7 +3,7 @@ namespace Poddle.Contracts;
 /// <summary>POST /api/projects/{id}/deployments. An <see cref="Image"/> (with an optional <see cref="Command"/> overriding its own), or a <see cref="Command"/> alone.</summary>
 /// <param name="Name">DNS label (a-z, 0-9, '-', at most 63), unique in the project; part of the URL.</param>
 /// <param name="Image">Container image reference (docker driver).</param>
-/// <param name="Command">argv of a command: alone (sandbox driver), run in the unpacked <see cref="SourceId"/> when given; with an image, it replaces the image's command.</param>
+/// <param name="Command">argv of a command: alone (sandbox driver), run in the unpacked <see cref="SourceId"/> when given; with an image, it replaces the image's command (CMD; its entrypoint stays).</param>
 /// <param name="SourceId">An uploaded source bundle (POST /api/projects/{id}/sources).</param>
 /// <param name="Port">The port the app listens on; also set as $PORT. Default 8080.</param>
 /// <param name="Env">Plain environment variables (shown back by the API).</param>
@@ -23,7 +23,34 @@ public sealed record CreateDeploymentRequest(
     ResourcesDto? Resources = null,
     int? Replicas = null,
     HealthCheckDto? HealthCheck = null,
-    string? Driver = null);
+    string? Driver = null)
+{
+    /// <summary>How locked down the pods run beyond the driver's defaults (docs/deployments.md, "Security").</summary>
+    public SecurityDto? Security { get; init; }
+
+    /// <summary>Credentials for pulling the image from a private registry; the password is write-only.</summary>
+    public RegistryAuthDto? RegistryAuth { get; init; }
+}
+
+/// <summary>A deployment's security settings; a missing field is its default (false, the image's user, no capability).</summary>
+/// <param name="ReadOnlyRootFilesystem">The root filesystem is read-only; /tmp is a small writable tmpfs.</param>
+/// <param name="RunAsNonRoot">Refuse to start a pod that would run as root (uid 0).</param>
+/// <param name="User">The user the pod runs as: "uid", "uid:gid", "name" or "name:group".</param>
+/// <param name="Capabilities">Linux capabilities given back to the pod (all are dropped), from an allow-list: AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, NET_BIND_SERVICE, SETGID, SETUID.</param>
+public sealed record SecurityDto(bool? ReadOnlyRootFilesystem = null, bool? RunAsNonRoot = null, string? User = null, IReadOnlyList<string>? Capabilities = null);
+
+/// <summary>A private registry's credentials as sent: the password only ever travels in, never back.</summary>
+/// <param name="Server">The registry's host[:port], the one the image names (registry.example.com/team/app:1 → registry.example.com).</param>
+/// <param name="Username">The account.</param>
+/// <param name="Password">The password or access token (write-only; in an update, omit it to keep the stored one for the same server and user).</param>
+public sealed record RegistryAuthDto(string? Server = null, string? Username = null, string? Password = null)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"RegistryAuthDto {{ Server = {Server}, Username = {Username}, Password = (hidden) }}";
+}
+
+/// <summary>A deployment's registry credentials as the API shows them: never the password.</summary>
+public sealed record RegistryAuthResponse(string Server, string Username);
 
 /// <summary>Per-replica limits.</summary>
 public sealed record ResourcesDto(int? CpuMillicores = null, int? MemoryMb = null);
@@ -51,7 +78,14 @@ public sealed record UpdateDeploymentRequest(
     IReadOnlyDictionary<string, string?>? Env = null,
     IReadOnlyDictionary<string, string?>? Secrets = null,
     ResourcesDto? Resources = null,
-    HealthCheckDto? HealthCheck = null);
+    HealthCheckDto? HealthCheck = null)
+{
+    /// <summary>Replaces the security settings (every field: a missing one is its default).</summary>
+    public SecurityDto? Security { get; init; }
+
+    /// <summary>Replaces the registry credentials; <c>{}</c> removes them.</summary>
+    public RegistryAuthDto? RegistryAuth { get; init; }
+}
 
 /// <summary>PATCH /api/deployments/{id}/scale.</summary>
 public sealed record ScaleDeploymentRequest(int? Replicas);
@@ -81,7 +115,14 @@ public sealed record DeploymentResponse(
     HealthCheckDto? HealthCheck,
     IReadOnlyList<ReplicaResponse> ReplicaDetails,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>The security settings in force (all defaults when none were asked for).</summary>
+    public SecurityDto? Security { get; init; }
+
+    /// <summary>The registry credentials' server and user; the password never.</summary>
+    public RegistryAuthResponse? RegistryAuth { get; init; }
+}
 
 /// <summary>One replica: phase (starting, running, crashed, stopping, stopped), readiness, restarts, last exit reason.</summary>
 /// <param name="Health">Its pod's health as the pod agent reports it (status "unknown" when no agent reported).</param>

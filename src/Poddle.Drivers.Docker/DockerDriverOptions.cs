@@ -35,6 +35,27 @@ public sealed class DockerDriverOptions
 
     /// <summary>Prefix of every container name, before the spec's name and a random suffix.</summary>
     public string NamePrefix { get; set; } = "poddle-";
+
+    /// <summary>
+    /// The most processes and threads a container may run (the pids cgroup), against fork bombs. Raise it for runtimes
+    /// with many threads (a JVM with a large pool).
+    /// </summary>
+    public long PidsLimit { get; set; } = 1024;
+
+    /// <summary>The size at which a container's json-file log is rotated, in MiB (Docker's <c>max-size</c>).</summary>
+    public int LogMaxSizeMb { get; set; } = 10;
+
+    /// <summary>How many log files a container keeps, the current one included (Docker's <c>max-file</c>): its output is capped at LogMaxSizeMb × LogMaxFiles.</summary>
+    public int LogMaxFiles { get; set; } = 3;
+
+    /// <summary>The size of the writable tmpfs at /tmp of a pod with a read-only root filesystem, in MiB (it counts against the pod's memory).</summary>
+    public int TmpfsSizeMb { get; set; } = 64;
+
+    /// <summary>
+    /// Whether a replica's previous container is kept (stopped, hidden) when a restart replaces it, so the replica's logs
+    /// still show why it stopped; it is removed with the replica or at its next restart.
+    /// </summary>
+    public bool KeepPreviousContainer { get; set; } = true;
 }
 
 /// <summary>When the driver pulls an image.</summary>

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Docker.DotNet;
@@ -16,10 +15,13 @@ namespace Poddle.Drivers.Docker;
 /// <summary>
 /// Runs pods as Docker Engine containers (driver "docker"). Stateless: every operation asks the engine by container
 /// id, so a restarted server re-attaches by listing containers by their labels. Containers run with restart policy
-/// "no" (Poddle restarts pods itself), memory = memory+swap (no swap, so going over the limit is an OOM kill the engine
-/// reports), NanoCPUs for CPU, and docker-init as PID 1 when the engine has it.
+/// "no" (Poddle restarts pods itself), locked down (<see cref="ApplyHardening"/>: no capabilities, no-new-privileges,
+/// a pids limit, capped logs), memory = memory+swap (no swap, so going over the limit is an OOM kill the engine
+/// reports), NanoCPUs for CPU, and docker-init as PID 1 when the engine has it. Split by concern: containers
+/// (.Containers.cs), images and registries (.Images.cs), logs and kept previous containers (.Logs.cs), exec
+/// (.Exec.cs), the host's address as pods see it (.HostAddress.cs).
 /// </summary>
-public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodStatsSource, IAsyncDisposable
+public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodStatsSource, IPodExec, IPodHostAddressSource, IPodLogRetention, IAsyncDisposable
 {
     /// <summary>The driver's name in every <see cref="PodHandle"/>.</summary>
     public const string DriverName = "docker";
@@ -35,6 +37,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private bool? _useInit;
+    private volatile string? _hostAddress;
 
     /// <summary>Creates the driver; nothing is asked of the engine until the first call.</summary>
     public DockerPodDriver(DockerDriverOptions options, ILogger<DockerPodDriver>? logger = null, TimeProvider? timeProvider = null)
@@ -58,7 +61,10 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         Logs: true,
         Stats: true,
         Signals: true,
-        Exec: false);
+        Exec: true)
+    {
+        Security = PodSecurityFeatures.ReadOnlyRootFilesystem | PodSecurityFeatures.RunAsNonRoot | PodSecurityFeatures.User | PodSecurityFeatures.AddCapabilities,
+    };
 
     /// <inheritdoc />
     public async Task<DriverHealth> CheckHealthAsync(CancellationToken cancellationToken)
@@ -88,10 +94,17 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
             throw new PodDriverException(PodFailureKind.UnsupportedSpec, "the docker driver does not mount source directories: build them into the image");
         }
 
+        CheckSecurity(spec.Security);
         return await CallAsync(async () =>
         {
-            await EnsureImageAsync(spec.Image, cancellationToken);
+            var image = await EnsureImageAsync(spec.Image, spec.RegistryAuth, cancellationToken);
             var parameters = await CreateParametersAsync(spec, cancellationToken);
+            var user = UserOf(spec.Image, spec.Security.User, image.Config?.User);
+            if (spec.Security.RunAsNonRoot && user.IsRoot)
+            {
+                throw RunsAsRoot(user);
+            }
+
             CreateContainerResponse created;
             try
             {
@@ -100,11 +113,17 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
             catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound && Describe(ex).Contains("image", StringComparison.OrdinalIgnoreCase))
             {
                 // Removed between the check above and the create.
-                throw ImageNotFound(spec.Image, ex);
+                throw new PodDriverException(PodFailureKind.ImageNotFound, $"image {spec.Image} was removed from the engine while the pod was being created; deploy again", ex);
             }
 
             try
             {
+                if (spec.Security.RunAsNonRoot && user.Name is not null)
+                {
+                    // A user name: only the image's /etc/passwd says which uid it is (read before anything runs).
+                    await CheckNamedUserAsync(created.ID, user, cancellationToken);
+                }
+
                 await _client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
             }
             catch (Exception)
@@ -127,7 +146,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         // cannot reach it say so at once (a pod that is gone is not an error: InspectAsync says NotFound).
         await CallAsync(async () =>
         {
-            await TryInspectAsync(handle.PodId, cancellationToken);
+            await TryInspectLiveAsync(handle.PodId, cancellationToken);
             return true;
         });
     }
@@ -138,7 +157,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         CheckHandle(handle);
         return await CallAsync(async () =>
         {
-            var container = await TryInspectAsync(handle.PodId, cancellationToken);
+            var container = await TryInspectLiveAsync(handle.PodId, cancellationToken);
             return container is null ? PodStatus.NotFound : ToStatus(container);
         });
     }
@@ -154,6 +173,8 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
                 Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = filter },
             },
             cancellationToken));
+        var kept = new List<ContainerListResponse>();
+        var liveReplicas = new HashSet<string>(StringComparer.Ordinal);
         foreach (var container in containers)
         {
             // The engine filters already; checking again guards against an engine that ignores an unknown filter.
@@ -163,9 +184,23 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
                 continue;
             }
 
-            var name = container.Names?.FirstOrDefault()?.TrimStart('/') ?? container.ID;
+            var name = NameOf(container);
+            if (IsKeptPrevious(name))
+            {
+                // Destroyed for a restart, kept for its logs only: not a pod any more.
+                kept.Add(container);
+                continue;
+            }
+
+            if (containerLabels.TryGetValue(PodLabels.Replica, out var replica))
+            {
+                liveReplicas.Add(replica);
+            }
+
             yield return new PodHandle(DriverName, container.ID, StateVersion, SerializeState(name), new Dictionary<string, string>(containerLabels));
         }
+
+        await RemoveAbandonedPreviousAsync(kept, liveReplicas, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -174,6 +209,11 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         CheckHandle(handle);
         return await CallAsync(async () =>
         {
+            if (await TryInspectLiveAsync(handle.PodId, cancellationToken) is null)
+            {
+                throw NotFound(handle, null);
+            }
+
             try
             {
                 // Returns at once for a container that has exited; the exit code is in the inspect below as well.
@@ -184,7 +224,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
                 throw NotFound(handle, ex);
             }
 
-            var container = await TryInspectAsync(handle.PodId, cancellationToken) ?? throw NotFound(handle, null);
+            var container = await TryInspectLiveAsync(handle.PodId, cancellationToken) ?? throw NotFound(handle, null);
             return ToExit(container.State);
         });
     }
@@ -196,6 +236,12 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         var seconds = (uint)Math.Clamp(Math.Ceiling(gracePeriod.TotalSeconds), 0, int.MaxValue);
         await CallAsync(async () =>
         {
+            if (await TryInspectLiveAsync(handle.PodId, cancellationToken) is null)
+            {
+                // Idempotent: stopping an unknown (or destroyed, kept for its logs) pod does nothing.
+                return true;
+            }
+
             try
             {
                 // SIGTERM (the image's stop signal), SIGKILL after the grace period; false (304) when it was not running.
@@ -217,52 +263,17 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         await CallAsync(async () =>
         {
             await RemoveAsync(handle.PodId, cancellationToken);
+            if (handle.Labels.TryGetValue(PodLabels.Replica, out var replica))
+            {
+                // The replica is gone for good: so are the containers kept for its logs.
+                foreach (var previous in await ListKeptPreviousAsync(replica, cancellationToken))
+                {
+                    await RemoveAsync(previous.ID, cancellationToken);
+                }
+            }
+
             return true;
         });
-    }
-
-    /// <inheritdoc />
-    public async IAsyncEnumerable<PodLogLine> ReadLogsAsync(PodHandle handle, PodLogQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        CheckHandle(handle);
-        var parameters = new ContainerLogsParameters
-        {
-            ShowStdout = true,
-            ShowStderr = true,
-            Timestamps = true,
-            Follow = query.Follow,
-            Tail = query.Tail is { } tail ? Math.Max(tail, 0).ToString(CultureInfo.InvariantCulture) : "all",
-        };
-        if (query.Since is { } since)
-        {
-            parameters.Since = FormatUnixTime(since);
-        }
-
-        var stream = await CallAsync(async () =>
-        {
-            try
-            {
-                return await _client.Containers.GetContainerLogsAsync(handle.PodId, parameters, cancellationToken);
-            }
-            catch (DockerContainerNotFoundException ex)
-            {
-                throw NotFound(handle, ex);
-            }
-        });
-        using (stream)
-        {
-            var reader = new DockerLogReader(stream, MaxLineChars);
-            await foreach (var line in reader.ReadAsync(cancellationToken))
-            {
-                // Both sides truncated to 100 ns ticks: this only trims the lines the engine kept within that edge.
-                if (query.Since is { } from && line.Timestamp < from)
-                {
-                    continue;
-                }
-
-                yield return line;
-            }
-        }
     }
 
     /// <inheritdoc />
@@ -271,7 +282,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         CheckHandle(handle);
         return await CallAsync(async () =>
         {
-            var container = await TryInspectAsync(handle.PodId, cancellationToken);
+            var container = await TryInspectLiveAsync(handle.PodId, cancellationToken);
             if (container?.State is not { Running: true })
             {
                 return null;
@@ -401,150 +412,6 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
             tx);
     }
 
-    private async Task<CreateContainerParameters> CreateParametersAsync(PodSpec spec, CancellationToken cancellationToken)
-    {
-        var env = spec.Env.Where(e => e.Key != "PORT").Select(e => $"{e.Key}={e.Value}").ToList();
-        if (spec.Port is { } port)
-        {
-            env.Add($"PORT={port.ToString(CultureInfo.InvariantCulture)}");
-        }
-
-        var memory = spec.Resources.MemoryMb > 0 ? spec.Resources.MemoryMb * 1024L * 1024L : 0;
-        var host = new HostConfig
-        {
-            // Memory and memory+swap equal: no swap, so going over the limit is an OOM kill (State.OOMKilled).
-            Memory = memory,
-            MemorySwap = memory,
-            NanoCPUs = spec.Resources.CpuMillicores > 0 ? spec.Resources.CpuMillicores * 1_000_000L : 0,
-            RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.No },
-            NetworkMode = _options.Network,
-            Init = await UseInitAsync(cancellationToken),
-        };
-        Dictionary<string, EmptyStruct>? exposed = null;
-        if (spec.Port is { } containerPort)
-        {
-            var key = $"{containerPort.ToString(CultureInfo.InvariantCulture)}/tcp";
-            exposed = new Dictionary<string, EmptyStruct> { [key] = default };
-            if (_options.EndpointMode == DockerEndpointMode.PublishedPort)
-            {
-                // An empty host port asks the engine for an ephemeral one, read back by InspectAsync.
-                host.PortBindings = new Dictionary<string, IList<PortBinding>>
-                {
-                    [key] = [new PortBinding { HostIP = _options.PublishAddress, HostPort = string.Empty }],
-                };
-            }
-        }
-
-        var parameters = new CreateContainerParameters
-        {
-            Name = ContainerName(spec.Name),
-            Image = spec.Image!,
-            Env = env,
-            Labels = new Dictionary<string, string>(spec.Labels),
-            StopTimeout = _options.StopTimeout,
-            HostConfig = host,
-        };
-        if (spec.Command is { Count: > 0 } command)
-        {
-            parameters.Cmd = [.. command];
-        }
-
-        if (exposed is not null)
-        {
-            parameters.ExposedPorts = exposed;
-        }
-
-        return parameters;
-    }
-
-    private string ContainerName(string specName)
-    {
-        // Docker names are [a-zA-Z0-9][a-zA-Z0-9_.-]*; the random suffix keeps a replacement's name free while the
-        // old container still exists.
-        var cleaned = new string(specName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray()).Trim('-', '.', '_');
-        if (cleaned.Length > 48)
-        {
-            cleaned = cleaned[..48];
-        }
-
-        var suffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
-        var name = $"{_options.NamePrefix}{(cleaned.Length > 0 ? cleaned + "-" : string.Empty)}{suffix}";
-        return char.IsAsciiLetterOrDigit(name[0]) ? name : "p" + name;
-    }
-
-    private async Task<bool> UseInitAsync(CancellationToken cancellationToken)
-    {
-        if (_useInit is { } known)
-        {
-            return known;
-        }
-
-        await _initLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (_useInit is null)
-            {
-                // The engine lists docker-init among its components only when it found the binary.
-                var version = await _client.System.GetVersionAsync(cancellationToken);
-                _useInit = version.Components?.Any(c => c.Name == "docker-init") ?? false;
-            }
-
-            return _useInit.Value;
-        }
-        finally
-        {
-            _initLock.Release();
-        }
-    }
-
-    private async Task EnsureImageAsync(string image, CancellationToken cancellationToken)
-    {
-        var present = await ImageExistsAsync(image, cancellationToken);
-        var pull = _options.ImagePullPolicy switch
-        {
-            DockerImagePullPolicy.Always => true,
-            DockerImagePullPolicy.IfNotPresent => !present,
-            _ => false,
-        };
-        if (pull)
-        {
-            try
-            {
-                await _client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = image }, null, new LastValue<JSONMessage>(), cancellationToken);
-            }
-            catch (DockerApiException ex)
-            {
-                // A registry that is unreachable or says no: an image the engine has still runs (policy Always).
-                LogPullFailed(_logger, image, ex.StatusCode, Describe(ex));
-            }
-
-            present = await ImageExistsAsync(image, cancellationToken);
-        }
-
-        if (!present)
-        {
-            throw ImageNotFound(image, null);
-        }
-    }
-
-    private async Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _client.Images.InspectImageAsync(image, cancellationToken);
-            return true;
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return false;
-        }
-        catch (DockerApiException ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest)
-        {
-            // 400: a reference the engine cannot parse is an image it does not have.
-            return false;
-        }
-    }
-
     private async Task<ContainerInspectResponse?> TryInspectAsync(string id, CancellationToken cancellationToken)
     {
         try
@@ -559,6 +426,13 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         {
             return null;
         }
+    }
+
+    /// <summary>The container, unless it is gone or only kept for its logs (destroyed for a restart): then null.</summary>
+    private async Task<ContainerInspectResponse?> TryInspectLiveAsync(string id, CancellationToken cancellationToken)
+    {
+        var container = await TryInspectAsync(id, cancellationToken);
+        return container is null || IsKeptPrevious(container.Name?.TrimStart('/') ?? string.Empty) ? null : container;
     }
 
     private async Task RemoveAsync(string id, CancellationToken cancellationToken)
@@ -673,9 +547,6 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
             ? Describe(ex)
             : $"no socket at {_options.Endpoint.AbsolutePath} (is dockerd running?)";
 
-    private static PodDriverException ImageNotFound(string image, Exception? inner) =>
-        new(PodFailureKind.ImageNotFound, $"image not found: {image}", inner);
-
     private static PodDriverException NotFound(PodHandle handle, Exception? inner) =>
         new(PodFailureKind.Other, $"docker: no container {handle.PodId}", inner);
 
@@ -699,10 +570,9 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         return string.Create(CultureInfo.InvariantCulture, $"{seconds}.{ticks * 100:D9}");
     }
 
-    private static string SerializeState(string name) => JsonSerializer.Serialize(new DockerPodState(name), DockerStateJsonContext.Default.DockerPodState);
+    private static string NameOf(ContainerListResponse container) => container.Names?.FirstOrDefault()?.TrimStart('/') ?? container.ID;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "docker: pulling image {Image} failed ({Status}): {Detail}")]
-    private static partial void LogPullFailed(ILogger logger, string image, HttpStatusCode status, string detail);
+    private static string SerializeState(string name) => JsonSerializer.Serialize(new DockerPodState(name), DockerStateJsonContext.Default.DockerPodState);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "docker: removing container {Id} after a failed start failed: {Detail}")]
     private static partial void LogCleanupFailed(ILogger logger, string id, string detail);

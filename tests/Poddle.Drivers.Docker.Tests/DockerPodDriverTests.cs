@@ -5,8 +5,12 @@ using Poddle.Drivers.Abstractions.Pods;
 
 namespace Poddle.Drivers.Docker.Tests;
 
-/// <summary>What the compliance suite cannot see: the container the engine really made, images, an absent engine.</summary>
-public sealed class DockerPodDriverTests : IAsyncLifetime
+/// <summary>
+/// What the compliance suite cannot see: the container the engine really made, images, an absent engine. Split by
+/// concern like the driver: security (.Security.cs), images and registries (.Images.cs), exec (.Exec.cs), logs kept
+/// across restarts (.Logs.cs), the host's address (.HostAddress.cs).
+/// </summary>
+public sealed partial class DockerPodDriverTests : IAsyncLifetime
 {
     private readonly string _runId = Guid.NewGuid().ToString("N")[..12];
     private readonly List<(DockerPodDriver Driver, PodHandle Handle)> _started = [];
@@ -53,6 +57,15 @@ public sealed class DockerPodDriverTests : IAsyncLifetime
 
         Assert.Equal(48L * 1024 * 1024, host.Memory);
         Assert.Equal(48L * 1024 * 1024, host.MemorySwap);
+        Assert.Equal(["ALL"], host.CapDrop);
+        Assert.Null(host.CapAdd);
+        Assert.Equal([DockerPodDriver.NoNewPrivileges], host.SecurityOpt);
+        Assert.Equal(1024, host.PidsLimit);
+        Assert.Equal("json-file", host.LogConfig!.Type);
+        Assert.Equal(new Dictionary<string, string> { ["max-size"] = "10m", ["max-file"] = "3" }, host.LogConfig.Config);
+        Assert.False(host.ReadonlyRootfs);
+        Assert.True(host.Tmpfs is null || host.Tmpfs.Count == 0);
+        Assert.True(string.IsNullOrEmpty(config.User));
         Assert.Equal(250_000_000L, host.NanoCPUs);
         Assert.Equal(RestartPolicyKind.No, host.RestartPolicy!.Name);
         Assert.True(host.Init, "docker-init is PID 1 (the engine here has it)");
@@ -81,8 +94,21 @@ public sealed class DockerPodDriverTests : IAsyncLifetime
 
         var error = await StartFailsAsync(driver, Spec("exit 0") with { Image = image });
 
+        // Which registry was asked (none with policy Never) and why it failed, and how to get the image there instead.
         Assert.Equal(PodFailureKind.ImageNotFound, error.Kind);
-        Assert.Equal($"image not found: {image}", error.Message);
+        Assert.StartsWith($"image {image} is not on this Docker Engine", error.Message, StringComparison.Ordinal);
+        Assert.Contains("docker load -i image.tar", error.Message, StringComparison.Ordinal);
+        if (policy == DockerImagePullPolicy.Never)
+        {
+            Assert.Contains("ImagePullPolicy is Never, so no registry was asked", error.Message, StringComparison.Ordinal);
+        }
+        else
+        {
+            // No registry is reachable here; with internet access Docker Hub answers that the repository does not exist.
+            Assert.Contains("pulling it from docker.io (Docker Hub) failed: ", error.Message, StringComparison.Ordinal);
+            Assert.Matches("could not reach docker.io|docker.io refused|docker.io has no such", error.Message);
+        }
+
         Assert.Empty(await ListAsync(driver));
     }
 

@@ -7,15 +7,27 @@ namespace Poddle.Testing;
 /// <summary>
 /// A pod driver with a name and capabilities of the test's choosing, whose pods live in memory (started = running,
 /// stopped = exited with "stopped"). For tests of the deployments API, which only needs drivers the registry knows and
-/// what they can run; tests of the controller use the scriptable FakePodDriver.
+/// what they can run; tests of the controller use the scriptable FakePodDriver. <see cref="Sandbox"/> and
+/// <see cref="Docker"/> say what the real drivers of those names say.
 /// </summary>
-public sealed class NamedTestPodDriver(string name, bool images, bool commands) : IPodDriver
+public sealed class NamedTestPodDriver(string name, bool images, bool commands, bool exec = false, PodSecurityFeatures security = PodSecurityFeatures.None) : IPodDriver, IPodHostAddressSource
 {
     private readonly ConcurrentDictionary<string, (PodHandle Handle, TaskCompletionSource<ExitResult> Exit, DateTimeOffset StartedAt)> _pods = new();
 
     public string Name => name;
 
-    public DriverCapabilities Capabilities { get; } = new(images, commands, Gpu: false, NetworkIsolation: false, Logs: false, Stats: false, Signals: false, Exec: false);
+    public DriverCapabilities Capabilities { get; } = new(images, commands, Gpu: false, NetworkIsolation: false, Logs: false, Stats: false, Signals: false, Exec: exec) { Security = security };
+
+    /// <summary>Like the real "sandbox" driver: commands, no exec, a read-only system and an unprivileged user already.</summary>
+    public static NamedTestPodDriver Sandbox() =>
+        new("sandbox", images: false, commands: true, exec: false, PodSecurityFeatures.ReadOnlyRootFilesystem | PodSecurityFeatures.RunAsNonRoot);
+
+    /// <summary>Like the real "docker" driver: images, exec, every security setting.</summary>
+    public static NamedTestPodDriver Docker() =>
+        new("docker", images: true, commands: false, exec: true, PodSecurityFeatures.ReadOnlyRootFilesystem | PodSecurityFeatures.RunAsNonRoot | PodSecurityFeatures.User | PodSecurityFeatures.AddCapabilities);
+
+    /// <summary>What <see cref="GetHostAddressAsync"/> answers (the host as its pods see it); null: unknown.</summary>
+    public string? HostAddress { get; set; }
 
     /// <summary>The specs of the pods started, in order.</summary>
     public ConcurrentQueue<PodSpec> Started { get; } = new();
@@ -34,6 +46,8 @@ public sealed class NamedTestPodDriver(string name, bool images, bool commands) 
         _pods[handle.PodId] = (handle, new TaskCompletionSource<ExitResult>(TaskCreationOptions.RunContinuationsAsynchronously), DateTimeOffset.UtcNow);
         return Task.FromResult(handle);
     }
+
+    public Task<string?> GetHostAddressAsync(CancellationToken cancellationToken) => Task.FromResult(HostAddress);
 
     public Task RecoverAsync(PodHandle handle, CancellationToken cancellationToken) => Task.CompletedTask;
 

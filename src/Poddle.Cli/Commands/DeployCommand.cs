@@ -22,7 +22,13 @@ internal static class DeployCommand
         var project = DeploymentTarget.ProjectOption();
         var name = new Option<string?>("--name", "-n") { Description = "The deployment's name, a DNS label (default: `name` in the app file, else the directory's name)" };
         var image = new Option<string?>("--image") { Description = "A container image to run (docker driver)" };
-        var command = new Option<string?>("--command") { Description = "A command line to run in the uploaded directory (sandbox driver), e.g. \"python3 app.py\"" };
+        var command = new Option<string?>("--command") { Description = "A command line to run in the uploaded directory (sandbox driver), e.g. \"python3 app.py\"; with --image, it replaces the image's command (CMD)" };
+        var readOnly = new Option<bool>("--read-only") { Description = "Run with a read-only root filesystem (a small writable /tmp)" };
+        var runAsNonRoot = new Option<bool>("--run-as-non-root") { Description = "Refuse to start if the app would run as root" };
+        var user = new Option<string?>("--user") { Description = "Run as this user: uid, uid:gid, name or name:group (docker driver)" };
+        var capAdd = new Option<string[]>("--cap-add") { Description = "Give back a Linux capability, e.g. NET_BIND_SERVICE (repeatable; docker driver; see docs/deployments.md)" };
+        var registryServer = new Option<string?>("--registry-server") { Description = "A private registry's host[:port] to pull the image with credentials (password from $PODDLE_REGISTRY_PASSWORD or asked)" };
+        var registryUsername = new Option<string?>("--registry-username") { Description = "The account for --registry-server" };
         var port = new Option<int?>("--port") { Description = "The port the app listens on (also $PORT; default 8080)" };
         var env = new Option<string[]>("--env", "-e") { Description = "An environment variable K=V (repeatable)" };
         var secret = new Option<string[]>("--secret", "-s") { Description = "A secret K=V, or K to read the value from the environment variable K (repeatable; never shown)" };
@@ -36,6 +42,7 @@ internal static class DeployCommand
         var deploy = new Command("deploy", "Deploy an app: create it, or roll out a new revision of the deployment with that name, and follow it until it runs")
         {
             directory, project, name, image, command, port, env, secret, replicas, cpu, memory, healthPath, driver, noWait, timeout,
+            readOnly, runAsNonRoot, user, capAdd, registryServer, registryUsername,
         };
         deploy.SetCliAction(environment, globals, async (context, parse, cancellationToken) =>
         {
@@ -48,8 +55,16 @@ internal static class DeployCommand
             var manifest = AppManifest.Load(dir);
             var flags = new DeployFlags(
                 parse.GetValue(name), parse.GetValue(image), parse.GetValue(command), parse.GetValue(port), parse.GetValue(env) ?? [],
-                parse.GetValue(secret) ?? [], parse.GetValue(replicas), parse.GetValue(cpu), parse.GetValue(memory), parse.GetValue(healthPath), parse.GetValue(driver));
-            var plan = DeployPlan.Merge(manifest, flags, dir, key => ReadSecret(context, key));
+                parse.GetValue(secret) ?? [], parse.GetValue(replicas), parse.GetValue(cpu), parse.GetValue(memory), parse.GetValue(healthPath), parse.GetValue(driver))
+            {
+                ReadOnlyRootFilesystem = parse.GetValue(readOnly),
+                RunAsNonRoot = parse.GetValue(runAsNonRoot),
+                User = parse.GetValue(user),
+                CapAdd = parse.GetValue(capAdd) ?? [],
+                RegistryServer = parse.GetValue(registryServer),
+                RegistryUsername = parse.GetValue(registryUsername),
+            };
+            var plan = DeployPlan.Merge(manifest, flags, dir, key => ReadSecret(context, key), () => ReadRegistryPassword(context));
             var wait = parse.GetValue(timeout) is { } t
                 ? Quantities.ParseDuration(t) is { } d && d > TimeSpan.Zero ? d : throw CliException.Usage($"--timeout '{t}' is not a duration (90s, 5m, 1h).")
                 : DefaultTimeout;
@@ -225,6 +240,22 @@ internal static class DeployCommand
         throw CliException.Usage($"Secret {key} has no value: set the environment variable {key}, or pass --secret {key}=VALUE.");
     }
 
+    /// <summary>The registry password: $PODDLE_REGISTRY_PASSWORD, else a hidden prompt in a terminal.</summary>
+    internal static string ReadRegistryPassword(CliContext context)
+    {
+        if (context.Environment.Variable(DeployPlan.RegistryPasswordVariable) is { Length: > 0 } value)
+        {
+            return value;
+        }
+
+        if (context.Environment.IsInteractive)
+        {
+            return context.Output.Error.Prompt(new TextPrompt<string>("Registry password:").Secret());
+        }
+
+        throw CliException.Usage($"The registry credentials need a password: set the environment variable {DeployPlan.RegistryPasswordVariable}.");
+    }
+
     private static string Size(long bytes) => bytes switch
     {
         < 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
@@ -245,7 +276,20 @@ internal sealed record DeployFlags(
     string? Cpu,
     string? Memory,
     string? HealthPath,
-    string? Driver);
+    string? Driver)
+{
+    public bool ReadOnlyRootFilesystem { get; init; }
+
+    public bool RunAsNonRoot { get; init; }
+
+    public string? User { get; init; }
+
+    public IReadOnlyList<string> CapAdd { get; init; } = [];
+
+    public string? RegistryServer { get; init; }
+
+    public string? RegistryUsername { get; init; }
+}
 
 /// <summary>The app file with the flags over it: what to send.</summary>
 internal sealed record DeployPlan(
@@ -261,31 +305,32 @@ internal sealed record DeployPlan(
     HealthCheckDto? HealthCheck,
     string? Driver)
 {
-    /// <summary>Flags win over the file; env and secrets merge key by key. Secrets without a value come from <paramref name="readSecret"/>.</summary>
-    public static DeployPlan Merge(AppManifest manifest, DeployFlags flags, string directory, Func<string, string> readSecret)
+    /// <summary>Where the registry password comes from (never a flag or the app file).</summary>
+    public const string RegistryPasswordVariable = "PODDLE_REGISTRY_PASSWORD";
+
+    /// <summary>Security settings to send; null when neither the file nor a flag sets any.</summary>
+    public SecurityDto? Security { get; init; }
+
+    /// <summary>Registry credentials to send; null when none are named.</summary>
+    public RegistryAuthDto? RegistryAuth { get; init; }
+
+    /// <summary>
+    /// Flags win over the file; env and secrets merge key by key. Secrets without a value come from
+    /// <paramref name="readSecret"/>, a registry password from <paramref name="readRegistryPassword"/>.
+    /// </summary>
+    public static DeployPlan Merge(AppManifest manifest, DeployFlags flags, string directory, Func<string, string> readSecret, Func<string>? readRegistryPassword = null)
     {
-        if (flags.Image is not null && flags.Command is not null)
+        var name = flags.Name ?? manifest.Name ?? NameOf(directory);
+        var flagCommand = flags.Command is null ? null : Quantities.SplitCommand(flags.Command);
+        if (flagCommand is { Count: 0 })
         {
-            throw CliException.Usage("Give either --image or --command, not both.");
+            throw CliException.Usage("--command is empty.");
         }
 
-        var name = flags.Name ?? manifest.Name ?? NameOf(directory);
-        string? image;
-        IReadOnlyList<string>? command;
-        if (flags.Image is not null || flags.Command is not null)
-        {
-            image = flags.Image;
-            command = flags.Command is null ? null : Quantities.SplitCommand(flags.Command);
-            if (command is { Count: 0 })
-            {
-                throw CliException.Usage("--command is empty.");
-            }
-        }
-        else
-        {
-            image = manifest.Image;
-            command = manifest.Command;
-        }
+        // --image keeps the file's command only when the file's command overrides an image's too; --command alone
+        // keeps the file's image (and overrides its command).
+        var image = flags.Image ?? manifest.Image;
+        var command = flagCommand ?? (flags.Image is not null && manifest.Image is null ? null : manifest.Command);
 
         if (image is null && command is null)
         {
@@ -316,7 +361,44 @@ internal sealed record DeployPlan(
         var health = flags.HealthPath is null
             ? manifest.HealthCheck
             : (manifest.HealthCheck ?? new HealthCheckDto("http")) with { Type = "http", Path = flags.HealthPath };
-        return new DeployPlan(name, image, command, flags.Port ?? manifest.Port, env, secrets, flags.Replicas ?? manifest.Replicas, cpu, memory, health, flags.Driver ?? manifest.Driver);
+        return new DeployPlan(name, image, command, flags.Port ?? manifest.Port, env, secrets, flags.Replicas ?? manifest.Replicas, cpu, memory, health, flags.Driver ?? manifest.Driver)
+        {
+            Security = SecurityOf(manifest.Security, flags),
+            RegistryAuth = RegistryAuthOf(manifest.RegistryAuth, flags, readRegistryPassword),
+        };
+    }
+
+    private static SecurityDto? SecurityOf(SecurityDto? file, DeployFlags flags)
+    {
+        if (file is null && !flags.ReadOnlyRootFilesystem && !flags.RunAsNonRoot && flags.User is null && flags.CapAdd.Count == 0)
+        {
+            return null;
+        }
+
+        var from = file ?? new SecurityDto();
+        return new SecurityDto(
+            flags.ReadOnlyRootFilesystem ? true : from.ReadOnlyRootFilesystem,
+            flags.RunAsNonRoot ? true : from.RunAsNonRoot,
+            flags.User ?? from.User,
+            flags.CapAdd.Count > 0 ? [.. (from.Capabilities ?? []).Concat(flags.CapAdd).Distinct(StringComparer.OrdinalIgnoreCase)] : from.Capabilities);
+    }
+
+    private static RegistryAuthDto? RegistryAuthOf((string? Server, string? Username)? file, DeployFlags flags, Func<string>? readPassword)
+    {
+        var server = flags.RegistryServer ?? file?.Server;
+        var username = flags.RegistryUsername ?? file?.Username;
+        if (server is null && username is null)
+        {
+            return null;
+        }
+
+        if (server is null || username is null)
+        {
+            throw CliException.Usage("Registry credentials need both a server and a username: --registry-server and --registry-username (or server and username under [registryAuth]).");
+        }
+
+        var password = readPassword?.Invoke() ?? throw CliException.Usage($"The registry credentials need a password: set {RegistryPasswordVariable}.");
+        return new RegistryAuthDto(server, username, password);
     }
 
     public CreateDeploymentRequest ToCreateRequest(Guid? sourceId) => new(
@@ -330,7 +412,11 @@ internal sealed record DeployPlan(
         CpuMillicores is null && MemoryMb is null ? null : new ResourcesDto(CpuMillicores, MemoryMb),
         Replicas,
         HealthCheck,
-        Driver);
+        Driver)
+    {
+        Security = Security,
+        RegistryAuth = RegistryAuth,
+    };
 
     /// <summary>A new revision with what is given; env and secret keys not named here stay as they are.</summary>
     public UpdateDeploymentRequest ToUpdateRequest(Guid? sourceId) => new(
@@ -341,7 +427,11 @@ internal sealed record DeployPlan(
         Env.Count == 0 ? null : Env.ToDictionary(kv => kv.Key, kv => (string?)kv.Value, StringComparer.Ordinal),
         Secrets.Count == 0 ? null : Secrets.ToDictionary(kv => kv.Key, kv => (string?)kv.Value, StringComparer.Ordinal),
         CpuMillicores is null && MemoryMb is null ? null : new ResourcesDto(CpuMillicores, MemoryMb),
-        HealthCheck);
+        HealthCheck)
+    {
+        Security = Security,
+        RegistryAuth = RegistryAuth,
+    };
 
     /// <summary>A directory's name as a DNS label: lowercase, other characters as '-'.</summary>
     public static string NameOf(string directory)

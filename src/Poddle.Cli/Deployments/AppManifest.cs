@@ -16,7 +16,12 @@ internal sealed record AppManifest
     public static readonly IReadOnlyList<string> FileNames = ["poddle.toml", "poddle.yaml", "poddle.yml"];
 
     private static readonly HashSet<string> TopLevelKeys =
-        new(["name", "project", "image", "command", "port", "env", "secrets", "replicas", "resources", "healthCheck", "driver"], StringComparer.Ordinal);
+        new(["name", "project", "image", "command", "port", "env", "secrets", "replicas", "resources", "healthCheck", "driver", "security", "registryAuth"], StringComparer.Ordinal);
+
+    private static readonly HashSet<string> SecurityKeys =
+        new(["readOnlyRootFilesystem", "runAsNonRoot", "user", "capabilities"], StringComparer.Ordinal);
+
+    private static readonly HashSet<string> RegistryAuthKeys = new(["server", "username"], StringComparer.Ordinal);
 
     private static readonly HashSet<string> HealthKeys =
         new(["type", "path", "port", "command", "periodSeconds", "timeoutSeconds", "failureThreshold", "initialDelaySeconds"], StringComparer.Ordinal);
@@ -48,6 +53,12 @@ internal sealed record AppManifest
     public Contracts.HealthCheckDto? HealthCheck { get; init; }
 
     public string? Driver { get; init; }
+
+    /// <summary>The [security] table; null when the file has none.</summary>
+    public Contracts.SecurityDto? Security { get; init; }
+
+    /// <summary>The [registryAuth] table's server and username (its password never comes from the file); null when none.</summary>
+    public (string? Server, string? Username)? RegistryAuth { get; init; }
 
     /// <summary>The manifest in <paramref name="directory"/>, or an empty one when it has none.</summary>
     public static AppManifest Load(string directory)
@@ -173,11 +184,21 @@ internal sealed record AppManifest
             throw Bad(path, "secrets", $"'{secret}' is not a valid variable name");
         }
 
+        // Both: the command overrides the image's own (CMD).
         var image = String(root, "image", path);
         var command = CommandOf(root, "command", path);
-        if (image is not null && command is not null)
+        var security = Table(root, "security", path);
+        foreach (var key in security?.Keys.Where(k => !SecurityKeys.Contains(k)) ?? [])
         {
-            throw Bad(path, "image", "give either image or command, not both");
+            throw Bad(path, "security." + key, $"unknown setting (known: {string.Join(", ", SecurityKeys)})");
+        }
+
+        var registry = Table(root, "registryAuth", path);
+        foreach (var key in registry?.Keys.Where(k => !RegistryAuthKeys.Contains(k)) ?? [])
+        {
+            throw Bad(path, "registryAuth." + key, key == "password"
+                ? "a password never goes in the app file: set PODDLE_REGISTRY_PASSWORD when you deploy (or type it when asked)"
+                : $"unknown setting (known: {string.Join(", ", RegistryAuthKeys)})");
         }
 
         var cpu = resources is null ? null : String(resources, "cpu", path, "resources.");
@@ -205,8 +226,24 @@ internal sealed record AppManifest
                 Int(health, "failureThreshold", path, "healthCheck."),
                 Int(health, "initialDelaySeconds", path, "healthCheck.")),
             Driver = String(root, "driver", path),
+            Security = security is null ? null : new Contracts.SecurityDto(
+                Bool(security, "readOnlyRootFilesystem", path, "security."),
+                Bool(security, "runAsNonRoot", path, "security."),
+                String(security, "user", path, "security."),
+                StringList(security, "capabilities", path, "security.")),
+            RegistryAuth = registry is null ? null : (String(registry, "server", path, "registryAuth."), String(registry, "username", path, "registryAuth.")),
         };
     }
+
+    private static bool? Bool(Dictionary<string, object?> map, string key, string path, string prefix = "") =>
+        !map.TryGetValue(key, out var value) || value is null
+            ? null
+            : value switch
+            {
+                bool b => b,
+                string s when bool.TryParse(s, out var parsed) => parsed,
+                _ => throw Bad(path, prefix + key, $"'{Scalar(value, prefix + key, path)}' is not true or false"),
+            };
 
     private static CliException Bad(string path, string field, string message) => new($"{path}: {field}: {message}.");
 
@@ -242,11 +279,11 @@ internal sealed record AppManifest
         };
     }
 
-    private static List<string>? StringList(Dictionary<string, object?> map, string key, string path) =>
+    private static List<string>? StringList(Dictionary<string, object?> map, string key, string path, string prefix = "") =>
         map.TryGetValue(key, out var value) && value is not null
             ? value is List<object?> list
-                ? list.Select(item => Scalar(item, key, path) ?? string.Empty).ToList()
-                : throw Bad(path, key, "must be a list")
+                ? list.Select(item => Scalar(item, prefix + key, path) ?? string.Empty).ToList()
+                : throw Bad(path, prefix + key, "must be a list")
             : null;
 
     /// <summary>A command as a list of words, or a string split as a shell splits words.</summary>

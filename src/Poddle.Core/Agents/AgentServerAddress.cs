@@ -1,15 +1,20 @@
 using Microsoft.Extensions.Options;
+using Poddle.Drivers.Abstractions.Pods;
 
 namespace Poddle.Core.Agents;
 
 /// <summary>
 /// What a pod gets as PODDLE_SERVER: <see cref="AgentOptions.DriverServerUrls"/> for its driver, else
-/// <see cref="AgentOptions.ServerUrl"/>, else the server's own first HTTP listen address (the host tells it once it
-/// listens, <see cref="SetListenAddresses"/>) with a wildcard host made loopback. Null when none is known (no agent env then).
+/// <see cref="AgentOptions.ServerUrl"/>, else — for a driver that knows the host's address as its pods see it
+/// (<see cref="IPodHostAddressSource"/>: Docker's bridge gateway) — that address with the server's listen port, else the
+/// server's own first HTTP listen address (the host tells it once it listens, <see cref="SetListenAddresses"/>) with a
+/// wildcard host made loopback. Null when none is known (no agent env then). The address (driver) and the port (the
+/// listener) are found apart, so a dedicated agent listener only changes where the port comes from.
 /// </summary>
 public sealed class AgentServerAddress(IOptions<AgentOptions> options)
 {
     private volatile string? _listen;
+    private volatile Uri? _listenUri;
 
     /// <summary>Called by the host once it listens (port 0 resolved); the first http:// address wins over https://.</summary>
     public void SetListenAddresses(IEnumerable<string> addresses)
@@ -17,6 +22,31 @@ public sealed class AgentServerAddress(IOptions<AgentOptions> options)
         var all = addresses.ToList();
         var chosen = all.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) ?? all.FirstOrDefault();
         _listen = chosen is null ? null : Reachable(chosen);
+        _listenUri = chosen is not null && Uri.TryCreate(chosen.Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal), UriKind.Absolute, out var uri) ? uri : null;
+    }
+
+    /// <summary>
+    /// The URL for pods of <paramref name="driver"/>, without a trailing slash; null when unknown. Asks the driver for
+    /// the host's address only when nothing is configured, and uses it only when the server listens on every interface
+    /// (or on that address): otherwise pods could not connect to it there.
+    /// </summary>
+    public async Task<string?> ForAsync(IPodDriver driver, CancellationToken cancellationToken)
+    {
+        var value = options.Value;
+        if ((value.DriverServerUrls.TryGetValue(driver.Name, out var perDriver) && !string.IsNullOrEmpty(perDriver)) || !string.IsNullOrEmpty(value.ServerUrl))
+        {
+            return For(driver.Name);
+        }
+
+        if (driver is IPodHostAddressSource source && _listenUri is { } listen
+            && await source.GetHostAddressAsync(cancellationToken) is { Length: > 0 } host
+            && (listen.Host is "0.0.0.0" or "[::]" || string.Equals(listen.Host, host, StringComparison.OrdinalIgnoreCase)))
+        {
+            var hostPart = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
+            return $"{listen.Scheme}://{hostPart}:{listen.Port}";
+        }
+
+        return For(driver.Name);
     }
 
     /// <summary>The URL for pods of <paramref name="driver"/>, without a trailing slash; null when unknown.</summary>

@@ -37,6 +37,13 @@ public sealed class SecretProtector(SecretEncryptionKey key)
         }
     }
 
+    /// <summary>Encrypts one secret value (a registry password) the same way, as a one-entry map.</summary>
+    public byte[] ProtectValue(string value) => Protect(new Dictionary<string, string>(StringComparer.Ordinal) { [string.Empty] = value })!;
+
+    /// <summary>Decrypts what <see cref="ProtectValue"/> made.</summary>
+    public string UnprotectValue(byte[] ciphertext) =>
+        Unprotect(ciphertext).TryGetValue(string.Empty, out var value) ? value : throw new CryptographicException("Not a protected value.");
+
     /// <summary>Decrypts; throws <see cref="CryptographicException"/> when the data was not made with this key.</summary>
     public IReadOnlyDictionary<string, string> Unprotect(byte[]? ciphertext)
     {

@@ -230,7 +230,7 @@ public sealed partial class DeploymentConvergeHandler(
                 }
 
                 var endpoint = replica.EndpointHost is { } host && replica.EndpointPort is { } port ? new PodEndpoint(host, port) : null;
-                var probe = await h._prober.ProbeAsync(spec.HealthCheck, spec.Port, endpoint, driver.Capabilities, cancellationToken);
+                var probe = await h._prober.ProbeAsync(spec.HealthCheck, spec.Port, endpoint, driver, await h._pods.HandleAsync(replica, cancellationToken), cancellationToken);
                 if (probe.Healthy)
                 {
                     replica.Ready = true;

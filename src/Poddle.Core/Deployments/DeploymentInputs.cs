@@ -14,11 +14,19 @@ public sealed record NewDeployment(
     ResourcesInput? Resources = null,
     int? Replicas = null,
     HealthCheckInput? HealthCheck = null,
-    string? Driver = null);
+    string? Driver = null)
+{
+    /// <summary>Security settings; none beyond the driver's defaults when null.</summary>
+    public SecurityInput? Security { get; init; }
+
+    /// <summary>A private registry's credentials for the image; none when null.</summary>
+    public RegistryAuthInput? RegistryAuth { get; init; }
+}
 
 /// <summary>
 /// An update: any field given replaces the current one; <see cref="Env"/> and <see cref="Secrets"/> are merged, a key
-/// with a null value is removed. Giving an image drops the command and the other way round.
+/// with a null value is removed. Giving an image alone drops a command that overrode the old image's; giving a command
+/// alone keeps the image (it overrides the image's command) or, without one, the source.
 /// </summary>
 public sealed record DeploymentChanges(
     string? Image = null,
@@ -30,8 +38,28 @@ public sealed record DeploymentChanges(
     ResourcesInput? Resources = null,
     HealthCheckInput? HealthCheck = null)
 {
+    /// <summary>Replaces the security settings when given (every field: a missing one is its default).</summary>
+    public SecurityInput? Security { get; init; }
+
+    /// <summary>Replaces the registry credentials when given; one with no field set removes them.</summary>
+    public RegistryAuthInput? RegistryAuth { get; init; }
+
     /// <summary>True when nothing would change.</summary>
-    public bool IsEmpty => Image is null && Command is null && SourceId is null && Port is null && Env is null && Secrets is null && Resources is null && HealthCheck is null;
+    public bool IsEmpty => Image is null && Command is null && SourceId is null && Port is null && Env is null && Secrets is null && Resources is null && HealthCheck is null
+        && Security is null && RegistryAuth is null;
+}
+
+/// <summary>Security settings as asked for; a missing value is its default (off, the image's user, no capability).</summary>
+public sealed record SecurityInput(bool? ReadOnlyRootFilesystem = null, bool? RunAsNonRoot = null, string? User = null, IReadOnlyList<string>? Capabilities = null);
+
+/// <summary>A private registry's credentials as given (the password in clear, only on its way in).</summary>
+public sealed record RegistryAuthInput(string? Server = null, string? Username = null, string? Password = null)
+{
+    /// <summary>No field set: in an update, removes the credentials.</summary>
+    public bool IsEmpty => string.IsNullOrEmpty(Server) && string.IsNullOrEmpty(Username) && string.IsNullOrEmpty(Password);
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Server} as {Username} (password hidden)";
 }
 
 /// <summary>Per-replica CPU (millicores) and memory (MiB); a missing value takes the default (or, in an update, the current one).</summary>

@@ -40,7 +40,11 @@ public sealed partial class DeploymentService(
         var spec = DeploymentValidation.BuildSpec(
             request.Image, request.Command, request.SourceId, request.Port,
             request.Env ?? new Dictionary<string, string>(), secretValues,
-            request.Resources, null, request.HealthCheck, null, errors);
+            request.Resources, null, request.HealthCheck, null, errors) with
+        {
+            Security = DeploymentValidation.BuildSecurity(request.Security, null, errors),
+            RegistryAuth = DeploymentValidation.BuildRegistryAuth(request.RegistryAuth, null, request.Image, secrets, errors),
+        };
         var replicas = request.Replicas ?? 1;
         if (replicas < 0)
         {
@@ -143,7 +147,7 @@ public sealed partial class DeploymentService(
 
         if (changes.IsEmpty)
         {
-            return Error.Validation("body", "Nothing to change: give at least one of image, command, sourceId, port, env, secrets, resources, healthCheck.");
+            return Error.Validation("body", "Nothing to change: give at least one of image, command, sourceId, port, env, secrets, resources, healthCheck, security, registryAuth.");
         }
 
         var current = await db.DeploymentRevisions.AsNoTracking()
@@ -155,13 +159,18 @@ public sealed partial class DeploymentService(
         var secretValues = new Dictionary<string, string>(secrets.Unprotect(current.SecretsCiphertext), StringComparer.Ordinal);
         Merge(secretValues, changes.Secrets);
 
-        var image = changes.Image ?? (changes.Command is null ? currentSpec.Image : null);
+        // A command alone overrides the current image's command (the image stays); an image alone starts from its own.
+        var image = changes.Image ?? currentSpec.Image;
         var command = changes.Command ?? (changes.Image is null ? currentSpec.Command : null);
         var sourceId = image is null ? changes.SourceId ?? currentSpec.SourceId : changes.SourceId;
         var errors = new FieldErrors();
         var spec = DeploymentValidation.BuildSpec(
             image, command, sourceId, changes.Port ?? currentSpec.Port, env, secretValues,
-            changes.Resources, currentSpec.Resources, changes.HealthCheck, currentSpec.HealthCheck, errors);
+            changes.Resources, currentSpec.Resources, changes.HealthCheck, currentSpec.HealthCheck, errors) with
+        {
+            Security = DeploymentValidation.BuildSecurity(changes.Security, currentSpec.Security, errors),
+            RegistryAuth = DeploymentValidation.BuildRegistryAuth(changes.RegistryAuth, currentSpec.RegistryAuth, image, secrets, errors),
+        };
         DeploymentValidation.ResolveDriver(deployment.Driver, spec, drivers, options.Value, errors);
         if (changes.SourceId is not null)
         {
@@ -540,6 +549,18 @@ public sealed partial class DeploymentService(
         if (before.HealthCheck != after.HealthCheck)
         {
             parts.Add("health check " + (after.HealthCheck?.Type ?? "default"));
+        }
+
+        if (before.Security != after.Security)
+        {
+            parts.Add("security settings");
+        }
+
+        if (before.RegistryAuth?.Server != after.RegistryAuth?.Server || before.RegistryAuth?.Username != after.RegistryAuth?.Username
+            || !(before.RegistryAuth?.PasswordCiphertext ?? []).AsSpan().SequenceEqual(after.RegistryAuth?.PasswordCiphertext ?? []))
+        {
+            // Which registry, never the credentials.
+            parts.Add("registry credentials " + (after.RegistryAuth is { } auth ? "for " + auth.Server : "removed"));
         }
 
         return parts.Count == 0 ? "configuration re-applied (secrets may have changed)" : string.Join("; ", parts);

@@ -161,6 +161,7 @@ public static partial class DeploymentValidation
             errors.Add("driver", $"The driver '{name}' cannot run plain commands; use one of: {string.Join(", ", drivers.All.Where(d => d.Capabilities.Commands).Select(d => d.Name).Order(StringComparer.Ordinal))}.");
         }
 
+        CheckDriverAbilities(driver, spec, errors);
         return driver;
     }
 

@@ -188,7 +188,7 @@ public sealed partial class ReplicaHealthMonitor(
 
         _nextProbe[replica.Id] = now + period;
         var endpointNow = replica.EndpointHost is { } host && replica.EndpointPort is { } port ? new PodEndpoint(host, port) : null;
-        var probe = await prober.ProbeAsync(check, spec.Port, endpointNow, driver.Capabilities, cancellationToken);
+        var probe = await prober.ProbeAsync(check, spec.Port, endpointNow, driver, handle, cancellationToken);
         if (probe.Healthy)
         {
             replica.ProbeFailures = 0;

@@ -38,7 +38,8 @@ public sealed class ReplicaPods(
     /// <summary>The reason recorded for a driver failure ("image not found: web:2"); messages of drivers hold no secrets.</summary>
     public static string ReasonOf(PodDriverException ex) => ex.Kind switch
     {
-        PodFailureKind.ImageNotFound => $"image not found: {ex.Message}",
+        // Drivers word a missing image themselves ("image web:2 is not on this Docker Engine and ..."): no second prefix.
+        PodFailureKind.ImageNotFound => ex.Message.StartsWith("image ", StringComparison.Ordinal) ? ex.Message : $"image not found: {ex.Message}",
         PodFailureKind.InsufficientResources => $"insufficient resources: {ex.Message}",
         PodFailureKind.DriverUnavailable => $"driver down: {ex.Message}",
         PodFailureKind.UnsupportedSpec => $"unsupported by the driver: {ex.Message}",
@@ -96,7 +97,11 @@ public sealed class ReplicaPods(
             directory,
             env,
             spec.Port,
-            new PodResources(spec.Resources.CpuMillicores, spec.Resources.MemoryMb));
+            new PodResources(spec.Resources.CpuMillicores, spec.Resources.MemoryMb))
+        {
+            Security = spec.Security.ToPodSecurity(),
+            RegistryAuth = spec.RegistryAuth is { } auth ? new PodRegistryAuth(auth.Server, auth.Username, secrets.UnprotectValue(auth.PasswordCiphertext)) : null,
+        };
     }
 
     /// <summary>
@@ -112,8 +117,8 @@ public sealed class ReplicaPods(
         {
             if (listed.PodId == replica.PodId)
             {
-                // The replica's previous pod (exited): gone for good before a new one starts.
-                await driver.DestroyAsync(listed, cancellationToken);
+                // The replica's previous pod (exited): gone before a new one starts (its logs kept where the driver can).
+                await DestroyForRestartAsync(driver, listed, cancellationToken);
                 continue;
             }
 
@@ -131,10 +136,10 @@ public sealed class ReplicaPods(
 
         if (replica.PodId is not null && await HandleAsync(replica, cancellationToken) is { } previous && previous.PodId != handle?.PodId)
         {
-            await driver.DestroyAsync(previous, cancellationToken);
+            await DestroyForRestartAsync(driver, previous, cancellationToken);
         }
 
-        handle ??= await driver.StartAsync(await WithAgentAsync(await BuildSpecAsync(deployment, revision, replica, cancellationToken), replica, cancellationToken), cancellationToken);
+        handle ??= await driver.StartAsync(await WithAgentAsync(driver, await BuildSpecAsync(deployment, revision, replica, cancellationToken), replica, cancellationToken), cancellationToken);
         var now = clock.GetStoredUtcNow();
         replica.PodId = handle.PodId;
         replica.PodStateVersion = handle.StateVersion;
@@ -156,9 +161,9 @@ public sealed class ReplicaPods(
     /// spec, so `poddle agent` inside it can send heartbeats. Users cannot set PODDLE_* themselves (validation), so these
     /// never collide with a deployment's env; they are not part of the revision and never shown by the API.
     /// </summary>
-    private async Task<PodSpec> WithAgentAsync(PodSpec spec, Replica replica, CancellationToken cancellationToken)
+    private async Task<PodSpec> WithAgentAsync(IPodDriver driver, PodSpec spec, Replica replica, CancellationToken cancellationToken)
     {
-        if (agentServer.For(replica.Driver) is not { } server)
+        if (await agentServer.ForAsync(driver, cancellationToken) is not { } server)
         {
             // No URL the pod could reach this server at (not listening yet, none configured): no agent env.
             return spec;
@@ -171,6 +176,10 @@ public sealed class ReplicaPods(
         };
         return spec with { Env = env };
     }
+
+    /// <summary>A replica's previous pod, destroyed for its restart: a driver that can keeps its logs for the next pod's.</summary>
+    private static Task DestroyForRestartAsync(IPodDriver driver, PodHandle handle, CancellationToken cancellationToken) =>
+        driver is IPodLogRetention retention ? retention.DestroyForRestartAsync(handle, cancellationToken) : driver.DestroyAsync(handle, cancellationToken);
 
     /// <summary>Takes the replica out of traffic, stops its pod (grace period) and destroys it; the row becomes Stopped.</summary>
     public async Task RetireAsync(IPodDriver driver, Replica replica, string reason, CancellationToken cancellationToken)

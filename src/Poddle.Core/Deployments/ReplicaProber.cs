@@ -9,9 +9,10 @@ public sealed record ProbeResult(bool Healthy, string Detail);
 
 /// <summary>
 /// Probes a replica the way its <see cref="HealthCheckSpec"/> says (Kubernetes semantics): http GET expects 2xx or 3xx
-/// within the timeout; tcp connects; command probes need a driver that can exec, which no driver offers yet, so they
-/// probe TCP and say so. Without a health check a replica with a port is probed by TCP on it, and one without a port is
-/// healthy while it runs. Real sockets, real HTTP; a probe never throws.
+/// within the timeout; tcp connects; command runs the command in the pod (<see cref="IPodExec"/>) and expects exit code
+/// 0 within the timeout. The API refuses a command check on a driver that cannot exec; a revision stored before that
+/// rule is probed by TCP and says so. Without a health check a replica with a port is probed by TCP on it, and one
+/// without a port is healthy while it runs. Real sockets, real HTTP; a probe never throws.
 /// </summary>
 public sealed class ReplicaProber : IDisposable
 {
@@ -26,12 +27,30 @@ public sealed class ReplicaProber : IDisposable
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    /// <summary>Probes <paramref name="endpoint"/> (the replica's reachable address; null while it has none).</summary>
-    public async Task<ProbeResult> ProbeAsync(HealthCheckSpec? check, int? port, PodEndpoint? endpoint, DriverCapabilities capabilities, CancellationToken cancellationToken)
+    /// <summary>
+    /// Probes the replica: by <paramref name="endpoint"/> (its reachable address; null while it has none), or inside
+    /// its pod (<paramref name="pod"/>) through <paramref name="driver"/> for a command check.
+    /// </summary>
+    public async Task<ProbeResult> ProbeAsync(HealthCheckSpec? check, int? port, PodEndpoint? endpoint, IPodDriver driver, PodHandle? pod, CancellationToken cancellationToken)
     {
         if (check is null && port is null)
         {
             return new ProbeResult(true, "running (no port, no health check)");
+        }
+
+        var timeout = TimeSpan.FromSeconds(Math.Max(1, check?.TimeoutSeconds ?? 1));
+        var type = check?.Type?.ToLowerInvariant() ?? "tcp";
+        var note = string.Empty;
+        if (type == "command")
+        {
+            if (driver is IPodExec exec && driver.Capabilities.Exec && check?.Command is { Count: > 0 } command)
+            {
+                return pod is null ? new ProbeResult(false, "no pod to run the command in") : await ExecAsync(exec, pod, command, timeout, cancellationToken);
+            }
+
+            // Only a revision stored before command checks were refused on such drivers gets here.
+            type = "tcp";
+            note = " (driver cannot exec: command probe run as tcp)";
         }
 
         if (endpoint is null)
@@ -39,16 +58,7 @@ public sealed class ReplicaProber : IDisposable
             return new ProbeResult(false, "no endpoint reported by the driver");
         }
 
-        var timeout = TimeSpan.FromSeconds(Math.Max(1, check?.TimeoutSeconds ?? 1));
         var target = check?.Port is { } probePort && probePort != port ? endpoint with { Port = probePort } : endpoint;
-        var type = check?.Type?.ToLowerInvariant() ?? "tcp";
-        var note = string.Empty;
-        if (type == "command")
-        {
-            // No driver exposes exec yet (DriverCapabilities.Exec); a command probe falls back to TCP and says so.
-            type = "tcp";
-            note = capabilities.Exec ? " (command probe run as tcp)" : " (driver cannot exec: command probe run as tcp)";
-        }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -84,6 +94,27 @@ public sealed class ReplicaProber : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>Runs a command check; its detail has the exit code and the first line of the output (at most 200 characters).</summary>
+    private static async Task<ProbeResult> ExecAsync(IPodExec exec, PodHandle pod, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await exec.ExecAsync(pod, command, timeout, cancellationToken);
+            if (result.TimedOut)
+            {
+                return new ProbeResult(false, $"command timed out after {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s");
+            }
+
+            var firstLine = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? string.Empty;
+            var said = firstLine.Length == 0 ? string.Empty : $": {(firstLine.Length > 200 ? firstLine[..200] + "…" : firstLine)}";
+            return new ProbeResult(result.ExitCode == 0, $"command exited {result.ExitCode.ToString(CultureInfo.InvariantCulture)}{said}");
+        }
+        catch (PodDriverException ex)
+        {
+            return new ProbeResult(false, $"command could not run: {ex.Message}");
+        }
+    }
 
     private static string Describe(SocketException? socket, string fallback) => socket?.SocketErrorCode switch
     {

@@ -69,3 +69,39 @@ public interface IPodStatsSource
     /// <summary>One sample of the pod's counters; null when the pod is not running.</summary>
     Task<PodStats?> GetStatsAsync(PodHandle handle, CancellationToken cancellationToken);
 }
+
+/// <summary>Optional: runs a command inside a running pod (command health checks). Drivers that implement it say <see cref="DriverCapabilities.Exec"/>.</summary>
+public interface IPodExec
+{
+    /// <summary>
+    /// Runs <paramref name="command"/> (argv, no shell) in the pod as the pod's user, with no stdin, and waits at most
+    /// <paramref name="timeout"/> for it to exit. Returns its exit code and the start of its output (stdout and stderr
+    /// together, at most <see cref="PodExecResult.MaxOutputChars"/>); a command still running at the timeout is
+    /// reported as timed out (and killed where the driver can). Throws <see cref="PodDriverException"/> when the pod is
+    /// not running or the command cannot be started at all.
+    /// </summary>
+    Task<PodExecResult> ExecAsync(PodHandle handle, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken);
+}
+
+/// <summary>Optional: the address pods of this driver reach the host (and so the server) at.</summary>
+public interface IPodHostAddressSource
+{
+    /// <summary>
+    /// The host's address as pods see it ("172.17.0.1" for Docker's default bridge), without a port; null when the
+    /// driver cannot tell now (engine down). Cheap after the first success (cached).
+    /// </summary>
+    Task<string?> GetHostAddressAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Optional: a pod replaced by a restart keeps its output readable. The controller calls <see cref="DestroyForRestartAsync"/>
+/// instead of <see cref="IPodDriver.DestroyAsync"/> for a replica's previous pod just before it starts the replica's next
+/// one (same <see cref="PodLabels.Replica"/> label): for every other purpose the pod is destroyed (not listed, inspect says
+/// <see cref="PodState.NotFound"/>), but the logs of the replica's next pod begin with its last lines (Kubernetes'
+/// <c>logs --previous</c>, folded in). <see cref="IPodDriver.DestroyAsync"/> of the replica's pod removes what was kept.
+/// </summary>
+public interface IPodLogRetention
+{
+    /// <summary>Destroys the pod (killing it first if needed) but keeps its output for the replica's next pod. Idempotent.</summary>
+    Task DestroyForRestartAsync(PodHandle handle, CancellationToken cancellationToken);
+}

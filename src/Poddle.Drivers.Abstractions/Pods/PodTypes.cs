@@ -36,7 +36,31 @@ public sealed record DriverCapabilities(
     bool Logs,
     bool Stats,
     bool Signals,
-    bool Exec);
+    bool Exec)
+{
+    /// <summary>Which <see cref="PodSecurity"/> settings the driver honours; a spec asking for another is refused (none by default).</summary>
+    public PodSecurityFeatures Security { get; init; }
+}
+
+/// <summary>The <see cref="PodSecurity"/> settings a driver can honour (<see cref="DriverCapabilities.Security"/>).</summary>
+[Flags]
+public enum PodSecurityFeatures
+{
+    /// <summary>None of them.</summary>
+    None = 0,
+
+    /// <summary><see cref="PodSecurity.ReadOnlyRootFilesystem"/>.</summary>
+    ReadOnlyRootFilesystem = 1,
+
+    /// <summary><see cref="PodSecurity.RunAsNonRoot"/>.</summary>
+    RunAsNonRoot = 2,
+
+    /// <summary><see cref="PodSecurity.User"/>: the pod's processes run as the uid (or name) given.</summary>
+    User = 4,
+
+    /// <summary><see cref="PodSecurity.AddCapabilities"/>.</summary>
+    AddCapabilities = 8,
+}
 
 /// <summary>Whether a driver can start pods now.</summary>
 /// <param name="Available">False when nothing can start (engine unreachable).</param>
@@ -60,7 +84,107 @@ public sealed record PodSpec(
     string? SourceDirectory,
     IReadOnlyDictionary<string, string> Env,
     int? Port,
-    PodResources Resources);
+    PodResources Resources)
+{
+    /// <summary>How locked down the pod runs beyond the driver's defaults (<see cref="PodSecurity.Default"/>: nothing more).</summary>
+    public PodSecurity Security { get; init; } = PodSecurity.Default;
+
+    /// <summary>Credentials for pulling <see cref="Image"/> from a private registry; null for none.</summary>
+    public PodRegistryAuth? RegistryAuth { get; init; }
+}
+
+/// <summary>
+/// A pod's security settings beyond what every pod of the driver gets (Docker: no capabilities, no-new-privileges, a
+/// pids limit; see docs/drivers.md). Already validated by the caller; a driver refuses what it cannot honour
+/// (<see cref="DriverCapabilities.Security"/>) with <see cref="PodFailureKind.UnsupportedSpec"/>.
+/// </summary>
+/// <param name="ReadOnlyRootFilesystem">The root filesystem is read-only; /tmp is a small writable tmpfs.</param>
+/// <param name="RunAsNonRoot">Refuse to start when the pod's user (<paramref name="User"/>, else the image's) is root (uid 0).</param>
+/// <param name="User">The user the pod's processes run as: "uid", "uid:gid", "name" or "name:group"; null keeps the image's (or driver's) own.</param>
+/// <param name="AddCapabilities">Linux capabilities given back (upper case, without "CAP_"), each one of <see cref="AllowedCapabilities"/>; null or empty for none.</param>
+public sealed record PodSecurity(
+    bool ReadOnlyRootFilesystem = false,
+    bool RunAsNonRoot = false,
+    string? User = null,
+    IReadOnlyList<string>? AddCapabilities = null)
+{
+    /// <summary>
+    /// The capabilities a pod may be given back, all from Docker's own default set: enough to bind ports below 1024,
+    /// drop privileges (nginx, postgres entrypoints) and own files. Left out on purpose: NET_RAW (raw sockets, packet
+    /// spoofing on the pods' network), MKNOD, SYS_CHROOT, SETPCAP, SETFCAP and everything outside Docker's defaults
+    /// (SYS_ADMIN, NET_ADMIN, SYS_PTRACE ...), which would let a pod attack the host or its neighbours.
+    /// </summary>
+    public static IReadOnlySet<string> AllowedCapabilities { get; } = new HashSet<string>(
+        ["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "NET_BIND_SERVICE", "SETGID", "SETUID"],
+        StringComparer.Ordinal);
+
+    /// <summary>Nothing beyond the driver's defaults.</summary>
+    public static PodSecurity Default { get; } = new();
+
+    /// <summary>The settings this spec asks for beyond the defaults.</summary>
+    public PodSecurityFeatures Requested =>
+        (ReadOnlyRootFilesystem ? PodSecurityFeatures.ReadOnlyRootFilesystem : PodSecurityFeatures.None)
+        | (RunAsNonRoot ? PodSecurityFeatures.RunAsNonRoot : PodSecurityFeatures.None)
+        | (User is not null ? PodSecurityFeatures.User : PodSecurityFeatures.None)
+        | (AddCapabilities is { Count: > 0 } ? PodSecurityFeatures.AddCapabilities : PodSecurityFeatures.None);
+}
+
+/// <summary>
+/// Credentials for a private registry, passed to the image pull only. The password is a secret: never logged, never in
+/// an exception message, and hidden from <see cref="ToString"/>.
+/// </summary>
+/// <param name="Server">The registry's host[:port], as in the image reference ("registry.example.com", "localhost:5000").</param>
+/// <param name="Username">The account.</param>
+/// <param name="Password">The password or access token.</param>
+public sealed record PodRegistryAuth(string Server, string Username, string Password)
+{
+    /// <summary>Docker Hub, the registry of references without a registry part ("nginx:1.27").</summary>
+    public const string DockerHub = "docker.io";
+
+    /// <summary>
+    /// The registry an image reference is pulled from, as Docker decides: the first path component when it holds a '.'
+    /// or a ':' or is "localhost", else Docker Hub; normalised (<see cref="NormalizeServer"/>).
+    /// </summary>
+    public static string RegistryOf(string image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var slash = image.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0)
+        {
+            return DockerHub;
+        }
+
+        var first = image[..slash];
+        return first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost" ? NormalizeServer(first) : DockerHub;
+    }
+
+    /// <summary>A registry server as written by people, compared as Docker does: "https://index.docker.io/v1/" → "docker.io", "Registry.Example.com/" → "registry.example.com".</summary>
+    public static string NormalizeServer(string server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var value = server.Trim();
+        var scheme = value.IndexOf("://", StringComparison.Ordinal);
+        if (scheme >= 0)
+        {
+            value = value[(scheme + 3)..];
+        }
+
+        var path = value.IndexOf('/', StringComparison.Ordinal);
+        if (path >= 0)
+        {
+            value = value[..path];
+        }
+
+        value = value.ToLowerInvariant();
+        return value is "index.docker.io" or "registry-1.docker.io" or "registry.hub.docker.com" ? DockerHub : value;
+    }
+
+    /// <summary>Whether these credentials are for the registry <paramref name="image"/> is pulled from (they are never sent to another).</summary>
+    public bool IsFor(string image) => NormalizeServer(Server) == RegistryOf(image);
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Server} as {Username} (password hidden)";
+}
 
 /// <summary>CPU in millicores (1000 = one core) and memory in MiB; the driver enforces both.</summary>
 public sealed record PodResources(int CpuMillicores, int MemoryMb);
@@ -209,4 +333,15 @@ public sealed class PodDriverException : Exception
 
     /// <summary>Why it failed.</summary>
     public PodFailureKind Kind { get; }
+}
+
+/// <summary>How a command run in a pod (<see cref="IPodExec"/>) ended.</summary>
+/// <param name="ExitCode">Its exit code; -1 when it timed out.</param>
+/// <param name="Output">The start of its output (stdout and stderr as they came), at most <see cref="MaxOutputChars"/> characters.</param>
+/// <param name="OutputTruncated">It wrote more than <see cref="Output"/> holds.</param>
+/// <param name="TimedOut">Still running when the timeout passed.</param>
+public sealed record PodExecResult(int ExitCode, string Output, bool OutputTruncated, bool TimedOut)
+{
+    /// <summary>The most output kept.</summary>
+    public const int MaxOutputChars = 4096;
 }

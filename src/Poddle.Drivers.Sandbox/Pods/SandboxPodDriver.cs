@@ -78,8 +78,16 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
     public string Name => DriverName;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Security: every pod already runs as the unprivileged sandbox uid with no capabilities and a read-only system (only
+    /// its private /app copy and /tmp are writable), so readOnlyRootFilesystem and runAsNonRoot hold as they are; a chosen
+    /// user or added capabilities cannot be given and are refused.
+    /// </remarks>
     public DriverCapabilities Capabilities { get; } = new(
-        Images: false, Commands: true, Gpu: false, NetworkIsolation: false, Logs: true, Stats: true, Signals: true, Exec: false);
+        Images: false, Commands: true, Gpu: false, NetworkIsolation: false, Logs: true, Stats: true, Signals: true, Exec: false)
+    {
+        Security = PodSecurityFeatures.ReadOnlyRootFilesystem | PodSecurityFeatures.RunAsNonRoot,
+    };
 
     private static bool IsRoot => Environment.IsPrivilegedProcess;
 
@@ -365,6 +373,11 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
         if (spec.Command.Any(a => a.Contains('\0', StringComparison.Ordinal)))
         {
             throw new PodDriverException(PodFailureKind.UnsupportedSpec, "the command must not contain NUL characters");
+        }
+
+        if (spec.Security.User is not null || spec.Security.AddCapabilities is { Count: > 0 })
+        {
+            throw new PodDriverException(PodFailureKind.UnsupportedSpec, "the sandbox driver runs every pod as its own unprivileged user without capabilities: a chosen user or added capabilities need the docker driver");
         }
 
         if (spec.SourceDirectory is { } source && !Directory.Exists(source))

@@ -19,7 +19,11 @@ internal static class DeploymentMappings
         request.Resources?.ToInput(),
         request.Replicas,
         request.HealthCheck?.ToInput(),
-        request.Driver);
+        request.Driver)
+    {
+        Security = request.Security?.ToInput(),
+        RegistryAuth = request.RegistryAuth?.ToInput(),
+    };
 
     public static DeploymentChanges ToInput(this UpdateDeploymentRequest request) => new(
         request.Image,
@@ -29,7 +33,11 @@ internal static class DeploymentMappings
         request.Env,
         request.Secrets,
         request.Resources?.ToInput(),
-        request.HealthCheck?.ToInput());
+        request.HealthCheck?.ToInput())
+    {
+        Security = request.Security?.ToInput(),
+        RegistryAuth = request.RegistryAuth?.ToInput(),
+    };
 
     public static DeploymentResponse ToResponse(this DeploymentView view, HttpRequest request, DeploymentOptions options)
     {
@@ -58,7 +66,11 @@ internal static class DeploymentMappings
                 r.Id, r.Revision, r.Phase.ToString().ToLowerInvariant(), r.Ready, r.Restarts, r.LastExitReason, r.LastExitAt, r.StartedAt,
                 view.Health.GetValueOrDefault(r.Id, PodHealth.Unknown).ToResponse()))],
             deployment.CreatedAt,
-            deployment.UpdatedAt);
+            deployment.UpdatedAt)
+        {
+            Security = new SecurityDto(spec.Security.ReadOnlyRootFilesystem, spec.Security.RunAsNonRoot, spec.Security.User, spec.Security.Capabilities),
+            RegistryAuth = spec.RegistryAuth is { } auth ? new RegistryAuthResponse(auth.Server, auth.Username) : null,
+        };
     }
 
     public static RevisionResponse ToResponse(this RevisionView view) => new(
@@ -86,6 +98,10 @@ internal static class DeploymentMappings
     public static SourceBundleResponse ToResponse(this SourceBundle bundle) => new(bundle.Id, bundle.Sha256, bundle.SizeBytes, bundle.CreatedAt);
 
     private static ResourcesInput ToInput(this ResourcesDto dto) => new(dto.CpuMillicores, dto.MemoryMb);
+
+    private static SecurityInput ToInput(this SecurityDto dto) => new(dto.ReadOnlyRootFilesystem, dto.RunAsNonRoot, dto.User, dto.Capabilities);
+
+    private static RegistryAuthInput ToInput(this RegistryAuthDto dto) => new(dto.Server, dto.Username, dto.Password);
 
     private static HealthCheckInput ToInput(this HealthCheckDto dto) => new(
         dto.Type, dto.Path, dto.Port, dto.Command, dto.PeriodSeconds, dto.TimeoutSeconds, dto.FailureThreshold, dto.InitialDelaySeconds);

@@ -35,7 +35,7 @@ internal static class DeploymentHosting
     /// </summary>
     private static void AddDockerPodDriver(IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection("Docker");
+        var section = configuration.GetSection(DockerDriverOptionsValidator.SectionName);
         if (!section.GetValue("Enabled", true))
         {
             return;
@@ -49,6 +49,12 @@ internal static class DeploymentHosting
         catch (InvalidOperationException ex)
         {
             throw new StartupConfigurationException(ex.Message, ex);
+        }
+
+        // Bound here, not through IOptions: the driver is built from these values at once.
+        if (new DockerDriverOptionsValidator().Validate(null, options) is { Failed: true } invalid)
+        {
+            throw new StartupConfigurationException(invalid.FailureMessage);
         }
 
         services.AddSingleton(sp => new DockerPodDriver(options, sp.GetRequiredService<ILogger<DockerPodDriver>>(), sp.GetRequiredService<TimeProvider>()));

@@ -238,14 +238,31 @@ public sealed class DeployCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deploy_ImageAndCommand_TheCommandOverridesTheImagesAndNothingIsUploaded()
+    {
+        _api.AddProject("other");
+        var run = await _cli.RunAsync("deploy", _app, "--project", "other", "--image", "busybox", "--command", "httpd -f -p 8080", "--read-only", "--cap-add", "NET_BIND_SERVICE", "--no-wait");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var other = _api.Projects.Single(p => p.Name == "other");
+        var sent = JsonSerializer.Deserialize(Assert.Single(_api.RequestsTo("POST", $"/api/projects/{other.Id}/deployments")).Body, PoddleJsonContext.Default.CreateDeploymentRequest)!;
+        Assert.Equal("busybox", sent.Image);
+        Assert.Equal(["httpd", "-f", "-p", "8080"], sent.Command);
+        Assert.Null(sent.SourceId);
+        Assert.Equal(true, sent.Security!.ReadOnlyRootFilesystem);
+        Assert.Equal(["NET_BIND_SERVICE"], sent.Security.Capabilities);
+        Assert.Empty(_api.RequestsTo("POST", $"/api/projects/{other.Id}/sources"));
+    }
+
+    [Fact]
     public async Task Deploy_BadFlags_AreUsageErrors()
     {
-        var both = await _cli.RunAsync("deploy", "--image", "a", "--command", "b");
+        var registry = await _cli.RunAsync("deploy", "--image", "a", "--registry-server", "ghcr.io");
         var memory = await _cli.RunAsync("deploy", "--image", "a", "--memory", "lots");
         var nothing = await _cli.RunAsync("deploy");
 
-        Assert.Equal(2, both.ExitCode);
-        Assert.Contains("either --image or --command", both.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, registry.ExitCode);
+        Assert.Contains("--registry-username", registry.Stderr, StringComparison.Ordinal);
         Assert.Equal(2, memory.ExitCode);
         Assert.Contains("--memory 'lots'", memory.Stderr, StringComparison.Ordinal);
         Assert.Equal(2, nothing.ExitCode);

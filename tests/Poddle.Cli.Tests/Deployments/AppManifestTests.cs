@@ -98,7 +98,10 @@ public sealed class AppManifestTests : IDisposable
     [InlineData("[resources]\nmemory = \"12X\"", "resources.memory: '12X' is not a memory size")]
     [InlineData("[resources]\ncpu = \"lots\"", "resources.cpu: 'lots' is not a CPU amount")]
     [InlineData("port = \"eighty\"", "port: 'eighty' is not a whole number")]
-    [InlineData("image = \"nginx\"\ncommand = \"x\"", "image: give either image or command")]
+    [InlineData("[security]\nprivileged = true", "security.privileged: unknown setting")]
+    [InlineData("[security]\nrunAsNonRoot = \"sure\"", "security.runAsNonRoot: 'sure' is not true or false")]
+    [InlineData("[security]\ncapabilities = \"CHOWN\"", "security.capabilities: must be a list")]
+    [InlineData("[registryAuth]\nserver = \"ghcr.io\"\npassword = \"hunter2\"", "registryAuth.password: a password never goes in the app file")]
     [InlineData("[env]\n\"1X\" = \"a\"", "env.1X: not a valid variable name")]
     [InlineData("[healthCheck]\ninterval = 3", "healthCheck.interval: unknown setting")]
     [InlineData("name = [", "is not valid TOML")]
@@ -181,6 +184,88 @@ public sealed class AppManifestTests : IDisposable
         Assert.Equal(ExitCode.Usage, ex.ExitCode);
         Assert.Contains("--image", ex.Message, StringComparison.Ordinal);
         Assert.Contains("--command", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Toml_ImageWithCommandSecurityAndRegistry_AreRead()
+    {
+        var manifest = AppManifest.ParseToml("""
+            image = "ghcr.io/team/web:1"
+            command = "web --port 8080"
+
+            [security]
+            readOnlyRootFilesystem = true
+            runAsNonRoot = true
+            user = 1000
+            capabilities = ["NET_BIND_SERVICE"]
+
+            [registryAuth]
+            server = "ghcr.io"
+            username = "alice"
+            """, "poddle.toml");
+
+        Assert.Equal("ghcr.io/team/web:1", manifest.Image);
+        Assert.Equal(["web", "--port", "8080"], manifest.Command);
+        Assert.Equal(new SecurityDto(true, true, "1000", null), manifest.Security! with { Capabilities = null });
+        Assert.Equal(["NET_BIND_SERVICE"], manifest.Security.Capabilities);
+        Assert.Equal(("ghcr.io", "alice"), manifest.RegistryAuth);
+    }
+
+    [Fact]
+    public void Yaml_SecurityBooleansAsText_AreRead()
+    {
+        var manifest = AppManifest.ParseYaml("image: web\nsecurity:\n  readOnlyRootFilesystem: true\n  user: \"1000:1000\"\n", "poddle.yaml");
+
+        Assert.Equal(new SecurityDto(true, null, "1000:1000", null), manifest.Security);
+    }
+
+    [Fact]
+    public void Merge_ImageAndCommand_CommandOverridesTheImagesAndFlagsAddSecurityAndCredentials()
+    {
+        var manifest = AppManifest.ParseToml("image = \"ghcr.io/team/web:1\"\ncommand = \"web --serve\"\n[security]\ncapabilities = [\"CHOWN\"]\n[registryAuth]\nserver = \"ghcr.io\"\nusername = \"alice\"", "poddle.toml");
+        var flags = new DeployFlags(null, "ghcr.io/team/web:2", null, null, [], [], null, null, null, null, null)
+        {
+            ReadOnlyRootFilesystem = true,
+            User = "65534",
+            CapAdd = ["NET_BIND_SERVICE"],
+        };
+
+        var plan = DeployPlan.Merge(manifest, flags, "/src/web", _ => "", () => "pw-from-env");
+        var request = plan.ToCreateRequest(null);
+
+        // --image keeps the file's command: it overrides the file's image's command, so it goes with the image.
+        Assert.Equal("ghcr.io/team/web:2", request.Image);
+        Assert.Equal(["web", "--serve"], request.Command);
+        Assert.Equal(new SecurityDto(true, null, "65534", null), request.Security! with { Capabilities = null });
+        Assert.Equal(["CHOWN", "NET_BIND_SERVICE"], request.Security.Capabilities);
+        Assert.Equal(new RegistryAuthDto("ghcr.io", "alice", "pw-from-env"), request.RegistryAuth);
+        Assert.Equal(request.RegistryAuth, plan.ToUpdateRequest(null).RegistryAuth);
+        Assert.DoesNotContain("pw-from-env", request.RegistryAuth!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Merge_CommandFlagWithTheFilesImage_OverridesItsCommand()
+    {
+        var manifest = AppManifest.ParseToml("image = \"busybox\"", "poddle.toml");
+        var flags = new DeployFlags(null, null, "httpd -f -p 8080", null, [], [], null, null, null, null, null);
+
+        var plan = DeployPlan.Merge(manifest, flags, "/src/web", _ => "");
+
+        Assert.Equal("busybox", plan.Image);
+        Assert.Equal(["httpd", "-f", "-p", "8080"], plan.Command);
+        Assert.Null(plan.Security);
+        Assert.Null(plan.RegistryAuth);
+    }
+
+    [Fact]
+    public void Merge_RegistryServerWithoutUsername_IsAUsageError()
+    {
+        var flags = new DeployFlags(null, "ghcr.io/team/web:1", null, null, [], [], null, null, null, null, null) { RegistryServer = "ghcr.io" };
+
+        var ex = Assert.Throws<CliException>(() => DeployPlan.Merge(new AppManifest(), flags, "/src/web", _ => "", () => "pw"));
+
+        Assert.Equal(ExitCode.Usage, ex.ExitCode);
+        Assert.Contains("--registry-username", ex.Message, StringComparison.Ordinal);
     }
 
     private static void AssertFullManifest(AppManifest manifest)

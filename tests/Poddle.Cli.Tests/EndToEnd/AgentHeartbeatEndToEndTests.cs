@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -158,26 +157,32 @@ public sealed class AgentHeartbeatEndToEndTests
     }
 
     /// <summary>
-    /// A Docker pod on the default bridge reaches the server at the bridge gateway (docs/deployments.md): the server
-    /// listens on every interface, Agents:DriverServerUrls:docker names the gateway, and busybox sends heartbeats with nc.
+    /// A Docker pod on the default bridge reaches the server at the host's bridge address with nothing configured
+    /// (docs/deployments.md): the server listens on every interface, the Docker driver finds the address — the bridge's
+    /// IPAM gateway, or on a fresh engine whose bridge reports none (Docker 20.10's first start) the address of the
+    /// bridge's interface, docker0 — and busybox sends heartbeats with nc.
     /// </summary>
     [Fact]
     public async Task DockerPod_HeartbeatsToTheBridgeGatewayUrl()
     {
         var dataDir = TemporaryDirectory("data");
         var port = CliAppTests.ClosedPort();
-        var gateway = (await Docker("network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}")).Trim();
-        Assert.False(string.IsNullOrEmpty(gateway), "the Docker bridge has no gateway address (is dockerd running?)");
+        var gateway = (await DockerCli.RunAsync("network", "inspect", "bridge", "--format", "{{range .IPAM.Config}}{{.Gateway}}{{end}}")).Trim();
+        var bridgeName = (await DockerCli.RunAsync("network", "inspect", "bridge", "--format", "{{index .Options \"com.docker.network.bridge.name\"}}")).Trim();
+        var hostAddress = gateway.Length > 0
+            ? gateway
+            : System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Single(n => n.Name == bridgeName)
+                .GetIPProperties().UnicastAddresses.First(a => a.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork).Address.ToString();
         Guid? deploymentId = null;
         try
         {
+            // No Agents:DriverServerUrls:docker: PODDLE_SERVER comes from the driver's host address and the listen port.
             await using var server = PoddleProcess.Start(
                 ["serve", "--urls", $"http://0.0.0.0:{port}", "--data-dir", dataDir],
                 new Dictionary<string, string?>
                 {
                     ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e",
                     ["PODDLE_Auth__PasswordWorkFactor"] = "10",
-                    ["PODDLE_Agents__DriverServerUrls__docker"] = $"http://{gateway}:{port}",
                 });
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
             await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
@@ -188,6 +193,7 @@ public sealed class AgentHeartbeatEndToEndTests
 
             // busybox has no HTTP client that can POST with headers; nc sends the request as written.
             const string script = """
+                echo "server $PODDLE_SERVER"
                 mkdir -p /tmp/www && echo ok > /tmp/www/index.html
                 hostport=${PODDLE_SERVER#http://}
                 body='{"agentVersion":"e2e-docker","report":{"status":"degraded","timestamp":"2030-01-01T00:00:00Z","environment":"docker","hostname":"box","checks":[]}}'
@@ -211,6 +217,8 @@ public sealed class AgentHeartbeatEndToEndTests
                 if (deployment.ReplicaDetails.SingleOrDefault()?.Health is { Status: "degraded" } health)
                 {
                     Assert.Equal("docker", health.Report!.Environment);
+                    var logs = await http.GetStringAsync($"/api/deployments/{id}/logs?tail=100");
+                    Assert.Contains($"server http://{hostAddress}:{port}", logs, StringComparison.Ordinal);
                     break;
                 }
 
@@ -225,28 +233,14 @@ public sealed class AgentHeartbeatEndToEndTests
         {
             if (deploymentId is { } id)
             {
-                foreach (var container in (await Docker("ps", "-aq", "--filter", $"label=poddle.id={id:N}")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                foreach (var container in (await DockerCli.RunAsync("ps", "-aq", "--filter", $"label=poddle.id={id:N}")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 {
-                    await Docker("rm", "-f", container);
+                    await DockerCli.RunAsync("rm", "-f", container);
                 }
             }
 
             RegisterLoginProjectFlowTests.DeleteQuietly(dataDir);
         }
-    }
-
-    private static async Task<string> Docker(params string[] args)
-    {
-        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output;
     }
 
     /// <summary>Sandbox pods outlive the server (re-adoption): whatever the test left is destroyed through the driver.</summary>

@@ -404,25 +404,9 @@ public sealed class DeploymentsEndToEndTests
         return Directory.Exists(pods) ? Directory.EnumerateDirectories(pods) : [];
     }
 
-    private static async Task<List<string>> DockerContainersAsync(Guid deploymentId, bool all = false)
-    {
-        var output = await Docker(["ps", "-q", "--no-trunc", .. all ? new[] { "-a" } : [], "--filter", $"label=poddle.id={deploymentId:N}"]);
-        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-    }
+    private static Task<List<string>> DockerContainersAsync(Guid deploymentId, bool all = false) => DockerCli.ContainersAsync(deploymentId, all);
 
-    private static async Task<string> Docker(params string[] args)
-    {
-        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output;
-    }
+    private static Task<string> Docker(params string[] args) => DockerCli.RunAsync(args);
 
     /// <summary>After a failure: destroys whatever pods the test's deployments left (Docker containers by label, sandbox pods by the driver).</summary>
     private static async Task CleanUpLeftoversAsync(string dataDir, IReadOnlyList<Guid> deploymentIds)

@@ -1,4 +1,5 @@
 using Poddle.Core.Agents;
+using Poddle.Testing;
 
 namespace Poddle.Core.Tests.Agents;
 
@@ -58,5 +59,46 @@ public sealed class AgentOptionsTests
         options.ServerUrl = "http://poddle.internal:8080";
         Assert.Equal("http://poddle.internal:8080", address.For("sandbox"));
         Assert.Equal("http://172.17.0.1:8080", address.For("docker"));
+    }
+
+    [Fact]
+    public async Task ForAsync_NothingConfigured_DockerPodsGetTheHostAddressOnTheirNetworkWithTheListenPort()
+    {
+        // A fresh engine: no Agents:DriverServerUrls:docker; the driver knows the bridge's address (172.17.0.1).
+        var options = new AgentOptions();
+        var address = new AgentServerAddress(Microsoft.Extensions.Options.Options.Create(options));
+        var docker = new NamedTestPodDriver("docker", images: true, commands: false) { HostAddress = "172.17.0.1" };
+        var sandbox = NamedTestPodDriver.Sandbox();
+        address.SetListenAddresses(["http://0.0.0.0:41234"]);
+
+        Assert.Equal("http://172.17.0.1:41234", await address.ForAsync(docker, CancellationToken.None));
+        Assert.Equal("http://127.0.0.1:41234", await address.ForAsync(sandbox, CancellationToken.None));
+
+        address.SetListenAddresses(["http://[::]:8080"]);
+        Assert.Equal("http://172.17.0.1:8080", await address.ForAsync(docker, CancellationToken.None));
+
+        // Listening on loopback only: a pod could not connect to the bridge address, so nothing better than before.
+        address.SetListenAddresses(["http://127.0.0.1:8080"]);
+        Assert.Equal("http://127.0.0.1:8080", await address.ForAsync(docker, CancellationToken.None));
+
+        // The engine cannot say (down): the listen address, as before.
+        address.SetListenAddresses(["http://0.0.0.0:8080"]);
+        docker.HostAddress = null;
+        Assert.Equal("http://127.0.0.1:8080", await address.ForAsync(docker, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ForAsync_ConfiguredUrls_WinOverTheDetectedAddress()
+    {
+        var options = new AgentOptions();
+        var address = new AgentServerAddress(Microsoft.Extensions.Options.Options.Create(options));
+        var docker = new NamedTestPodDriver("docker", images: true, commands: false) { HostAddress = "172.17.0.1" };
+        address.SetListenAddresses(["http://0.0.0.0:8080"]);
+
+        options.ServerUrl = "http://poddle.internal:8080";
+        Assert.Equal("http://poddle.internal:8080", await address.ForAsync(docker, CancellationToken.None));
+
+        options.DriverServerUrls["docker"] = "http://10.0.0.5:9000/";
+        Assert.Equal("http://10.0.0.5:9000", await address.ForAsync(docker, CancellationToken.None));
     }
 }

@@ -52,8 +52,8 @@ public sealed class DeploymentsHarness : IAsyncDisposable
         services.AddPoddleDeployments(options => options.Configure(o => configure?.Invoke(o)));
         services.AddSingleton(new SecretEncryptionKey(RandomNumberGenerator.GetBytes(32)));
         services.AddSingleton(new SourceBundleDirectory(sources));
-        services.AddSingleton<IPodDriver>(new NamedTestPodDriver("sandbox", images: false, commands: true));
-        services.AddSingleton<IPodDriver>(new NamedTestPodDriver("docker", images: true, commands: false));
+        services.AddSingleton<IPodDriver>(NamedTestPodDriver.Sandbox());
+        services.AddSingleton<IPodDriver>(NamedTestPodDriver.Docker());
         services.AddSingleton<IDnsTxtResolver>(dns);
         return new DeploymentsHarness(database, services.BuildServiceProvider(), clock, sources, dns);
     }

@@ -114,6 +114,26 @@ public sealed class SandboxPodDriverTests : IAsyncLifetime
         Assert.Empty(await ListAsync(_driver));
     }
 
+    [Theory]
+    [InlineData("1000", null)]
+    [InlineData(null, "NET_BIND_SERVICE")]
+    public async Task Start_ChosenUserOrAddedCapability_IsUnsupportedAndTheCapabilitiesSaySo(string? user, string? capability)
+    {
+        // Every sandbox pod runs as the sandbox's own uid without capabilities: it cannot honour either.
+        var spec = new PodSpec("web", Labels(), null, ["true"], null, new Dictionary<string, string>(), null, new PodResources(500, 64))
+        {
+            Security = new PodSecurity(User: user, AddCapabilities: capability is null ? null : [capability]),
+        };
+
+        var error = await Assert.ThrowsAsync<PodDriverException>(() => _driver.StartAsync(spec, CancellationToken.None));
+
+        Assert.Equal(PodFailureKind.UnsupportedSpec, error.Kind);
+        Assert.Contains("docker driver", error.Message, StringComparison.Ordinal);
+        Assert.Equal(PodSecurityFeatures.ReadOnlyRootFilesystem | PodSecurityFeatures.RunAsNonRoot, _driver.Capabilities.Security);
+        Assert.False(_driver.Capabilities.Exec);
+        Assert.Empty(await ListAsync(_driver));
+    }
+
     [SandboxFact(needsCgroups: true)]
     public async Task Start_SourceDirectory_IsAWritableCopyAsWorkingDirectory()
     {

@@ -217,11 +217,7 @@ public sealed class DeploymentEndpointsTests
     public async Task Secrets_NeverInResponsesEventsLogsOrErrors(DatabaseProvider provider)
     {
         var capture = new CapturingLoggerProvider();
-        await using var server = await StartAsync(provider, b =>
-        {
-            b.Logging.AddProvider(capture);
-            b.Logging.AddFilter<CapturingLoggerProvider>(null, LogLevel.Debug);
-        });
+        await using var server = await StartAsync(provider, capture.AddTo);
         var (alice, _) = await server.CreateUserAsync("alice");
         var project = await CreateProjectAsync(alice, "demo");
         const string rotated = "Rotated-secret-Q7w-value";
@@ -268,6 +264,73 @@ public sealed class DeploymentEndpointsTests
         }
 
         Assert.All(await db.DeploymentEvents.ToListAsync(), e => Assert.DoesNotContain(SecretValue, e.Message + e.Reason, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task RegistryPassword_WriteOnly_NeverInResponsesEventsLogsOrErrors(DatabaseProvider provider)
+    {
+        var capture = new CapturingLoggerProvider();
+        await using var server = await StartAsync(provider, capture.AddTo);
+        var (alice, _) = await server.CreateUserAsync("alice");
+        var project = await CreateProjectAsync(alice, "demo");
+        const string password = "Registry-pw-K4x-7731";
+        const string rotated = "Registry-pw-rotated-Q2";
+        var bodies = new List<string>();
+        async Task<HttpResponseMessage> Keep(Task<HttpResponseMessage> call)
+        {
+            var response = await call;
+            bodies.Add(await response.Content.ReadAsStringAsync());
+            return response;
+        }
+
+        var created = await Keep(alice.PostAsJsonAsync($"/api/projects/{project}/deployments", Web with
+        {
+            Command = ["web", "--serve"],
+            Security = new SecurityDto(ReadOnlyRootFilesystem: true, User: "1000", Capabilities: ["NET_BIND_SERVICE"]),
+            RegistryAuth = new RegistryAuthDto("ghcr.io", "alice", password),
+        }));
+        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        var body = (await created.Content.ReadFromJsonAsync<DeploymentResponse>())!;
+        Assert.Equal(new RegistryAuthResponse("ghcr.io", "alice"), body.RegistryAuth);
+        Assert.Equal((true, false, "1000"), (body.Security!.ReadOnlyRootFilesystem, body.Security.RunAsNonRoot, body.Security.User));
+        Assert.Equal(["NET_BIND_SERVICE"], body.Security.Capabilities);
+        Assert.Equal(["web", "--serve"], body.Command);
+        var id = body.Id;
+        await Keep(alice.PatchAsJsonAsync($"/api/deployments/{id}", new UpdateDeploymentRequest { RegistryAuth = new RegistryAuthDto("ghcr.io", "alice", rotated) }));
+        await Keep(alice.PatchAsJsonAsync($"/api/deployments/{id}", new UpdateDeploymentRequest(Port: 9000)));
+        await Keep(alice.PostAsJsonAsync($"/api/deployments/{id}/rollback", new RollbackDeploymentRequest(1)));
+        await Keep(alice.GetAsync($"/api/deployments/{id}"));
+        await Keep(alice.GetAsync($"/api/projects/{project}/deployments"));
+        await Keep(alice.GetAsync($"/api/deployments/{id}/revisions"));
+        await Keep(alice.GetAsync($"/api/deployments/{id}/events"));
+        var wrongRegistry = await Keep(alice.PostAsJsonAsync($"/api/projects/{project}/deployments", Web with
+        {
+            Name = "other",
+            RegistryAuth = new RegistryAuthDto("registry.example.com", password, password),
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, wrongRegistry.StatusCode);
+        Assert.Equal(["registryAuth.server"], (await wrongRegistry.Content.ReadFromJsonAsync<ProblemResponse>())!.Errors!.Keys);
+        var sandbox = await Keep(alice.PostAsJsonAsync($"/api/projects/{project}/deployments", new CreateDeploymentRequest(
+            "api", Command: ["python3", "app.py"], HealthCheck: new HealthCheckDto("command", Command: ["true"])) { Security = new SecurityDto(User: "1000") }));
+        Assert.Equal(HttpStatusCode.BadRequest, sandbox.StatusCode);
+        Assert.Equal(["healthCheck.type", "security.user"], (await sandbox.Content.ReadFromJsonAsync<ProblemResponse>())!.Errors!.Keys.Order(StringComparer.Ordinal));
+
+        Assert.Contains(bodies, b => b.Contains("\"registryAuth\":{\"server\":\"ghcr.io\",\"username\":\"alice\"}", StringComparison.Ordinal));
+        foreach (var text in bodies.Concat(capture.Lines))
+        {
+            Assert.DoesNotContain(password, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(rotated, text, StringComparison.Ordinal);
+        }
+
+        await using var db = server.Database.CreateContext();
+        foreach (var revision in await db.DeploymentRevisions.ToListAsync())
+        {
+            Assert.DoesNotContain(password, revision.SpecJson, StringComparison.Ordinal);
+            Assert.DoesNotContain(rotated, revision.SpecJson, StringComparison.Ordinal);
+        }
+
+        Assert.All(await db.DeploymentEvents.ToListAsync(), e => Assert.DoesNotContain(password, e.Message + e.Reason, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -396,8 +459,8 @@ public sealed class DeploymentEndpointsTests
             // The API needs only drivers the registry knows by name and capability: in-memory ones replace whatever the
             // host registered (the real sandbox and Docker drivers have the same names).
             b.Services.RemoveAll<IPodDriver>();
-            b.Services.AddSingleton<IPodDriver>(new NamedTestPodDriver("sandbox", images: false, commands: true));
-            b.Services.AddSingleton<IPodDriver>(new NamedTestPodDriver("docker", images: true, commands: false));
+            b.Services.AddSingleton<IPodDriver>(NamedTestPodDriver.Sandbox());
+            b.Services.AddSingleton<IPodDriver>(NamedTestPodDriver.Docker());
             configure?.Invoke(b);
         });
 
@@ -446,6 +509,13 @@ public sealed class DeploymentEndpointsTests
         public ConcurrentQueue<string> Lines { get; } = new();
 
         public ILogger CreateLogger(string categoryName) => new CapturingLogger(this, categoryName);
+
+        /// <summary>Captures every log line of the server, down to Debug.</summary>
+        public void AddTo(WebApplicationBuilder builder)
+        {
+            builder.Logging.AddProvider(this);
+            builder.Logging.AddFilter<CapturingLoggerProvider>(null, LogLevel.Debug);
+        }
 
         public void Dispose()
         {

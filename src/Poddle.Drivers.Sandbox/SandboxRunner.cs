@@ -278,7 +278,9 @@ public sealed partial class SandboxRunner
 
         (SandboxVerdict, string?) Decide()
         {
-            if (killReason == KillReason.None && status == SandboxCommandBuilder.WrapperFailure && StartsWith(stderrBytes, WrapperName + ": "))
+            // The wrapper's own failure: its message is the last line (a tool it ran, mount, may have written before it).
+            if (killReason == KillReason.None && status == SandboxCommandBuilder.WrapperFailure
+                && Encoding.UTF8.GetString(stderrBytes).TrimEnd().Split('\n')[^1].StartsWith(WrapperName + ": ", StringComparison.Ordinal))
             {
                 return (SandboxVerdict.InternalError, Encoding.UTF8.GetString(stderrBytes).Trim());
             }

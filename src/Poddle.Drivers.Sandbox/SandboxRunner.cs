@@ -84,18 +84,7 @@ public sealed partial class SandboxRunner
     public async Task<int> SweepLeftoversAsync(CancellationToken cancellationToken = default)
     {
         var swept = await LeftoverSweeper.SweepRunsAsync(WorkRoot, _cgroups, TimeProvider.System, cancellationToken);
-        foreach (var (what, error) in swept.Failures)
-        {
-            LogSweepFailure(_logger, what, error);
-        }
-
-        if (swept.Removed.Count > 0)
-        {
-            var examples = string.Join(", ", swept.Removed.Take(10));
-            LogSwept(_logger, swept.Removed.Count, examples);
-        }
-
-        return swept.Removed.Count;
+        return swept.Log(_logger, "runs of servers that are gone");
     }
 
     /// <summary>As root, the sandbox's uid must be able to enter the work root itself (never what is above it).</summary>
@@ -438,12 +427,6 @@ public sealed partial class SandboxRunner
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Sandbox run {RunId} failed in the host")]
     private static partial void LogFailure(ILogger logger, string runId, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox: swept {Count} leftover(s) of runs of servers that are gone: {Examples}")]
-    private static partial void LogSwept(ILogger logger, int count, string examples);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox: could not sweep {What}: {Error}")]
-    private static partial void LogSweepFailure(ILogger logger, string what, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox run {RunId}: cleaning up the {What} failed")]
     private static partial void LogCleanupFailure(ILogger logger, string runId, string what, Exception exception);

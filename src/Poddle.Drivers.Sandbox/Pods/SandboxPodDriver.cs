@@ -161,18 +161,7 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
             }
         }
 
-        foreach (var (what, error) in result.Failures)
-        {
-            LogSweepFailed(_logger, what, error);
-        }
-
-        if (result.Removed.Count > 0)
-        {
-            var examples = string.Join(", ", result.Removed.Take(10));
-            LogSwept(_logger, result.Removed.Count, examples);
-        }
-
-        return result.Removed.Count;
+        return result.Log(_logger, "pods that are gone");
     }
 
     /// <inheritdoc />
@@ -810,12 +799,6 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox pod {PodId} destroyed")]
     private static partial void LogDestroyed(ILogger logger, string podId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox pods: swept {Count} leftover(s) of pods that are gone: {Examples}")]
-    private static partial void LogSwept(ILogger logger, int count, string examples);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox pods: could not sweep {What}: {Error}")]
-    private static partial void LogSweepFailed(ILogger logger, string what, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox pods: the self-test failed: {Detail}")]
     private static partial void LogSelfTestFailed(ILogger logger, string detail);

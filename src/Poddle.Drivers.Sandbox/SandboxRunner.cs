@@ -313,22 +313,7 @@ public sealed partial class SandboxRunner
             AddressSpaceBytes = cgroup is null ? (long)limits.MemoryMb * 1024 * 1024 : null,
             Environment = Environment,
         });
-        var start = new ProcessStartInfo(argv[0])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = "/",
-        };
-        start.Environment.Clear();
-        start.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
-        foreach (var arg in argv.Skip(1))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return start;
+        return SandboxCommandBuilder.StartInfo(argv);
     }
 
     private static async Task WriteStdinAsync(Stream stdin, ReadOnlyMemory<byte> prefix, ReadOnlyMemory<byte> bytes)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
@@ -85,6 +86,31 @@ internal sealed class SandboxCommandBuilder(SandboxOptions options, SandboxRunti
         args.Add("--");
         AddBwrap(args, launch);
         return args;
+    }
+
+    /// <summary>
+    /// How the server starts a chain itself (a code run, the pod self-test; a pod's supervisor starts its own): stdio on
+    /// pipes, an empty environment but PATH (nothing of the server's reaches the sandbox), working directory /.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(IReadOnlyList<string> argv)
+    {
+        ArgumentNullException.ThrowIfNull(argv);
+        var start = new ProcessStartInfo(argv[0])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = "/",
+        };
+        start.Environment.Clear();
+        start.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
+        foreach (var arg in argv.Skip(1))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return start;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Poddle.Drivers.Sandbox.Isolation;
 
 namespace Poddle.Drivers.Sandbox.Pods;
 
@@ -34,15 +35,7 @@ public sealed partial class SandboxPodDriver
             var launch = PodLaunch(["/bin/sh", "-c", "echo ok > /app/self-test && cat /app/self-test"], name + "/app", "self-test", null, _options.DefaultMemoryMb)
                 with { ArgumentsFd = null, Environment = SandboxRunner.Environment };
             var argv = _commands.Build(launch);
-            var start = new ProcessStartInfo(argv[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false, WorkingDirectory = "/" };
-            start.Environment.Clear();
-            start.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
-            foreach (var arg in argv.Skip(1))
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            using var process = new Process { StartInfo = start };
+            using var process = new Process { StartInfo = SandboxCommandBuilder.StartInfo(argv) };
             await ProcessSpawner.StartAsync(process);
             process.StandardInput.Close();
             var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);

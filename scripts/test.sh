@@ -66,9 +66,9 @@ start_docker() {
 command -v dotnet >/dev/null || { log "the .NET SDK is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)"; exit 1; }
 start_postgres
 start_docker
-# The sandbox tests run real bubblewrap (prlimit, setpriv and unshare come with util-linux), /usr/bin/python3, and C
-# programs they compile with gcc (HostileCodeTests).
-apt_install bubblewrap util-linux python3 gcc libc6-dev
+# The sandbox tests run real bubblewrap (prlimit, setpriv and unshare come with util-linux, mount with mount), its
+# seccomp filter (libseccomp2), /usr/bin/python3, and C programs they compile with gcc (HostileCodeTests).
+apt_install bubblewrap util-linux mount libseccomp2 python3 gcc libc6-dev
 # The account tests send mail to a real SMTP server: aiosmtpd under Debian's /usr/bin/python3 (SmtpTestServer).
 apt_install python3-aiosmtpd
 # The piston-client test runs the npm package piston-client (tests/piston-client) with node; npm ci fetches it from the registry.

@@ -20,13 +20,16 @@ internal sealed class RunDirectory : IDisposable
     private const UnixFileMode ExecutableFile =
         ReadableFile | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
+    /// <summary>A run directory is PREFIX + the run id (<see cref="RunIds"/>).</summary>
+    public const string Prefix = "poddle-run-";
+
     private RunDirectory(string path) => Path = path;
 
     public string Path { get; }
 
     public static RunDirectory Create(string root, string runId, IReadOnlyList<SandboxFile> files)
     {
-        var path = System.IO.Path.Join(root, "poddle-run-" + runId);
+        var path = System.IO.Path.Join(root, Prefix + runId);
         MakeDirectoryExclusive(path);
         var directory = new RunDirectory(path);
         try
@@ -47,7 +50,7 @@ internal sealed class RunDirectory : IDisposable
     /// </summary>
     public static RunDirectory CreateEmpty(string root, string runId)
     {
-        var path = System.IO.Path.Join(root, "poddle-run-" + runId);
+        var path = System.IO.Path.Join(root, Prefix + runId);
         MakeDirectoryExclusive(path);
         var directory = new RunDirectory(path);
         try

@@ -24,6 +24,7 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
     private readonly TimeProvider _time;
     private Dictionary<string, DiscoveredLanguage> _byName = new(StringComparer.Ordinal);
     private IReadOnlyList<LanguageRuntime> _runtimes = [];
+    private IReadOnlyList<LanguageVerdict> _languages = [];
     private readonly Lock _lifetime = new();
     private WarmPoolManager? _pool;
     private int _initialized;
@@ -62,6 +63,12 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
     /// <inheritdoc />
     public ExecutorHealth Health { get; }
 
+    /// <summary>
+    /// Every language the sandbox knows, offered or not and why, as <see cref="InitializeAsync"/> decided (empty before).
+    /// <c>poddle doctor</c> shows this same verdict.
+    /// </summary>
+    public IReadOnlyList<LanguageVerdict> Languages => Volatile.Read(ref _languages);
+
     /// <summary>Creates the executor, discovers and verifies the languages, and starts the warm pool.</summary>
     public static async Task<SandboxCodeExecutor> StartAsync(
         SandboxExecutionOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
@@ -93,12 +100,17 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
         if (_runner.Isolation.Level == IsolationLevel.Unavailable)
         {
             LogNoLanguages(_logger, _runner.Isolation.ToString());
+            Volatile.Write(ref _languages, Catalog.All.Select(l => Refused(l, null, null, null, _runner.Isolation.ToString())).ToArray());
             return;
         }
 
-        var wanted = Catalog.All.Where(l => _options.Languages.Count == 0 || _options.Languages.Contains(l.Name, StringComparer.OrdinalIgnoreCase));
-        var found = await Task.WhenAll(wanted.Select(l => DiscoverAsync(l, cancellationToken)));
-        var languages = found.OfType<DiscoveredLanguage>().ToArray();
+        // What a server killed with SIGKILL left (its runs' cgroups and directories) goes before anything new starts.
+        await _runner.SweepLeftoversAsync(cancellationToken);
+        var verdicts = await Task.WhenAll(Catalog.All.Select(l =>
+            _options.Languages.Count == 0 || _options.Languages.Contains(l.Name, StringComparer.OrdinalIgnoreCase)
+                ? DiscoverAsync(l, cancellationToken)
+                : Task.FromResult<(DiscoveredLanguage?, LanguageVerdict)>((null, Refused(l, null, null, null, "not in Sandbox:Execution:Languages")))));
+        var languages = verdicts.Select(v => v.Item1).OfType<DiscoveredLanguage>().ToArray();
         var byName = new Dictionary<string, DiscoveredLanguage>(StringComparer.Ordinal);
         foreach (var language in languages)
         {
@@ -110,6 +122,7 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
 
         _byName = byName;
         Volatile.Write(ref _runtimes, languages.Select(l => l.Runtime).ToArray());
+        Volatile.Write(ref _languages, verdicts.Select(v => v.Item2).ToArray());
 
         if (_options.WarmPool.Enabled && _options.WarmPool.MaxPerLanguage > 0)
         {
@@ -168,7 +181,7 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
 
         var entry = files[0].RelativePath;
         var args = request.Args ?? [];
-        var runLimits = RunLimits(request.RunLimits);
+        var runLimits = RunLimits(request.RunLimits, language.Spec);
         var runs = new StepResult[stdins.Count];
         await Parallel.ForAsync(
             0,
@@ -224,7 +237,7 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
             return new CodeExecutionResult(spec.Name, language.Version, compile, null);
         }
 
-        var runLimits = RunLimits(request.RunLimits);
+        var runLimits = RunLimits(request.RunLimits, language.Spec);
         var run = await RunStepAsync(language, entry, args, request.Stdin, runFiles, runLimits, useWarmPool, cancellationToken);
         return new CodeExecutionResult(spec.Name, language.Version, compile, Step(run, hideStdout: false));
     }
@@ -244,7 +257,7 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
 
         var toolchain = language.Toolchain;
         var compiled = await _runner.RunAsync(
-            new SandboxRequest(spec.CompileCommand(toolchain, files[0].RelativePath, files.Select(f => f.RelativePath).ToArray()), files, default, CompileLimits(requested), toolchain.Binds, SandboxStep.Compile),
+            new SandboxRequest(spec.CompileCommand(toolchain, files[0].RelativePath, files.Select(f => f.RelativePath).ToArray()), files, default, CompileLimits(requested, spec), toolchain.Binds, SandboxStep.Compile),
             cancellationToken);
         var compile = Step(compiled, hideStdout: compiled.Verdict == SandboxVerdict.Ok);
         return compiled.Verdict != SandboxVerdict.Ok
@@ -291,19 +304,21 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
     private bool CanRunWarm(SandboxLimits limits) =>
         _runner.Isolation.Level == IsolationLevel.Full || (limits.CpuMs == _options.RunCpuMs && limits.MemoryMb == _options.RunMemoryMb);
 
-    private async Task<DiscoveredLanguage?> DiscoverAsync(Language spec, CancellationToken cancellationToken)
+    /// <summary>Finds the language's toolchain, asks its version, and runs a hello world through the sandbox.</summary>
+    private async Task<(DiscoveredLanguage?, LanguageVerdict)> DiscoverAsync(Language spec, CancellationToken cancellationToken)
     {
-        var (_, _, path, version) = await HostToolchains.ProbeAsync(spec, cancellationToken);
+        var (_, command, path, version) = await HostToolchains.ProbeAsync(spec, cancellationToken);
         if (path is null)
         {
             LogNotFound(_logger, spec.Name, spec.Candidates);
-            return null;
+            return (null, Refused(spec, command, null, null, "no toolchain at " + string.Join(", ", spec.Candidates)));
         }
 
         if (version is null)
         {
-            LogUnusable(_logger, spec.Name, path, "its version command failed or printed no version");
-            return null;
+            const string Reason = "its version command failed or printed no version";
+            LogUnusable(_logger, spec.Name, path, Reason);
+            return (null, Refused(spec, command, path, null, Reason));
         }
 
         var toolchain = await spec.LocateAsync(path, cancellationToken);
@@ -316,19 +331,23 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
             {
                 var step = result.Run ?? result.Compile;
                 var detail = $"{result.Verdict.ToWireName()}: {step?.Message} {Encoding.UTF8.GetString(step?.Stderr ?? []).Trim()}";
-                LogUnusable(_logger, spec.Name, path, "hello world in the sandbox failed (" + (detail.Length > 600 ? detail[..600] : detail) + ")");
-                return null;
+                var reason = "hello world in the sandbox failed (" + (detail.Length > 600 ? detail[..600] : detail) + ")";
+                LogUnusable(_logger, spec.Name, path, reason);
+                return (null, Refused(spec, command, path, version, reason));
             }
         }
 
         LogFound(_logger, spec.Name, version, path);
-        return language;
+        return (language, new LanguageVerdict(spec.Name, command, path, version, Offered: true, Reason: null));
     }
+
+    private static LanguageVerdict Refused(Language spec, string? command, string? path, string? version, string reason) =>
+        new(spec.Name, command ?? Path.GetFileName(spec.Candidates[0]), path, version, Offered: false, reason);
 
     private PoolSpec PoolSpecOf(DiscoveredLanguage language)
     {
         var command = language.Spec.InterpreterStub(language.Toolchain) ?? ["/bin/sh", "-c", GenericStub];
-        return new PoolSpec(language.Spec.Name, command, language.Toolchain.Binds, RunLimits(null));
+        return new PoolSpec(language.Spec.Name, command, language.Toolchain.Binds, RunLimits(null, language.Spec));
     }
 
     private static List<SandboxFile> Files(Language spec, CodeExecutionRequest request)
@@ -374,26 +393,26 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
         return files;
     }
 
-    private SandboxLimits RunLimits(ExecutionLimits? requested) => new()
+    private SandboxLimits RunLimits(ExecutionLimits? requested, Language language) => new()
     {
         CpuMs = Math.Clamp(requested?.CpuMs ?? _options.RunCpuMs, 1, _options.MaxRunCpuMs),
         WallMs = Math.Clamp(requested?.WallMs ?? _options.RunWallMs, 1, _options.MaxRunWallMs),
         MemoryMb = Math.Clamp(requested?.MemoryMb ?? _options.RunMemoryMb, 8, Math.Max(8, _options.MaxRunMemoryMb)),
         CpuCores = _options.RunCpuCores,
-        Pids = _options.Pids,
+        Pids = Math.Max(_options.Pids, language.Pids ?? 0),
         OutputBytes = _options.OutputBytes,
         FileSizeBytes = _options.FileSizeBytes,
         OpenFiles = _options.OpenFiles,
         TmpfsMb = _options.TmpfsMb,
     };
 
-    private SandboxLimits CompileLimits(ExecutionLimits? requested) => new()
+    private SandboxLimits CompileLimits(ExecutionLimits? requested, Language language) => new()
     {
         CpuMs = Math.Clamp(requested?.CpuMs ?? _options.CompileCpuMs, 1, _options.MaxCompileCpuMs),
         WallMs = Math.Clamp(requested?.WallMs ?? _options.CompileWallMs, 1, _options.MaxCompileWallMs),
         MemoryMb = Math.Clamp(requested?.MemoryMb ?? _options.CompileMemoryMb, 8, Math.Max(8, _options.MaxCompileMemoryMb)),
         CpuCores = _options.CompileCpuCores,
-        Pids = _options.Pids,
+        Pids = Math.Max(_options.Pids, language.Pids ?? 0),
         OutputBytes = _options.ArtifactBytes,
         FileSizeBytes = Math.Max(_options.FileSizeBytes, _options.ArtifactBytes),
         OpenFiles = Math.Max(_options.OpenFiles, 256),

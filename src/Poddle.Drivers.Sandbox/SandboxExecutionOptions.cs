@@ -45,8 +45,11 @@ public sealed class SandboxExecutionOptions
     /// <summary>CPU bandwidth of a compile step, in cores.</summary>
     public double CompileCpuCores { get; set; } = 1.0;
 
-    /// <summary>Processes and threads at once (the JVM needs a few dozen threads).</summary>
-    public int Pids { get; set; } = 64;
+    /// <summary>
+    /// Processes and threads at once in a compile or run step (a fork bomb stops here). A language whose runtime needs
+    /// more raises it for itself (Java and C#: 128, see their entries in the language catalog).
+    /// </summary>
+    public int Pids { get; set; } = 50;
 
     /// <summary>Bytes kept per stream (stdout, stderr) of a step the client sees.</summary>
     public int OutputBytes { get; set; } = 64 * 1024;

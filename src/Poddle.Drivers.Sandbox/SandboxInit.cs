@@ -4,7 +4,7 @@ namespace Poddle.Drivers.Sandbox;
 /// Ends a run from the inside out, by killing the sandbox's init (pid 1 of bwrap's pid namespace): the kernel then
 /// kills every process of that namespace and the init reaps them, bwrap (its parent) reaps the init and exits with
 /// 128+9 as for any command killed by SIGKILL, and its own parent (unshare when the server is root, see
-/// SandboxRunner.BuildStartInfo) returns that status. Killing the started process first instead orphans what is below
+/// Isolation/SandboxCommandBuilder) returns that status. Killing the started process first instead orphans what is below
 /// it: it is reparented to the host's pid 1 (or the nearest subreaper), dies there, and stays a zombie of the sandbox
 /// uid until that process reaps it, which an init that reaps lazily, or a container whose pid 1 is the server, may
 /// never do promptly. (unshare also cannot pass on a death by SIGKILL: it exits 1 with "sigprocmask unblock failed".)

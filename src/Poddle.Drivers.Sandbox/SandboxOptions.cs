@@ -14,6 +14,13 @@ public sealed class SandboxOptions
     /// </summary>
     public string CgroupParent { get; set; } = "/poddle-sandbox";
 
+    /// <summary>
+    /// The sandbox's own directory on the host (see docs/sandbox.md, "Mounts"): the seccomp filter and the mount tables
+    /// (files named by their content) and <c>mnt</c>, an empty mount point over which each sandbox mounts its staging
+    /// tmpfs in a private mount namespace. Must be a root-owned directory nobody else can write to. Null: /run/poddle-sandbox
+    /// when the server is root, otherwise a fresh private directory under the system temp directory.
+    /// </summary>
+    public string? RuntimeDirectory { get; set; }
 
     /// <summary>When false, runs use rlimits only (reduced isolation), even where cgroups are writable.</summary>
     public bool UseCgroups { get; set; } = true;

@@ -28,14 +28,14 @@ public sealed partial class SandboxRunner
             return null;
         }
 
-        var runId = Guid.NewGuid().ToString("N")[..16];
+        var runId = RunIds.New();
         RunDirectory? directory = null;
         CgroupRun? cgroup = null;
         Process? process = null;
         try
         {
-            directory = RunDirectory.CreateEmpty(_options.WorkRoot ?? Path.GetTempPath(), runId);
-            cgroup = _cgroups?.CreateRun("run-" + runId, limits);
+            directory = RunDirectory.CreateEmpty(WorkRoot, runId);
+            cgroup = _cgroups?.CreateRun(LeftoverSweeper.RunCgroupPrefix + runId, limits);
             process = new Process { StartInfo = BuildStartInfo(command, readOnlyBinds, limits, directory.Path, cgroup) };
             await ProcessSpawner.StartAsync(process);
             // A pipe read is not cancellable on Unix: wait for it or the timeout; killing the stub ends the read.

@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Poddle.Drivers.Sandbox.Cgroups;
+using Poddle.Drivers.Sandbox.Isolation;
 
 namespace Poddle.Drivers.Sandbox;
 
@@ -28,15 +28,8 @@ public sealed partial class SandboxRunner
         ["PYTHONDONTWRITEBYTECODE"] = "1",
     };
 
+    /// <summary>The wrapper's name: its own failures (cgroup, mounts, filter) start with "poddle-sandbox: ".</summary>
     internal const string WrapperName = "poddle-sandbox";
-    private const int WrapperFailure = 125;
-
-    // The wrapper writes its own pid ($$) into every cgroup.procs file given before "--", then execs the rest. The pid
-    // keeps its cgroups across exec and every process forks from it, so nothing of the run ever executes outside the
-    // cgroup: no race between spawn and join, and no untrusted code has run yet when the join happens.
-    internal const string WrapperScript =
-        "n=0; for f do n=$((n+1)); [ \"$f\" = -- ] && break; " +
-        "echo $$ > \"$f\" || { echo \"$0: cannot join cgroup $f\" >&2; exit 125; }; done; shift $n; exec \"$@\"";
 
     private static readonly TimeSpan ReaderGrace = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(5);
@@ -45,19 +38,31 @@ public sealed partial class SandboxRunner
     private readonly SandboxOptions _options;
     private readonly ILogger _logger;
     private readonly CgroupController? _cgroups;
+    private readonly SandboxCommandBuilder? _commands;
 
     public SandboxRunner(SandboxOptions options, ILogger<SandboxRunner>? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        (Isolation, _cgroups) = Detect(options);
+        WorkRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.WorkRoot ?? Path.GetTempPath()));
+        var host = SandboxHost.Open(options);
+        (Isolation, _cgroups, _commands) = (host.Isolation, host.Cgroups, host.Commands);
+        if (_commands is not null && CheckWorkRoot(WorkRoot) is { } problem)
+        {
+            (Isolation, _cgroups, _commands) = (new SandboxIsolation(IsolationLevel.Unavailable, null, problem), null, null);
+        }
+
         LogIsolation(_logger, Isolation);
     }
 
     /// <summary>What runs get on this host, decided once at construction.</summary>
     public SandboxIsolation Isolation { get; }
 
-    private static bool IsRoot => System.Environment.IsPrivilegedProcess;
+    /// <summary>Where run directories are created (<see cref="SandboxOptions.WorkRoot"/>, the system temp directory by default).</summary>
+    public string WorkRoot { get; }
+
+    private static bool IsRoot => SandboxHost.IsRoot;
 
     private enum KillReason
     {
@@ -68,31 +73,43 @@ public sealed partial class SandboxRunner
         Cancelled,
     }
 
-    /// <summary>Detects the isolation this host allows: bubblewrap and the wrapper's tools, then a writable cgroup hierarchy.</summary>
-    public static (SandboxIsolation Isolation, CgroupController? Controller) Detect(SandboxOptions options)
+    /// <summary>Detects the isolation this host allows: bubblewrap and the chain's tools, then a writable cgroup hierarchy.</summary>
+    public static (SandboxIsolation Isolation, CgroupController? Controller) Detect(SandboxOptions options) => SandboxHost.Detect(options);
+
+    /// <summary>
+    /// Removes what runs of servers that are gone left behind (a server killed with SIGKILL): their cgroups, after killing
+    /// anything still in them, and their run directories. Runs of living servers, this one included, are never touched:
+    /// every run's id starts with its server's pid and start time (<see cref="RunIds"/>).
+    /// </summary>
+    public async Task<int> SweepLeftoversAsync(CancellationToken cancellationToken = default)
     {
-        var tools = new List<string> { options.BwrapPath, "/bin/sh", "/usr/bin/prlimit" };
-        if (IsRoot)
+        var swept = await LeftoverSweeper.SweepRunsAsync(WorkRoot, _cgroups, TimeProvider.System, cancellationToken);
+        return swept.Log(_logger, "runs of servers that are gone");
+    }
+
+    /// <summary>As root, the sandbox's uid must be able to enter the work root itself (never what is above it).</summary>
+    private static string? CheckWorkRoot(string workRoot)
+    {
+        if (!IsRoot)
         {
-            tools.Add("/usr/bin/setpriv");
-            tools.Add("/usr/bin/unshare");
+            return null;
         }
 
-        var missing = tools.Where(t => !File.Exists(t)).ToArray();
-        if (missing.Length > 0)
+        try
         {
-            return (new SandboxIsolation(IsolationLevel.Unavailable, null, $"missing {string.Join(", ", missing)} (apt-get install bubblewrap util-linux)"), null);
+            if (!Directory.Exists(workRoot))
+            {
+                Directory.CreateDirectory(workRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"Sandbox:WorkRoot '{workRoot}' cannot be created: {ex.Message}";
         }
 
-        if (!options.UseCgroups)
-        {
-            return (new SandboxIsolation(IsolationLevel.Reduced, null, "cgroups are turned off (Sandbox:UseCgroups=false); rlimits only"), null);
-        }
-
-        var detection = CgroupController.Detect(options.CgroupParent);
-        return detection.Controller is { } controller
-            ? (new SandboxIsolation(IsolationLevel.Full, controller.Version, null), controller)
-            : (new SandboxIsolation(IsolationLevel.Reduced, null, $"no writable cgroups ({detection.Reason}); rlimits only"), null);
+        return HostPathStatus.Read(workRoot) is { IsDirectory: true, SearchableByOthers: true }
+            ? null
+            : $"Sandbox:WorkRoot '{workRoot}' must be a directory the sandbox's uid can enter (mode o+x, e.g. 0711); what is above it does not matter";
     }
 
     public async Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken cancellationToken)
@@ -104,7 +121,7 @@ public sealed partial class SandboxRunner
             throw new ArgumentException(string.Join("; ", problems), nameof(request));
         }
 
-        var runId = Guid.NewGuid().ToString("N")[..16];
+        var runId = RunIds.New();
         if (Isolation.Level == IsolationLevel.Unavailable)
         {
             return Failed(runId, Isolation.Reason!);
@@ -114,8 +131,8 @@ public sealed partial class SandboxRunner
         CgroupRun? cgroup = null;
         try
         {
-            directory = RunDirectory.Create(_options.WorkRoot ?? Path.GetTempPath(), runId, request.Files ?? []);
-            cgroup = _cgroups?.CreateRun("run-" + runId, limits);
+            directory = RunDirectory.Create(WorkRoot, runId, request.Files ?? []);
+            cgroup = _cgroups?.CreateRun(LeftoverSweeper.RunCgroupPrefix + runId, limits);
             var result = await ExecuteAsync(runId, request, limits, directory.Path, cgroup, cancellationToken);
             LogRun(_logger, runId, result.Verdict, result.CpuMs, result.WallMs, result.MemoryKb);
             return result;
@@ -250,7 +267,9 @@ public sealed partial class SandboxRunner
 
         (SandboxVerdict, string?) Decide()
         {
-            if (killReason == KillReason.None && status == WrapperFailure && StartsWith(stderrBytes, WrapperName + ": "))
+            // The wrapper's own failure: its message is the last line (a tool it ran, mount, may have written before it).
+            if (killReason == KillReason.None && status == SandboxCommandBuilder.WrapperFailure
+                && Encoding.UTF8.GetString(stderrBytes).TrimEnd().Split('\n')[^1].StartsWith(WrapperName + ": ", StringComparison.Ordinal))
             {
                 return (SandboxVerdict.InternalError, Encoding.UTF8.GetString(stderrBytes).Trim());
             }
@@ -277,95 +296,24 @@ public sealed partial class SandboxRunner
     private ProcessStartInfo BuildStartInfo(
         IReadOnlyList<string> command, IReadOnlyList<SandboxBindMount>? readOnlyBinds, SandboxLimits limits, string runDirectory, CgroupRun? cgroup)
     {
-        // As root, unshare comes first and stays outside the run's cgroup (see below), so the cgroup sweep never kills it.
-        var start = new ProcessStartInfo(IsRoot ? "/usr/bin/unshare" : "/bin/sh")
+        var argv = _commands!.Build(new SandboxLaunch
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = "/",
-        };
-        start.Environment.Clear();
-        start.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
-
-        var args = start.ArgumentList;
-        if (IsRoot)
-        {
-            // bwrap returns as soon as its init reports the command's exit, while the init is still killing the rest of
-            // the namespace: the init is orphaned, and a zombie of the host's pid 1 until that reaps it (forever where
-            // the server is pid 1 of a container). A pid namespace of our own, with bwrap as its init, keeps every
-            // process of the run inside: when bwrap exits the kernel kills and reaps them all, and unshare returns
-            // bwrap's status (re-raising a signal). unshare itself is the host's direct child and never joins the run's
-            // cgroup: were it killed by the cgroup sweep before bwrap, bwrap would be orphaned to the host's pid 1 and
-            // left a zombie there. See SandboxInit for the kill.
-            Add(args, "--pid", "--fork", "--kill-child", "/bin/sh");
-        }
-
-        args.Add("-c");
-        args.Add(WrapperScript);
-        args.Add(WrapperName);
-        foreach (var procs in cgroup?.ProcsFiles ?? [])
-        {
-            args.Add(procs);
-        }
-
-        args.Add("--");
-        if (IsRoot)
-        {
-            // bwrap run by root would map the sandbox's uid onto host root, whose files (0600 root-owned) it could read:
-            // drop to an unprivileged host uid first, so bwrap builds an unprivileged user namespace.
-            Add(args, "/usr/bin/setpriv", $"--reuid={_options.SandboxUid}", $"--regid={_options.SandboxGid}", "--clear-groups");
-        }
-
-        // rlimits are inherited through bwrap to the command; they apply to every process of the run.
-        Add(args, "/usr/bin/prlimit", Invariant($"--fsize={limits.FileSizeBytes}"), Invariant($"--nofile={limits.OpenFiles}"), "--core=0");
-        if (cgroup is null)
-        {
+            Name = WrapperName,
+            Command = command,
+            WorkDirectory = new SandboxWorkDirectory(WorkRoot, Path.GetFileName(runDirectory), WorkingDirectory, Writable: false),
+            Network = SandboxNetwork.None,
+            Hostname = "sandbox",
+            TmpfsMb = limits.TmpfsMb,
+            ReadOnlyBinds = readOnlyBinds ?? [],
+            Cgroup = cgroup,
+            FileSizeBytes = limits.FileSizeBytes,
+            OpenFiles = limits.OpenFiles,
             // Reduced isolation: no cgroup to count CPU or memory, so per-process rlimits stand in for them.
-            var cpuSeconds = (limits.CpuMs + 999) / 1000;
-            Add(args, Invariant($"--cpu={cpuSeconds}:{cpuSeconds + 1}"), Invariant($"--as={(long)limits.MemoryMb * 1024 * 1024}"));
-        }
-
-        args.Add("--");
-        args.Add(_options.BwrapPath);
-        Add(args, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL");
-        Add(args, "--uid", Invariant($"{_options.SandboxUid}"), "--gid", Invariant($"{_options.SandboxGid}"), "--hostname", "sandbox");
-        foreach (var path in _options.SystemPaths)
-        {
-            var info = new FileInfo(path);
-            if (info.LinkTarget is { } target)
-            {
-                Add(args, "--symlink", target, path);
-            }
-            else if (info.Exists || Directory.Exists(path))
-            {
-                Add(args, "--ro-bind", path, path);
-            }
-        }
-
-        foreach (var bind in readOnlyBinds ?? [])
-        {
-            Add(args, "--ro-bind", bind.Source, bind.Target ?? bind.Source);
-        }
-
-        var tmpfsBytes = Invariant($"{(long)limits.TmpfsMb * 1024 * 1024}");
-        Add(args, "--proc", "/proc", "--dev", "/dev");
-        Add(args, "--size", tmpfsBytes, "--tmpfs", "/tmp", "--size", tmpfsBytes, "--tmpfs", "/dev/shm");
-        Add(args, "--ro-bind", runDirectory, WorkingDirectory, "--chdir", WorkingDirectory, "--remount-ro", "/");
-        args.Add("--clearenv");
-        foreach (var (name, value) in Environment)
-        {
-            Add(args, "--setenv", name, value);
-        }
-
-        args.Add("--");
-        foreach (var arg in command)
-        {
-            args.Add(arg);
-        }
-
-        return start;
+            CpuSeconds = cgroup is null ? (limits.CpuMs + 999) / 1000 : null,
+            AddressSpaceBytes = cgroup is null ? (long)limits.MemoryMb * 1024 * 1024 : null,
+            Environment = Environment,
+        });
+        return SandboxCommandBuilder.StartInfo(argv);
     }
 
     private static async Task WriteStdinAsync(Stream stdin, ReadOnlyMemory<byte> prefix, ReadOnlyMemory<byte> bytes)
@@ -455,16 +403,6 @@ public sealed partial class SandboxRunner
         new(runId, SandboxVerdict.InternalError, null, null, 0, 0, 0, [], [], false, false, Isolation, message);
 
     private static bool StartsWith(byte[] bytes, string prefix) => bytes.AsSpan().StartsWith(Encoding.ASCII.GetBytes(prefix));
-
-    private static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static void Add(System.Collections.ObjectModel.Collection<string> args, params string[] values)
-    {
-        foreach (var value in values)
-        {
-            args.Add(value);
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox: {Isolation}")]
     private static partial void LogIsolation(ILogger logger, SandboxIsolation isolation);

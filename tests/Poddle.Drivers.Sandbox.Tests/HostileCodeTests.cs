@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Poddle.Drivers.Sandbox.Tests.Isolation;
 using static Poddle.Drivers.Sandbox.Tests.SandboxChecks;
 
 namespace Poddle.Drivers.Sandbox.Tests;
@@ -646,6 +647,50 @@ public sealed class HostileCodeTests
         AssertVerdict(SandboxVerdict.TimeLimitExceeded, sleeping);
         Assert.True(stopwatch.ElapsedMilliseconds < 6_000, $"took {stopwatch.ElapsedMilliseconds} ms");
         Assert.All(results, AssertNothingLeft);
+    }
+
+    [SandboxFact]
+    public async Task Seccomp_EachDeniedSystemCall_RefusedWithEpermWhileForkAndThreadsWork()
+    {
+        var results = await Task.WhenAll(
+            _runner.RunAsync(new SandboxRequest(["./probe"], [CProgram("probe", SyscallProbe.Source)], Limits: Small with { WallMs = 10_000 }), CancellationToken.None),
+            _runner.RunAsync(new SandboxRequest(["/bin/sh", "-c", "grep -E '^(Seccomp|NoNewPrivs|CapEff):' /proc/self/status"], Limits: Small), CancellationToken.None));
+        var (probe, status) = (results[0], results[1]);
+
+        AssertVerdict(SandboxVerdict.Ok, probe);
+        SyscallProbe.AssertRefused(Text(probe.Stdout));
+        AssertVerdict(SandboxVerdict.Ok, status);
+        // A filter is in place (mode 2), with no_new_privs and no capability.
+        Assert.Contains("Seccomp:\t2\n", Text(status.Stdout), StringComparison.Ordinal);
+        Assert.Contains("NoNewPrivs:\t1\n", Text(status.Stdout), StringComparison.Ordinal);
+        Assert.Contains("CapEff:\t0000000000000000\n", Text(status.Stdout), StringComparison.Ordinal);
+        Assert.All(results, AssertNothingLeft);
+    }
+
+    [SandboxFact]
+    public async Task TmpAndDevShm_NoexecNosuidNodev_ProgramsCopiedThereDoNotRun()
+    {
+        // A copy of a host binary and a script with a shebang, in /tmp and /dev/shm: execve fails (EACCES, 126 from the
+        // shell), while reading and writing there (and running the script through an interpreter) still works.
+        const string Script = """
+            cp /usr/bin/true /tmp/t && cp /usr/bin/true /dev/shm/t && chmod 755 /tmp/t /dev/shm/t || exit 9
+            /tmp/t; echo "tmp $?"
+            /dev/shm/t; echo "shm $?"
+            printf '#!/bin/sh\necho script ran\n' > /tmp/s && chmod 755 /tmp/s
+            /tmp/s; echo "shebang $?"
+            sh /tmp/s
+            grep -E ' /(tmp|dev/shm) ' /proc/self/mountinfo
+            """;
+        var result = await _runner.RunAsync(new SandboxRequest(["/bin/sh", "-c", Script], Limits: Small), CancellationToken.None);
+
+        AssertVerdict(SandboxVerdict.Ok, result);
+        var lines = Text(result.Stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["tmp 126", "shm 126", "shebang 126", "script ran"], lines[..4]);
+        var mounts = lines[4..];
+        Assert.Equal(2, mounts.Length);
+        Assert.All(mounts, m => Assert.Contains("nosuid,nodev,noexec", m, StringComparison.Ordinal));
+        Assert.All(mounts, m => Assert.Contains($"size={Small.TmpfsMb * 1024}k", m, StringComparison.Ordinal));
+        AssertNothingLeft(result);
     }
 
     [SandboxFact]

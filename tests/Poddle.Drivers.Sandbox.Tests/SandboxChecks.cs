@@ -30,13 +30,17 @@ internal static class SandboxChecks
     /// <summary>The directory holding this project's run directories (see <see cref="Uid"/>); searchable by the sandbox uid.</summary>
     public static readonly string WorkRoot = CreateWorkRoot();
 
-    /// <summary>Sandbox options of this test project: its own uid, cgroup parent and work root.</summary>
+    /// <summary>
+    /// Sandbox options of this test project: its own uid, cgroup parent, work root and runtime directory (the mount tables
+    /// of the tests' many pod state directories go with the work root, not into the host's /run/poddle-sandbox).
+    /// </summary>
     public static SandboxOptions Options(bool useCgroups = true) => new()
     {
         SandboxUid = Uid,
         SandboxGid = Uid,
         CgroupParent = CgroupParent,
         WorkRoot = WorkRoot,
+        RuntimeDirectory = Path.Join(WorkRoot, "runtime"),
         UseCgroups = useCgroups,
     };
 

@@ -417,6 +417,52 @@ public sealed class SandboxRunnerTests
         Assert.Equal(SandboxVerdict.TimeLimitExceeded, loop.Verdict);
     }
 
+    [SandboxFact(needsCgroups: true)]
+    public async Task RunAsync_WorkRootUnderA0700Directory_Runs()
+    {
+        // The work root inside a private data directory in a private home: the sandbox's uid can enter none of them.
+        var home = Directory.CreateTempSubdirectory("poddle-private-home-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Join(home, "data"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var options = SandboxChecks.Options();
+            options.WorkRoot = Path.Join(home, "data", "runs");
+            var runner = new SandboxRunner(options);
+
+            var result = await runner.RunAsync(new SandboxRequest(["python3", "main.py"], [new SandboxFile("main.py", "print(open('main.py').read())"u8.ToArray())], Limits: Small), CancellationToken.None);
+
+            Assert.True(result.Verdict == SandboxVerdict.Ok, $"{result.Verdict}: {result.Message} {Text(result.Stderr)}");
+            Assert.Equal("print(open('main.py').read())\n", Text(result.Stdout));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(options.WorkRoot));
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [SandboxFact(needsCgroups: true)]
+    public async Task RunAsync_WorkRootTheSandboxCannotEnter_UnavailableNamingTheKey()
+    {
+        var workRoot = Directory.CreateTempSubdirectory("poddle-private-work-root-").FullName; // 0700 itself
+        try
+        {
+            var options = SandboxChecks.Options();
+            options.WorkRoot = workRoot;
+            var runner = new SandboxRunner(options);
+
+            var result = await runner.RunAsync(new SandboxRequest(["true"], Limits: Small), CancellationToken.None);
+
+            Assert.Equal(IsolationLevel.Unavailable, runner.Isolation.Level);
+            Assert.Contains("Sandbox:WorkRoot", runner.Isolation.Reason, StringComparison.Ordinal);
+            Assert.Equal(SandboxVerdict.InternalError, result.Verdict);
+        }
+        finally
+        {
+            Directory.Delete(workRoot, recursive: true);
+        }
+    }
+
     private static string SafeRead(string path)
     {
         try

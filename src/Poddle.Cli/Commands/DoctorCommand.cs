@@ -5,11 +5,16 @@ using Poddle.Cli.Configuration;
 using Poddle.Cli.Output;
 using Poddle.Drivers.Sandbox;
 using Poddle.Drivers.Sandbox.Languages;
+using Poddle.Drivers.Sandbox.Pods;
+using Poddle.Server.Hosting;
 using Spectre.Console;
 
 namespace Poddle.Cli.Commands;
 
-/// <summary>`poddle doctor --json`: the sandbox's readiness on this machine.</summary>
+/// <summary>
+/// `poddle doctor --json`: the sandbox's readiness on this machine. <c>Toolchains</c> lists every language, offered or
+/// not and why: the server's own verdict (<see cref="SandboxCodeExecutor.Languages"/>).
+/// </summary>
 internal sealed record DoctorReport(
     string Isolation,
     string Summary,
@@ -18,7 +23,14 @@ internal sealed record DoctorReport(
     BubblewrapReport Bubblewrap,
     UserNamespacesReport UserNamespaces,
     CgroupsReport Cgroups,
-    IReadOnlyList<HostToolchain> Toolchains);
+    PodsReport Pods,
+    IReadOnlyList<LanguageVerdict> Toolchains);
+
+/// <summary>
+/// Whether a sandbox pod can start with the server's data directory (a throwaway pod, as /readyz checks it);
+/// <c>Checked</c> is false when the data directory does not exist yet (`poddle serve` creates it).
+/// </summary>
+internal sealed record PodsReport(bool Checked, bool Ok, string StateDirectory, string Detail);
 
 /// <summary>bubblewrap: where it is expected, whether it is there, and its version.</summary>
 internal sealed record BubblewrapReport(string Path, bool Found, string? Version);
@@ -34,15 +46,33 @@ internal static class DoctorCommand
 {
     public static Command Create(CliEnvironment environment, GlobalOptions globals)
     {
-        var command = new Command("doctor", "Check this machine for the sandbox: bubblewrap, user namespaces, cgroups, root, toolchains (exit 0 only with full isolation)");
-        command.SetCliAction(environment, globals, async (context, _, cancellationToken) =>
+        var dataDir = new Option<string?>("--data-dir") { Description = "The server's data directory, as `poddle serve` takes it (default: $PODDLE_DATA_DIR, then ./data)" };
+        var config = new Option<string?>("--config") { Description = "The server's JSON config file (default: $PODDLE_CONFIG, then <data-dir>/poddle.json when present)" };
+        var command = new Command(
+            "doctor",
+            "Check this machine for the sandbox as `poddle serve` would run it: bubblewrap, user namespaces, cgroups, root, a test pod, every language (exit 0 only with full isolation and pods that start)")
+        {
+            dataDir,
+            config,
+        };
+        command.SetCliAction(environment, globals, async (context, parse, cancellationToken) =>
         {
             if (!OperatingSystem.IsLinux())
             {
                 throw new CliException("The sandbox runs on Linux only; this machine cannot run code.");
             }
 
-            var report = await InspectAsync(new SandboxOptions(), cancellationToken);
+            SandboxSettings settings;
+            try
+            {
+                settings = SandboxSettings.Read(new ServerStartOptions { DataDir = parse.GetValue(dataDir), ConfigFile = parse.GetValue(config) });
+            }
+            catch (StartupConfigurationException ex)
+            {
+                throw new CliException("poddle doctor: configuration error: " + ex.Message);
+            }
+
+            var report = await InspectAsync(settings, cancellationToken);
             if (context.Output.Json)
             {
                 context.Output.WriteJson(report, CliJsonContext.Default.DoctorReport);
@@ -52,15 +82,22 @@ internal static class DoctorCommand
                 Print(context.Output, report);
             }
 
-            return report.Isolation == "full" ? ExitCode.Ok : ExitCode.Error;
+            return report.Isolation == "full" && report.Pods.Ok ? ExitCode.Ok : ExitCode.Error;
         });
         return command;
     }
 
+    /// <summary>
+    /// Inspects the sandbox with the server's settings, through the server's own code: the runner's isolation (tools,
+    /// cgroups, runtime directory, seccomp, work root), the executor's language discovery (a hello world of each in the
+    /// sandbox), and the pod driver's self-test with the data directory.
+    /// </summary>
     [SupportedOSPlatform("linux")]
-    public static async Task<DoctorReport> InspectAsync(SandboxOptions options, CancellationToken cancellationToken)
+    public static async Task<DoctorReport> InspectAsync(SandboxSettings settings, CancellationToken cancellationToken)
     {
-        var (isolation, _) = SandboxRunner.Detect(options);
+        ArgumentNullException.ThrowIfNull(settings);
+        var options = settings.Execution.Sandbox;
+        var isolation = new SandboxRunner(options).Isolation;
         var bwrapFound = File.Exists(options.BwrapPath);
         var bubblewrap = new BubblewrapReport(options.BwrapPath, bwrapFound, bwrapFound ? await HostToolchains.VersionOfAsync(options.BwrapPath, ["--version"], cancellationToken) : null);
 
@@ -81,7 +118,34 @@ internal static class DoctorCommand
         }
 
         var summary = level == "full" ? $"full isolation (cgroup {cgroupVersion})" : $"{level} isolation: {reason}";
-        return new DoctorReport(level, summary, reason, Environment.IsPrivilegedProcess, bubblewrap, namespaces, cgroups, await HostToolchains.ProbeAsync(cancellationToken));
+        return new DoctorReport(
+            level, summary, reason, Environment.IsPrivilegedProcess, bubblewrap, namespaces, cgroups,
+            await CheckPodsAsync(settings, cancellationToken), await LanguagesAsync(settings.Execution, cancellationToken));
+    }
+
+    /// <summary>The server's verdict on each language: the executor's own discovery, without a warm pool.</summary>
+    [SupportedOSPlatform("linux")]
+    private static async Task<IReadOnlyList<LanguageVerdict>> LanguagesAsync(SandboxExecutionOptions execution, CancellationToken cancellationToken)
+    {
+        execution.WarmPool.Enabled = false;
+        await using var executor = new SandboxCodeExecutor(execution);
+        await executor.InitializeAsync(cancellationToken);
+        return executor.Languages;
+    }
+
+    /// <summary>The pod driver's self-test (what /readyz reports), once the data directory exists; doctor never creates it.</summary>
+    [SupportedOSPlatform("linux")]
+    private static async Task<PodsReport> CheckPodsAsync(SandboxSettings settings, CancellationToken cancellationToken)
+    {
+        var state = settings.Pods.StateDirectory;
+        if (!Directory.Exists(settings.DataDir))
+        {
+            return new PodsReport(false, true, state, $"not checked: {settings.DataDir} does not exist yet (`poddle serve` creates it)");
+        }
+
+        await using var driver = new SandboxPodDriver(settings.Execution.Sandbox, settings.Pods);
+        var health = await driver.CheckHealthAsync(cancellationToken);
+        return new PodsReport(true, health.Available, state, health.Detail);
     }
 
     [SupportedOSPlatform("linux")]
@@ -93,9 +157,12 @@ internal static class DoctorCommand
         console.MarkupLine($"user namespaces  {Mark(report.UserNamespaces.Allowed)}  {Markup.Escape($"max_user_namespaces={Show(report.UserNamespaces.MaxUserNamespaces)}, unprivileged_userns_clone={Show(report.UserNamespaces.UnprivilegedUsernsClone)}")}");
         console.MarkupLine($"cgroups          {Mark(report.Cgroups.Writable)}  {Markup.Escape((report.Cgroups.Version ?? "not mounted") + (report.Cgroups.Writable ? ", writable" : ", not writable"))}");
         console.MarkupLine($"root             {Mark(report.Root)}  {(report.Root ? "yes" : "no (cgroup limits need root)")}");
-        foreach (var tool in report.Toolchains)
+        console.MarkupLine($"pods             {(report.Pods.Checked ? Mark(report.Pods.Ok) : "[grey]--[/]")}  {Markup.Escape(report.Pods.Detail)}");
+        foreach (var language in report.Toolchains)
         {
-            console.MarkupLine($"{Markup.Escape(tool.Command),-17}{Mark(tool.Path is not null)}  {Markup.Escape(tool.Path is null ? "not found" : $"{tool.Path} {tool.Version}")}");
+            var found = language.Path is null ? string.Empty : $"{language.Path} {language.Version}".TrimEnd();
+            var detail = language.Offered ? found : found.Length == 0 ? language.Reason : $"{found}: {language.Reason}";
+            console.MarkupLine($"{Markup.Escape(language.Command),-17}{Mark(language.Offered)}  {Markup.Escape(detail ?? string.Empty)}");
         }
 
         console.WriteLine();

@@ -15,6 +15,17 @@ public abstract class CgroupController
     /// <summary>The cgroup of a run created earlier (possibly by another process, as a pod's after a server restart); nothing is created.</summary>
     public abstract CgroupRun OpenRun(string name);
 
+    /// <summary>The names of every cgroup under the parent, whoever made it (runs and pods of every server sharing the parent).</summary>
+    public abstract IReadOnlyList<string> ListChildren();
+
+    /// <summary>The child directory names of <paramref name="parents"/>, each once.</summary>
+    private protected static IReadOnlyList<string> ChildNames(IEnumerable<string> parents) =>
+        parents.Where(Directory.Exists)
+            .SelectMany(p => Directory.EnumerateDirectories(p).Select(d => Path.GetFileName(d)))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
     internal static long QuotaMicros(double cores, int period) => Math.Max(1_000, (long)Math.Round(cores * period));
 
     /// <summary>

@@ -33,6 +33,8 @@ internal sealed class CgroupV1Controller(string memory, string cpu, string cpuac
     public override CgroupRun OpenRun(string name) =>
         new CgroupV1Run(Path.Join(memory, name), Path.Join(cpu, name), Path.Join(cpuacct, name), Path.Join(pids, name));
 
+    public override IReadOnlyList<string> ListChildren() => ChildNames([memory, cpu, cpuacct, pids]);
+
     private sealed class CgroupV1Run : CgroupRun
     {
         private readonly string _memory;

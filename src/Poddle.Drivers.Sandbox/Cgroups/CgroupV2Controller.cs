@@ -36,6 +36,8 @@ internal sealed class CgroupV2Controller(string parent, CgroupFileSystem fileSys
 
     public override CgroupRun OpenRun(string name) => new CgroupV2Run(Path.Join(parent, name), fileSystem);
 
+    public override IReadOnlyList<string> ListChildren() => ChildNames([parent]);
+
     /// <summary>
     /// Enables the controllers a run needs in cgroup.subtree_control of every cgroup from the mount point down to
     /// <paramref name="parent"/> (a controller reaches a cgroup only when each ancestor enables it for its children),

@@ -21,6 +21,13 @@ internal sealed class CSharp : Language
 
     public override bool ArtifactExecutable => false;
 
+    /// <summary>
+    /// The runtime's own threads (7 for a hello world) plus its thread pool, which grows up to one thread per host CPU
+    /// before it waits (Roslyn compiles in parallel on it; so does a program's Parallel.For); the sandbox cannot lower
+    /// the count the runtime sees, since /sys/fs/cgroup is not mounted inside. docs/sandbox.md, "Languages".
+    /// </summary>
+    public override int? Pids => 128;
+
     public override Task<Toolchain> LocateAsync(string hostPath, CancellationToken cancellationToken)
     {
         var root = Path.GetDirectoryName(hostPath)!;

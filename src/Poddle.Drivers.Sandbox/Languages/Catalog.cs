@@ -140,6 +140,13 @@ internal sealed class Java : Language
 
     public override bool ArtifactExecutable => false;
 
+    /// <summary>
+    /// The JVM's own threads (13 for a hello world with the flags below; javac needs 13 to 16) plus the program's, whose
+    /// pools (the common fork/join pool of parallel streams) are sized from the host's CPU count: the sandbox cannot
+    /// lower it, since /sys/fs/cgroup is not mounted inside. docs/sandbox.md, "Languages".
+    /// </summary>
+    public override int? Pids => 128;
+
     public override Task<Toolchain> LocateAsync(string hostPath, CancellationToken cancellationToken)
     {
         // Debian's JDK keeps its configuration in /etc/java-N-openjdk (symlinked from the JDK's conf and lib/security).

@@ -8,15 +8,12 @@ namespace Poddle.Drivers.Sandbox.Languages;
 public sealed record HostToolchain(string Language, string Command, string? Path, string? Version);
 
 /// <summary>
-/// The first two steps of language discovery (find the binary, ask its version), shared by
-/// <see cref="SandboxCodeExecutor"/> and <c>poddle doctor</c>, so both see the same languages the same way.
+/// The first two steps of language discovery (find the binary, ask its version); the third, a hello world through the
+/// sandbox, is <see cref="SandboxCodeExecutor"/>'s, whose <see cref="SandboxCodeExecutor.Languages"/> is the verdict
+/// the server and <c>poddle doctor</c> both show.
 /// </summary>
 public static class HostToolchains
 {
-    /// <summary>Every language the sandbox knows, probed on this host concurrently.</summary>
-    public static async Task<IReadOnlyList<HostToolchain>> ProbeAsync(CancellationToken cancellationToken = default) =>
-        await Task.WhenAll(Catalog.All.Select(language => ProbeAsync(language, cancellationToken)));
-
     internal static async Task<HostToolchain> ProbeAsync(Language language, CancellationToken cancellationToken)
     {
         var path = language.Candidates.FirstOrDefault(File.Exists);

@@ -33,6 +33,12 @@ internal abstract class Language
 
     public virtual bool Compiled => false;
 
+    /// <summary>
+    /// Processes and threads this language's compile and run steps need at least, when that is more than the run
+    /// default (<see cref="SandboxExecutionOptions.Pids"/>, 50); null when the default is enough.
+    /// </summary>
+    public virtual int? Pids => null;
+
     /// <summary>Whether the artifact is a binary the run step executes (mode 0755), rather than an archive.</summary>
     public virtual bool ArtifactExecutable => true;
 

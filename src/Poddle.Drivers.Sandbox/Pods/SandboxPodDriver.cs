@@ -1,14 +1,16 @@
-using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Poddle.Drivers.Abstractions.Pods;
 using Poddle.Drivers.Sandbox.Cgroups;
+using Poddle.Drivers.Sandbox.Isolation;
 
 namespace Poddle.Drivers.Sandbox.Pods;
 
@@ -30,16 +32,22 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
     public const string AppDirectory = "/app";
 
     private const string PodIdPrefix = "sbx-";
+    private const string PodCgroupPrefix = "pod-";
+    private const UnixFileMode SearchableDirectory =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
     private const int SigTerm = 15;
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan AbandonedDirectoryAge = TimeSpan.FromMinutes(10);
     private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
     private static readonly string[] Plumbing = ["bwrap", "unshare", "setpriv", "prlimit"];
 
-    private readonly SandboxOptions _sandbox;
     private readonly SandboxPodOptions _options;
+    private readonly SandboxOptions _sandbox;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CgroupController? _cgroups;
+    private readonly SandboxCommandBuilder? _commands;
+    private readonly string _cgroupPrefix;
     private readonly string _script;
     private readonly Lock _portLock = new();
     private readonly HashSet<int> _reservedPorts = [];
@@ -63,10 +71,16 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        (Isolation, _cgroups) = SandboxRunner.Detect(sandbox);
+        var host = SandboxHost.Open(sandbox);
+        (Isolation, _cgroups, _commands) = (host.Isolation, host.Cgroups, host.Commands);
+        // A pod's cgroup names its state directory: the sweep at start touches only this directory's pods, never those of
+        // another server on the same host (they share the cgroup parent).
+        _cgroupPrefix = PodCgroupPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(options.StateDirectory))))[..8] + "-";
         Directory.CreateDirectory(options.StateDirectory);
-        // The sandbox uid must be able to traverse to a pod's /app directory (bwrap binds it as that uid).
-        File.SetUnixFileMode(options.StateDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        // As root the state directory is bound into the sandbox's staging area and bwrap (already the sandbox uid) binds
+        // the pod's app directory from there: that uid must be able to enter this directory and the pod directories, but
+        // not what is above (a 0700 data directory or home is fine). Without root bwrap runs as the server's own uid.
+        File.SetUnixFileMode(options.StateDirectory, SearchableDirectory);
         _script = PodSupervisor.Install(options.StateDirectory);
         LogIsolation(_logger, Isolation);
     }
@@ -89,24 +103,73 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
         Security = PodSecurityFeatures.ReadOnlyRootFilesystem | PodSecurityFeatures.RunAsNonRoot,
     };
 
-    private static bool IsRoot => Environment.IsPrivilegedProcess;
+    private static bool IsRoot => SandboxHost.IsRoot;
 
     /// <inheritdoc />
-    public Task<DriverHealth> CheckHealthAsync(CancellationToken cancellationToken)
+    /// <remarks>
+    /// Beyond the tools, starts a throwaway sandbox exactly as a pod's (<see cref="SelfTestAsync"/>) and reports what
+    /// stops it, e.g. a state directory the sandbox's uid cannot enter; the verdict is kept for 30 s.
+    /// </remarks>
+    public async Task<DriverHealth> CheckHealthAsync(CancellationToken cancellationToken)
     {
         if (Isolation.Level == IsolationLevel.Unavailable)
         {
-            return Task.FromResult(new DriverHealth(false, "sandbox: " + Isolation.Reason));
+            return new DriverHealth(false, "sandbox: " + Isolation.Reason);
         }
 
         if (!File.Exists(_options.PerlPath))
         {
-            return Task.FromResult(new DriverHealth(false, $"sandbox: {_options.PerlPath} is missing (apt-get install perl)"));
+            return new DriverHealth(false, $"sandbox: {_options.PerlPath} is missing (apt-get install perl)");
         }
 
-        return Task.FromResult(Directory.Exists(_options.StateDirectory)
+        if (!Directory.Exists(_options.StateDirectory))
+        {
+            return new DriverHealth(false, $"sandbox: the state directory {_options.StateDirectory} is gone");
+        }
+
+        var (ok, detail) = await CachedSelfTestAsync(cancellationToken);
+        return ok
             ? new DriverHealth(true, $"sandbox: {Isolation}; pods in {_options.StateDirectory}")
-            : new DriverHealth(false, $"sandbox: the state directory {_options.StateDirectory} is gone"));
+            : new DriverHealth(false, $"sandbox: a pod cannot start in {_options.StateDirectory}: {detail}");
+    }
+
+    /// <summary>
+    /// Removes what pods of this state directory that are gone left behind: a cgroup whose pod has no <c>state.json</c>
+    /// any more (a server killed while destroying it; the state directory deleted under living pods), after killing what
+    /// is still in it, and a pod directory without <c>state.json</c> untouched for 10 minutes. A pod that exists, running
+    /// or not, is never touched (pods outlive the server on purpose, ADR 0007), nor a pod of another state directory.
+    /// </summary>
+    public async Task<int> SweepLeftoversAsync(CancellationToken cancellationToken)
+    {
+        var result = new SweepResult();
+        foreach (var name in _cgroups?.ListChildren().Where(n => n.StartsWith(_cgroupPrefix, StringComparison.Ordinal)) ?? [])
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var podId = name[_cgroupPrefix.Length..];
+            if (!IsPodId(podId) || !File.Exists(Path.Join(PodDirectory(podId), "state.json")))
+            {
+                await LeftoverSweeper.RemoveCgroupAsync(_cgroups!.OpenRun(name), name, result);
+            }
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(_options.StateDirectory, PodIdPrefix + "*"))
+        {
+            if (IsPodId(Path.GetFileName(directory)) && !File.Exists(Path.Join(directory, "state.json"))
+                && _time.GetUtcNow() - Directory.GetLastWriteTimeUtc(directory) > AbandonedDirectoryAge)
+            {
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                    result.Removed.Add(directory);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    result.Failures.Add((directory, ex.Message));
+                }
+            }
+        }
+
+        return result.Log(_logger, "pods that are gone");
     }
 
     /// <inheritdoc />
@@ -129,20 +192,21 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
         try
         {
             Directory.CreateDirectory(directory);
-            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            File.SetUnixFileMode(directory, SearchableDirectory);
             var app = Path.Join(directory, "app");
             await PrepareAppDirectoryAsync(spec.SourceDirectory, app, cancellationToken);
             port = spec.Port is null ? null : AllocatePort();
-            var cgroupName = "pod-" + podId;
-            cgroup = _cgroups?.CreateRun(cgroupName, new SandboxLimits { MemoryMb = memory, CpuCores = cpu / 1000.0, Pids = _options.Pids });
-            // Recorded before the supervisor exists (pid 0: Pending), so a server that dies in between leaves a pod that
-            // is listed, and reconciliation can destroy it, rather than one nobody knows.
+            var cgroupName = _cgroups is null ? null : _cgroupPrefix + podId;
+            // Recorded before the cgroup and the supervisor exist (pid 0: Pending), so a server that dies in between
+            // leaves a pod that is listed, and reconciliation can destroy it, rather than one nobody knows; and a pod
+            // cgroup without a record is always a leftover (see SweepLeftoversAsync).
             var record = new PodRecord(
-                podId, spec.Name, 0, 0, cgroup is null ? null : cgroupName, port,
+                podId, spec.Name, 0, 0, cgroupName, port,
                 cpu, memory, _time.GetUtcNow(), new Dictionary<string, string>(spec.Labels, StringComparer.Ordinal));
             WriteAtomically(Path.Join(directory, "state.json"), JsonSerializer.Serialize(record, PodJsonContext.Default.PodRecord));
+            cgroup = cgroupName is null ? null : _cgroups!.CreateRun(cgroupName, new SandboxLimits { MemoryMb = memory, CpuCores = cpu / 1000.0, Pids = _options.Pids });
             supervisor = await PodSupervisor.LaunchAsync(
-                _options.PerlPath, _script, directory, _options.LogMaxBytes, BuildCommand(spec, app, cgroup, memory),
+                _options.PerlPath, _script, directory, _options.LogMaxBytes, BuildCommand(spec, podId, cgroup, memory),
                 PodSupervisor.EncodeArguments(HiddenArguments(spec, port)), cancellationToken);
             record = record with { SupervisorPid = supervisor, SupervisorStartTicks = ProcTable.Read(supervisor)?.StartTicks ?? 0 };
             WriteAtomically(Path.Join(directory, "state.json"), JsonSerializer.Serialize(record, PodJsonContext.Default.PodRecord));
@@ -671,80 +735,50 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
         return args;
     }
 
-    private List<string> BuildCommand(PodSpec spec, string app, CgroupRun? cgroup, int memoryMb)
+    private IReadOnlyList<string> BuildCommand(PodSpec spec, string podId, CgroupRun? cgroup, int memoryMb) =>
+        _commands!.Build(PodLaunch(spec.Command!, podId + "/app", Hostname(spec.Name), cgroup, memoryMb));
+
+    /// <summary>
+    /// A pod as the command builder sees it: the shared rules of every sandbox, with the pod's differences: a writable
+    /// /app, the host's network with what a networked app needs of /etc, an executable /tmp, its own limits and
+    /// hostname, and the environment (secrets included) from fd 3 (<c>--args 3</c>), never from a command line anyone
+    /// can read in /proc. The chain dies with the pod's supervisor (which writes its exit status), never with the server.
+    /// </summary>
+    private SandboxLaunch PodLaunch(IReadOnlyList<string> command, string appRelativePath, string hostname, CgroupRun? cgroup, int memoryMb) => new()
     {
-        var args = new Collection<string>();
-        // The pod dies with its supervisor (which writes its exit status), never with the server.
-        if (File.Exists("/usr/bin/setpriv"))
-        {
-            Add(args, "/usr/bin/setpriv", "--pdeathsig", "KILL");
-        }
+        Name = "poddle-pod",
+        Command = command,
+        WorkDirectory = new SandboxWorkDirectory(_options.StateDirectory, appRelativePath, AppDirectory, Writable: true),
+        Network = SandboxNetwork.Host,
+        Hostname = hostname,
+        TmpfsMb = _options.TmpfsMb,
+        // The app may write and run anything in /app anyway; a noexec /tmp would only break runtimes that unpack native
+        // libraries there (the JVM's, for one).
+        TmpExecutable = true,
+        HostFiles = NetworkFiles(),
+        Cgroup = cgroup,
+        FileSizeBytes = _options.FileSizeBytes,
+        OpenFiles = _options.OpenFiles,
+        // Reduced isolation: no cgroup, so the address-space rlimit stands in for the memory limit (per process), and
+        // there is no CPU limit at all (RLIMIT_CPU would kill a long-running server).
+        AddressSpaceBytes = cgroup is null ? (long)memoryMb * 1024 * 1024 : null,
+        ArgumentsFd = 3,
+    };
 
-        if (IsRoot)
-        {
-            // As for code execution (SandboxRunner.BuildStartInfo): bwrap runs as init of a pid namespace of its own, so
-            // when it exits nothing of the pod is left, and unshare stays outside the cgroup.
-            Add(args, "/usr/bin/unshare", "--pid", "--fork", "--kill-child");
-        }
-
-        Add(args, "/bin/sh", "-c", SandboxRunner.WrapperScript, "poddle-pod");
-        foreach (var procs in cgroup?.ProcsFiles ?? [])
-        {
-            args.Add(procs);
-        }
-
-        args.Add("--");
-        if (IsRoot)
-        {
-            Add(args, "/usr/bin/setpriv", $"--reuid={Invariant(_sandbox.SandboxUid)}", $"--regid={Invariant(_sandbox.SandboxGid)}", "--clear-groups");
-        }
-
-        Add(args, "/usr/bin/prlimit", $"--fsize={Invariant(_options.FileSizeBytes)}", $"--nofile={Invariant(_options.OpenFiles)}", "--core=0");
-        if (cgroup is null)
-        {
-            // Reduced isolation: no cgroup, so the address-space rlimit stands in for the memory limit (per process),
-            // and there is no CPU limit at all (RLIMIT_CPU would kill a long-running server).
-            args.Add($"--as={Invariant((long)memoryMb * 1024 * 1024)}");
-        }
-
-        args.Add("--");
-        Add(args, _sandbox.BwrapPath, "--unshare-all", "--share-net", "--die-with-parent", "--new-session", "--cap-drop", "ALL");
-        Add(args, "--uid", Invariant(_sandbox.SandboxUid), "--gid", Invariant(_sandbox.SandboxGid), "--hostname", Hostname(spec.Name));
-        foreach (var path in _sandbox.SystemPaths)
-        {
-            var info = new FileInfo(path);
-            if (info.LinkTarget is { } target)
-            {
-                Add(args, "--symlink", target, path);
-            }
-            else if (info.Exists || Directory.Exists(path))
-            {
-                Add(args, "--ro-bind", path, path);
-            }
-        }
-
+    /// <summary><see cref="SandboxPodOptions.NetworkPaths"/> that exist, bound by content: a symlink (resolv.conf under systemd-resolved) would point nowhere inside.</summary>
+    private List<SandboxBindMount> NetworkFiles()
+    {
+        var files = new List<SandboxBindMount>();
         foreach (var path in _options.NetworkPaths)
         {
-            // Bound by content: a symlink (resolv.conf under systemd-resolved) would point nowhere inside.
             var resolved = File.Exists(path) || Directory.Exists(path) ? new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path : null;
             if (resolved is not null && (File.Exists(resolved) || Directory.Exists(resolved)))
             {
-                Add(args, "--ro-bind", resolved, path);
+                files.Add(new SandboxBindMount(resolved, path));
             }
         }
 
-        var tmpfsBytes = Invariant((long)_options.TmpfsMb * 1024 * 1024);
-        Add(args, "--proc", "/proc", "--dev", "/dev");
-        Add(args, "--size", tmpfsBytes, "--tmpfs", "/tmp", "--size", tmpfsBytes, "--tmpfs", "/dev/shm");
-        Add(args, "--bind", app, AppDirectory, "--chdir", AppDirectory, "--remount-ro", "/");
-        // The environment (secrets included) comes from fd 3, never from a command line anyone can read in /proc.
-        Add(args, "--clearenv", "--args", "3", "--");
-        foreach (var arg in spec.Command!)
-        {
-            args.Add(arg);
-        }
-
-        return [.. args];
+        return files;
     }
 
     private static string Hostname(string name)
@@ -759,16 +793,6 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
         var temporary = path + ".tmp";
         File.WriteAllText(temporary, text);
         File.Move(temporary, path, overwrite: true);
-    }
-
-    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static void Add(Collection<string> args, params string[] values)
-    {
-        foreach (var value in values)
-        {
-            args.Add(value);
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox pods: {Isolation}")]
@@ -788,6 +812,9 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox pod {PodId} destroyed")]
     private static partial void LogDestroyed(ILogger logger, string podId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox pods: the self-test failed: {Detail}")]
+    private static partial void LogSelfTestFailed(ILogger logger, string detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox pod {PodId}: removal failed")]
     private static partial void LogCleanupFailed(ILogger logger, string podId, Exception exception);

@@ -65,6 +65,16 @@ internal static class DeploymentHosting
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     private static void AddSandboxPodDriver(IServiceCollection services, IConfiguration configuration, string dataDir)
     {
+        var (sandbox, pods) = ReadSandboxPodOptions(configuration, dataDir);
+        services.AddSingleton(sp => new SandboxPodDriver(sandbox, pods, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SandboxPodDriver>>()));
+        services.AddSingleton<IPodDriver>(sp => sp.GetRequiredService<SandboxPodDriver>());
+        services.AddHostedService<SandboxPodDriverLifetime>();
+    }
+
+    /// <summary>The sandbox pod driver's settings as the server reads them (also for `poddle doctor`).</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    internal static (SandboxOptions Sandbox, SandboxPodOptions Pods) ReadSandboxPodOptions(IConfiguration configuration, string dataDir)
+    {
         SandboxOptions sandbox;
         SandboxPodOptions pods;
         try
@@ -82,7 +92,15 @@ internal static class DeploymentHosting
             pods.StateDirectory = Path.GetFullPath(Path.Combine(dataDir, "pods"));
         }
 
-        services.AddSingleton(sp => new SandboxPodDriver(sandbox, pods, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SandboxPodDriver>>()));
-        services.AddSingleton<IPodDriver>(sp => sp.GetRequiredService<SandboxPodDriver>());
+        return (sandbox, pods);
+    }
+
+    /// <summary>At start, before any pod is started: sweeps what pods that are gone left (cgroups), never a pod that exists.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private sealed class SandboxPodDriverLifetime(SandboxPodDriver driver) : Microsoft.Extensions.Hosting.IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken) => await driver.SweepLeftoversAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

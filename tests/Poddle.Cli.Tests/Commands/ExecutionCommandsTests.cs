@@ -157,7 +157,7 @@ public sealed class ExecutionCommandsTests : IDisposable
     {
         using var cli = new CliRunner();
 
-        var run = await cli.RunAsync("doctor", "--json");
+        var run = await cli.RunAsync("doctor", "--data-dir", Path.Combine(_dir, "data"), "--json");
 
         var report = JsonNode.Parse(run.Stdout)!;
         var isolation = (string)report["isolation"]!;
@@ -167,6 +167,7 @@ public sealed class ExecutionCommandsTests : IDisposable
         Assert.Contains((string?)report["cgroups"]!["version"], new[] { "v1", "v2" });
         var python = report["toolchains"]!.AsArray().First(t => (string)t!["command"]! == "python3")!;
         Assert.StartsWith("3.", (string)python["version"]!, StringComparison.Ordinal);
+        Assert.Equal(isolation != "unavailable", (bool)python["offered"]!);
         Assert.Equal(isolation == "full", (bool)report["cgroups"]!["writable"]!);
     }
 

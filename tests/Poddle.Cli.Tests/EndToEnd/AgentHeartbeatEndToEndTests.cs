@@ -51,21 +51,24 @@ public sealed class AgentHeartbeatEndToEndTests
     [Fact]
     public async Task SandboxPod_HeartbeatsWithItsEnvToken_PsShowsHealthyThenLost()
     {
-        var dataDir = TemporaryDirectory("data");
+        // `poddle serve` in a new user's home with its defaults: it creates ./data itself, mode 0700.
+        var home = PoddleProcess.NewHome("agent");
+        var dataDir = Path.Combine(home, "data");
         var configDir = TemporaryDirectory("config");
         var appDir = TemporaryDirectory("app");
         var url = $"http://127.0.0.1:{CliAppTests.ClosedPort()}";
         try
         {
             await using var server = PoddleProcess.Start(
-                ["serve", "--urls", url, "--data-dir", dataDir],
+                ["serve", "--urls", url],
                 new Dictionary<string, string?>
                 {
                     ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e",
                     ["PODDLE_Auth__PasswordWorkFactor"] = "10",
                     ["PODDLE_Agents__HeartbeatInterval"] = "00:00:01",
                     ["PODDLE_Agents__LostAfterIntervals"] = "2",
-                });
+                },
+                workingDirectory: home);
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
             await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
             await File.WriteAllTextAsync(Path.Combine(appDir, "app.py"), HeartbeatingApp);
@@ -150,7 +153,7 @@ public sealed class AgentHeartbeatEndToEndTests
         finally
         {
             await DestroySandboxPodsAsync(dataDir);
-            RegisterLoginProjectFlowTests.DeleteQuietly(dataDir);
+            RegisterLoginProjectFlowTests.DeleteQuietly(home);
             RegisterLoginProjectFlowTests.DeleteQuietly(configDir);
             RegisterLoginProjectFlowTests.DeleteQuietly(appDir);
         }

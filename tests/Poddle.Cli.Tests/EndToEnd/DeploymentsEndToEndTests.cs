@@ -43,7 +43,9 @@ public sealed class DeploymentsEndToEndTests
     [Fact]
     public async Task DeployScaleRolloutRollbackKillRestartDelete_SandboxAndDocker_ServeThroughTheProxyThroughout()
     {
-        var dataDir = TemporaryDirectory("data");
+        // `poddle serve` in a new user's home with its defaults: it creates ./data itself, mode 0700.
+        var home = PoddleProcess.NewHome("deploy");
+        var dataDir = Path.Combine(home, "data");
         var url = $"http://127.0.0.1:{CliAppTests.ClosedPort()}";
         var environment = new Dictionary<string, string?>
         {
@@ -57,9 +59,10 @@ public sealed class DeploymentsEndToEndTests
         var deploymentIds = new List<Guid>();
         try
         {
-            server = PoddleProcess.Start(["serve", "--urls", url, "--data-dir", dataDir], environment);
+            server = PoddleProcess.Start(["serve", "--urls", url], environment, workingDirectory: home);
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
             await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            Assert.True(OperatingSystem.IsLinux() && File.GetUnixFileMode(dataDir) == (UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute), "./data is not the server's own, of mode 0700");
             await SignInAsync(http);
             var project = await PostAsync<ProjectResponse>(http, "/api/projects", new CreateProjectRequest("demo"));
             await MakeProAsync(url, http);
@@ -150,10 +153,24 @@ public sealed class DeploymentsEndToEndTests
             var webBeforeKill = await GetDeploymentAsync(http, web.Id);
             boxBefore = await GetDeploymentAsync(http, box.Id);
             var containersBefore = await DockerContainersAsync(box.Id);
+            var killedPid = server.Id;
+            var podCgroups = SandboxPodCgroups(dataDir);
+            Assert.Equal(2, podCgroups.Count);
             await server.KillWithoutChildrenAsync();
             await server.DisposeAsync();
-            server = PoddleProcess.Start(["serve", "--urls", url, "--data-dir", dataDir], environment);
+
+            // What the killed server's runs left (its warm pool's prepared sandboxes at least): their cgroups and run
+            // directories stay, though nothing runs in them any more (their parent-death signal took them down).
+            var leftovers = RunLeftovers(killedPid);
+            Assert.Contains(leftovers, l => l.StartsWith("/sys/fs/cgroup", StringComparison.Ordinal));
+            Assert.Contains(leftovers, l => l.StartsWith(Path.GetTempPath(), StringComparison.Ordinal));
+            await WaitUntilAsync(() => RunCgroupsAreEmpty(killedPid), "the killed server's runs are dead");
+
+            server = PoddleProcess.Start(["serve", "--urls", url], environment, workingDirectory: home);
             await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            // The next start swept them, but not the pods, which outlive the server on purpose (ADR 0007).
+            Assert.Empty(RunLeftovers(killedPid));
+            Assert.All(podCgroups, c => Assert.NotEmpty(File.ReadAllText(Path.Combine(c, "cgroup.procs")).Trim()));
             await Task.Delay(TimeSpan.FromSeconds(8)); // more than two reconcile intervals
             var webAfter = await WaitForAsync(http, web.Id, d => d.ReadyReplicas == 2, "web ready after restart");
             var boxAfter = await WaitForAsync(http, box.Id, d => d.ReadyReplicas == 2, "box ready after restart");
@@ -180,14 +197,16 @@ public sealed class DeploymentsEndToEndTests
             }
 
             await CleanUpLeftoversAsync(dataDir, deploymentIds);
-            RegisterLoginProjectFlowTests.DeleteQuietly(dataDir);
+            RegisterLoginProjectFlowTests.DeleteQuietly(home);
         }
     }
 
     [Fact]
     public async Task CliDeployPsLogsSecretsRm_AgainstTheRealServer_DeploysTheDirectoryOnTheSandbox()
     {
-        var dataDir = TemporaryDirectory("data");
+        // The README's deploy, as a new user runs it: `poddle serve` in a home of mode 0700, its own ./data (mode 0700).
+        var home = PoddleProcess.NewHome("cli-deploy");
+        var dataDir = Path.Combine(home, "data");
         var configDir = TemporaryDirectory("config");
         var appDir = TemporaryDirectory("app");
         var url = $"http://127.0.0.1:{CliAppTests.ClosedPort()}";
@@ -195,8 +214,9 @@ public sealed class DeploymentsEndToEndTests
         try
         {
             await using var server = PoddleProcess.Start(
-                ["serve", "--urls", url, "--data-dir", dataDir],
-                new Dictionary<string, string?> { ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e", ["PODDLE_Auth__PasswordWorkFactor"] = "10" });
+                ["serve", "--urls", url],
+                new Dictionary<string, string?> { ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e", ["PODDLE_Auth__PasswordWorkFactor"] = "10" },
+                workingDirectory: home);
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
             await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
             await File.WriteAllTextAsync(Path.Combine(appDir, "app.py"), PythonApp);
@@ -253,7 +273,7 @@ public sealed class DeploymentsEndToEndTests
         finally
         {
             await CleanUpLeftoversAsync(dataDir, deploymentIds);
-            RegisterLoginProjectFlowTests.DeleteQuietly(dataDir);
+            RegisterLoginProjectFlowTests.DeleteQuietly(home);
             RegisterLoginProjectFlowTests.DeleteQuietly(configDir);
             RegisterLoginProjectFlowTests.DeleteQuietly(appDir);
         }
@@ -427,6 +447,44 @@ public sealed class DeploymentsEndToEndTests
             {
                 await driver.DestroyAsync(handle, CancellationToken.None);
             }
+        }
+    }
+
+    /// <summary>The cgroup directories (pids hierarchy on v1) of the sandbox pods in the data directory.</summary>
+    private static List<string> SandboxPodCgroups(string dataDir) =>
+        SandboxPodDirectories(dataDir)
+            .SelectMany(pod => SandboxCgroupParents().SelectMany(p => Directory.EnumerateDirectories(p, "pod-*-" + Path.GetFileName(pod))))
+            .Where(c => File.Exists(Path.Combine(c, "pids.max")) || File.Exists(Path.Combine(c, "cgroup.controllers")))
+            .ToList();
+
+    /// <summary>Run cgroups and run directories whose run id names the server with this pid (docs/sandbox.md, "Leftovers").</summary>
+    private static List<string> RunLeftovers(int serverPid)
+    {
+        var prefix = serverPid.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".";
+        return
+        [
+            .. SandboxCgroupParents().SelectMany(p => Directory.EnumerateDirectories(p, "run-" + prefix + "*")),
+            .. Directory.EnumerateDirectories(Path.GetTempPath(), "poddle-run-" + prefix + "*"),
+        ];
+    }
+
+    private static bool RunCgroupsAreEmpty(int serverPid) =>
+        RunLeftovers(serverPid).Where(l => l.StartsWith("/sys/fs/cgroup", StringComparison.Ordinal))
+            .All(c => !File.Exists(Path.Combine(c, "cgroup.procs")) || File.ReadAllText(Path.Combine(c, "cgroup.procs")).Trim().Length == 0);
+
+    /// <summary>The default cgroup parent, /poddle-sandbox, in each hierarchy (v1) or the unified one (v2).</summary>
+    private static IEnumerable<string> SandboxCgroupParents() =>
+        Directory.EnumerateDirectories("/sys/fs/cgroup").Select(h => Path.Combine(h, "poddle-sandbox"))
+            .Append("/sys/fs/cgroup/poddle-sandbox")
+            .Where(Directory.Exists);
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "timed out waiting until " + what);
+            await Task.Delay(100);
         }
     }
 

@@ -65,7 +65,13 @@ public sealed class PoddleProcess : IAsyncDisposable
         }
     }
 
-    public static PoddleProcess Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment, string? stdin = null)
+    /// <summary>
+    /// A fresh directory of mode 0700, like a new user's home: `poddle serve` started there with no --data-dir creates
+    /// its default ./data itself (mode 0700), as it does for someone following the README.
+    /// </summary>
+    public static string NewHome(string name) => Directory.CreateTempSubdirectory($"poddle-e2e-{name}-home-").FullName;
+
+    public static PoddleProcess Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment, string? stdin = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -74,6 +80,11 @@ public sealed class PoddleProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (workingDirectory is not null)
+        {
+            start.WorkingDirectory = workingDirectory;
+        }
+
         start.ArgumentList.Add(ExecutablePath);
         foreach (var arg in args)
         {

@@ -33,6 +33,16 @@ public sealed class CgroupV2ControllerTests : IDisposable
     }
 
     [Fact]
+    public void ListChildren_RunsAndPodsOfEveryServer_AllNamedOnce()
+    {
+        var controller = CgroupController.Detect("/poddle-sandbox", _tree.MountInfo, _tree).Controller!;
+        controller.CreateRun("run-1.2-0123456789ab", Limits);
+        controller.CreateRun("pod-01234567-sbx-0123456789ab", Limits);
+
+        Assert.Equal(["pod-01234567-sbx-0123456789ab", "run-1.2-0123456789ab"], controller.ListChildren());
+    }
+
+    [Fact]
     public void Detect_RootLacksPids_FallsBackWithReason()
     {
         File.WriteAllText(_tree.Path("cgroup.controllers"), "cpu memory io\n");

@@ -42,8 +42,8 @@ public sealed class SandboxCodeExecutorTests(ExecutorFixture fixture)
             Encoding.UTF8.GetBytes(stdin ?? string.Empty), args);
 
     /// <summary>
-    /// True when the language should be tested: offered, or its toolchain is on the host (then it must be offered;
-    /// Rust is exempt: a rustup toolchain under a 0700 /root cannot be reached by the sandbox's uid).
+    /// True when the language should be tested: offered, or its toolchain is on the host (then it must be offered, as
+    /// root: a rustup toolchain under a 0700 /root included, since the sandbox's mounts are staged by root).
     /// </summary>
     private bool Expect(string language)
     {
@@ -53,8 +53,76 @@ public sealed class SandboxCodeExecutorTests(ExecutorFixture fixture)
         }
 
         var spec = Catalog.All.Single(l => l.Name == language);
-        Assert.False(language != "rust" && spec.Candidates.Any(File.Exists), $"{language}: a toolchain is on this host but the language is not offered");
+        var verdict = fixture.Warm.Languages.Single(l => l.Language == language);
+        Assert.False(Environment.IsPrivilegedProcess && spec.Candidates.Any(File.Exists), $"{language}: a toolchain is on this host but the language is not offered: {verdict.Reason}");
         return false;
+    }
+
+    [SandboxFact]
+    public void Languages_EveryLanguageOfTheCatalog_OfferedAsTheRuntimesSayOrRefusedWithAReason()
+    {
+        Assert.Equal(Catalog.All.Select(l => l.Name), fixture.Warm.Languages.Select(l => l.Language));
+        Assert.Equal(fixture.Warm.Runtimes.Select(r => r.Language).Order(), fixture.Warm.Languages.Where(l => l.Offered).Select(l => l.Language).Order());
+        Assert.All(fixture.Warm.Languages.Where(l => !l.Offered), l => Assert.False(string.IsNullOrEmpty(l.Reason)));
+        Assert.All(fixture.Warm.Languages.Where(l => l.Offered), l => Assert.NotNull(l.Version));
+        var java = fixture.Cold.Languages.Single(l => l.Language == "java");
+        Assert.False(java.Offered);
+        Assert.Equal("not in Sandbox:Execution:Languages", java.Reason);
+    }
+
+    [SandboxFact(needsCgroups: true)]
+    public async Task ExecuteAsync_ForkBomb_StopsAtTheDefaultPidsLimitOf50()
+    {
+        const string ForkUntilRefused = """
+            import os, time
+            n = 0
+            try:
+                while n < 500:
+                    if os.fork() == 0:
+                        time.sleep(60)
+                        os._exit(0)
+                    n += 1
+            except OSError as e:
+                print(n, e.errno, flush=True)
+            os._exit(0)
+            """;
+
+        var result = await fixture.Warm.ExecuteAsync(Request("python", ForkUntilRefused), CancellationToken.None);
+
+        Assert.True(result.Verdict == ExecutionVerdict.Ok, $"{result.Verdict}: {result.Run?.Message} {Text(result.Run?.Stderr)}");
+        var fields = Text(result.Run!.Stdout).Split(' ');
+        // 50 tasks: bwrap, its init and the program itself, then the children until fork fails with EAGAIN (11).
+        Assert.InRange(int.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture), 40, 47);
+        Assert.Equal("11\n", fields[1]);
+    }
+
+    [SandboxFact(needsCgroups: true)]
+    public async Task ExecuteAsync_JavaThreads_BeyondTheDefaultPidsLimitWithinTheJvmsOwn()
+    {
+        if (!Expect("java"))
+        {
+            return;
+        }
+
+        const string EightyThreads = """
+            public class Main {
+                public static void main(String[] a) throws Exception {
+                    int n = 0;
+                    for (; n < 80; n++) {
+                        Thread t = new Thread(() -> { try { Thread.sleep(60_000); } catch (InterruptedException e) { } });
+                        t.setDaemon(true);
+                        t.start();
+                    }
+                    System.out.println(n);
+                    System.exit(0);
+                }
+            }
+            """;
+
+        var result = await fixture.Warm.ExecuteAsync(Request("java", EightyThreads), CancellationToken.None);
+
+        Assert.True(result.Verdict == ExecutionVerdict.Ok, $"{result.Verdict}: {result.Run?.Message ?? result.Compile?.Message} {Text(result.Run?.Stderr ?? result.Compile?.Stderr)}");
+        Assert.Equal("80\n", Text(result.Run!.Stdout));
     }
 
     [SandboxTheory]

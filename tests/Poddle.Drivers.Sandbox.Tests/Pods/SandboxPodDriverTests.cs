@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Poddle.Drivers.Abstractions.Pods;
 using Poddle.Drivers.Sandbox.Pods;
+using Poddle.Drivers.Sandbox.Tests.Isolation;
 
 namespace Poddle.Drivers.Sandbox.Tests.Pods;
 
@@ -237,6 +238,114 @@ public sealed class SandboxPodDriverTests : IAsyncLifetime
         }
 
         Assert.DoesNotContain(secret, handle.DriverState, StringComparison.Ordinal);
+    }
+
+    [SandboxFact(needsCgroups: true)]
+    public async Task Start_Seccomp_EachDeniedSystemCallRefusedInThePod()
+    {
+        var source = Directory.CreateTempSubdirectory("poddle-pod-probe-").FullName;
+        try
+        {
+            var probe = SandboxChecks.CProgram("probe", SyscallProbe.Source);
+            await File.WriteAllBytesAsync(Path.Join(source, "probe"), probe.Content.ToArray());
+            File.SetUnixFileMode(Path.Join(source, "probe"), (UnixFileMode)0b111_101_101);
+
+            var handle = await StartAsync(_driver, "./probe", source: source);
+            var exit = await _driver.WaitAsync(handle, CancellationToken.None);
+
+            Assert.Equal(0, exit.ExitCode);
+            SyscallProbe.AssertRefused(string.Join('\n', await LogsAsync(handle)));
+        }
+        finally
+        {
+            Directory.Delete(source, recursive: true);
+        }
+    }
+
+    [SandboxFact(needsCgroups: true)]
+    public async Task Start_Tmp_ExecutableButNosuidNodevAndItsOwnSize()
+    {
+        var handle = await StartAsync(
+            _driver, "cp /usr/bin/true /tmp/t && /tmp/t && echo ran; grep ' /tmp ' /proc/self/mountinfo");
+        await _driver.WaitAsync(handle, CancellationToken.None);
+
+        var lines = await LogsAsync(handle);
+        Assert.Equal("ran", lines[0]);
+        Assert.Contains("nosuid,nodev", lines[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("noexec", lines[1], StringComparison.Ordinal);
+        Assert.Contains($"size={new SandboxPodOptions().TmpfsMb * 1024}k", lines[1], StringComparison.Ordinal);
+    }
+
+    [SandboxFact(needsCgroups: true)]
+    public async Task Start_StateDirectoryUnderA0700Directory_PodRunsWithItsApp()
+    {
+        // What `poddle serve` makes by default: a data directory of mode 0700 (in a home of mode 0700), pods inside it.
+        var home = Directory.CreateTempSubdirectory("poddle-private-home-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Join(home, "data"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var driver = PodTestDrivers.Create(Path.Join(home, "data", "pods"));
+            var handle = await StartAsync(driver, "echo written > /app/file && cat /app/file");
+            var exit = await driver.WaitAsync(handle, CancellationToken.None);
+
+            var lines = new List<string>();
+            await foreach (var line in driver.ReadLogsAsync(handle, new PodLogQuery(), CancellationToken.None))
+            {
+                lines.Add(line.Text);
+            }
+
+            Assert.True(exit.ExitCode == 0, string.Join('\n', lines));
+            Assert.Equal(["written"], lines);
+            Assert.True((await driver.CheckHealthAsync(CancellationToken.None)).Available);
+            await driver.DestroyAsync(handle, CancellationToken.None);
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [SandboxFact(needsCgroups: true)]
+    public async Task CheckHealth_StateDirectoryTheSandboxCannotEnter_UnavailableSayingWhy()
+    {
+        Assert.True((await _driver.CheckHealthAsync(CancellationToken.None)).Available);
+
+        // Someone made the state directory private after the driver set it up: no pod could start, and health says so.
+        var state = PodTestDrivers.NewStateDirectory();
+        var broken = PodTestDrivers.Create(state);
+        File.SetUnixFileMode(state, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var health = await broken.CheckHealthAsync(CancellationToken.None);
+
+        Assert.False(health.Available);
+        Assert.Contains("a pod cannot start", health.Detail, StringComparison.Ordinal);
+        Assert.Contains("Permission denied", health.Detail, StringComparison.Ordinal);
+    }
+
+    [SandboxFact(needsCgroups: true)]
+    public async Task SweepLeftoversAsync_PodsThatAreGone_CgroupsRemovedWhileLivePodsAndOtherStateDirectoriesStay()
+    {
+        var live = await StartAsync(_driver, "echo up; sleep 600");
+        var gone = await StartAsync(_driver, "echo up; sleep 600");
+        await WaitForLogAsync(live, "up");
+        await WaitForLogAsync(gone, "up");
+        string Procs(PodHandle handle) =>
+            $"/sys/fs/cgroup/pids{SandboxChecks.CgroupParent}/{JsonDocument.Parse(handle.DriverState).RootElement.GetProperty("cgroup").GetString()}/cgroup.procs";
+
+        // The server was killed while destroying `gone`: Destroy deletes the record first, and got no further.
+        File.Delete(Path.Join(_driver.PodDirectory(gone.PodId), "state.json"));
+        // A server on another state directory shares the cgroup parent: neither pod is its own to sweep.
+        Assert.Equal(0, await PodTestDrivers.Create(PodTestDrivers.NewStateDirectory()).SweepLeftoversAsync(CancellationToken.None));
+        Assert.True(File.Exists(Procs(gone)));
+
+        var restarted = PodTestDrivers.Create(_stateDirectory);
+        var swept = await restarted.SweepLeftoversAsync(CancellationToken.None);
+
+        Assert.Equal(1, swept);
+        Assert.False(File.Exists(Procs(gone)));
+        Assert.NotEmpty((await File.ReadAllTextAsync(Procs(live))).Trim());
+        Assert.Equal(PodState.Running, (await restarted.InspectAsync(live, CancellationToken.None)).State);
+        _started.RemoveAll(p => p.Handle.PodId == gone.PodId);
+        await _driver.DestroyAsync(gone, CancellationToken.None);
     }
 
     [SandboxFact]

@@ -38,7 +38,7 @@ public sealed class HealthAndMetricsTests(SharedServers servers) : IClassFixture
     [Fact]
     public async Task SandboxHealthCheck_ReducedOrUnavailable_IsDegradedAndSaysWhy()
     {
-        var reduced = new ReducedExecutor();
+        var reduced = new StubExecutor();
         var unavailable = new Poddle.Core.Executions.UnavailableCodeExecutor("bubblewrap is missing");
 
         var reducedResult = await new SandboxHealthCheck(reduced).CheckHealthAsync(new HealthCheckContext());
@@ -50,12 +50,24 @@ public sealed class HealthAndMetricsTests(SharedServers servers) : IClassFixture
         Assert.Equal("bubblewrap is missing", unavailableResult.Description);
     }
 
-    private sealed class ReducedExecutor : Poddle.Drivers.Abstractions.Execution.ICodeExecutor
+    [Fact]
+    public async Task SandboxHealthCheck_FullIsolationButNoLanguage_IsDegradedAndSaysWhereToLook()
+    {
+        var result = await new SandboxHealthCheck(new StubExecutor(Poddle.Drivers.Abstractions.Execution.IsolationStatus.Full, "full isolation (cgroup v1)"))
+            .CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Degraded, result.Status);
+        Assert.Contains("no language passed its check in the sandbox", result.Description, StringComparison.Ordinal);
+        Assert.Contains("poddle doctor", result.Description, StringComparison.Ordinal);
+    }
+
+    private sealed class StubExecutor(
+        Poddle.Drivers.Abstractions.Execution.IsolationStatus level = Poddle.Drivers.Abstractions.Execution.IsolationStatus.Reduced,
+        string detail = "reduced isolation: no writable cgroups; rlimits only") : Poddle.Drivers.Abstractions.Execution.ICodeExecutor
     {
         public IReadOnlyList<Poddle.Drivers.Abstractions.Execution.LanguageRuntime> Runtimes { get; } = [];
 
-        public Poddle.Drivers.Abstractions.Execution.ExecutorHealth Health { get; } =
-            new(Poddle.Drivers.Abstractions.Execution.IsolationStatus.Reduced, "reduced isolation: no writable cgroups; rlimits only");
+        public Poddle.Drivers.Abstractions.Execution.ExecutorHealth Health { get; } = new(level, detail);
 
         public Task<Poddle.Drivers.Abstractions.Execution.CodeExecutionResult> ExecuteAsync(Poddle.Drivers.Abstractions.Execution.CodeExecutionRequest request, CancellationToken cancellationToken) =>
             throw new NotSupportedException();

@@ -11,7 +11,7 @@ public sealed record ProbeResult(bool Healthy, string Detail);
 /// Probes a replica the way its <see cref="HealthCheckSpec"/> says (Kubernetes semantics): http GET expects 2xx or 3xx
 /// within the timeout; tcp connects; command probes need a driver that can exec, which no driver offers yet, so they
 /// probe TCP and say so. Without a health check a replica with a port is probed by TCP on it, and one without a port is
-/// healthy while it runs. Real sockets, real HTTP; a probe never throws.
+/// healthy while it runs, as is one whose check is of type "none". Real sockets, real HTTP; a probe never throws.
 /// </summary>
 public sealed class ReplicaProber : IDisposable
 {
@@ -32,6 +32,11 @@ public sealed class ReplicaProber : IDisposable
         if (check is null && port is null)
         {
             return new ProbeResult(true, "running (no port, no health check)");
+        }
+
+        if (string.Equals(check?.Type, HealthCheckSpec.NoProbe, StringComparison.OrdinalIgnoreCase))
+        {
+            return new ProbeResult(true, "running (health check 'none': no probe)");
         }
 
         if (endpoint is null)

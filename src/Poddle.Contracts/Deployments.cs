@@ -114,7 +114,7 @@ public sealed record RevisionResponse(
     DateTimeOffset CreatedAt);
 
 /// <summary>GET /api/deployments/{id}/events item.</summary>
-/// <param name="Message">What happened. A ReplicaCrashed message's first line says so; the indented lines after it are the last lines the replica wrote to stderr (secret values masked as ***).</param>
+/// <param name="Message">What happened, in its first line. A ReplicaCrashed message may go on with "  last lines on stderr:" and the last lines the replica wrote to stderr, each indented by four spaces (secret values masked as ***).</param>
 /// <param name="ReplicaShortId">The short id of <paramref name="ReplicaId"/> (as in <see cref="ReplicaResponse.ShortId"/>); null for events of the whole deployment.</param>
 public sealed record DeploymentEventResponse(
     Guid Id,

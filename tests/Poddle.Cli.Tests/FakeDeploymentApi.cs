@@ -576,7 +576,7 @@ public sealed class FakeDeploymentApi : IAsyncDisposable
                         var id = ReplicaId(i);
                         Events.Add(new DeploymentEventResponse(
                             Guid.NewGuid(), id, "Warning", "ReplicaCrashed", "exit code 1",
-                            $"replica {ShortIdOf(id)} exited (exit code 1); crash-looping (2 crashes in a row); restarting in 20 s. Last lines on stderr:\n    Traceback (most recent call last):\n    KeyError: 'DATABASE_URL' (replica {i})",
+                            $"replica {ShortIdOf(id)} exited (exit code 1); crash-looping (2 crashes in a row); restarting in 20 s\n  last lines on stderr:\n    Traceback (most recent call last):\n    KeyError: 'DATABASE_URL' (replica {i})",
                             2, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, ShortIdOf(id)));
                     }
 

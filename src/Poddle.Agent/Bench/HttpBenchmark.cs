@@ -311,7 +311,8 @@ public sealed partial class HttpBenchmark
             foreach (Match match in pattern.Matches(html))
             {
                 var reference = match.Groups["url"].Value;
-                if (Uri.TryCreate(client.BaseAddress!, new Uri(reference, UriKind.RelativeOrAbsolute), out var resolved)
+                // Relative to the page ("app.js" on /docs/ is /docs/app.js), as a browser resolves it.
+                if (Uri.TryCreate(new Uri(client.BaseAddress!, pagePath), new Uri(reference, UriKind.RelativeOrAbsolute), out var resolved)
                     && Uri.Compare(resolved, client.BaseAddress, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
                 {
                     return resolved.PathAndQuery;

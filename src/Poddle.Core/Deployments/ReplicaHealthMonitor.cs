@@ -255,8 +255,9 @@ public sealed partial class ReplicaHealthMonitor(
     }
 
     /// <summary>
-    /// A ReplicaCrashed event's message: its first line says what happened, the lines after it (indented) are the last
-    /// lines the replica wrote to stderr, secrets masked (<see cref="ReplicaCrashOutput"/>).
+    /// A ReplicaCrashed event's message: its first line says what happened; then, when the replica wrote to stderr, a
+    /// line "  last lines on stderr:" and those lines, each indented by four spaces, secrets masked
+    /// (<see cref="ReplicaCrashOutput"/>).
     /// </summary>
     internal static string CrashMessage(Replica replica, string reason, TimeSpan delay, IReadOnlyList<string> stderr)
     {
@@ -264,7 +265,7 @@ public sealed partial class ReplicaHealthMonitor(
         var summary = string.Create(CultureInfo.InvariantCulture, $"replica {Short(replica)} exited ({reason}); {looping}restarting in {Quantity(delay)}");
         return stderr.Count == 0
             ? summary + "; it wrote nothing to stderr"
-            : summary + ". Last lines on stderr:" + string.Concat(stderr.Select(line => "\n    " + line));
+            : summary + "\n  last lines on stderr:" + string.Concat(stderr.Select(line => "\n    " + line));
     }
 
     private static string Quantity(TimeSpan delay) =>

@@ -181,7 +181,8 @@ public sealed class HttpBenchmarkTests
         {
             "/" => Redirect(context, "/docs"),
             "/docs" => Redirect(context, "/docs/index.html"),
-            _ => context.Response.WriteAsync("<html>docs</html>"),
+            "/docs/app.js" => context.Response.WriteAsync("console.log('docs')"),
+            _ => context.Response.WriteAsync("<html><script src=\"app.js\"></script>docs</html>"),
         });
         var progress = new List<BenchProgress>();
 
@@ -194,6 +195,8 @@ public sealed class HttpBenchmarkTests
         Assert.Equal(200, report.Page.Status);
         Assert.Equal([new BenchRedirect("/", 302, "/docs"), new BenchRedirect("/docs", 302, "/docs/index.html")], report.Redirects);
         Assert.Equal("/docs/index.html", Assert.Single(report.Levels).Path);
+        Assert.Equal("/docs/app.js", report.Asset!.Path); // relative to the page it was found on
+        Assert.Equal(0, report.Asset.Errors);
         Assert.Equal(["200"], report.Levels[0].StatusCodes.Keys);
         Assert.Contains("/ redirects (302 /docs → 302 /docs/index.html): measuring /docs/index.html", report.PageNote, StringComparison.Ordinal);
         Assert.Contains(progress, p => p.Phase == "page" && p.Detail == report.PageNote);

@@ -181,9 +181,10 @@ public sealed class ReplicaHealthMonitorTests
 
         var crashed = Assert.Single(await h.EventsAsync(id), e => e.Type == "ReplicaCrashed");
         var lines = crashed.Message.Split('\n');
-        Assert.Equal($"replica {ReplicaShortId.Of(replica.Id)} exited (exit code 1); restarting in 10 s. Last lines on stderr:", lines[0]);
-        Assert.Equal(ReplicaCrashOutput.MaxLines, lines.Length - 1);
-        Assert.Equal("    stderr line 6", lines[1]); // the last ten stderr lines, oldest first; stdout is not there
+        Assert.Equal($"replica {ReplicaShortId.Of(replica.Id)} exited (exit code 1); restarting in 10 s", lines[0]);
+        Assert.Equal("  last lines on stderr:", lines[1]);
+        Assert.Equal(ReplicaCrashOutput.MaxLines, lines.Length - 2);
+        Assert.Equal("    stderr line 6", lines[2]); // the last ten stderr lines, oldest first; stdout is not there
         Assert.Equal("    connecting with DB_PASSWORD=***", lines[^3]);
         Assert.Equal("    ?[31mFATAL?[0m: cannot connect", lines[^2]);
         Assert.Equal("    exited: exit code 1", lines[^1]); // the fake driver's own last line
@@ -217,7 +218,7 @@ public sealed class ReplicaHealthMonitorTests
         Assert.True(CrashLoop.IsCrashLooping(looping));
         var crashed = Assert.Single(await h.EventsAsync(id), e => e.Type == "ReplicaCrashed");
         Assert.Equal(2, crashed.Count);
-        Assert.StartsWith($"replica {ReplicaShortId.Of(looping.Id)} exited (exit code 1); crash-looping (2 crashes in a row); restarting in 20 s.", crashed.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"replica {ReplicaShortId.Of(looping.Id)} exited (exit code 1); crash-looping (2 crashes in a row); restarting in 20 s\n", crashed.Message, StringComparison.Ordinal);
         Assert.Contains("    boom 2", crashed.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("boom 1", crashed.Message, StringComparison.Ordinal); // the latest crash's pod
     }

@@ -30,7 +30,7 @@ public sealed record CreateDeploymentRequest(
 /// <summary>Per-replica limits.</summary>
 public sealed record ResourcesDto(int? CpuMillicores = null, int? MemoryMb = null);
 
-/// <summary>How replicas are probed. Type: http | tcp | command.</summary>
+/// <summary>How replicas are probed. Type: http | tcp | command | none (no probe: ready while running, for a worker that listens on nothing).</summary>
 public sealed record HealthCheckDto(
     string? Type,
     string? Path = null,

@@ -194,11 +194,8 @@ public sealed class DeploymentsEndToEndTests
         var deploymentIds = new List<Guid>();
         try
         {
-            await using var server = PoddleProcess.Start(
-                ["serve", "--urls", url, "--data-dir", dataDir],
-                new Dictionary<string, string?> { ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e", ["PODDLE_Auth__PasswordWorkFactor"] = "10" });
+            await using var server = await StartReadyServerAsync(url, dataDir);
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
-            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
             await File.WriteAllTextAsync(Path.Combine(appDir, "app.py"), PythonApp);
             await File.WriteAllTextAsync(Path.Combine(appDir, "poddle.toml"), """
                 name = "hello"
@@ -216,9 +213,7 @@ public sealed class DeploymentsEndToEndTests
             var environment = new Dictionary<string, string?> { ["PODDLE_CONFIG_DIR"] = configDir, ["NO_COLOR"] = "1" };
             Task<CliRun> Poddle(string? stdin, params string[] args) => PoddleProcess.RunAsync([.. args, "--server", url], environment, stdin, TimeSpan.FromSeconds(120));
 
-            Assert.Equal(0, (await Poddle(Password + "\n", "register", "--username", "cli-deployer", "--email", "cli-deployer@example.test", "--password-stdin")).ExitCode);
-            Assert.Equal(0, (await Poddle(Password + "\n", "login", "--username", "cli-deployer", "--password-stdin")).ExitCode);
-            Assert.Equal(0, (await Poddle(null, "projects", "create", "demo")).ExitCode);
+            await SignUpWithCliAsync(Poddle, "cli-deployer");
 
             var deploy = await Poddle(null, "deploy", appDir, "--timeout", "90s");
 
@@ -270,11 +265,7 @@ public sealed class DeploymentsEndToEndTests
         var deploymentIds = new List<Guid>();
         try
         {
-            await using var server = PoddleProcess.Start(
-                ["serve", "--urls", url, "--data-dir", dataDir],
-                new Dictionary<string, string?> { ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e", ["PODDLE_Auth__PasswordWorkFactor"] = "10" });
-            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
-            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            await using var server = await StartReadyServerAsync(url, dataDir);
             await File.WriteAllTextAsync(Path.Combine(appDir, "crash.py"), """
                 import os, sys
                 print("hello on stdout", flush=True)
@@ -289,9 +280,7 @@ public sealed class DeploymentsEndToEndTests
                 """);
             var environment = new Dictionary<string, string?> { ["PODDLE_CONFIG_DIR"] = configDir, ["NO_COLOR"] = "1", ["API_TOKEN"] = Secret };
             Task<CliRun> Poddle(string? stdin, params string[] args) => PoddleProcess.RunAsync([.. args, "--server", url], environment, stdin, TimeSpan.FromSeconds(300));
-            Assert.Equal(0, (await Poddle(Password + "\n", "register", "--username", "crasher", "--email", "crasher@example.test", "--password-stdin")).ExitCode);
-            Assert.Equal(0, (await Poddle(Password + "\n", "login", "--username", "crasher", "--password-stdin")).ExitCode);
-            Assert.Equal(0, (await Poddle(null, "projects", "create", "demo")).ExitCode);
+            await SignUpWithCliAsync(Poddle, "crasher");
 
             var clock = Stopwatch.StartNew();
             var deploy = await Poddle(null, "deploy", appDir, "--secret", "API_TOKEN", "--timeout", "5m");
@@ -325,6 +314,33 @@ public sealed class DeploymentsEndToEndTests
             RegisterLoginProjectFlowTests.DeleteQuietly(configDir);
             RegisterLoginProjectFlowTests.DeleteQuietly(appDir);
         }
+    }
+
+    /// <summary>`poddle serve` on <paramref name="url"/> with its data in <paramref name="dataDir"/>, once it is ready.</summary>
+    private static async Task<PoddleProcess> StartReadyServerAsync(string url, string dataDir)
+    {
+        var server = PoddleProcess.Start(
+            ["serve", "--urls", url, "--data-dir", dataDir],
+            new Dictionary<string, string?> { ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e", ["PODDLE_Auth__PasswordWorkFactor"] = "10" });
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>register, login and `projects create demo` through the CLI, as a new user does.</summary>
+    private static async Task SignUpWithCliAsync(Func<string?, string[], Task<CliRun>> poddle, string username)
+    {
+        Assert.Equal(0, (await poddle(Password + "\n", ["register", "--username", username, "--email", $"{username}@example.test", "--password-stdin"])).ExitCode);
+        Assert.Equal(0, (await poddle(Password + "\n", ["login", "--username", username, "--password-stdin"])).ExitCode);
+        Assert.Equal(0, (await poddle(null, ["projects", "create", "demo"])).ExitCode);
     }
 
     private static string[] Running(DeploymentResponse deployment) =>

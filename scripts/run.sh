@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The run command: installs the sandbox's tools if missing (bubblewrap, util-linux, mount, libseccomp2, python3 from Debian's packages),
-# restores, builds and starts Poddle with embedded defaults — a SQLite database in ./data and the server on
+# builds Poddle and installs the `poddle` command on PATH (scripts/install.sh: /usr/local/bin as root, else
+# ~/.local/bin), then starts it with embedded defaults — a SQLite database in ./data and the server on
 # http://localhost:8080. Extra arguments go to `poddle serve` (e.g. --urls http://0.0.0.0:8080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,4 +20,5 @@ if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
   fi
 fi
 
-exec dotnet run --project src/Poddle.Cli -c Release -- serve --data-dir "${PODDLE_DATA_DIR:-data}" "$@"
+poddle="$(bash scripts/install.sh)"
+exec "$poddle" serve --data-dir "${PODDLE_DATA_DIR:-data}" "$@"

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Poddle.Agent.Health;
 using Poddle.Agent.Monitoring;
 using Poddle.Cli.Commands;
+using Poddle.Cli.Output;
 
 namespace Poddle.Cli;
 
@@ -20,15 +21,21 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(environment);
         var root = BuildRootCommand(environment, out var serve, out var agent);
         var parse = root.Parse(args);
+        // `poddle agent`'s argument is the app's command line, dashes and all; it checks what comes before it itself.
+        if (UsageErrors.OptionTakenAsArgument(parse, new HashSet<Command> { agent }) is { } unknown)
+        {
+            await environment.Error.WriteLineAsync(unknown);
+            await environment.Error.WriteLineAsync($"Run '{UsageErrors.CommandPath(parse.CommandResult.Command)} --help' for usage.");
+            return (int)ExitCode.Usage;
+        }
+
         if (parse.Action is ParseErrorAction)
         {
-            foreach (var error in parse.Errors)
+            foreach (var line in UsageErrors.Describe(parse))
             {
-                await environment.Error.WriteLineAsync("error: " + error.Message);
+                await environment.Error.WriteLineAsync(line);
             }
 
-            var command = string.Join(' ', CommandPath(parse.CommandResult.Command));
-            await environment.Error.WriteLineAsync($"Run '{command} --help' for usage.");
             return (int)ExitCode.Usage;
         }
 
@@ -95,16 +102,5 @@ public static class CliApp
         }
 
         return root;
-    }
-
-    private static Stack<string> CommandPath(Command command)
-    {
-        var names = new Stack<string>();
-        for (Symbol? symbol = command; symbol is not null; symbol = symbol.Parents.FirstOrDefault())
-        {
-            names.Push(symbol is RootCommand ? "poddle" : symbol.Name);
-        }
-
-        return names;
     }
 }

@@ -1,9 +1,11 @@
+using System.Text.Json.Serialization;
+
 namespace Poddle.Contracts;
 
 /// <summary>POST /api/projects/{id}/deployments. An <see cref="Image"/> (with an optional <see cref="Command"/> overriding its own), or a <see cref="Command"/> alone.</summary>
 /// <param name="Name">DNS label (a-z, 0-9, '-', at most 63), unique in the project; part of the URL.</param>
 /// <param name="Image">Container image reference (docker driver).</param>
-/// <param name="Command">argv of a command: alone (sandbox driver), run in the unpacked <see cref="SourceId"/> when given; with an image, it replaces the image's command (CMD; its entrypoint stays).</param>
+/// <param name="Command">A command: an array (argv, run as given) or a string (run by /bin/sh -c, <see cref="ShellCommand"/>). Alone (sandbox driver) it runs in the unpacked <see cref="SourceId"/> when given; with an image, it replaces the image's command (CMD; its entrypoint stays).</param>
 /// <param name="SourceId">An uploaded source bundle (POST /api/projects/{id}/sources).</param>
 /// <param name="Port">The port the app listens on; also set as $PORT. Default 8080.</param>
 /// <param name="Env">Plain environment variables (shown back by the API).</param>
@@ -15,7 +17,7 @@ namespace Poddle.Contracts;
 public sealed record CreateDeploymentRequest(
     string? Name,
     string? Image = null,
-    IReadOnlyList<string>? Command = null,
+    [property: JsonConverter(typeof(CommandJsonConverter))] IReadOnlyList<string>? Command = null,
     Guid? SourceId = null,
     int? Port = null,
     IReadOnlyDictionary<string, string>? Env = null,
@@ -55,7 +57,7 @@ public sealed record RegistryAuthResponse(string Server, string Username);
 /// <summary>Per-replica limits.</summary>
 public sealed record ResourcesDto(int? CpuMillicores = null, int? MemoryMb = null);
 
-/// <summary>How replicas are probed. Type: http | tcp | command.</summary>
+/// <summary>How replicas are probed. Type: http | tcp | command | none (no probe: ready while running, for a worker that listens on nothing).</summary>
 public sealed record HealthCheckDto(
     string? Type,
     string? Path = null,
@@ -72,7 +74,7 @@ public sealed record HealthCheckDto(
 /// </summary>
 public sealed record UpdateDeploymentRequest(
     string? Image = null,
-    IReadOnlyList<string>? Command = null,
+    [property: JsonConverter(typeof(CommandJsonConverter))] IReadOnlyList<string>? Command = null,
     Guid? SourceId = null,
     int? Port = null,
     IReadOnlyDictionary<string, string?>? Env = null,
@@ -126,6 +128,8 @@ public sealed record DeploymentResponse(
 
 /// <summary>One replica: phase (starting, running, crashed, stopping, stopped), readiness, restarts, last exit reason.</summary>
 /// <param name="Health">Its pod's health as the pod agent reports it (status "unknown" when no agent reported).</param>
+/// <param name="ShortId">The replica's short id, the last 8 hex digits of <paramref name="Id"/>: the form events, logs and the CLI show.</param>
+/// <param name="CrashLooping">Not ready and crashed at least twice in a row (docs/deployments.md, "Health and restarts").</param>
 public sealed record ReplicaResponse(
     Guid Id,
     int Revision,
@@ -135,7 +139,9 @@ public sealed record ReplicaResponse(
     string? LastExitReason,
     DateTimeOffset? LastExitAt,
     DateTimeOffset? StartedAt,
-    PodHealthResponse? Health = null);
+    PodHealthResponse? Health = null,
+    string? ShortId = null,
+    bool CrashLooping = false);
 
 /// <summary>GET /api/deployments/{id}/revisions item.</summary>
 public sealed record RevisionResponse(
@@ -149,6 +155,8 @@ public sealed record RevisionResponse(
     DateTimeOffset CreatedAt);
 
 /// <summary>GET /api/deployments/{id}/events item.</summary>
+/// <param name="Message">What happened, in its first line. A ReplicaCrashed message may go on with "  last lines on stderr:" and the last lines the replica wrote to stderr, each indented by four spaces (secret values masked as ***).</param>
+/// <param name="ReplicaShortId">The short id of <paramref name="ReplicaId"/> (as in <see cref="ReplicaResponse.ShortId"/>); null for events of the whole deployment.</param>
 public sealed record DeploymentEventResponse(
     Guid Id,
     Guid? ReplicaId,
@@ -158,10 +166,12 @@ public sealed record DeploymentEventResponse(
     string Message,
     int Count,
     DateTimeOffset FirstSeenAt,
-    DateTimeOffset LastSeenAt);
+    DateTimeOffset LastSeenAt,
+    string? ReplicaShortId = null);
 
 /// <summary>A log line (GET /logs returns a list; /logs/stream sends each as an SSE "log" event).</summary>
-public sealed record LogLineResponse(Guid ReplicaId, DateTimeOffset Timestamp, string Stream, string Text);
+/// <param name="ReplicaShortId">The short id of the replica that wrote it (as in <see cref="ReplicaResponse.ShortId"/>).</param>
+public sealed record LogLineResponse(Guid ReplicaId, DateTimeOffset Timestamp, string Stream, string Text, string? ReplicaShortId = null);
 
 /// <summary>A metrics sample of one replica: CPU in millicores used, memory, network rates.</summary>
 public sealed record ReplicaMetricsSample(

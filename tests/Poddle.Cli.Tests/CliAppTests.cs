@@ -24,6 +24,29 @@ public sealed class CliAppTests
         Assert.Contains("--help", run.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(new[] { "projets", "ls" }, "'projets' is not a command of 'poddle'. Did you mean 'projects'?")]
+    [InlineData(new[] { "porjects" }, "Did you mean 'projects'?")]
+    [InlineData(new[] { "projects", "lss" }, "'lss' is not a command of 'poddle projects'. Did you mean 'ls'?")]
+    [InlineData(new[] { "projects", "ls", "--jsn" }, "unknown option '--jsn' for 'poddle projects ls'. Did you mean '--json'?")]
+    [InlineData(new[] { "deploy", "--replcas", "2" }, "Did you mean '--replicas'?")]
+    [InlineData(new[] { "whoami", "extra" }, "unexpected argument 'extra' for 'poddle whoami'.")]
+    [InlineData(new[] { "projects" }, "'poddle projects' needs a command: ls, create, rm.")]
+    [InlineData(new[] { "deploy", "--replcas" }, "unknown option '--replcas' for 'poddle deploy'. Did you mean '--replicas'?")]
+    public async Task Typo_SaysWhatWasMeantOnce_ExitsTwo(string[] args, string expected)
+    {
+        using var cli = new CliRunner();
+
+        var run = await cli.RunAsync(args);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Empty(run.Stdout);
+        Assert.Contains(expected, run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, run.Stderr.Split("error:").Length - 1); // one error, not one per word after the typo
+        Assert.DoesNotContain("Required command was not provided", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--help' for usage.", run.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Help_ExitsZeroAndListsCommands()
     {

@@ -567,6 +567,21 @@ public sealed class FakeDeploymentApi : IAsyncDisposable
                     StatusReason = "crash loop: exit code 3";
                     AddEvent("warning", "BackOff", "Replica exited with code 3; restarting in 10 s.");
                     break;
+                case "crashloop":
+                    // As the real server: still provisioning, but every replica of the revision crash-loops, and each
+                    // one's latest ReplicaCrashed event carries its last stderr lines (masked by the server).
+                    CrashLooping = true;
+                    for (var i = 0; i < Replicas; i++)
+                    {
+                        var id = ReplicaId(i);
+                        Events.Add(new DeploymentEventResponse(
+                            Guid.NewGuid(), id, "Warning", "ReplicaCrashed", "exit code 1",
+                            $"replica {ShortIdOf(id)} exited (exit code 1); crash-looping (2 crashes in a row); restarting in 20 s\n  last lines on stderr:\n    Traceback (most recent call last):\n    KeyError: 'DATABASE_URL' (replica {i})",
+                            2, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, ShortIdOf(id)));
+                    }
+
+                    Step = 1; // the server would go on restarting it
+                    break;
                 case "rollback":
                     Revision = Math.Max(1, Revision - 1);
                     Status = "running";
@@ -582,13 +597,23 @@ public sealed class FakeDeploymentApi : IAsyncDisposable
         public void AddEvent(string severity, string reason, string message) =>
             Events.Add(new DeploymentEventResponse(Guid.NewGuid(), null, severity, reason, reason, message, 1, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
 
+        /// <summary>Its replicas crash-loop (outcome "crashloop").</summary>
+        public bool CrashLooping { get; set; }
+
+        /// <summary>Replica i's id: distinct in its last 8 hex digits, as real (UUIDv7) replica ids are.</summary>
+        public static Guid ReplicaId(int i) => new(i + 1, 0, 0, [0, 0, 0, 0, 0xab, 0xcd, 0, (byte)(i + 1)]);
+
+        public static string ShortIdOf(Guid id) => id.ToString("N")[^8..];
+
         public DeploymentResponse ToResponse()
         {
             var ready = Status == "running" ? Replicas : 0;
             var replicas = Enumerable.Range(0, Replicas)
                 .Select(i => new ReplicaResponse(
-                    new Guid(i + 1, 0, 0, new byte[8]), Revision, ready > 0 ? "running" : "starting", ready > 0, 0, null, null, CreatedAt,
-                    new PodHealthResponse(ReplicaHealth is { } health && i < health.Count ? health[i] : "unknown", null, null)))
+                    ReplicaId(i), Revision, CrashLooping ? "crashed" : ready > 0 ? "running" : "starting", ready > 0, CrashLooping ? 1 : 0, CrashLooping ? "exit code 1" : null, null, CreatedAt,
+                    new PodHealthResponse(ReplicaHealth is { } health && i < health.Count ? health[i] : "unknown", null, null),
+                    ShortIdOf(ReplicaId(i)),
+                    CrashLooping))
                 .ToList();
             return new DeploymentResponse(
                 Id, ProjectId, Name, Driver, Status, StatusReason, $"http://{Name}-{ProjectName}.localhost:8080", Replicas, ready, Revision, Image, Command, SourceId, Port,

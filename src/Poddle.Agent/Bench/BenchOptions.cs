@@ -7,7 +7,7 @@ public sealed record BenchOptions
     public required Uri Url { get; init; }
 
     /// <summary>How long each concurrency level runs.</summary>
-    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The numbers of concurrent clients, one level each, in order.</summary>
     public IReadOnlyList<int> Concurrency { get; init; } = [1, 8, 32, 64];
@@ -23,6 +23,18 @@ public sealed record BenchOptions
 
     /// <summary>Sequential requests for the health, page and asset latencies.</summary>
     public int Samples { get; init; } = 200;
+
+    /// <summary>
+    /// The longest each sequential probe (health, page, asset) runs: it stops there with fewer than <see cref="Samples"/>
+    /// requests, so a slow or hanging target cannot stretch the run to Samples × <see cref="RequestTimeout"/>.
+    /// </summary>
+    public TimeSpan ProbeBudget { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Redirects (to the same origin) followed to find the page; a page that redirects further is measured as it answers.</summary>
+    public int MaxRedirects { get; init; } = 5;
+
+    /// <summary>The longest the whole run should take: every probe's budget, every level's warm-up and duration.</summary>
+    public TimeSpan MaxRunTime => (3 * ProbeBudget) + (Concurrency.Count * (Warmup + Duration));
 
     /// <summary>A request taking longer than this counts as an error.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);

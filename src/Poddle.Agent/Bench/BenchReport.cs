@@ -10,6 +10,8 @@ namespace Poddle.Agent.Bench;
 /// <para>Url: The target's base URL.</para>
 /// <para>Target: The local process that listens on the URL's port, when it could be found; see <see cref="TargetNote"/> otherwise.</para>
 /// <para>TargetNote: Why the target's resource use is missing (remote host, process not visible).</para>
+/// <para>Redirects: The redirects followed from the URL's page to the page measured (same origin only); empty when it answered itself.</para>
+/// <para>PageNote: Why the page measured is not what the URL names (a redirect followed, or one to another origin that was not).</para>
 /// </remarks>
 public sealed record BenchReport(
     string Url,
@@ -20,7 +22,12 @@ public sealed record BenchReport(
     BenchProbe? Asset,
     IReadOnlyList<BenchLevel> Levels,
     BenchTarget? Target,
-    string? TargetNote);
+    string? TargetNote,
+    IReadOnlyList<BenchRedirect>? Redirects = null,
+    string? PageNote = null);
+
+/// <summary>One redirect on the way to the page: the path asked for, the status (301, 302, 307, 308) and where it pointed.</summary>
+public sealed record BenchRedirect(string From, int Status, string To);
 
 /// <summary>Sequential requests to one path: latency percentiles and what the responses' headers say.</summary>
 /// <remarks>

@@ -61,7 +61,17 @@ public sealed partial class HttpBenchmark
         using var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseUri, Timeout = _options.RequestTimeout };
 
         var target = await FindTargetAsync(cancellationToken);
+        _progress?.Report(new BenchProgress("plan", 0, string.Create(
+            CultureInfo.InvariantCulture,
+            $"at most about {_options.MaxRunTime.TotalSeconds:0} s: health, page and asset latency ({_options.Samples} requests or {_options.ProbeBudget.TotalSeconds:0.#} s each), then {_options.Concurrency.Count} concurrency level(s) of {_options.Duration.TotalSeconds:0.#} s (--duration) after a {_options.Warmup.TotalSeconds:0.#} s warm-up")));
 
+        var (resolvedPage, redirects, pageNote) = await ResolvePageAsync(client, pagePath, cancellationToken);
+        if (pageNote is not null)
+        {
+            _progress?.Report(new BenchProgress("page", 0, pageNote));
+        }
+
+        pagePath = resolvedPage;
         var health = await ProbeAsync(client, "health", _options.HealthPath, withHeaders: false, cancellationToken);
         var page = await ProbeAsync(client, "page", pagePath, withHeaders: true, cancellationToken);
         var assetPath = _options.AssetPath ?? await DiscoverAssetAsync(client, pagePath, cancellationToken);
@@ -82,7 +92,65 @@ public sealed partial class HttpBenchmark
             asset,
             levels,
             target.Report,
-            target.Note);
+            target.Note,
+            redirects,
+            pageNote);
+    }
+
+    /// <summary>
+    /// Follows the page's redirects within the target's origin (at most <see cref="BenchOptions.MaxRedirects"/>), so a
+    /// URL that answers "302 Found" is measured where it leads rather than as a redirect. A redirect to another origin
+    /// (another host, port or scheme) is not followed: that is another target, and the note says how to bench it.
+    /// </summary>
+    private async Task<(string Path, IReadOnlyList<BenchRedirect> Redirects, string? Note)> ResolvePageAsync(HttpClient client, string path, CancellationToken cancellationToken)
+    {
+        var redirects = new List<BenchRedirect>();
+        var current = path;
+        while (true)
+        {
+            int status;
+            Uri? location;
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, current);
+                request.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                status = (int)response.StatusCode;
+                location = response.Headers.Location;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // Down or hanging: the probes count those failures.
+                break;
+            }
+
+            if (status is not (301 or 302 or 303 or 307 or 308) || location is null)
+            {
+                break;
+            }
+
+            var next = new Uri(new Uri(client.BaseAddress!, current), location);
+            if (Uri.Compare(next, client.BaseAddress, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+            {
+                return (current, redirects, string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{current} redirects ({status}) to {next}, another origin: measuring the redirect itself; run `poddle bench {next}` to measure that page"));
+            }
+
+            if (redirects.Count == _options.MaxRedirects)
+            {
+                return (current, redirects, string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{path} redirects more than {_options.MaxRedirects} times (a loop?): measuring {current} as it answers"));
+            }
+
+            redirects.Add(new BenchRedirect(current, status, next.PathAndQuery));
+            current = next.PathAndQuery;
+        }
+
+        return (current, redirects, redirects.Count == 0
+            ? null
+            : $"{path} redirects ({string.Join(" → ", redirects.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Status} {r.To}")))}): measuring {current}");
     }
 
     private async Task<(BenchTarget? Report, string? Note)> FindTargetAsync(CancellationToken cancellationToken)
@@ -129,9 +197,10 @@ public sealed partial class HttpBenchmark
         int? status = null;
         string? lastError = null;
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            for (var i = 0; i < _options.Samples; i++)
+            for (var i = 0; i < _options.Samples && Stopwatch.GetElapsedTime(started) < _options.ProbeBudget; i++)
             {
                 var (code, ticks, error) = await SendAsync(client, path, withHeaders ? BrowserAcceptEncoding : null, buffer, cancellationToken);
                 latencies[count++] = ticks;
@@ -155,7 +224,8 @@ public sealed partial class HttpBenchmark
 
         var headers = withHeaders ? await InspectHeadersAsync(client, path, cancellationToken) : null;
         var latency = LatencyRecorder.Summarize(latencies[..count]);
-        _progress?.Report(new BenchProgress(phase, 1, $"GET {path}: p50 {latency?.P50:0.###} ms, p99 {latency?.P99:0.###} ms, {failures} errors"));
+        var cut = count < _options.Samples ? string.Create(CultureInfo.InvariantCulture, $" ({count} requests in the {_options.ProbeBudget.TotalSeconds:0.#} s budget)") : string.Empty;
+        _progress?.Report(new BenchProgress(phase, 1, $"GET {path}: p50 {latency?.P50:0.###} ms, p99 {latency?.P99:0.###} ms, {failures} errors{cut}"));
         return new BenchProbe(path, count, failures, status, latency, headers, failures > 0 ? lastError : null);
     }
 
@@ -241,7 +311,8 @@ public sealed partial class HttpBenchmark
             foreach (Match match in pattern.Matches(html))
             {
                 var reference = match.Groups["url"].Value;
-                if (Uri.TryCreate(client.BaseAddress!, new Uri(reference, UriKind.RelativeOrAbsolute), out var resolved)
+                // Relative to the page ("app.js" on /docs/ is /docs/app.js), as a browser resolves it.
+                if (Uri.TryCreate(new Uri(client.BaseAddress!, pagePath), new Uri(reference, UriKind.RelativeOrAbsolute), out var resolved)
                     && Uri.Compare(resolved, client.BaseAddress, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
                 {
                     return resolved.PathAndQuery;

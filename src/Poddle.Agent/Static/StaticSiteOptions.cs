@@ -13,8 +13,11 @@ public enum AccessLogFormat
 /// <summary>The settings of `poddle static` (see docs/static-and-bench.md).</summary>
 public sealed record StaticSiteOptions
 {
-    /// <summary>The port when neither --port nor $PORT is given.</summary>
-    public const int DefaultPort = 8080;
+    /// <summary>
+    /// The port when neither --port nor $PORT is given: 3000, as other static servers use, and not 8080, where a Poddle
+    /// server listens by default (inside a pod $PORT is always set).
+    /// </summary>
+    public const int DefaultPort = 3000;
 
     /// <summary>The site directory (a built single-page app).</summary>
     public required string Root { get; init; }

@@ -104,6 +104,10 @@ public sealed class StaticSiteServer : IAsyncDisposable
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        // The host logs a failed start (a port in use, say) with its stack trace before StartAsync rethrows it; the
+        // caller reports that exception once, in a sentence, so the host's copy is not logged.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.Logging.AddFilter("Poddle", LogLevel.Information);
         if (configureLogging is null)
         {

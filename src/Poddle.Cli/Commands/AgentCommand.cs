@@ -1,9 +1,11 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Microsoft.Extensions.Logging;
 using Poddle.Agent;
 using Poddle.Agent.Health;
 using Poddle.Agent.Options;
 using Poddle.Agent.Tuning;
+using Poddle.Cli.Output;
 
 namespace Poddle.Cli.Commands;
 
@@ -66,7 +68,8 @@ internal static class AgentCommand
                 };
             }
 
-            var agentOptions = AgentOptionsBuilder.Build(flags, environment.Variables, parse.GetValue(config), parse.GetValue(appCommand) ?? [], out var errors);
+            IReadOnlyList<string> errors = StrayBeforeCommand(parse, command, appCommand) is { } stray ? [stray] : [];
+            var agentOptions = errors.Count > 0 ? null : AgentOptionsBuilder.Build(flags, environment.Variables, parse.GetValue(config), parse.GetValue(appCommand) ?? [], out errors);
             if (agentOptions is null)
             {
                 foreach (var error in errors)
@@ -97,5 +100,29 @@ internal static class AgentCommand
             return (ExitCode)exit;
         });
         return command;
+    }
+
+    /// <summary>
+    /// A word in front of the app's command that is not the agent's: the parser hands every word it does not know to the
+    /// app-command argument, so `poddle agent --interval 1 -- app` would run "--interval" as the app. Before `--` every
+    /// word is the agent's; without `--`, the app's command is whatever follows the agent's options, and a program
+    /// name never starts with '-'. Null when there is none.
+    /// </summary>
+    internal static string? StrayBeforeCommand(ParseResult parse, Command agent, Argument<string[]> appCommand)
+    {
+        var appTokens = parse.GetResult(appCommand)?.Tokens ?? [];
+        var dash = parse.Tokens.Select((token, index) => (token, index)).FirstOrDefault(t => t.token.Type == TokenType.DoubleDash);
+        var before = dash.token is null
+            ? appTokens.Take(1).Where(t => t.Value.StartsWith('-')).ToList()
+            : appTokens.Take(appTokens.Count - (parse.Tokens.Count - dash.index - 1)).ToList();
+        if (before.Count == 0)
+        {
+            return null;
+        }
+
+        var option = before.FirstOrDefault(t => t.Value.StartsWith('-') && t.Value.Length > 1);
+        return option is not null
+            ? UsageErrors.Unknown(option.Value, agent, "poddle agent")["error: ".Length..]
+            : $"unexpected '{before[0].Value}' before `--`: the app's command goes after `--`, e.g. `poddle agent -- python3 app.py`";
     }
 }

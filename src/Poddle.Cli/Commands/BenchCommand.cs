@@ -17,13 +17,13 @@ internal static class BenchCommand
     public static Command Create(CliEnvironment environment, GlobalOptions globals)
     {
         var url = new Argument<string>("url") { Description = "The target, e.g. http://localhost:8080 (a path in it is the page to load)" };
-        var duration = new Option<string>("--duration", "-d") { Description = "How long each concurrency level runs (10s, 1m)", DefaultValueFactory = _ => "10s" };
+        var duration = new Option<string>("--duration", "-d") { Description = "How long each concurrency level runs (5s, 1m); the whole run is about levels × (duration + 1 s) plus the latency probes", DefaultValueFactory = _ => "5s" };
         var concurrency = new Option<string>("--concurrency", "-c") { Description = "Concurrent clients per level, comma-separated", DefaultValueFactory = _ => "1,8,32,64" };
         var asset = new Option<string?>("--asset") { Description = "A static asset's path (default: the first script or stylesheet of the page)" };
         var page = new Option<string?>("--page") { Description = "The page's path (default: the URL's path, else /)" };
         var health = new Option<string>("--health") { Description = "The health endpoint's path", DefaultValueFactory = _ => "/health.json" };
-        var requests = new Option<int>("--requests", "-n") { Description = "Sequential requests for the health, page and asset latencies", DefaultValueFactory = _ => 200 };
-        var command = new Command("bench", "Benchmark an HTTP target: health/page/asset latency, requests/s per concurrency level, compression and cache headers, the target's CPU and memory when local")
+        var requests = new Option<int>("--requests", "-n") { Description = "Sequential requests for the health, page and asset latencies (each stops after 10 s)", DefaultValueFactory = _ => 200 };
+        var command = new Command("bench", "Benchmark an HTTP target: health/page/asset latency, requests/s per concurrency level, compression and cache headers, the target's CPU and memory when local. A page that redirects within the target is measured where it leads")
         {
             url, duration, concurrency, asset, page, health, requests,
         };
@@ -86,6 +86,11 @@ internal static class BenchCommand
     private static void Print(IAnsiConsole console, BenchReport report)
     {
         console.MarkupLineInterpolated($"[bold]{report.Url}[/]  ({report.DurationSeconds:0.#} s)");
+        if (report.PageNote is { } note)
+        {
+            console.MarkupLineInterpolated($"[yellow]page:[/] {note}");
+        }
+
         var probes = CliOutput.Table("probe", "path", "status", "requests", "errors", "p50 ms", "p95 ms", "p99 ms", "encoding", "cache-control");
         foreach (var (name, probe) in new[] { ("health", report.Health), ("page", report.Page), ("asset", report.Asset) })
         {

@@ -22,7 +22,7 @@ internal static class DeployCommand
         var project = DeploymentTarget.ProjectOption();
         var name = new Option<string?>("--name", "-n") { Description = "The deployment's name, a DNS label (default: `name` in the app file, else the directory's name)" };
         var image = new Option<string?>("--image") { Description = "A container image to run (docker driver)" };
-        var command = new Option<string?>("--command") { Description = "A command line to run in the uploaded directory (sandbox driver), e.g. \"python3 app.py\"; with --image, it replaces the image's command (CMD)" };
+        var command = new Option<string?>("--command") { Description = "A command line, run by /bin/sh -c in the uploaded directory (sandbox driver), e.g. \"python3 app.py\"; with --image, it replaces the image's command (CMD)" };
         var readOnly = new Option<bool>("--read-only") { Description = "Run with a read-only root filesystem (a small writable /tmp)" };
         var runAsNonRoot = new Option<bool>("--run-as-non-root") { Description = "Refuse to start if the app would run as root" };
         var user = new Option<string?>("--user") { Description = "Run as this user: uid, uid:gid, name or name:group (docker driver)" };
@@ -148,9 +148,15 @@ internal static class DeployCommand
             {
                 if (seenEvents.Add((e.Id, e.Count)))
                 {
+                    // The first line only: a crash's stderr lines follow it, and are shown once, if the deploy stops for them.
                     context.Output.Messages.WriteLine(
-                        $"  {e.LastSeenAt.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {e.Severity} {e.Reason}: {e.Message}{(e.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" (×{e.Count})") : string.Empty)}");
+                        $"  {e.LastSeenAt.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {e.Severity} {e.Reason}: {FirstLine(e.Message)}{(e.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" (×{e.Count})") : string.Empty)}");
                 }
+            }
+
+            if (deployment.Revision == targetRevision && deployment.ReplicaDetails.Where(r => r.Revision == targetRevision && r.CrashLooping).ToList() is { Count: > 0 } looping)
+            {
+                return CrashLooping(context, deployment, looping, events);
             }
 
             if (deployment.Revision != targetRevision)
@@ -194,6 +200,39 @@ internal static class DeployCommand
             deployment = await client.GetDeploymentAsync(deployment.Id, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Replicas of the revision being deployed crash-loop (docs/deployments.md, "Health and restarts"): waiting longer only
+    /// waits for longer back-offs, so say so now, with what each of them last wrote to stderr (from its latest
+    /// ReplicaCrashed event, where the server masked the secrets).
+    /// </summary>
+    private static ExitCode CrashLooping(CliContext context, DeploymentResponse deployment, List<ReplicaResponse> looping, IReadOnlyList<DeploymentEventResponse> events)
+    {
+        var reasons = string.Join(", ", looping.Select(r => r.LastExitReason).OfType<string>().Distinct(StringComparer.Ordinal));
+        var lines = new List<string>
+        {
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{deployment.Name} is crashing: {looping.Count} of {deployment.Replicas} replicas of revision {deployment.Revision} keep exiting{(reasons.Length == 0 ? string.Empty : $" ({reasons})")}, so it will not become ready."),
+        };
+        foreach (var replica in looping)
+        {
+            var crash = events.Where(e => e.Type == "ReplicaCrashed" && e.ReplicaId == replica.Id).MaxBy(e => e.LastSeenAt);
+            lines.Add(crash is null
+                ? $"  replica {ShortId(replica)}: {replica.LastExitReason ?? "crashed"}"
+                : "  " + crash.Message.Replace("\n", "\n  ", StringComparison.Ordinal));
+        }
+
+        lines.Add(deployment.ReplicaDetails.Any(r => r.Revision != deployment.Revision && r.Ready)
+            ? $"The replicas of the previous revision keep serving, and the server rolls back if this one does not get ready. Fix the app and deploy again; see `poddle logs {deployment.Name}` and `poddle events {deployment.Name}`."
+            : $"The server keeps restarting them with a growing back-off. Fix the app and deploy again; see `poddle logs {deployment.Name}` and `poddle events {deployment.Name}`.");
+        return Fail(context, deployment, string.Join(Environment.NewLine, lines));
+    }
+
+    private static string FirstLine(string text) => text.IndexOf('\n', StringComparison.Ordinal) is var end and >= 0 ? text[..end] : text;
+
+    /// <summary>The replica's short id as the server gives it (its full id from a server that gives none).</summary>
+    internal static string ShortId(ReplicaResponse replica) => replica.ShortId ?? replica.Id.ToString();
 
     /// <summary>Ready replicas of <paramref name="revision"/> (all ready replicas when the server lists none).</summary>
     internal static int ReadyOf(DeploymentResponse deployment, int revision) =>
@@ -321,7 +360,7 @@ internal sealed record DeployPlan(
     public static DeployPlan Merge(AppManifest manifest, DeployFlags flags, string directory, Func<string, string> readSecret, Func<string>? readRegistryPassword = null)
     {
         var name = flags.Name ?? manifest.Name ?? NameOf(directory);
-        var flagCommand = flags.Command is null ? null : Quantities.SplitCommand(flags.Command);
+        var flagCommand = flags.Command is null ? null : ShellCommand.Of(flags.Command);
         if (flagCommand is { Count: 0 })
         {
             throw CliException.Usage("--command is empty.");

@@ -69,10 +69,16 @@ internal static class DeploymentCommands
     private static Command Ps(CliEnvironment environment, GlobalOptions globals)
     {
         var project = DeploymentTarget.ProjectOption();
-        var command = new Command("ps", "List the project's deployments: status, ready replicas, pods' health from their agents, revision, URL, age") { project };
+        var name = new Argument<string?>("name") { Description = "A deployment (name or id): list its replicas instead", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("ps", "List the project's deployments (status, ready replicas, pods' health from their agents, revision, URL, age), or one deployment's replicas") { name, project };
         command.SetCliAction(environment, globals, async (context, parse, cancellationToken) =>
         {
             var client = context.Authenticated();
+            if (parse.GetValue(name) is { } one)
+            {
+                return Replicas(context, await DeploymentTarget.ResolveAsync(context, client, one, parse.GetValue(project), cancellationToken));
+            }
+
             var target = await DeploymentTarget.ResolveProjectAsync(client, parse.GetValue(project), () => DeploymentTarget.ProjectFromWorkingDirectory(environment), cancellationToken);
             var deployments = await client.ListDeploymentsAsync(target.Id, cancellationToken);
             if (context.Output.Json)
@@ -107,8 +113,45 @@ internal static class DeploymentCommands
         return command;
     }
 
+    /// <summary>`poddle ps NAME`: one row per replica, by the short id that logs and events show too.</summary>
+    private static ExitCode Replicas(CliContext context, DeploymentResponse deployment)
+    {
+        if (context.Output.Json)
+        {
+            context.Output.WriteJson(deployment, PoddleJsonContext.Default.DeploymentResponse);
+            return ExitCode.Ok;
+        }
+
+        var live = deployment.ReplicaDetails.Where(r => r.Phase != "stopped").ToList();
+        if (live.Count == 0)
+        {
+            context.Output.Message($"{deployment.Name} has no replicas ({deployment.Status}{(deployment.StatusReason is { } why ? ": " + why : string.Empty)}).");
+            return ExitCode.Ok;
+        }
+
+        var now = context.Environment.Time.GetUtcNow();
+        var table = CliOutput.Table("REPLICA", "REVISION", "PHASE", "READY", "RESTARTS", "LAST EXIT", "HEALTH", "AGE");
+        foreach (var r in live.OrderBy(r => r.Revision).ThenBy(r => DeployCommand.ShortId(r), StringComparer.Ordinal))
+        {
+            var phase = r.CrashLooping ? "crash-looping" : r.Phase;
+            table.AddRow(
+                new Text(DeployCommand.ShortId(r)),
+                new Text(r.Revision.ToString(CultureInfo.InvariantCulture)),
+                new Text(phase, r.CrashLooping || r.Phase == "crashed" ? new Style(Color.Red) : Style.Plain),
+                new Text(r.Ready ? "yes" : "no", r.Ready ? new Style(Color.Green) : new Style(Color.Yellow)),
+                new Text(r.Restarts.ToString(CultureInfo.InvariantCulture)),
+                new Text(r.LastExitReason ?? "-"),
+                new Text(r.Health?.Status ?? "unknown"),
+                new Text(r.StartedAt is { } started ? Quantities.Format(now - started) : "-"));
+        }
+
+        context.Output.Out.Write(table);
+        return ExitCode.Ok;
+    }
+
     private static Command Logs(CliEnvironment environment, GlobalOptions globals)
     {
+        var replicaFilter = new Option<string?>("--replica") { Description = "Only this replica's lines: its short id (as `poddle ps NAME` shows it)" };
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines as they come (Ctrl+C to stop)" };
         var tail = new Option<int?>("--tail", "-n") { Description = "How many of the latest lines (default 100)" };
         var since = new Option<string?>("--since") { Description = "Only lines since: a duration back from now (10m, 2h) or a time (2026-01-02T15:04:05Z)" };
@@ -121,7 +164,9 @@ internal static class DeploymentCommands
             }
 
             var from = parse.GetValue(since) is { } s ? ParseSince(s, environment.Time) : (DateTimeOffset?)null;
-            var lines = await client.GetDeploymentLogsAsync(deployment.Id, count, from, cancellationToken);
+            var only = parse.GetValue(replicaFilter) is { } wanted ? FindReplica(deployment, wanted) : null;
+            bool Wanted(LogLineResponse line) => only is null || line.ReplicaId == only.Id;
+            var lines = (await client.GetDeploymentLogsAsync(deployment.Id, count, from, cancellationToken)).Where(Wanted).ToList();
             if (!parse.GetValue(follow))
             {
                 if (context.Output.Json)
@@ -149,7 +194,7 @@ internal static class DeploymentCommands
             var printedAtLast = lines.Where(l => l.Timestamp == last).Select(l => (l.ReplicaId, l.Stream, l.Text)).ToHashSet();
             await foreach (var line in client.StreamLogsAsync(deployment.Id, 0, lines.Count == 0 ? from : last, cancellationToken))
             {
-                if (line.Timestamp < last || (line.Timestamp == last && printedAtLast.Contains((line.ReplicaId, line.Stream, line.Text))))
+                if (!Wanted(line) || line.Timestamp < last || (line.Timestamp == last && printedAtLast.Contains((line.ReplicaId, line.Stream, line.Text))))
                 {
                     continue;
                 }
@@ -158,7 +203,15 @@ internal static class DeploymentCommands
             }
 
             return ExitCode.Ok;
-        }, follow, tail, since);
+        }, follow, tail, since, replicaFilter);
+    }
+
+    /// <summary>The deployment's replica with this short id (or full id).</summary>
+    private static ReplicaResponse FindReplica(DeploymentResponse deployment, string id)
+    {
+        var wanted = id.Trim().ToLowerInvariant();
+        return deployment.ReplicaDetails.FirstOrDefault(r => DeployCommand.ShortId(r) == wanted || r.Id.ToString() == wanted || r.Id.ToString("N") == wanted)
+            ?? throw CliException.Usage($"{deployment.Name} has no replica '{id}'. Its replicas: {string.Join(", ", deployment.ReplicaDetails.Where(r => r.Phase != "stopped").Select(DeployCommand.ShortId))} (`poddle ps {deployment.Name}`).");
     }
 
     private static Command Events(CliEnvironment environment, GlobalOptions globals) =>
@@ -177,12 +230,13 @@ internal static class DeploymentCommands
                 return ExitCode.Ok;
             }
 
-            var table = CliOutput.Table("LAST SEEN", "SEVERITY", "REASON", "MESSAGE", "COUNT");
+            var table = CliOutput.Table("LAST SEEN", "SEVERITY", "REPLICA", "REASON", "MESSAGE", "COUNT");
             foreach (var e in events.OrderBy(e => e.LastSeenAt))
             {
                 table.AddRow(
                     new Text(e.LastSeenAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
-                    new Text(e.Severity, e.Severity is "warning" or "error" ? new Style(Color.Yellow) : Style.Plain),
+                    new Text(e.Severity, e.Severity is "Warning" or "warning" or "error" ? new Style(Color.Yellow) : Style.Plain),
+                    new Text(e.ReplicaShortId ?? e.ReplicaId?.ToString() ?? "-"),
                     new Text(e.Reason),
                     new Text(e.Message),
                     new Text(e.Count.ToString(CultureInfo.InvariantCulture)));
@@ -498,7 +552,8 @@ internal static class DeploymentCommands
         }
         else
         {
-            var replica = line.ReplicaId.ToString("N")[..8];
+            // The replica's short id, the same as in `poddle ps NAME` and `poddle events`, tells the replicas' lines apart.
+            var replica = line.ReplicaShortId ?? line.ReplicaId.ToString();
             writer.WriteLine($"{line.Timestamp.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {replica} {(line.Stream == "stderr" ? "!" : "|")} {line.Text}");
         }
 

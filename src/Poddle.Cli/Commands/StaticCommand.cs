@@ -67,9 +67,14 @@ internal static class StaticCommand
             {
                 throw new CliException($"poddle static: cannot serve {dir}: {ex.Message}");
             }
+            catch (IOException ex) when (IsAddressInUse(ex))
+            {
+                throw new CliException(
+                    $"poddle static: port {options.Port} is already in use on {options.Host} (another program listens there; a Poddle server uses 8080 by default). Pass --port N, or set $PORT.");
+            }
             catch (IOException ex)
             {
-                // Kestrel's "address already in use" and permission errors for ports below 1024.
+                // Kestrel's permission errors for ports below 1024, and the like.
                 throw new CliException($"poddle static: cannot listen on {options.Host}:{options.Port}: {ex.Message}");
             }
             catch (ArgumentException ex)
@@ -85,6 +90,20 @@ internal static class StaticCommand
             return ExitCode.Ok;
         });
         return command;
+    }
+
+    /// <summary>Kestrel's failed bind: an AddressInUseException, or the socket error under it.</summary>
+    private static bool IsAddressInUse(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Microsoft.AspNetCore.Connections.AddressInUseException || e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int PortFromEnvironment(CliEnvironment environment)

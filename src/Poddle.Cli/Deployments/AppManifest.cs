@@ -186,7 +186,7 @@ internal sealed record AppManifest
 
         // Both: the command overrides the image's own (CMD).
         var image = String(root, "image", path);
-        var command = CommandOf(root, "command", path);
+        var command = CommandOf(root, "command", path, shell: true);
         var security = Table(root, "security", path);
         foreach (var key in security?.Keys.Where(k => !SecurityKeys.Contains(k)) ?? [])
         {
@@ -286,8 +286,11 @@ internal sealed record AppManifest
                 : throw Bad(path, prefix + key, "must be a list")
             : null;
 
-    /// <summary>A command as a list of words, or a string split as a shell splits words.</summary>
-    private static IReadOnlyList<string>? CommandOf(Dictionary<string, object?> map, string key, string path, string prefix = "")
+    /// <summary>
+    /// A command as a list of words (run as given), or a string: the app's command runs it with /bin/sh -c
+    /// (<see cref="Contracts.ShellCommand"/>), a health check's command splits it as a shell splits words.
+    /// </summary>
+    private static IReadOnlyList<string>? CommandOf(Dictionary<string, object?> map, string key, string path, string prefix = "", bool shell = false)
     {
         if (!map.TryGetValue(key, out var value) || value is null)
         {
@@ -296,7 +299,7 @@ internal sealed record AppManifest
 
         var words = value is List<object?> list
             ? list.Select(item => Scalar(item, prefix + key, path) ?? string.Empty).ToList()
-            : Quantities.SplitCommand(Scalar(value, prefix + key, path)!);
+            : shell ? Contracts.ShellCommand.Of(Scalar(value, prefix + key, path)!) : Quantities.SplitCommand(Scalar(value, prefix + key, path)!);
         return words.Count == 0 ? throw Bad(path, prefix + key, "is empty") : words;
     }
 }

@@ -91,7 +91,7 @@ public sealed partial class AgentHeartbeatService(
     /// <summary>The interval agents are told to keep.</summary>
     public TimeSpan Interval => options.Value.HeartbeatInterval;
 
-    internal static string Short(Guid replicaId) => replicaId.ToString("N")[^8..];
+    internal static string Short(Guid replicaId) => ReplicaShortId.Of(replicaId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deployment {DeploymentId}: the agent of replica {ReplicaId} reports again")]
     private static partial void LogRecovered(ILogger logger, Guid deploymentId, Guid replicaId);

@@ -422,7 +422,7 @@ public sealed partial class DeploymentConvergeHandler(
             throw new DeploymentStepFailedException(reason, ex);
         }
 
-        private static string Short(Replica replica) => replica.Id.ToString("N")[^8..];
+        private static string Short(Replica replica) => ReplicaShortId.Of(replica.Id);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deployment {DeploymentId}: revision {Failed} rolled back to {Stable}: {Reason}")]

@@ -312,7 +312,7 @@ public sealed partial class DeploymentReconciler(
 
     private static Guid ParseId(string? value) => Guid.TryParseExact(value, "N", out var id) ? id : Guid.Empty;
 
-    private static string Short(Replica replica) => replica.Id.ToString("N")[^8..];
+    private static string Short(Replica replica) => ReplicaShortId.Of(replica.Id);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deployment {DeploymentId}: re-adopted replica {ReplicaId} (pod {PodId}) without restarting it")]
     private static partial void LogAdopted(ILogger logger, Guid deploymentId, Guid replicaId, string podId);

@@ -59,7 +59,7 @@ public sealed record RegistryAuthSpec(string Server, string Username, byte[] Pas
 public sealed record ResourceSpec(int CpuMillicores, int MemoryMb);
 
 /// <summary>How a replica's health is checked (Kubernetes semantics: the same probe gates readiness and drives liveness restarts).</summary>
-/// <param name="Type">"http", "tcp" or "command".</param>
+/// <param name="Type">"http", "tcp", "command", or <see cref="NoProbe"/>.</param>
 /// <param name="Path">HTTP path (http only), e.g. "/healthz".</param>
 /// <param name="Port">Port to probe; the deployment's port when null.</param>
 /// <param name="Command">Command run in the pod (command only).</param>
@@ -75,4 +75,11 @@ public sealed record HealthCheckSpec(
     int PeriodSeconds,
     int TimeoutSeconds,
     int FailureThreshold,
-    int InitialDelaySeconds);
+    int InitialDelaySeconds)
+{
+    /// <summary>
+    /// The type of a deployment that listens on nothing (a background worker): no probe, ready while its pod runs;
+    /// only exits restart it.
+    /// </summary>
+    public const string NoProbe = "none";
+}

@@ -67,7 +67,11 @@ public static partial class DeploymentValidation
             errors.Add("image", "Not a valid image reference: [registry[:port]/]path[:tag][@sha256:<64 hex>], with lower-case path components and a tag of at most 128 of [A-Za-z0-9_.-].");
         }
 
-        if (hasCommand)
+        if (hasCommand && command!.Count == 0)
+        {
+            errors.Add("command", "Empty: give a command line (a string, run by /bin/sh -c) or an array of 1 to 64 arguments.");
+        }
+        else if (hasCommand)
         {
             ValidateArgv(command!, "command", errors);
         }
@@ -168,10 +172,15 @@ public static partial class DeploymentValidation
     private static HealthCheckSpec? BuildHealthCheck(HealthCheckInput input, FieldErrors errors)
     {
         var type = input.Type?.ToLowerInvariant();
-        if (type is not ("http" or "tcp" or "command"))
+        if (type is not ("http" or "tcp" or "command" or HealthCheckSpec.NoProbe))
         {
-            errors.Add("healthCheck.type", "Must be 'http', 'tcp' or 'command'.");
+            errors.Add("healthCheck.type", $"Must be 'http', 'tcp', 'command' or '{HealthCheckSpec.NoProbe}' (no probe: ready while running).");
             return null;
+        }
+
+        if (type == HealthCheckSpec.NoProbe && input.Port is not null)
+        {
+            errors.Add("healthCheck.port", $"A '{HealthCheckSpec.NoProbe}' check probes no port.");
         }
 
         var path = type == "http" ? input.Path ?? "/" : null;

@@ -46,6 +46,7 @@ public static class DeploymentsServiceCollectionExtensions
         services.TryAddSingleton<DeploymentLocks>();
         services.TryAddSingleton<DeploymentControllerStartup>();
         services.TryAddSingleton<ReplicaProber>();
+        services.TryAddSingleton<ReplicaCrashOutput>();
         services.TryAddScoped<ReplicaPods>();
         services.TryAddScoped<DeploymentNotifier>();
         services.TryAddScoped<DeploymentLogReader>();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,6 +24,7 @@ public sealed partial class ReplicaHealthMonitor(
     IServiceScopeFactory scopes,
     PodDriverRegistry drivers,
     ReplicaProber prober,
+    ReplicaCrashOutput crashOutput,
     DeploymentLocks locks,
     DeploymentControllerStartup startup,
     ControllerLeadership leadership,
@@ -159,7 +161,8 @@ public sealed partial class ReplicaHealthMonitor(
             replica.EndpointPort = null;
             replica.UpdatedAt = now;
             _nextProbe.TryRemove(replica.Id, out _);
-            await events.RecordAsync(d.Id, "ReplicaCrashed", reason, $"replica {Short(replica)} exited ({reason}); restarting in {delay}", replica.Id, DeploymentEventRecorder.Warning, cancellationToken);
+            var stderr = await crashOutput.ReadAsync(driver, handle, revision, cancellationToken);
+            await events.RecordAsync(d.Id, "ReplicaCrashed", reason, CrashMessage(replica, reason, delay, stderr), replica.Id, DeploymentEventRecorder.Warning, cancellationToken);
             LogCrashed(logger, d.Id, replica.Id, reason, delay);
             return wasReady;
         }
@@ -251,7 +254,26 @@ public sealed partial class ReplicaHealthMonitor(
         }
     }
 
-    private static string Short(Replica replica) => replica.Id.ToString("N")[^8..];
+    /// <summary>
+    /// A ReplicaCrashed event's message: its first line says what happened; then, when the replica wrote to stderr, a
+    /// line "  last lines on stderr:" and those lines, each indented by four spaces, secrets masked
+    /// (<see cref="ReplicaCrashOutput"/>).
+    /// </summary>
+    internal static string CrashMessage(Replica replica, string reason, TimeSpan delay, IReadOnlyList<string> stderr)
+    {
+        var looping = CrashLoop.IsCrashLooping(replica) ? string.Create(CultureInfo.InvariantCulture, $"crash-looping ({replica.CrashStreak} crashes in a row); ") : string.Empty;
+        var summary = string.Create(CultureInfo.InvariantCulture, $"replica {Short(replica)} exited ({reason}); {looping}restarting in {Quantity(delay)}");
+        return stderr.Count == 0
+            ? summary + "; it wrote nothing to stderr"
+            : summary + "\n  last lines on stderr:" + string.Concat(stderr.Select(line => "\n    " + line));
+    }
+
+    private static string Quantity(TimeSpan delay) =>
+        delay.TotalSeconds < 60 ? string.Create(CultureInfo.InvariantCulture, $"{delay.TotalSeconds:0} s")
+        : delay.Seconds == 0 ? string.Create(CultureInfo.InvariantCulture, $"{delay.TotalMinutes:0} min")
+        : string.Create(CultureInfo.InvariantCulture, $"{(int)delay.TotalMinutes} min {delay.Seconds} s");
+
+    private static string Short(Replica replica) => ReplicaShortId.Of(replica.Id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deployment {DeploymentId}: replica {ReplicaId} crashed ({Reason}); restart in {Delay}")]
     private static partial void LogCrashed(ILogger logger, Guid deploymentId, Guid replicaId, string reason, TimeSpan delay);

@@ -88,7 +88,7 @@ public sealed class ReplicaPods(
         }
 
         var directory = spec.SourceId is { } sourceId ? await sources.PrepareDirectoryAsync(sourceId, cancellationToken) : null;
-        var name = $"{deployment.Name}-{replica.Id.ToString("N")[^8..]}";
+        var name = $"{deployment.Name}-{ReplicaShortId.Of(replica.Id)}";
         return new PodSpec(
             name,
             await LabelsAsync(deployment.Id, replica.Id, revision.Number, cancellationToken),

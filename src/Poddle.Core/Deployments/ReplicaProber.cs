@@ -12,7 +12,8 @@ public sealed record ProbeResult(bool Healthy, string Detail);
 /// within the timeout; tcp connects; command runs the command in the pod (<see cref="IPodExec"/>) and expects exit code
 /// 0 within the timeout. The API refuses a command check on a driver that cannot exec; a revision stored before that
 /// rule is probed by TCP and says so. Without a health check a replica with a port is probed by TCP on it, and one
-/// without a port is healthy while it runs. Real sockets, real HTTP; a probe never throws.
+/// without a port is healthy while it runs, as is one whose check is of type "none". Real sockets, real HTTP; a probe
+/// never throws.
 /// </summary>
 public sealed class ReplicaProber : IDisposable
 {
@@ -36,6 +37,11 @@ public sealed class ReplicaProber : IDisposable
         if (check is null && port is null)
         {
             return new ProbeResult(true, "running (no port, no health check)");
+        }
+
+        if (string.Equals(check?.Type, HealthCheckSpec.NoProbe, StringComparison.OrdinalIgnoreCase))
+        {
+            return new ProbeResult(true, "running (health check 'none': no probe)");
         }
 
         var timeout = TimeSpan.FromSeconds(Math.Max(1, check?.TimeoutSeconds ?? 1));

@@ -64,7 +64,9 @@ internal static class DeploymentMappings
             spec.HealthCheck?.ToDto(),
             [.. view.Replicas.Select(r => new ReplicaResponse(
                 r.Id, r.Revision, r.Phase.ToString().ToLowerInvariant(), r.Ready, r.Restarts, r.LastExitReason, r.LastExitAt, r.StartedAt,
-                view.Health.GetValueOrDefault(r.Id, PodHealth.Unknown).ToResponse()))],
+                view.Health.GetValueOrDefault(r.Id, PodHealth.Unknown).ToResponse(),
+                ReplicaShortId.Of(r.Id),
+                CrashLoop.IsCrashLooping(r)))],
             deployment.CreatedAt,
             deployment.UpdatedAt)
         {
@@ -84,7 +86,7 @@ internal static class DeploymentMappings
         view.Revision.CreatedAt);
 
     public static DeploymentEventResponse ToResponse(this DeploymentEvent e) =>
-        new(e.Id, e.ReplicaId, e.Severity, e.Type, e.Reason, e.Message, e.Count, e.FirstSeenAt, e.LastSeenAt);
+        new(e.Id, e.ReplicaId, e.Severity, e.Type, e.Reason, e.Message, e.Count, e.FirstSeenAt, e.LastSeenAt, e.ReplicaId is { } replica ? ReplicaShortId.Of(replica) : null);
 
     public static DomainResponse ToResponse(this CustomDomain domain) => new(
         domain.Id,

@@ -157,7 +157,7 @@ internal static class DeploymentTelemetryEndpoints
         };
     }
 
-    private static LogLineResponse ToResponse(DeploymentLogLine line) => new(line.ReplicaId, line.Timestamp, line.Stream, line.Text);
+    private static LogLineResponse ToResponse(DeploymentLogLine line) => new(line.ReplicaId, line.Timestamp, line.Stream, line.Text, ReplicaShortId.Of(line.ReplicaId));
 
     private static ReplicaMetricsSample ToResponse(ReplicaSample s) =>
         new(s.Timestamp, s.CpuMillicores, s.MemoryBytes, s.MemoryLimitBytes, s.NetworkRxBytesPerSecond, s.NetworkTxBytesPerSecond);

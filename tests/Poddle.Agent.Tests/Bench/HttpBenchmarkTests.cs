@@ -174,6 +174,80 @@ public sealed class HttpBenchmarkTests
         Assert.Contains(Environment.ProcessId, root.GetProperty("target").GetProperty("pids").EnumerateArray().Select(p => p.GetInt32()));
     }
 
+    [Fact]
+    public async Task PageRedirectingWithinTheTarget_IsMeasuredWhereItLeads()
+    {
+        await using var app = await StartAsync(context => context.Request.Path.Value switch
+        {
+            "/" => Redirect(context, "/docs"),
+            "/docs" => Redirect(context, "/docs/index.html"),
+            "/docs/app.js" => context.Response.WriteAsync("console.log('docs')"),
+            _ => context.Response.WriteAsync("<html><script src=\"app.js\"></script>docs</html>"),
+        });
+        var progress = new List<BenchProgress>();
+
+        var report = await new HttpBenchmark(
+            new BenchOptions { Url = new Uri(app.Urls.Single() + "/"), Duration = TimeSpan.FromMilliseconds(300), Concurrency = [1], Samples = 5, Warmup = TimeSpan.Zero },
+            new SyncProgress(progress)).RunAsync(CancellationToken.None);
+
+        Assert.Equal("/docs/index.html", report.Page.Path);
+        Assert.Equal(0, report.Page.Errors);
+        Assert.Equal(200, report.Page.Status);
+        Assert.Equal([new BenchRedirect("/", 302, "/docs"), new BenchRedirect("/docs", 302, "/docs/index.html")], report.Redirects);
+        Assert.Equal("/docs/index.html", Assert.Single(report.Levels).Path);
+        Assert.Equal("/docs/app.js", report.Asset!.Path); // relative to the page it was found on
+        Assert.Equal(0, report.Asset.Errors);
+        Assert.Equal(["200"], report.Levels[0].StatusCodes.Keys);
+        Assert.Contains("/ redirects (302 /docs → 302 /docs/index.html): measuring /docs/index.html", report.PageNote, StringComparison.Ordinal);
+        Assert.Contains(progress, p => p.Phase == "page" && p.Detail == report.PageNote);
+        Assert.Contains(progress, p => p.Phase == "plan" && p.Detail.Contains("at most about", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PageRedirectingToAnotherOrigin_IsNotFollowed_AndTheNoteSaysWhatToBench()
+    {
+        await using var app = await StartAsync(context => Redirect(context, "https://example.test/login"));
+
+        var report = await new HttpBenchmark(new BenchOptions
+        {
+            Url = new Uri(app.Urls.Single() + "/"),
+            Duration = TimeSpan.FromMilliseconds(200),
+            Concurrency = [1],
+            Samples = 3,
+            Warmup = TimeSpan.Zero,
+        }).RunAsync(CancellationToken.None);
+
+        Assert.Equal("/", report.Page.Path);
+        Assert.Equal(302, report.Page.Status);
+        Assert.Empty(report.Redirects!);
+        Assert.Contains("redirects (302) to https://example.test/login, another origin", report.PageNote, StringComparison.Ordinal);
+        Assert.Contains("poddle bench https://example.test/login", report.PageNote, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SlowTarget_EachProbeStopsAtItsBudget()
+    {
+        await using var app = await StartAsync(async context =>
+        {
+            await Task.Delay(200, context.RequestAborted);
+            await context.Response.WriteAsync("slow");
+        });
+
+        var report = await new HttpBenchmark(new BenchOptions
+        {
+            Url = new Uri(app.Urls.Single() + "/"),
+            Duration = TimeSpan.FromMilliseconds(200),
+            Concurrency = [1],
+            Samples = 1000,
+            ProbeBudget = TimeSpan.FromSeconds(1),
+            Warmup = TimeSpan.Zero,
+        }).RunAsync(CancellationToken.None);
+
+        Assert.InRange(report.Health.Requests, 1, 20);
+        Assert.InRange(report.Page.Requests, 1, 20);
+        Assert.Equal(0, report.Page.Errors);
+    }
+
     [Theory]
     [InlineData("public, max-age=31536000, immutable", false, true)]
     [InlineData("no-cache", true, true)]
@@ -191,6 +265,23 @@ public sealed class HttpBenchmarkTests
         Assert.True(latency.Min <= latency.P50 && latency.P50 <= latency.P95 && latency.P95 <= latency.P99 && latency.P99 <= latency.Max, latency.ToString());
         Assert.InRange(latency.Mean, latency.Min, latency.Max);
         Assert.True(latency.P50 < 1000, latency.ToString());
+    }
+
+    private static async Task<WebApplication> StartAsync(RequestDelegate handler)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.Run(handler);
+        await app.StartAsync();
+        return app;
+    }
+
+    private static Task Redirect(HttpContext context, string location)
+    {
+        context.Response.StatusCode = StatusCodes.Status302Found;
+        context.Response.Headers.Location = location;
+        return Task.CompletedTask;
     }
 
     private static async Task<WebApplication> StartFailingServerAsync()

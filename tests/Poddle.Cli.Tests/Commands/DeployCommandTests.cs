@@ -64,7 +64,7 @@ public sealed class DeployCommandTests : IAsyncLifetime
         var create = Assert.Single(_api.RequestsTo("POST", $"/api/projects/{_project.Id}/deployments")).Json;
         var sent = JsonSerializer.Deserialize(create.GetRawText(), PoddleJsonContext.Default.CreateDeploymentRequest)!;
         Assert.Equal("web", sent.Name);
-        Assert.Equal(["python3", "app.py"], sent.Command);
+        Assert.Equal(["/bin/sh", "-c", "python3 app.py"], sent.Command); // a string runs in the shell, as on Render and Fly
         Assert.Null(sent.Image);
         Assert.Equal(_api.Sources.Keys.Single(), sent.SourceId);
         Assert.Equal(2, sent.Replicas);
@@ -120,6 +120,42 @@ public sealed class DeployCommandTests : IAsyncLifetime
         Assert.Contains("crashy failed: crash loop: exit code 3", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("poddle logs crashy", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("BackOff", run.Stdout, StringComparison.Ordinal); // events seen while waiting are shown
+    }
+
+    [Fact]
+    public async Task Deploy_CrashLooping_StopsEarlyWithEachReplicasStderrAndExitsThree()
+    {
+        _api.Outcome = "crashloop";
+
+        var run = await _cli.RunAsync("deploy", "--name", "crashy", "--image", "busybox", "--replicas", "2", "--timeout", "5m");
+
+        Assert.Equal((int)ExitCode.DeploymentFailed, run.ExitCode);
+        Assert.Contains("crashy is crashing: 2 of 2 replicas of revision 1 keep exiting (exit code 1)", run.Stderr, StringComparison.Ordinal);
+        foreach (var i in new[] { 0, 1 })
+        {
+            var shortId = FakeDeploymentApi.Deployment.ShortIdOf(FakeDeploymentApi.Deployment.ReplicaId(i));
+            Assert.Contains($"replica {shortId} exited (exit code 1)", run.Stderr, StringComparison.Ordinal);
+            Assert.Contains($"KeyError: 'DATABASE_URL' (replica {i})", run.Stderr, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("poddle logs crashy", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("longer --timeout", run.Stderr, StringComparison.Ordinal);
+
+        // While following, an event shows its first line only; the stderr lines come once, in the verdict.
+        Assert.DoesNotContain("KeyError", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, run.Stderr.Split("Traceback").Length - 1);
+    }
+
+    [Fact]
+    public async Task Deploy_CommandFlag_RunsInTheShell()
+    {
+        File.WriteAllText(Path.Combine(_app, "app.py"), "print('hi')\n");
+
+        var run = await _cli.RunAsync("deploy", "--name", "web", "--command", "python3 -m http.server $PORT", "--no-wait");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var sent = JsonSerializer.Deserialize(Assert.Single(_api.RequestsTo("POST", $"/api/projects/{_project.Id}/deployments")).Body, PoddleJsonContext.Default.CreateDeploymentRequest)!;
+        Assert.Equal(["/bin/sh", "-c", "python3 -m http.server $PORT"], sent.Command);
     }
 
     [Fact]

@@ -97,11 +97,12 @@ public sealed class DeploymentCommandsTests : IAsyncLifetime
     [Fact]
     public async Task Logs_TailAndSince_PrintLinesAndJson()
     {
-        var replica = Guid.Parse("abcdef01-0000-0000-0000-000000000000");
+        // UUIDv7s made together share their first digits; the short id is the random tail the server sends.
+        var replica = Guid.Parse("0198c3a2-7b1e-7c3d-8f2a-4f2aabcdef01");
         var now = DateTimeOffset.UtcNow;
-        _api.Logs.Add(new LogLineResponse(replica, now.AddHours(-1), "stdout", "old"));
-        _api.Logs.Add(new LogLineResponse(replica, now.AddSeconds(-30), "stdout", "listening on 8080"));
-        _api.Logs.Add(new LogLineResponse(replica, now.AddSeconds(-10), "stderr", "warning: slow"));
+        _api.Logs.Add(new LogLineResponse(replica, now.AddHours(-1), "stdout", "old", "abcdef01"));
+        _api.Logs.Add(new LogLineResponse(replica, now.AddSeconds(-30), "stdout", "listening on 8080", "abcdef01"));
+        _api.Logs.Add(new LogLineResponse(replica, now.AddSeconds(-10), "stderr", "warning: slow", "abcdef01"));
 
         var text = await _cli.RunAsync("logs", "web", "--since", "10m");
         var json = await _cli.RunAsync("logs", "web", "--tail", "1", "--json");
@@ -144,6 +145,37 @@ public sealed class DeploymentCommandsTests : IAsyncLifetime
         var run = await _cli.RunCancellableAsync(cts.Token, "logs", "web", "-f").WaitAsync(TimeSpan.FromSeconds(15));
 
         Assert.Equal(130, run.ExitCode);
+    }
+
+    [Fact]
+    public async Task Logs_ReplicasStartedTogether_AreToldApartByTheShortIdThatPsAndEventsShowToo()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (first, second) = (FakeDeploymentApi.Deployment.ReplicaId(0), FakeDeploymentApi.Deployment.ReplicaId(1));
+        var (firstShort, secondShort) = (FakeDeploymentApi.Deployment.ShortIdOf(first), FakeDeploymentApi.Deployment.ShortIdOf(second));
+        _api.Logs.Add(new LogLineResponse(first, now.AddSeconds(-3), "stdout", "first says hi", firstShort));
+        _api.Logs.Add(new LogLineResponse(second, now.AddSeconds(-2), "stdout", "second says hi", secondShort));
+        _web.Events.Add(new DeploymentEventResponse(Guid.NewGuid(), second, "Warning", "ProbeFailed", "probe failed", $"replica {secondShort}: connection refused (1/3)", 1, now, now, secondShort));
+
+        var logs = await _cli.RunAsync("logs", "web");
+        var onlySecond = await _cli.RunAsync("logs", "web", "--replica", secondShort);
+        var unknown = await _cli.RunAsync("logs", "web", "--replica", "deadbeef");
+        var ps = await _cli.RunAsync("ps", "web");
+        var events = await _cli.RunAsync("events", "web");
+
+        Assert.NotEqual(firstShort, secondShort);
+        Assert.Contains($"{firstShort} | first says hi", logs.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"{secondShort} | second says hi", logs.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("first says hi", onlySecond.Stdout, StringComparison.Ordinal);
+        Assert.Contains("second says hi", onlySecond.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains($"Its replicas: {firstShort}, {secondShort}", unknown.Stderr, StringComparison.Ordinal);
+        Assert.True(ps.ExitCode == 0, ps.ToString());
+        Assert.Contains("REPLICA", ps.Stdout, StringComparison.Ordinal);
+        Assert.Contains(ps.Stdout.Split('\n'), l => l.Contains(firstShort, StringComparison.Ordinal) && l.Contains("running", StringComparison.Ordinal) && l.Contains("yes", StringComparison.Ordinal));
+        Assert.Contains(ps.Stdout.Split('\n'), l => l.Contains(secondShort, StringComparison.Ordinal));
+        Assert.Contains("REPLICA", events.Stdout, StringComparison.Ordinal);
+        Assert.Contains(secondShort, events.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -60,6 +60,30 @@ public sealed class StaticCommandTests : IDisposable
         Assert.Contains("does not exist", run.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PortInUse_FailsOnceWithAClearMessage_NoStackTrace()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Any, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var run = await PoddleProcess.RunAsync(["static", _site, "--port", port.ToString(CultureInfo.InvariantCulture)], new Dictionary<string, string?>());
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"port {port} is already in use", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--port", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, run.Stderr.Split("already in use").Length - 1);
+    }
+
+    [Fact]
+    public void DefaultPort_IsNotTheServersPort()
+    {
+        Assert.NotEqual(Poddle.Agent.Static.StaticSiteOptions.DefaultPort, new Uri(Poddle.Server.Hosting.PoddleServer.DefaultUrls).Port);
+        Assert.NotEqual(Poddle.Agent.Static.StaticSiteOptions.DefaultPort, new Uri(GlobalOptions.DefaultServer).Port);
+    }
+
     public void Dispose() => Directory.Delete(_site, recursive: true);
 
     internal static async Task WaitForHealthAsync(HttpClient http, PoddleProcess server)

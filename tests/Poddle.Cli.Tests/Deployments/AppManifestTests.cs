@@ -85,12 +85,22 @@ public sealed class AppManifestTests : IDisposable
     }
 
     [Fact]
-    public void CommandAsString_IsSplitLikeAShell()
+    public void CommandAsString_RunsInTheShell_AsAListRunsAsGiven()
     {
-        var manifest = AppManifest.ParseToml("command = \"python3 -m http.server 'x y'\"", "poddle.toml");
+        var manifest = AppManifest.ParseToml("command = \"python3 -m http.server $PORT\"", "poddle.toml");
+        var yaml = AppManifest.ParseYaml("command: exec ./serve --port \"$PORT\"\n", "poddle.yaml");
 
-        Assert.Equal(["python3", "-m", "http.server", "x y"], manifest.Command);
+        Assert.Equal(["/bin/sh", "-c", "python3 -m http.server $PORT"], manifest.Command);
+        Assert.Equal(["/bin/sh", "-c", "exec ./serve --port \"$PORT\""], yaml.Command);
         Assert.Null(manifest.HealthCheck);
+    }
+
+    [Fact]
+    public void HealthCheckNone_IsKept()
+    {
+        var manifest = AppManifest.ParseToml("command = [\"./worker\"]\n[healthCheck]\ntype = \"none\"", "poddle.toml");
+
+        Assert.Equal("none", manifest.HealthCheck!.Type);
     }
 
     [Theory]
@@ -168,7 +178,7 @@ public sealed class AppManifestTests : IDisposable
         var plan = DeployPlan.Merge(manifest, none, "/src/My_App.v2/", _ => throw new InvalidOperationException("no secrets asked"));
 
         Assert.Equal("my-app-v2", plan.Name);
-        Assert.Equal(["./run"], plan.Command);
+        Assert.Equal(["/bin/sh", "-c", "./run"], plan.Command);
         Assert.Null(plan.Port);
         Assert.Null(plan.ToCreateRequest(null).Resources);
         Assert.Null(plan.ToCreateRequest(null).Env);

@@ -213,12 +213,8 @@ public sealed class DeploymentsEndToEndTests
         var deploymentIds = new List<Guid>();
         try
         {
-            await using var server = PoddleProcess.Start(
-                ["serve", "--urls", url],
-                new Dictionary<string, string?> { ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e", ["PODDLE_Auth__PasswordWorkFactor"] = "10" },
-                workingDirectory: home);
+            await using var server = await StartReadyServerAsync(url, home);
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
-            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
             await File.WriteAllTextAsync(Path.Combine(appDir, "app.py"), PythonApp);
             await File.WriteAllTextAsync(Path.Combine(appDir, "poddle.toml"), """
                 name = "hello"
@@ -236,9 +232,7 @@ public sealed class DeploymentsEndToEndTests
             var environment = new Dictionary<string, string?> { ["PODDLE_CONFIG_DIR"] = configDir, ["NO_COLOR"] = "1" };
             Task<CliRun> Poddle(string? stdin, params string[] args) => PoddleProcess.RunAsync([.. args, "--server", url], environment, stdin, TimeSpan.FromSeconds(120));
 
-            Assert.Equal(0, (await Poddle(Password + "\n", "register", "--username", "cli-deployer", "--email", "cli-deployer@example.test", "--password-stdin")).ExitCode);
-            Assert.Equal(0, (await Poddle(Password + "\n", "login", "--username", "cli-deployer", "--password-stdin")).ExitCode);
-            Assert.Equal(0, (await Poddle(null, "projects", "create", "demo")).ExitCode);
+            await SignUpWithCliAsync(Poddle, "cli-deployer");
 
             var deploy = await Poddle(null, "deploy", appDir, "--timeout", "90s");
 
@@ -277,6 +271,100 @@ public sealed class DeploymentsEndToEndTests
             RegisterLoginProjectFlowTests.DeleteQuietly(configDir);
             RegisterLoginProjectFlowTests.DeleteQuietly(appDir);
         }
+    }
+
+    [Fact]
+    public async Task CliDeploy_AppThatCrashes_StopsWithinSecondsShowingItsStderrWithTheSecretMasked()
+    {
+        const string Secret = "tok-Zq9-never-shown-7Yx";
+        var home = PoddleProcess.NewHome("cli-crash");
+        var dataDir = Path.Combine(home, "data");
+        var configDir = TemporaryDirectory("config");
+        var appDir = TemporaryDirectory("app");
+        var url = $"http://127.0.0.1:{CliAppTests.ClosedPort()}";
+        var deploymentIds = new List<Guid>();
+        try
+        {
+            await using var server = await StartReadyServerAsync(url, home);
+            await File.WriteAllTextAsync(Path.Combine(appDir, "crash.py"), """
+                import os, sys
+                print("hello on stdout", flush=True)
+                print("connecting with token " + os.environ["API_TOKEN"], file=sys.stderr, flush=True)
+                print("RuntimeError: database unreachable", file=sys.stderr, flush=True)
+                sys.exit(1)
+                """);
+            await File.WriteAllTextAsync(Path.Combine(appDir, "poddle.toml"), """
+                name = "crashy"
+                project = "demo"
+                command = "python3 crash.py"
+                """);
+            var environment = new Dictionary<string, string?> { ["PODDLE_CONFIG_DIR"] = configDir, ["NO_COLOR"] = "1", ["API_TOKEN"] = Secret };
+            Task<CliRun> Poddle(string? stdin, params string[] args) => PoddleProcess.RunAsync([.. args, "--server", url], environment, stdin, TimeSpan.FromSeconds(300));
+            await SignUpWithCliAsync(Poddle, "crasher");
+
+            var clock = Stopwatch.StartNew();
+            var deploy = await Poddle(null, "deploy", appDir, "--secret", "API_TOKEN", "--timeout", "5m");
+            var took = clock.Elapsed;
+
+            Assert.True(deploy.ExitCode == (int)ExitCode.DeploymentFailed, deploy.ToString());
+            Assert.True(took < TimeSpan.FromSeconds(90), $"deploy took {took}: it waited for its timeout instead of seeing the crash loop{Environment.NewLine}{deploy}");
+            Assert.Contains("crashy is crashing: 1 of 1 replicas of revision 1 keep exiting (exit code 1)", deploy.Stderr, StringComparison.Ordinal);
+            Assert.Contains("RuntimeError: database unreachable", deploy.Stderr, StringComparison.Ordinal);
+            Assert.Contains("connecting with token ***", deploy.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("longer --timeout", deploy.Stderr, StringComparison.Ordinal);
+
+            var ps = await Poddle(null, "ps", "crashy", "--project", "demo", "--json");
+            var crashy = System.Text.Json.JsonSerializer.Deserialize(ps.Stdout, PoddleJsonContext.Default.DeploymentResponse)!;
+            deploymentIds.Add(crashy.Id);
+            var replica = Assert.Single(crashy.ReplicaDetails);
+            Assert.True(replica.CrashLooping, ps.Stdout);
+            var events = await Poddle(null, "events", "crashy", "--project", "demo", "--json");
+            var crashed = Assert.Single(System.Text.Json.JsonSerializer.Deserialize(events.Stdout, PoddleJsonContext.Default.IReadOnlyListDeploymentEventResponse)!, e => e.Type == "ReplicaCrashed");
+            Assert.Equal(replica.ShortId, crashed.ReplicaShortId);
+            Assert.Contains("\n    RuntimeError: database unreachable", crashed.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("hello on stdout", crashed.Message, StringComparison.Ordinal); // stdout is not in it
+            Assert.DoesNotContain(Secret, deploy.Stdout + deploy.Stderr + events.Stdout + server.Stdout + server.Stderr, StringComparison.Ordinal);
+
+            Assert.Equal(0, (await Poddle(null, "rm", "crashy", "--project", "demo", "--yes")).ExitCode);
+        }
+        finally
+        {
+            await CleanUpLeftoversAsync(dataDir, deploymentIds);
+            RegisterLoginProjectFlowTests.DeleteQuietly(home);
+            RegisterLoginProjectFlowTests.DeleteQuietly(configDir);
+            RegisterLoginProjectFlowTests.DeleteQuietly(appDir);
+        }
+    }
+
+    /// <summary>
+    /// `poddle serve` on <paramref name="url"/>, started in <paramref name="home"/> with no --data-dir, so it makes its
+    /// own default ./data there (the README's set-up), once it is ready.
+    /// </summary>
+    private static async Task<PoddleProcess> StartReadyServerAsync(string url, string home)
+    {
+        var server = PoddleProcess.Start(
+            ["serve", "--urls", url],
+            new Dictionary<string, string?> { ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e", ["PODDLE_Auth__PasswordWorkFactor"] = "10" },
+            workingDirectory: home);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>register, login and `projects create demo` through the CLI, as a new user does.</summary>
+    private static async Task SignUpWithCliAsync(Func<string?, string[], Task<CliRun>> poddle, string username)
+    {
+        Assert.Equal(0, (await poddle(Password + "\n", ["register", "--username", username, "--email", $"{username}@example.test", "--password-stdin"])).ExitCode);
+        Assert.Equal(0, (await poddle(Password + "\n", ["login", "--username", username, "--password-stdin"])).ExitCode);
+        Assert.Equal(0, (await poddle(null, ["projects", "create", "demo"])).ExitCode);
     }
 
     private static string[] Running(DeploymentResponse deployment) =>

@@ -156,4 +156,101 @@ public sealed class ReplicaHealthMonitorTests
         await h.RunForAsync(2);
         Assert.Equal(2, (await h.EventsAsync(id)).Where(e => e.Type == "Notification").Sum(e => e.Count));
     }
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Monitor_Crash_EventCarriesTheLastStderrLinesWithSecretsMasked(DatabaseProvider provider)
+    {
+        const string Secret = "pw-Zq9-very-secret-7Yx";
+        await using var h = await ControllerHarness.CreateAsync(provider);
+        var spec = ControllerHarness.WebSpec(secretKeys: ["DB_PASSWORD"]);
+        var id = await h.CreateDeploymentAsync(1, spec, new Dictionary<string, string> { ["DB_PASSWORD"] = Secret });
+        await h.SettleAsync();
+        var replica = Assert.Single(await h.ReplicasAsync(id));
+        var pod = h.PodOf(replica);
+        pod.WriteLog("listening on 8080");
+        for (var i = 1; i <= 12; i++)
+        {
+            pod.WriteLog($"stderr line {i}", "stderr");
+        }
+
+        pod.WriteLog($"connecting with DB_PASSWORD={Secret}", "stderr");
+        pod.WriteLog("\u001b[31mFATAL\u001b[0m: cannot connect", "stderr");
+
+        await pod.ExitAsync(1);
+        await h.RunForAsync(1);
+
+        var crashed = Assert.Single(await h.EventsAsync(id), e => e.Type == "ReplicaCrashed");
+        var lines = crashed.Message.Split('\n');
+        Assert.Equal($"replica {ReplicaShortId.Of(replica.Id)} exited (exit code 1); restarting in 10 s", lines[0]);
+        Assert.Equal("  last lines on stderr:", lines[1]);
+        Assert.Equal(ReplicaCrashOutput.MaxLines, lines.Length - 2);
+        Assert.Equal("    stderr line 6", lines[2]); // the last ten stderr lines, oldest first; stdout is not there
+        Assert.Equal("    connecting with DB_PASSWORD=***", lines[^3]);
+        Assert.Equal("    ?[31mFATAL?[0m: cannot connect", lines[^2]);
+        Assert.Equal("    exited: exit code 1", lines[^1]); // the fake driver's own last line
+        Assert.DoesNotContain(Secret, crashed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening on 8080", crashed.Message, StringComparison.Ordinal);
+        Assert.False(CrashLoop.IsCrashLooping((await h.ReplicasAsync(id)).Single()));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Monitor_SecondCrashInARow_IsACrashLoop_TheEventSaysSoWithTheNewStderr(DatabaseProvider provider)
+    {
+        await using var h = await ControllerHarness.CreateAsync(provider);
+        var id = await h.CreateDeploymentAsync(1);
+        await h.SettleAsync();
+        var first = Assert.Single(await h.ReplicasAsync(id));
+        h.PodOf(first).WriteLog("boom 1", "stderr");
+        await h.PodOf(first).ExitAsync(1);
+        await h.RunForAsync(1);
+        Assert.False(CrashLoop.IsCrashLooping(Assert.Single(await h.ReplicasAsync(id))));
+
+        await h.RunForAsync(10); // the 10 s back-off, then the restart
+        var restarted = Assert.Single(await h.ReplicasAsync(id));
+        Assert.Equal((ReplicaPhase.Running, 1), (restarted.Phase, restarted.Restarts));
+        Assert.False(CrashLoop.IsCrashLooping(restarted)); // running again: its crash streak is 1
+        h.PodOf(restarted).WriteLog("boom 2", "stderr");
+        await h.PodOf(restarted).ExitAsync(1);
+        await h.RunForAsync(1);
+
+        var looping = Assert.Single(await h.ReplicasAsync(id));
+        Assert.True(CrashLoop.IsCrashLooping(looping));
+        var crashed = Assert.Single(await h.EventsAsync(id), e => e.Type == "ReplicaCrashed");
+        Assert.Equal(2, crashed.Count);
+        Assert.StartsWith($"replica {ReplicaShortId.Of(looping.Id)} exited (exit code 1); crash-looping (2 crashes in a row); restarting in 20 s\n", crashed.Message, StringComparison.Ordinal);
+        Assert.Contains("    boom 2", crashed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("boom 1", crashed.Message, StringComparison.Ordinal); // the latest crash's pod
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Monitor_HealthCheckNone_ReadyWhileRunning_WithNothingListening(DatabaseProvider provider)
+    {
+        await using var h = await ControllerHarness.CreateAsync(provider);
+        var worker = ControllerHarness.WebSpec(health: new HealthCheckSpec(HealthCheckSpec.NoProbe, null, null, null, 1, 1, 1, 0));
+        var id = await h.CreateDeploymentAsync(1, worker);
+        await h.SettleAsync();
+        var replica = Assert.Single(await h.ReplicasAsync(id));
+        h.PodOf(replica).CloseListener(); // a background worker listens on nothing
+
+        await h.RunForAsync(30);
+
+        var after = Assert.Single(await h.ReplicasAsync(id));
+        Assert.Equal((true, 0, replica.PodId), (after.Ready, after.Restarts, after.PodId));
+        Assert.Equal(DeploymentStatus.Running, (await h.GetAsync(id)).Status);
+        Assert.DoesNotContain(await h.EventsAsync(id), e => e.Type == "ProbeFailed");
+    }
+
+    [Fact]
+    public void CrashOutput_MasksLongestSecretFirst_CutsLongLines()
+    {
+        var lines = ReplicaCrashOutput.Clean(
+            ["token=abcdef and abc", "tab\there", new string('x', ReplicaCrashOutput.MaxLineLength + 50)],
+            ["abc", "abcdef", string.Empty]);
+
+        Assert.Equal("token=*** and ***", lines[0]);
+        Assert.Equal("tab here", lines[1]);
+        Assert.Equal(new string('x', ReplicaCrashOutput.MaxLineLength) + "…", lines[2]);
+    }
 }

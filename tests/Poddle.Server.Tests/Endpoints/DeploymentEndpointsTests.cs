@@ -188,6 +188,56 @@ public sealed class DeploymentEndpointsTests
         Assert.Equal(0, await db.Deployments.CountAsync());
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Command_AStringRunsInTheShell_AnArrayAsGiven_OverHttp(DatabaseProvider provider)
+    {
+        await using var server = await StartAsync(provider);
+        var (alice, _) = await server.CreateUserAsync("alice");
+        var project = await CreateProjectAsync(alice, "demo");
+        async Task<HttpResponseMessage> Send(HttpMethod method, string path, string json) =>
+            await alice.SendAsync(new HttpRequestMessage(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
+
+        var created = await Send(HttpMethod.Post, $"/api/projects/{project}/deployments", """{"name":"web","command":"python3 -m http.server $PORT"}""");
+        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        var web = (await created.Content.ReadFromJsonAsync<DeploymentResponse>())!;
+        Assert.Equal(["/bin/sh", "-c", "python3 -m http.server $PORT"], web.Command);
+        Assert.Equal("sandbox", web.Driver);
+
+        var patched = await Send(HttpMethod.Patch, $"/api/deployments/{web.Id}", """{"command":"exec ./serve"}""");
+        Assert.Equal(HttpStatusCode.Accepted, patched.StatusCode);
+        Assert.Equal(["/bin/sh", "-c", "exec ./serve"], (await patched.Content.ReadFromJsonAsync<DeploymentResponse>())!.Command);
+        var array = await Send(HttpMethod.Patch, $"/api/deployments/{web.Id}", """{"command":["python3","app.py"]}""");
+        Assert.Equal(["python3", "app.py"], (await array.Content.ReadFromJsonAsync<DeploymentResponse>())!.Command);
+
+        foreach (var bad in new[] { "\"\"", "\"   \"", "5", "{}", "[1]", "[]" })
+        {
+            var refused = await Send(HttpMethod.Post, $"/api/projects/{project}/deployments", $$"""{"name":"bad","command":{{bad}}}""");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var problem = (await refused.Content.ReadFromJsonAsync<ProblemResponse>())!;
+            Assert.True(problem.Errors!.ContainsKey("command"), $"{bad}: {await refused.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    [Fact]
+    public async Task HealthCheckNone_IsAccepted_WithoutAPort_AndNamedWhenWrong()
+    {
+        await using var server = await StartAsync(DatabaseProvider.Sqlite);
+        var (alice, _) = await server.CreateUserAsync("alice");
+        var project = await CreateProjectAsync(alice, "demo");
+
+        var worker = await alice.PostAsJsonAsync($"/api/projects/{project}/deployments", new CreateDeploymentRequest("worker", Command: ["python3", "worker.py"], HealthCheck: new HealthCheckDto("none")));
+        var withPort = await alice.PostAsJsonAsync($"/api/projects/{project}/deployments", new CreateDeploymentRequest("bad", Command: ["x"], HealthCheck: new HealthCheckDto("none", Port: 9000)));
+        var unknown = await alice.PostAsJsonAsync($"/api/projects/{project}/deployments", new CreateDeploymentRequest("bad", Command: ["x"], HealthCheck: new HealthCheckDto("exec")));
+
+        Assert.Equal(HttpStatusCode.Accepted, worker.StatusCode);
+        Assert.Equal("none", (await worker.Content.ReadFromJsonAsync<DeploymentResponse>())!.HealthCheck!.Type);
+        Assert.Equal(HttpStatusCode.BadRequest, withPort.StatusCode);
+        Assert.True((await withPort.Content.ReadFromJsonAsync<ProblemResponse>())!.Errors!.ContainsKey("healthCheck.port"));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("'none'", (await unknown.Content.ReadFromJsonAsync<ProblemResponse>())!.Errors!["healthCheck.type"][0], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Tiers_FreeRefused403UntilAdminMakesThemPro()
     {

@@ -45,6 +45,50 @@ public sealed class DeploymentTelemetryEndpointsTests
         Assert.Equal(HttpStatusCode.NotFound, (await fixture.Bob.GetAsync($"/api/deployments/{fixture.DeploymentId}/metrics")).StatusCode);
     }
 
+    [Fact]
+    public async Task ReplicasLogsAndEvents_NameEachReplicaByOneShortId_CrashEventsCarryStderr()
+    {
+        await using var fixture = await Fixture.StartAsync(replicas: 2);
+        var first = await fixture.Alice.GetAsync($"/api/deployments/{fixture.DeploymentId}");
+        Assert.True(first.IsSuccessStatusCode, await first.Content.ReadAsStringAsync());
+        var deployment = (await first.Content.ReadFromJsonAsync<DeploymentResponse>())!;
+        var shortIds = deployment.ReplicaDetails.ToDictionary(r => r.Id, r => r.ShortId);
+        Assert.Equal(2, shortIds.Values.Distinct().Count()); // replicas started together, told apart
+        Assert.All(deployment.ReplicaDetails, r => Assert.Equal(r.Id.ToString("N")[^8..], r.ShortId));
+        foreach (var pod in fixture.Driver.Running)
+        {
+            pod.WriteLog("hello from " + pod.ReplicaLabel);
+        }
+
+        var lines = (await fixture.Alice.GetFromJsonAsync<List<LogLineResponse>>($"/api/deployments/{fixture.DeploymentId}/logs"))!;
+        Assert.All(lines, l => Assert.Equal(shortIds[l.ReplicaId], l.ReplicaShortId));
+        Assert.Equal(2, lines.Select(l => l.ReplicaShortId).Distinct().Count());
+
+        var victim = fixture.Driver.Running[0];
+        var victimId = Guid.ParseExact(victim.ReplicaLabel!, "N");
+        victim.WriteLog("Traceback (most recent call last):", "stderr");
+        victim.WriteLog("RuntimeError: no database", "stderr");
+        await victim.ExitAsync(1);
+        DeploymentEventResponse? crashed = null;
+        var deadline = DateTimeOffset.UtcNow + Bound;
+        while (crashed is null)
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "no ReplicaCrashed event");
+            await Task.Delay(100);
+            var events = (await fixture.Alice.GetFromJsonAsync<List<DeploymentEventResponse>>($"/api/deployments/{fixture.DeploymentId}/events"))!;
+            crashed = events.FirstOrDefault(e => e.Type == "ReplicaCrashed");
+            Assert.All(events.Where(e => e.ReplicaId is not null), e => Assert.Equal(shortIds[e.ReplicaId!.Value], e.ReplicaShortId));
+        }
+
+        Assert.Equal(victimId, crashed.ReplicaId);
+        Assert.StartsWith($"replica {shortIds[victimId]} exited (exit code 1)", crashed.Message, StringComparison.Ordinal);
+        Assert.Contains("\n    RuntimeError: no database", crashed.Message, StringComparison.Ordinal);
+        var afterResponse = await fixture.Alice.GetAsync($"/api/deployments/{fixture.DeploymentId}");
+        Assert.True(afterResponse.IsSuccessStatusCode, await afterResponse.Content.ReadAsStringAsync());
+        var after = (await afterResponse.Content.ReadFromJsonAsync<DeploymentResponse>())!;
+        Assert.False(after.ReplicaDetails.Single(r => r.Id == victimId).CrashLooping); // one crash is not a loop yet
+    }
+
     [Theory]
     [InlineData("tail=0", "tail")]
     [InlineData("tail=10001", "tail")]
@@ -209,7 +253,7 @@ public sealed class DeploymentTelemetryEndpointsTests
                 var spec = new DeploymentSpec("web:1", null, null, 8080, new Dictionary<string, string>(), [], new ResourceSpec(100, 128), null);
                 db.DeploymentRevisions.Add(new DeploymentRevision
                 {
-                    Id = Guid.CreateVersion7(), DeploymentId = deployment.Id, Number = 1, SpecJson = System.Text.Json.JsonSerializer.Serialize(spec, ReplicaPods.SpecJsonOptions),
+                    Id = Guid.CreateVersion7(), DeploymentId = deployment.Id, Number = 1, SpecJson = DeploymentSpecJson.Serialize(spec),
                     SecretsCiphertext = scope.ServiceProvider.GetRequiredService<SecretProtector>().Protect(new Dictionary<string, string> { ["K"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(4)) }),
                     Cause = "create", CreatedAt = now,
                 });

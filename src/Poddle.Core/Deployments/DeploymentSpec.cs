@@ -52,7 +52,7 @@ public sealed record SecuritySpec(bool ReadOnlyRootFilesystem, bool RunAsNonRoot
 /// <summary>A private registry's credentials as stored: the password encrypted with the secrets key, never shown again.</summary>
 /// <param name="Server">The registry's host[:port] ("registry.example.com", "localhost:5000"), as the image names it.</param>
 /// <param name="Username">The account (shown back by the API).</param>
-/// <param name="PasswordCiphertext">The password, encrypted like secrets (<see cref="SecretProtector.ProtectValue"/>).</param>
+/// <param name="PasswordCiphertext">The password, encrypted like secrets (<see cref="Common.SecretProtector.ProtectValue"/>).</param>
 public sealed record RegistryAuthSpec(string Server, string Username, byte[] PasswordCiphertext);
 
 /// <summary>Per-replica CPU (millicores) and memory (MiB).</summary>

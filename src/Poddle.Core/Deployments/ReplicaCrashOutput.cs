@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Poddle.Core.Common;
 using Poddle.Drivers.Abstractions.Pods;
 
 namespace Poddle.Core.Deployments;

@@ -43,6 +43,9 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
     private readonly string _script;
     private readonly Lock _portLock = new();
     private readonly HashSet<int> _reservedPorts = [];
+    private readonly PodNetworks _networks;
+    private readonly Lock _prepareLock = new();
+    private Task? _hostPrepared;
 
     /// <summary>Creates the driver; detects the isolation this host allows (as code execution does) and prepares the state directory.</summary>
     public SandboxPodDriver(SandboxOptions sandbox, SandboxPodOptions options, TimeProvider? timeProvider = null, ILogger<SandboxPodDriver>? logger = null)
@@ -68,6 +71,9 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
         // The sandbox uid must be able to traverse to a pod's /app directory (bwrap binds it as that uid).
         File.SetUnixFileMode(options.StateDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         _script = PodSupervisor.Install(options.StateDirectory);
+        _networks = new PodNetworks(options, _logger);
+        Capabilities = new(
+            Images: false, Commands: true, Gpu: false, NetworkIsolation: IsolatesNetworks, Logs: true, Stats: true, Signals: true, Exec: false);
         LogIsolation(_logger, Isolation);
     }
 
@@ -78,27 +84,51 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
     public string Name => DriverName;
 
     /// <inheritdoc />
-    public DriverCapabilities Capabilities { get; } = new(
-        Images: false, Commands: true, Gpu: false, NetworkIsolation: false, Logs: true, Stats: true, Signals: true, Exec: false);
+    public DriverCapabilities Capabilities { get; }
+
+    /// <summary>Whether each pod gets a network namespace of its own (<see cref="SandboxPodNetworkMode.Isolated"/>, available here).</summary>
+    private bool IsolatesNetworks => _options.Network == SandboxPodNetworkMode.Isolated && _networks.Unavailable is null;
 
     private static bool IsRoot => Environment.IsPrivilegedProcess;
 
     /// <inheritdoc />
-    public Task<DriverHealth> CheckHealthAsync(CancellationToken cancellationToken)
+    public async Task<DriverHealth> CheckHealthAsync(CancellationToken cancellationToken)
     {
         if (Isolation.Level == IsolationLevel.Unavailable)
         {
-            return Task.FromResult(new DriverHealth(false, "sandbox: " + Isolation.Reason));
+            return new DriverHealth(false, "sandbox: " + Isolation.Reason);
         }
 
         if (!File.Exists(_options.PerlPath))
         {
-            return Task.FromResult(new DriverHealth(false, $"sandbox: {_options.PerlPath} is missing (apt-get install perl)"));
+            return new DriverHealth(false, $"sandbox: {_options.PerlPath} is missing (apt-get install perl)");
         }
 
-        return Task.FromResult(Directory.Exists(_options.StateDirectory)
-            ? new DriverHealth(true, $"sandbox: {Isolation}; pods in {_options.StateDirectory}")
-            : new DriverHealth(false, $"sandbox: the state directory {_options.StateDirectory} is gone"));
+        if (_networks.Unavailable is { } reason)
+        {
+            return new DriverHealth(false, "sandbox: " + reason);
+        }
+
+        if (!Directory.Exists(_options.StateDirectory))
+        {
+            return new DriverHealth(false, $"sandbox: the state directory {_options.StateDirectory} is gone");
+        }
+
+        if (IsolatesNetworks)
+        {
+            try
+            {
+                await PrepareHostAsync();
+                await _networks.EnsureFirewallAsync(cancellationToken);
+            }
+            catch (InvalidOperationException ex)
+            {
+                return new DriverHealth(false, "sandbox: " + ex.Message);
+            }
+        }
+
+        var network = IsolatesNetworks ? "a network namespace per pod" : "the host's network (not isolated)";
+        return new DriverHealth(true, $"sandbox: {Isolation}; {network}; pods in {_options.StateDirectory}");
     }
 
     /// <inheritdoc />
@@ -109,6 +139,16 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
         if (Isolation.Level == IsolationLevel.Unavailable)
         {
             throw new PodDriverException(PodFailureKind.DriverUnavailable, "the sandbox is unavailable: " + Isolation.Reason);
+        }
+
+        if (_networks.Unavailable is { } networkReason)
+        {
+            throw new PodDriverException(PodFailureKind.DriverUnavailable, "the sandbox cannot run pods: " + networkReason);
+        }
+
+        if (IsolatesNetworks)
+        {
+            await PrepareHostAsync().WaitAsync(cancellationToken);
         }
 
         var podId = PodIdPrefix + Guid.NewGuid().ToString("N")[..12];
@@ -125,16 +165,23 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
             var app = Path.Join(directory, "app");
             await PrepareAppDirectoryAsync(spec.SourceDirectory, app, cancellationToken);
             port = spec.Port is null ? null : AllocatePort();
+            if (IsolatesNetworks)
+            {
+                await _networks.CreateAsync(podId, port, directory, cancellationToken);
+            }
             var cgroupName = "pod-" + podId;
             cgroup = _cgroups?.CreateRun(cgroupName, new SandboxLimits { MemoryMb = memory, CpuCores = cpu / 1000.0, Pids = _options.Pids });
             // Recorded before the supervisor exists (pid 0: Pending), so a server that dies in between leaves a pod that
             // is listed, and reconciliation can destroy it, rather than one nobody knows.
             var record = new PodRecord(
                 podId, spec.Name, 0, 0, cgroup is null ? null : cgroupName, port,
-                cpu, memory, _time.GetUtcNow(), new Dictionary<string, string>(spec.Labels, StringComparer.Ordinal));
+                cpu, memory, _time.GetUtcNow(), new Dictionary<string, string>(spec.Labels, StringComparer.Ordinal))
+            {
+                IsolatedNetwork = IsolatesNetworks,
+            };
             WriteAtomically(Path.Join(directory, "state.json"), JsonSerializer.Serialize(record, PodJsonContext.Default.PodRecord));
             supervisor = await PodSupervisor.LaunchAsync(
-                _options.PerlPath, _script, directory, _options.LogMaxBytes, BuildCommand(spec, app, cgroup, memory),
+                _options.PerlPath, _script, directory, _options.LogMaxBytes, BuildCommand(spec, podId, app, cgroup, memory),
                 PodSupervisor.EncodeArguments(HiddenArguments(spec, port)), cancellationToken);
             record = record with { SupervisorPid = supervisor, SupervisorStartTicks = ProcTable.Read(supervisor)?.StartTicks ?? 0 };
             WriteAtomically(Path.Join(directory, "state.json"), JsonSerializer.Serialize(record, PodJsonContext.Default.PodRecord));
@@ -502,6 +549,29 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
         await WaitExitedAsync(record, KillWait, cancellationToken);
     }
 
+    /// <summary>
+    /// Once per process before the first isolated pod (again after a failure): the firewall table, and the namespaces
+    /// left by pods that no longer exist (a server killed half-way through a start).
+    /// </summary>
+    private Task PrepareHostAsync()
+    {
+        lock (_prepareLock)
+        {
+            if (_hostPrepared is null || _hostPrepared.IsFaulted || _hostPrepared.IsCanceled)
+            {
+                _hostPrepared = PrepareAsync();
+            }
+
+            return _hostPrepared;
+        }
+
+        async Task PrepareAsync()
+        {
+            await _networks.EnsureFirewallAsync(CancellationToken.None);
+            await _networks.SweepAsync(podId => Directory.Exists(PodDirectory(podId)), CancellationToken.None);
+        }
+    }
+
     private async Task RemoveAsync(string podId, CgroupRun? cgroup, int? port, PodRecord? record = null)
     {
         var directory = PodDirectory(podId);
@@ -520,6 +590,8 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
                 await cgroup.RemoveAsync();
             }
 
+            // Before the directory: pasta's pid file is in it.
+            await _networks.RemoveAsync(podId, directory, CancellationToken.None);
             if (Directory.Exists(directory))
             {
                 Directory.Delete(directory, recursive: true);
@@ -658,9 +730,19 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
         return args;
     }
 
-    private List<string> BuildCommand(PodSpec spec, string app, CgroupRun? cgroup, int memoryMb)
+    private List<string> BuildCommand(PodSpec spec, string podId, string app, CgroupRun? cgroup, int memoryMb)
     {
         var args = new Collection<string>();
+        if (IsolatesNetworks)
+        {
+            // nsenter joins the pod's own network namespace and execs the rest (no fork): everything below, bwrap's
+            // --share-net included, then shares that namespace, never the host's.
+            foreach (var word in _networks.EnterCommand(podId))
+            {
+                args.Add(word);
+            }
+        }
+
         // The pod dies with its supervisor (which writes its exit status), never with the server.
         if (File.Exists("/usr/bin/setpriv"))
         {

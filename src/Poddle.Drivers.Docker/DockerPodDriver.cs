@@ -50,11 +50,11 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
     public string Name => DriverName;
 
     /// <inheritdoc />
-    public DriverCapabilities Capabilities { get; } = new(
+    public DriverCapabilities Capabilities => new(
         Images: true,
         Commands: true,
         Gpu: false,
-        NetworkIsolation: false,
+        NetworkIsolation: IsolatesOwners,
         Logs: true,
         Stats: true,
         Signals: true,
@@ -91,31 +91,49 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         return await CallAsync(async () =>
         {
             await EnsureImageAsync(spec.Image, cancellationToken);
-            var parameters = await CreateParametersAsync(spec, cancellationToken);
-            CreateContainerResponse created;
-            try
+            var owner = NetworkOwner(spec.Labels);
+            for (var attempt = 1; ; attempt++)
             {
-                created = await _client.Containers.CreateContainerAsync(parameters, cancellationToken);
+                try
+                {
+                    return await CreateAndStartAsync(spec, owner, cancellationToken);
+                }
+                catch (DockerApiException ex) when (owner is not null && attempt < 3 && IsNetworkGone(ex))
+                {
+                    // Another server removed the owner's network with its last pod just now: make it again.
+                    LogNetworkGone(_logger, spec.Name);
+                }
             }
-            catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound && Describe(ex).Contains("image", StringComparison.OrdinalIgnoreCase))
-            {
-                // Removed between the check above and the create.
-                throw ImageNotFound(spec.Image, ex);
-            }
-
-            try
-            {
-                await _client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
-            }
-            catch (Exception)
-            {
-                // Nothing is left behind: a container that was created but could not start is removed.
-                await RemoveQuietlyAsync(created.ID);
-                throw;
-            }
-
-            return new PodHandle(DriverName, created.ID, StateVersion, SerializeState(parameters.Name ?? created.ID), new Dictionary<string, string>(spec.Labels));
         });
+    }
+
+    private async Task<PodHandle> CreateAndStartAsync(PodSpec spec, string? owner, CancellationToken cancellationToken)
+    {
+        using var networkHeld = await LockNetworkAsync(owner, cancellationToken);
+        var parameters = await CreateParametersAsync(spec, await NetworkForAsync(owner, cancellationToken), cancellationToken);
+        CreateContainerResponse created;
+        try
+        {
+            created = await _client.Containers.CreateContainerAsync(parameters, cancellationToken);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound && Describe(ex).Contains("image", StringComparison.OrdinalIgnoreCase))
+        {
+            // Removed between the check above and the create.
+            throw ImageNotFound(spec.Image!, ex);
+        }
+
+        try
+        {
+            await _client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
+        }
+        catch (Exception)
+        {
+            // Nothing is left behind: a container that was created but could not start is removed.
+            await RemoveQuietlyAsync(created.ID);
+            throw;
+        }
+
+        return new PodHandle(DriverName, created.ID, StateVersion, SerializeState(parameters.Name ?? created.ID), new Dictionary<string, string>(spec.Labels));
     }
 
     /// <inheritdoc />
@@ -217,6 +235,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         await CallAsync(async () =>
         {
             await RemoveAsync(handle.PodId, cancellationToken);
+            await RemoveOwnerNetworkIfUnusedAsync(NetworkOwner(handle.Labels), cancellationToken);
             return true;
         });
     }
@@ -293,11 +312,20 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        // This server's agent port no longer opens the host to containers (it is added again when the server returns).
+        if (_firewall is not null && _options.AgentPort > 0)
+        {
+            await _firewall.RemoveElementsAsync(AgentPortsSet, [_options.AgentPort.ToString(CultureInfo.InvariantCulture)], CancellationToken.None);
+        }
+
         _client.Dispose();
         _initLock.Dispose();
-        return ValueTask.CompletedTask;
+        foreach (var semaphore in _networkLocks.Values)
+        {
+            semaphore.Dispose();
+        }
     }
 
     /// <summary>
@@ -401,7 +429,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
             tx);
     }
 
-    private async Task<CreateContainerParameters> CreateParametersAsync(PodSpec spec, CancellationToken cancellationToken)
+    private async Task<CreateContainerParameters> CreateParametersAsync(PodSpec spec, string network, CancellationToken cancellationToken)
     {
         var env = spec.Env.Where(e => e.Key != "PORT").Select(e => $"{e.Key}={e.Value}").ToList();
         if (spec.Port is { } port)
@@ -417,7 +445,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
             MemorySwap = memory,
             NanoCPUs = spec.Resources.CpuMillicores > 0 ? spec.Resources.CpuMillicores * 1_000_000L : 0,
             RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.No },
-            NetworkMode = _options.Network,
+            NetworkMode = network,
             Init = await UseInitAsync(cancellationToken),
         };
         Dictionary<string, EmptyStruct>? exposed = null;

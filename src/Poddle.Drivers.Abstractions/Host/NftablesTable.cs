@@ -1,10 +1,23 @@
+using System.Text;
+
 namespace Poddle.Drivers.Abstractions.Host;
 
+/// <summary>A chain of an <see cref="NftablesTable"/>: a base chain when <paramref name="Hook"/> is given.</summary>
+/// <param name="Name">The chain's name.</param>
+/// <param name="Hook">For a base chain, its declaration, e.g. "type filter hook input priority filter - 5; policy accept;".</param>
+/// <param name="Rules">The chain's rules in nft's syntax, in order.</param>
+public sealed record NftablesChain(string Name, string? Hook, IReadOnlyList<string> Rules);
+
+/// <summary>A named set of an <see cref="NftablesTable"/>, e.g. ports of type inet_service.</summary>
+public sealed record NftablesSet(string Name, string Type);
+
 /// <summary>
-/// One nftables table that a driver owns alone (e.g. <c>inet poddle_docker</c>), replaced as a whole and atomically:
-/// nft applies a script in one transaction, so there is never a moment with half the rules. Rules in a table of its
-/// own are independent of Docker's and the distribution's (iptables-nft included): a packet is dropped when any
-/// table's base chain drops it, so these rules hold whatever the others accept.
+/// One nftables table that Poddle owns (e.g. <c>inet poddle_docker</c>), shared by every Poddle server on the host. Each
+/// apply is one nft transaction, so there is never a moment with half the rules: the table, its sets and chains are
+/// declared (made when missing), the chains emptied and filled again, and this server's elements added to the sets.
+/// Elements other servers added stay (their agent ports, say), so servers sharing a host never undo each other.
+/// Rules in a table of their own are independent of Docker's and the distribution's (iptables-nft included): a packet
+/// is dropped when any table's base chain drops it, so these rules hold whatever the others accept.
 /// </summary>
 public sealed class NftablesTable
 {
@@ -36,18 +49,27 @@ public sealed class NftablesTable
     public bool ToolExists => File.Exists(_nftPath);
 
     /// <summary>
-    /// Replaces the table by one holding <paramref name="body"/> (chains and rules in nft's syntax, without the
-    /// surrounding <c>table</c> block). Throws <see cref="InvalidOperationException"/> with nft's message on failure.
+    /// Puts <paramref name="chains"/> and <paramref name="sets"/> in place as one transaction and adds
+    /// <paramref name="elements"/> (set name → elements) to the sets. Throws <see cref="InvalidOperationException"/> with
+    /// nft's message on failure.
     /// </summary>
-    public async Task ApplyAsync(string body, CancellationToken cancellationToken)
+    public async Task ApplyAsync(
+        IReadOnlyList<NftablesSet> sets, IReadOnlyList<NftablesChain> chains, IReadOnlyDictionary<string, IReadOnlyList<string>> elements, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(body);
-        // "table" first creates it when missing, so "delete" never fails; both and the new table are one transaction.
-        var script = $"table {Family} {Name}\ndelete table {Family} {Name}\ntable {Family} {Name} {{\n{body}\n}}\n";
-        var result = await HostTool.RunAsync(_nftPath, ["-f", "-"], script, cancellationToken: cancellationToken);
+        var result = await HostTool.RunAsync(_nftPath, ["-f", "-"], Script(sets, chains, elements), cancellationToken: cancellationToken);
         if (!result.Succeeded)
         {
             throw new InvalidOperationException($"nft could not apply table {Family} {Name}: {result.Describe()}");
+        }
+    }
+
+    /// <summary>Takes <paramref name="elements"/> out of <paramref name="set"/>; elements (or a table) that are not there are no error.</summary>
+    public async Task RemoveElementsAsync(string set, IReadOnlyList<string> elements, CancellationToken cancellationToken)
+    {
+        foreach (var element in elements)
+        {
+            // One by one: nft refuses a whole command when one element of it is missing.
+            _ = await HostTool.RunAsync(_nftPath, ["delete", "element", Family, Name, set, "{ " + element + " }"], cancellationToken: cancellationToken);
         }
     }
 
@@ -55,11 +77,41 @@ public sealed class NftablesTable
     public async Task<bool> ExistsAsync(CancellationToken cancellationToken) =>
         (await HostTool.RunAsync(_nftPath, ["list", "table", Family, Name], cancellationToken: cancellationToken)).Succeeded;
 
-    /// <summary>Removes the table; nothing happens when it is not there.</summary>
-    public async Task DeleteAsync(CancellationToken cancellationToken)
+    /// <summary>The nft script of <see cref="ApplyAsync"/>.</summary>
+    internal string Script(IReadOnlyList<NftablesSet> sets, IReadOnlyList<NftablesChain> chains, IReadOnlyDictionary<string, IReadOnlyList<string>> elements)
     {
-        var script = $"table {Family} {Name}\ndelete table {Family} {Name}\n";
-        _ = await HostTool.RunAsync(_nftPath, ["-f", "-"], script, cancellationToken: cancellationToken);
+        var table = $"{Family} {Name}";
+        var script = new StringBuilder();
+        script.Append("table ").Append(table).Append(" {\n");
+        foreach (var set in sets)
+        {
+            script.Append("  set ").Append(set.Name).Append(" { type ").Append(set.Type).Append("; }\n");
+        }
+
+        foreach (var chain in chains)
+        {
+            script.Append("  chain ").Append(chain.Name).Append(" { ").Append(chain.Hook).Append(" }\n");
+        }
+
+        script.Append("}\n");
+        foreach (var chain in chains)
+        {
+            script.Append("flush chain ").Append(table).Append(' ').Append(chain.Name).Append('\n');
+            foreach (var rule in chain.Rules)
+            {
+                script.Append("add rule ").Append(table).Append(' ').Append(chain.Name).Append(' ').Append(rule).Append('\n');
+            }
+        }
+
+        foreach (var (set, values) in elements)
+        {
+            if (values.Count > 0)
+            {
+                script.Append("add element ").Append(table).Append(' ').Append(set).Append(" { ").Append(string.Join(", ", values)).Append(" }\n");
+            }
+        }
+
+        return script.ToString();
     }
 
     private static bool IsIdentifier(string value) =>

@@ -27,6 +27,8 @@ internal sealed partial class PodNetworks
     /// <summary>The nftables table (family inet) the sandbox driver owns.</summary>
     public const string FirewallTable = "poddle_sandbox";
 
+    private const string GroupsSet = "pasta_groups";
+    private const string AgentPortsSet = "agent_ports";
     private static readonly TimeSpan PastaStartTimeout = TimeSpan.FromSeconds(15);
 
     private readonly SandboxPodOptions _options;
@@ -150,46 +152,50 @@ internal sealed partial class PodNetworks
             return;
         }
 
-        // Applying is atomic and idempotent (the table is replaced whole), so two callers at once do no harm.
-        await _firewall.ApplyAsync(FirewallRules(_options.NetworkGroupId, _options.AgentPort), cancellationToken);
+        // Atomic and idempotent, and other servers' groups and ports stay in the sets: two callers at once do no harm.
+        var elements = new Dictionary<string, IReadOnlyList<string>>
+        {
+            [GroupsSet] = [Invariant(_options.NetworkGroupId)],
+            [AgentPortsSet] = _options.AgentPort > 0 ? [Invariant(_options.AgentPort)] : [],
+        };
+        await _firewall.ApplyAsync(FirewallSets, FirewallChains, elements, cancellationToken);
         _firewallApplied = true;
     }
 
-    /// <summary>
-    /// The rules for pasta's group, in the output hook (pasta's host sockets are local sockets): answers on connections
-    /// the host made pass; the agent port on a local address is the one new connection to the host that does; every other local address (services on 127.0.0.1 or any of the host's
-    /// addresses, other pods' ports), Docker's bridges (containers of any owner) and link-local addresses (a cloud's
-    /// metadata service, which hands out the machine's credentials) are refused. Everything else is egress.
-    /// </summary>
-    internal static string FirewallRules(int groupId, int agentPort)
+    /// <summary>Takes this server's agent port out of the firewall's set (the server is going away).</summary>
+    public async Task ReleaseAgentPortAsync()
     {
-        var rules = new List<string>
+        if (_firewallApplied && _options.AgentPort > 0)
         {
-            "chain output {",
-            "  type filter hook output priority filter - 5; policy accept;",
-            $"  meta skgid {Invariant(groupId)} jump pod_egress",
-            "}",
-            "chain pod_egress {",
-            // Replies on connections the host opened to a pod's port (pasta's side of them is a socket of this group).
-            "  ct state established,related accept",
-        };
-        if (agentPort > 0)
-        {
-            rules.Add($"  fib daddr type local tcp dport {Invariant(agentPort)} accept");
+            await _firewall.RemoveElementsAsync(AgentPortsSet, [Invariant(_options.AgentPort)], CancellationToken.None);
         }
-
-        rules.AddRange(
-        [
-            "  fib daddr type { local, broadcast, multicast } reject",
-            "  oifname \"docker0\" reject",
-            "  oifname \"br-*\" reject",
-            "  oifname \"pdl-*\" reject",
-            "  ip daddr 169.254.0.0/16 reject",
-            "  ip6 daddr fe80::/10 reject",
-            "}",
-        ]);
-        return string.Join('\n', rules);
     }
+
+    /// <summary>pasta's groups and the agent listeners' ports of every Poddle server on this host.</summary>
+    internal static IReadOnlyList<NftablesSet> FirewallSets { get; } = [new(GroupsSet, "gid"), new(AgentPortsSet, "inet_service")];
+
+    /// <summary>
+    /// The rules for pasta's sockets, in the output hook (they are the host's own sockets): answers on connections the
+    /// host made to a pod pass; a new connection to a local address passes only to an agent listener's port; every other
+    /// local address (services on 127.0.0.1 or any of the host's addresses, other pods' ports), Docker's bridges
+    /// (containers of any owner) and link-local addresses (a cloud's metadata service, which hands out the machine's
+    /// credentials) are refused. Everything else is egress.
+    /// </summary>
+    internal static IReadOnlyList<NftablesChain> FirewallChains { get; } =
+    [
+        new("output", "type filter hook output priority filter - 5; policy accept;", [$"meta skgid @{GroupsSet} jump pod_egress"]),
+        new("pod_egress", null,
+        [
+            "ct state established,related accept",
+            $"fib daddr type local tcp dport @{AgentPortsSet} accept",
+            "fib daddr type { local, broadcast, multicast } reject",
+            "oifname \"docker0\" reject",
+            "oifname \"br-*\" reject",
+            "oifname \"pdl-*\" reject",
+            "ip daddr 169.254.0.0/16 reject",
+            "ip6 daddr fe80::/10 reject",
+        ]),
+    ];
 
     private static string PidFile(string podDirectory) => Path.Join(podDirectory, "pasta.pid");
 

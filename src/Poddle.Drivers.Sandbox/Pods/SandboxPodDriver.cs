@@ -387,8 +387,11 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
         return Task.FromResult<PodStats?>(new PodStats(now, cpuNanoseconds, memoryBytes, null, null, null));
     }
 
-    /// <summary>Does nothing to the pods: they outlive the driver (and the server) by design.</summary>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    /// <summary>
+    /// Does nothing to the pods: they outlive the driver (and the server) by design. Only this server's agent port stops
+    /// being open to pods (the port is opened again when the server returns).
+    /// </summary>
+    public async ValueTask DisposeAsync() => await _networks.ReleaseAgentPortAsync();
 
     /// <summary>The pod's directory (state.json, log, log.1, exit, app); for tests and operators.</summary>
     internal string PodDirectory(string podId) => Path.Join(_options.StateDirectory, podId);

@@ -69,6 +69,9 @@ start_docker
 # The sandbox tests run real bubblewrap (prlimit, setpriv and unshare come with util-linux), /usr/bin/python3, and C
 # programs they compile with gcc (HostileCodeTests).
 apt_install bubblewrap util-linux python3 gcc libc6-dev
+# Pod networks: each sandbox pod in a network namespace of its own behind pasta (passt), Docker pods on a network per
+# owner, and nftables tables that keep both off the host's services (docs/security.md, "Network isolation").
+apt_install passt nftables iproute2
 # The piston-client test runs the npm package piston-client (tests/piston-client) with node; npm ci fetches it from the registry.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then apt_install nodejs npm; fi
 

@@ -69,3 +69,13 @@ public interface IPodStatsSource
     /// <summary>One sample of the pod's counters; null when the pod is not running.</summary>
     Task<PodStats?> GetStatsAsync(PodHandle handle, CancellationToken cancellationToken);
 }
+
+/// <summary>Optional: the address pods of this driver reach the host (and so the server) at.</summary>
+public interface IPodHostAddressSource
+{
+    /// <summary>
+    /// The host's address as pods see it ("172.17.0.1" for Docker's default bridge), without a port; null when the
+    /// driver cannot tell now (engine down). Cheap after the first success (cached).
+    /// </summary>
+    Task<string?> GetHostAddressAsync(CancellationToken cancellationToken);
+}

@@ -71,6 +71,9 @@ start_docker
 apt_install bubblewrap util-linux mount libseccomp2 python3 gcc libc6-dev
 # The account tests send mail to a real SMTP server: aiosmtpd under Debian's /usr/bin/python3 (SmtpTestServer).
 apt_install python3-aiosmtpd
+# Pod networks: each sandbox pod in a network namespace of its own behind pasta (passt), Docker pods on a network per
+# owner, and nftables tables that keep both off the host's services (docs/security.md, "Network isolation").
+apt_install passt nftables iproute2
 # The piston-client test runs the npm package piston-client (tests/piston-client) with node; npm ci fetches it from the registry.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then apt_install nodejs npm; fi
 

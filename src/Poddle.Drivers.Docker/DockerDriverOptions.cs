@@ -33,6 +33,29 @@ public sealed class DockerDriverOptions
     /// </summary>
     public bool? UseInit { get; set; }
 
+    /// <summary>
+    /// Each owner's pods on a bridge network of their own (poddle-net-{hash}, interface pdl-{hash}), so pods of different
+    /// owners cannot reach each other, and a firewall table (inet poddle_docker) that refuses those networks every
+    /// service of the host but the agent listener (needs nftables). False: every pod on <see cref="Network"/>, with no
+    /// isolation between owners and from the host.
+    /// </summary>
+    public bool IsolateOwners { get; set; } = true;
+
+    /// <summary>The address block owner networks are carved from (a /16 holds 256 owner networks of /24).</summary>
+    public string OwnerNetworkPool { get; set; } = "10.213.0.0/16";
+
+    /// <summary>The prefix length of each owner's network (24: 253 pods per owner).</summary>
+    public int OwnerNetworkPrefixLength { get; set; } = 24;
+
+    /// <summary>
+    /// The server's agent listener port, the one port of the host that owner networks may open. Set by the server from
+    /// Agents:ListenPort; 0 when there is none.
+    /// </summary>
+    public int AgentPort { get; set; }
+
+    /// <summary>nftables' nft, for the firewall table.</summary>
+    public string NftPath { get; set; } = "/usr/sbin/nft";
+
     /// <summary>Prefix of every container name, before the spec's name and a random suffix.</summary>
     public string NamePrefix { get; set; } = "poddle-";
 

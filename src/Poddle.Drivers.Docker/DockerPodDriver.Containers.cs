@@ -78,7 +78,7 @@ public sealed partial class DockerPodDriver
     /// The container's whole configuration. Each concern has its own step so that one can change without the others
     /// (per-owner networks only touch <see cref="ApplyNetwork"/>).
     /// </summary>
-    private async Task<CreateContainerParameters> CreateParametersAsync(PodSpec spec, CancellationToken cancellationToken)
+    private async Task<CreateContainerParameters> CreateParametersAsync(PodSpec spec, string network, CancellationToken cancellationToken)
     {
         var env = spec.Env.Where(e => e.Key != "PORT").Select(e => $"{e.Key}={e.Value}").ToList();
         if (spec.Port is { } port)
@@ -114,7 +114,7 @@ public sealed partial class DockerPodDriver
         ApplyResources(parameters.HostConfig, spec.Resources);
         ApplyHardening(parameters.HostConfig, spec.Security);
         ApplyLogging(parameters.HostConfig);
-        ApplyNetwork(parameters, spec.Port);
+        ApplyNetwork(parameters, network, spec.Port);
         return parameters;
     }
 
@@ -164,11 +164,14 @@ public sealed partial class DockerPodDriver
         },
     };
 
-    /// <summary>The network the container joins and how its port is reached (<see cref="DockerEndpointMode"/>).</summary>
-    private void ApplyNetwork(CreateContainerParameters parameters, int? port)
+    /// <summary>
+    /// The network the container joins (its owner's, or <see cref="DockerDriverOptions.Network"/>) and how its port is
+    /// reached (<see cref="DockerEndpointMode"/>).
+    /// </summary>
+    private void ApplyNetwork(CreateContainerParameters parameters, string network, int? port)
     {
         var host = parameters.HostConfig!;
-        host.NetworkMode = _options.Network;
+        host.NetworkMode = network;
         if (port is not { } containerPort)
         {
             return;

@@ -53,11 +53,11 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
     public string Name => DriverName;
 
     /// <inheritdoc />
-    public DriverCapabilities Capabilities { get; } = new(
+    public DriverCapabilities Capabilities => new(
         Images: true,
         Commands: true,
         Gpu: false,
-        NetworkIsolation: false,
+        NetworkIsolation: IsolatesOwners,
         Logs: true,
         Stats: true,
         Signals: true,
@@ -98,43 +98,61 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         return await CallAsync(async () =>
         {
             var image = await EnsureImageAsync(spec.Image, spec.RegistryAuth, cancellationToken);
-            var parameters = await CreateParametersAsync(spec, cancellationToken);
             var user = UserOf(spec.Image, spec.Security.User, image.Config?.User);
             if (spec.Security.RunAsNonRoot && user.IsRoot)
             {
                 throw RunsAsRoot(user);
             }
 
-            CreateContainerResponse created;
-            try
+            var owner = NetworkOwner(spec.Labels);
+            for (var attempt = 1; ; attempt++)
             {
-                created = await _client.Containers.CreateContainerAsync(parameters, cancellationToken);
-            }
-            catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound && Describe(ex).Contains("image", StringComparison.OrdinalIgnoreCase))
-            {
-                // Removed between the check above and the create.
-                throw new PodDriverException(PodFailureKind.ImageNotFound, $"image {spec.Image} was removed from the engine while the pod was being created; deploy again", ex);
-            }
-
-            try
-            {
-                if (spec.Security.RunAsNonRoot && user.Name is not null)
+                try
                 {
-                    // A user name: only the image's /etc/passwd says which uid it is (read before anything runs).
-                    await CheckNamedUserAsync(created.ID, user, cancellationToken);
+                    return await CreateAndStartAsync(spec, user, owner, cancellationToken);
                 }
-
-                await _client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
+                catch (DockerApiException ex) when (owner is not null && attempt < 3 && IsNetworkGone(ex))
+                {
+                    // Another server removed the owner's network with its last pod just now: make it again.
+                    LogNetworkGone(_logger, spec.Name);
+                }
             }
-            catch (Exception)
-            {
-                // Nothing is left behind: a container that was created but could not start is removed.
-                await RemoveQuietlyAsync(created.ID);
-                throw;
-            }
-
-            return new PodHandle(DriverName, created.ID, StateVersion, SerializeState(parameters.Name ?? created.ID), new Dictionary<string, string>(spec.Labels));
         });
+    }
+
+    private async Task<PodHandle> CreateAndStartAsync(PodSpec spec, ContainerUser user, string? owner, CancellationToken cancellationToken)
+    {
+        using var networkHeld = await LockNetworkAsync(owner, cancellationToken);
+        var parameters = await CreateParametersAsync(spec, await NetworkForAsync(owner, cancellationToken), cancellationToken);
+        CreateContainerResponse created;
+        try
+        {
+            created = await _client.Containers.CreateContainerAsync(parameters, cancellationToken);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound && Describe(ex).Contains("image", StringComparison.OrdinalIgnoreCase))
+        {
+            // Removed between the check above and the create.
+            throw new PodDriverException(PodFailureKind.ImageNotFound, $"image {spec.Image} was removed from the engine while the pod was being created; deploy again", ex);
+        }
+
+        try
+        {
+            if (spec.Security.RunAsNonRoot && user.Name is not null)
+            {
+                // A user name: only the image's /etc/passwd says which uid it is (read before anything runs).
+                await CheckNamedUserAsync(created.ID, user, cancellationToken);
+            }
+
+            await _client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
+        }
+        catch (Exception)
+        {
+            // Nothing is left behind: a container that was created but could not start is removed.
+            await RemoveQuietlyAsync(created.ID);
+            throw;
+        }
+
+        return new PodHandle(DriverName, created.ID, StateVersion, SerializeState(parameters.Name ?? created.ID), new Dictionary<string, string>(spec.Labels));
     }
 
     /// <inheritdoc />
@@ -272,6 +290,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
                 }
             }
 
+            await RemoveOwnerNetworkIfUnusedAsync(NetworkOwner(handle.Labels), cancellationToken);
             return true;
         });
     }
@@ -304,11 +323,20 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        // This server's agent port no longer opens the host to containers (it is added again when the server returns).
+        if (_firewall is not null && _options.AgentPort > 0)
+        {
+            await _firewall.RemoveElementsAsync(AgentPortsSet, [_options.AgentPort.ToString(CultureInfo.InvariantCulture)], CancellationToken.None);
+        }
+
         _client.Dispose();
         _initLock.Dispose();
-        return ValueTask.CompletedTask;
+        foreach (var semaphore in _networkLocks.Values)
+        {
+            semaphore.Dispose();
+        }
     }
 
     /// <summary>

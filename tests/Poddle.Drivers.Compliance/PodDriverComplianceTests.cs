@@ -9,7 +9,7 @@ namespace Poddle.Drivers.Compliance;
 /// Scripts use only POSIX sh and busybox-level tools, so the same script runs on the host's sh (sandbox driver)
 /// and in a busybox image (Docker). Every pod a test starts is destroyed at the end, even when the test fails.
 /// </summary>
-public abstract class PodDriverComplianceTests : IAsyncLifetime
+public abstract partial class PodDriverComplianceTests : IAsyncLifetime
 {
     private readonly List<PodHandle> started = [];
     private IPodDriver? driver;

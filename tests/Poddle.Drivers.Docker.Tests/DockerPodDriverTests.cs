@@ -192,7 +192,7 @@ public sealed partial class DockerPodDriverTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Start_ContainerAddressMode_EndpointIsTheBridgeAddress()
+    public async Task Start_ContainerAddressMode_EndpointIsTheAddressOnTheOwnersNetwork()
     {
         var driver = await DriverAsync();
 
@@ -200,8 +200,42 @@ public sealed partial class DockerPodDriverTests : IAsyncLifetime
         var endpoint = await WaitForHttpAsync(driver, handle);
         var container = await Engine.Containers.InspectContainerAsync(handle.PodId);
 
-        Assert.Equal(container.NetworkSettings!.Networks!["bridge"].IPAddress, endpoint.Host);
+        var (network, bridge) = DockerPodDriver.OwnerNetworkNames(handle.Labels[PodLabels.Owner]);
+        Assert.Equal(container.NetworkSettings!.Networks![network].IPAddress, endpoint.Host);
         Assert.Equal(8080, endpoint.Port);
+        var inspected = await Engine.Networks.InspectNetworkAsync(network);
+        Assert.Equal(bridge, inspected.Options["com.docker.network.bridge.name"]);
+        Assert.Equal(handle.Labels[PodLabels.Owner], inspected.Labels[PodLabels.Owner]);
+    }
+
+    [Fact]
+    public async Task Destroy_LastPodOfAnOwner_RemovesTheOwnersNetwork_AndKeepsItWhileAPodRemains()
+    {
+        var driver = await DriverAsync();
+        var first = await StartAsync(driver, Spec("sleep 60"));
+        var second = await StartAsync(driver, Spec("sleep 60"));
+        var (network, _) = DockerPodDriver.OwnerNetworkNames(first.Labels[PodLabels.Owner]);
+
+        await driver.DestroyAsync(first, Timeout(30));
+        Assert.NotNull(await Engine.Networks.InspectNetworkAsync(network));
+
+        await driver.DestroyAsync(second, Timeout(30));
+        await Assert.ThrowsAsync<global::Docker.DotNet.DockerNetworkNotFoundException>(() => Engine.Networks.InspectNetworkAsync(network));
+    }
+
+    [Fact]
+    public async Task Start_OwnersNotIsolated_JoinsTheConfiguredNetwork()
+    {
+        var options = DockerTestEngine.Options();
+        options.IsolateOwners = false;
+        var driver = await DriverAsync(options);
+        Assert.False(driver.Capabilities.NetworkIsolation);
+
+        var handle = await StartAsync(driver, Spec("exec httpd -f -p $PORT -h /www", port: 8080));
+        var endpoint = await WaitForHttpAsync(driver, handle);
+        var container = await Engine.Containers.InspectContainerAsync(handle.PodId);
+
+        Assert.Equal(container.NetworkSettings!.Networks!["bridge"].IPAddress, endpoint.Host);
     }
 
     [Fact]

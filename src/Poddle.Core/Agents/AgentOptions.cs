@@ -17,6 +17,15 @@ public sealed class AgentOptions
     /// <summary>Per driver ("docker" → "http://172.17.0.1:8080"), overriding <see cref="ServerUrl"/> for that driver's pods.</summary>
     public Dictionary<string, string> DriverServerUrls { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The port of the agent listener: where pods send heartbeats unless <see cref="ServerUrl"/> or
+    /// <see cref="DriverServerUrls"/> say otherwise. It serves the heartbeat and nothing else, on 127.0.0.1 (sandbox pods
+    /// reach it through their namespace) and on the address Docker pods reach the host at; the pod firewalls open this
+    /// port and no other. 0 (the default): a free port picked at the first start and kept in {DataDir}/agent-port, so
+    /// pods that outlive a restart still reach it.
+    /// </summary>
+    public int ListenPort { get; set; }
+
     /// <summary>How often agents are asked to send a heartbeat (told in every heartbeat's answer).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -43,6 +52,11 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             {
                 failures.Add($"Agents:DriverServerUrls:{driver} must be an absolute http:// or https:// URL (e.g. 'http://172.17.0.1:8080').");
             }
+        }
+
+        if (options.ListenPort is < 0 or > 65535)
+        {
+            failures.Add("Agents:ListenPort must be a TCP port (1-65535), or 0 to pick a free one at the first start.");
         }
 
         if (options.HeartbeatInterval < TimeSpan.FromSeconds(1) || options.HeartbeatInterval > TimeSpan.FromHours(1))

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Net;
 using Microsoft.Extensions.Options;
 using Poddle.Drivers.Abstractions.Pods;
 
@@ -5,16 +7,21 @@ namespace Poddle.Core.Agents;
 
 /// <summary>
 /// What a pod gets as PODDLE_SERVER: <see cref="AgentOptions.DriverServerUrls"/> for its driver, else
-/// <see cref="AgentOptions.ServerUrl"/>, else — for a driver that knows the host's address as its pods see it
-/// (<see cref="IPodHostAddressSource"/>: Docker's bridge gateway) — that address with the server's listen port, else the
-/// server's own first HTTP listen address (the host tells it once it listens, <see cref="SetListenAddresses"/>) with a
-/// wildcard host made loopback. Null when none is known (no agent env then). The address (driver) and the port (the
-/// listener) are found apart, so a dedicated agent listener only changes where the port comes from.
+/// <see cref="AgentOptions.ServerUrl"/>, else the agent listener (<see cref="UseAgentListener"/>) at the host's address
+/// as the driver's pods see it (<see cref="IPodHostAddressSource"/>: Docker's bridge; 127.0.0.1 for a driver that does
+/// not say, as sandbox pods reach the host's loopback port through their namespace). Without an agent listener (a host
+/// that sets none, tests): the driver's host address with the server's listen port, else the server's own first HTTP
+/// listen address (the host tells it once it listens, <see cref="SetListenAddresses"/>) with a wildcard host made
+/// loopback. Null when none is known (no agent env then).
 /// </summary>
 public sealed class AgentServerAddress(IOptions<AgentOptions> options)
 {
     private volatile string? _listen;
     private volatile Uri? _listenUri;
+    private volatile int _agentPort;
+
+    /// <summary>Called by the host: pods send heartbeats to its agent listener on <paramref name="port"/>.</summary>
+    public void UseAgentListener(int port) => _agentPort = port;
 
     /// <summary>Called by the host once it listens (port 0 resolved); the first http:// address wins over https://.</summary>
     public void SetListenAddresses(IEnumerable<string> addresses)
@@ -36,6 +43,15 @@ public sealed class AgentServerAddress(IOptions<AgentOptions> options)
         if ((value.DriverServerUrls.TryGetValue(driver.Name, out var perDriver) && !string.IsNullOrEmpty(perDriver)) || !string.IsNullOrEmpty(value.ServerUrl))
         {
             return For(driver.Name);
+        }
+
+        if (_agentPort > 0)
+        {
+            var agentHost = driver is IPodHostAddressSource hostSource ? await hostSource.GetHostAddressAsync(cancellationToken) : IPAddress.Loopback.ToString();
+            if (agentHost is { Length: > 0 })
+            {
+                return $"http://{(agentHost.Contains(':', StringComparison.Ordinal) ? $"[{agentHost}]" : agentHost)}:{_agentPort.ToString(CultureInfo.InvariantCulture)}";
+            }
         }
 
         if (driver is IPodHostAddressSource source && _listenUri is { } listen

@@ -17,7 +17,11 @@ internal sealed record PodRecord(
     int CpuMillicores,
     int MemoryMb,
     DateTimeOffset StartedAt,
-    Dictionary<string, string> Labels);
+    Dictionary<string, string> Labels)
+{
+    /// <summary>Whether the pod has a network namespace of its own (false in records written before there were any).</summary>
+    public bool IsolatedNetwork { get; init; }
+}
 
 /// <summary>The exit file the supervisor writes.</summary>
 internal sealed record PodExitRecord(int Code, int? Signal, long FinishedAtUs);

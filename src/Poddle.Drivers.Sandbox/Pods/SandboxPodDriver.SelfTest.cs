@@ -32,7 +32,7 @@ public sealed partial class SandboxPodDriver
             Directory.CreateDirectory(directory);
             File.SetUnixFileMode(directory, SearchableDirectory);
             await PrepareAppDirectoryAsync(null, Path.Join(directory, "app"), cancellationToken);
-            var launch = PodLaunch(["/bin/sh", "-c", "echo ok > /app/self-test && cat /app/self-test"], name + "/app", "self-test", null, _options.DefaultMemoryMb)
+            var launch = PodLaunch(["/bin/sh", "-c", "echo ok > /app/self-test && cat /app/self-test"], name + "/app", "self-test", null, _options.DefaultMemoryMb, SandboxNetwork.None)
                 with { ArgumentsFd = null, Environment = SandboxRunner.Environment };
             var argv = _commands.Build(launch);
             using var process = new Process { StartInfo = SandboxCommandBuilder.StartInfo(argv) };

@@ -51,6 +51,7 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
     private readonly string _script;
     private readonly Lock _portLock = new();
     private readonly HashSet<int> _reservedPorts = [];
+    private readonly PodNetworks _networks;
 
     /// <summary>Creates the driver; detects the isolation this host allows (as code execution does) and prepares the state directory.</summary>
     public SandboxPodDriver(SandboxOptions sandbox, SandboxPodOptions options, TimeProvider? timeProvider = null, ILogger<SandboxPodDriver>? logger = null)
@@ -82,6 +83,12 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
         // not what is above (a 0700 data directory or home is fine). Without root bwrap runs as the server's own uid.
         File.SetUnixFileMode(options.StateDirectory, SearchableDirectory);
         _script = PodSupervisor.Install(options.StateDirectory);
+        _networks = new PodNetworks(options, _logger);
+        Capabilities = new(
+            Images: false, Commands: true, Gpu: false, NetworkIsolation: IsolatesNetworks, Logs: true, Stats: true, Signals: true, Exec: false)
+        {
+            Security = PodSecurityFeatures.ReadOnlyRootFilesystem | PodSecurityFeatures.RunAsNonRoot,
+        };
         LogIsolation(_logger, Isolation);
     }
 
@@ -96,12 +103,12 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
     /// Security: every pod already runs as the unprivileged sandbox uid with no capabilities and a read-only system (only
     /// its private /app copy and /tmp are writable), so readOnlyRootFilesystem and runAsNonRoot hold as they are; a chosen
     /// user or added capabilities cannot be given and are refused.
+    /// Network: isolated (<see cref="DriverCapabilities.NetworkIsolation"/>) when each pod gets a namespace of its own.
     /// </remarks>
-    public DriverCapabilities Capabilities { get; } = new(
-        Images: false, Commands: true, Gpu: false, NetworkIsolation: false, Logs: true, Stats: true, Signals: true, Exec: false)
-    {
-        Security = PodSecurityFeatures.ReadOnlyRootFilesystem | PodSecurityFeatures.RunAsNonRoot,
-    };
+    public DriverCapabilities Capabilities { get; }
+
+    /// <summary>Whether each pod gets a network namespace of its own (<see cref="SandboxPodNetworkMode.Isolated"/>, available here).</summary>
+    private bool IsolatesNetworks => _options.Network == SandboxPodNetworkMode.Isolated && _networks.Unavailable is null;
 
     private static bool IsRoot => SandboxHost.IsRoot;
 
@@ -127,9 +134,28 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
             return new DriverHealth(false, $"sandbox: the state directory {_options.StateDirectory} is gone");
         }
 
+        if (_networks.Unavailable is { } reason)
+        {
+            return new DriverHealth(false, "sandbox: " + reason);
+        }
+
+        if (IsolatesNetworks)
+        {
+            try
+            {
+                // Put back when something flushed the ruleset since the last start.
+                await _networks.EnsureFirewallAsync(cancellationToken);
+            }
+            catch (InvalidOperationException ex)
+            {
+                return new DriverHealth(false, "sandbox: " + ex.Message);
+            }
+        }
+
         var (ok, detail) = await CachedSelfTestAsync(cancellationToken);
+        var network = IsolatesNetworks ? "a network namespace per pod" : "the host's network (not isolated)";
         return ok
-            ? new DriverHealth(true, $"sandbox: {Isolation}; pods in {_options.StateDirectory}")
+            ? new DriverHealth(true, $"sandbox: {Isolation}; {network}; pods in {_options.StateDirectory}")
             : new DriverHealth(false, $"sandbox: a pod cannot start in {_options.StateDirectory}: {detail}");
     }
 
@@ -169,6 +195,12 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
             }
         }
 
+        if (IsolatesNetworks)
+        {
+            // Network namespaces (and their pasta) of pods whose directory is gone.
+            await _networks.SweepAsync(podId => Directory.Exists(PodDirectory(podId)), cancellationToken);
+        }
+
         return result.Log(_logger, "pods that are gone");
     }
 
@@ -180,6 +212,16 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
         if (Isolation.Level == IsolationLevel.Unavailable)
         {
             throw new PodDriverException(PodFailureKind.DriverUnavailable, "the sandbox is unavailable: " + Isolation.Reason);
+        }
+
+        if (_networks.Unavailable is { } networkReason)
+        {
+            throw new PodDriverException(PodFailureKind.DriverUnavailable, "the sandbox cannot run pods: " + networkReason);
+        }
+
+        if (IsolatesNetworks)
+        {
+            await _networks.EnsureFirewallAsync(cancellationToken);
         }
 
         var podId = PodIdPrefix + Guid.NewGuid().ToString("N")[..12];
@@ -202,8 +244,17 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
             // cgroup without a record is always a leftover (see SweepLeftoversAsync).
             var record = new PodRecord(
                 podId, spec.Name, 0, 0, cgroupName, port,
-                cpu, memory, _time.GetUtcNow(), new Dictionary<string, string>(spec.Labels, StringComparer.Ordinal));
+                cpu, memory, _time.GetUtcNow(), new Dictionary<string, string>(spec.Labels, StringComparer.Ordinal))
+            {
+                IsolatedNetwork = IsolatesNetworks,
+            };
             WriteAtomically(Path.Join(directory, "state.json"), JsonSerializer.Serialize(record, PodJsonContext.Default.PodRecord));
+            if (IsolatesNetworks)
+            {
+                // After the record: a namespace whose pod directory is gone is a leftover (see SweepLeftoversAsync).
+                await _networks.CreateAsync(podId, port, directory, cancellationToken);
+            }
+
             cgroup = cgroupName is null ? null : _cgroups!.CreateRun(cgroupName, new SandboxLimits { MemoryMb = memory, CpuCores = cpu / 1000.0, Pids = _options.Pids });
             supervisor = await PodSupervisor.LaunchAsync(
                 _options.PerlPath, _script, directory, _options.LogMaxBytes, BuildCommand(spec, podId, cgroup, memory),
@@ -412,8 +463,11 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
         return Task.FromResult<PodStats?>(new PodStats(now, cpuNanoseconds, memoryBytes, null, null, null));
     }
 
-    /// <summary>Does nothing to the pods: they outlive the driver (and the server) by design.</summary>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    /// <summary>
+    /// Does nothing to the pods: they outlive the driver (and the server) by design. Only this server's agent port stops
+    /// being open to pods (the port is opened again when the server returns).
+    /// </summary>
+    public async ValueTask DisposeAsync() => await _networks.ReleaseAgentPortAsync();
 
     /// <summary>The pod's directory (state.json, log, log.1, exit, app); for tests and operators.</summary>
     internal string PodDirectory(string podId) => Path.Join(_options.StateDirectory, podId);
@@ -597,6 +651,8 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
                 await cgroup.RemoveAsync();
             }
 
+            // Before the directory: pasta's pid file is in it.
+            await _networks.RemoveAsync(podId, directory, CancellationToken.None);
             if (Directory.Exists(directory))
             {
                 Directory.Delete(directory, recursive: true);
@@ -736,7 +792,9 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
     }
 
     private IReadOnlyList<string> BuildCommand(PodSpec spec, string podId, CgroupRun? cgroup, int memoryMb) =>
-        _commands!.Build(PodLaunch(spec.Command!, podId + "/app", Hostname(spec.Name), cgroup, memoryMb));
+        _commands!.Build(PodLaunch(
+            spec.Command!, podId + "/app", Hostname(spec.Name), cgroup, memoryMb,
+            IsolatesNetworks ? SandboxNetwork.Namespace(PodNetworks.NamespacePath(podId)) : SandboxNetwork.Host));
 
     /// <summary>
     /// A pod as the command builder sees it: the shared rules of every sandbox, with the pod's differences: a writable
@@ -744,12 +802,13 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
     /// hostname, and the environment (secrets included) from fd 3 (<c>--args 3</c>), never from a command line anyone
     /// can read in /proc. The chain dies with the pod's supervisor (which writes its exit status), never with the server.
     /// </summary>
-    private SandboxLaunch PodLaunch(IReadOnlyList<string> command, string appRelativePath, string hostname, CgroupRun? cgroup, int memoryMb) => new()
+    private SandboxLaunch PodLaunch(
+        IReadOnlyList<string> command, string appRelativePath, string hostname, CgroupRun? cgroup, int memoryMb, SandboxNetwork network) => new()
     {
         Name = "poddle-pod",
         Command = command,
         WorkDirectory = new SandboxWorkDirectory(_options.StateDirectory, appRelativePath, AppDirectory, Writable: true),
-        Network = SandboxNetwork.Host,
+        Network = network,
         Hostname = hostname,
         TmpfsMb = _options.TmpfsMb,
         // The app may write and run anything in /app anyway; a noexec /tmp would only break runtimes that unpack native

@@ -53,6 +53,33 @@ public sealed class SandboxPodOptions
         "/etc/protocols", "/etc/ssl", "/etc/ca-certificates", "/etc/mime.types",
     ];
 
+    /// <summary>How pods are networked: each in its own namespace (default), or sharing the host's network.</summary>
+    public SandboxPodNetworkMode Network { get; set; } = SandboxPodNetworkMode.Isolated;
+
+    /// <summary>
+    /// The group every host socket of a pod's pasta belongs to: the firewall table inet poddle_sandbox keys its rules on
+    /// it, so no other process of the host may use this group.
+    /// </summary>
+    public int NetworkGroupId { get; set; } = 65533;
+
+    /// <summary>
+    /// The server's agent listener port, which a pod reaches at 127.0.0.1 inside its namespace (pasta maps that one port
+    /// to the host's loopback). Set by the server from Agents:ListenPort; 0 when there is none.
+    /// </summary>
+    public int AgentPort { get; set; }
+
+    /// <summary>pasta, from Debian's passt package: connects a pod's namespace to the outside.</summary>
+    public string PastaPath { get; set; } = "/usr/bin/pasta";
+
+    /// <summary>iproute2's ip: creates and deletes the named network namespaces.</summary>
+    public string IpPath { get; set; } = "/usr/sbin/ip";
+
+    /// <summary>util-linux's nsenter: starts a pod's command inside its namespace.</summary>
+    public string NsenterPath { get; set; } = "/usr/bin/nsenter";
+
+    /// <summary>nftables' nft: installs the firewall table.</summary>
+    public string NftPath { get; set; } = "/usr/sbin/nft";
+
     /// <summary>How often WaitAsync and log following look for news in a pod's directory.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 }

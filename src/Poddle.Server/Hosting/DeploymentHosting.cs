@@ -15,7 +15,8 @@ namespace Poddle.Server.Hosting;
 /// </summary>
 internal static class DeploymentHosting
 {
-    public static void AddPodDrivers(IServiceCollection services, IConfiguration configuration, string dataDir)
+    /// <summary>The drivers; <paramref name="agentPort"/> is the agent listener's port, which their firewalls let pods open (no other port of the host).</summary>
+    public static void AddPodDrivers(IServiceCollection services, IConfiguration configuration, string dataDir, int agentPort)
     {
         var secretKey = configuration.GetSection(DeploymentOptions.SectionName)[nameof(DeploymentOptions.SecretKey)];
         services.AddSingleton(new SecretEncryptionKey(SigningKeyStore.LoadOrCreateSecretsKey(secretKey, dataDir)));
@@ -23,17 +24,17 @@ internal static class DeploymentHosting
 
         if (OperatingSystem.IsLinux())
         {
-            AddSandboxPodDriver(services, configuration, dataDir);
+            AddSandboxPodDriver(services, configuration, dataDir, agentPort);
         }
 
-        AddDockerPodDriver(services, configuration);
+        AddDockerPodDriver(services, configuration, agentPort);
     }
 
     /// <summary>
     /// The "docker" driver (section "Docker"; Docker:Enabled=false leaves it out). Registered even when no engine runs
     /// now: its health says so in /readyz, and deployments that need it fail with "driver down" instead of hanging.
     /// </summary>
-    private static void AddDockerPodDriver(IServiceCollection services, IConfiguration configuration)
+    private static void AddDockerPodDriver(IServiceCollection services, IConfiguration configuration, int agentPort)
     {
         var section = configuration.GetSection(DockerDriverOptionsValidator.SectionName);
         if (!section.GetValue("Enabled", true))
@@ -57,15 +58,17 @@ internal static class DeploymentHosting
             throw new StartupConfigurationException(invalid.FailureMessage);
         }
 
+        options.AgentPort = agentPort;
         services.AddSingleton(sp => new DockerPodDriver(options, sp.GetRequiredService<ILogger<DockerPodDriver>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IPodDriver>(sp => sp.GetRequiredService<DockerPodDriver>());
     }
 
     /// <summary>The embedded "sandbox" driver: sections "Sandbox" (isolation, shared with code execution) and "Sandbox:Pods"; pods under {dataDir}/pods.</summary>
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    private static void AddSandboxPodDriver(IServiceCollection services, IConfiguration configuration, string dataDir)
+    private static void AddSandboxPodDriver(IServiceCollection services, IConfiguration configuration, string dataDir, int agentPort)
     {
         var (sandbox, pods) = ReadSandboxPodOptions(configuration, dataDir);
+        pods.AgentPort = agentPort;
         services.AddSingleton(sp => new SandboxPodDriver(sandbox, pods, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SandboxPodDriver>>()));
         services.AddSingleton<IPodDriver>(sp => sp.GetRequiredService<SandboxPodDriver>());
         services.AddHostedService<SandboxPodDriverLifetime>();

@@ -81,10 +81,15 @@ public static partial class PoddleServer
         });
         var listenUrls = ProxyHosting.AddPoddleProxy(builder, builder.Configuration["Urls"] is { Length: > 0 } urls ? urls : DefaultUrls);
         builder.WebHost.UseUrls(listenUrls);
+        var agentListener = AgentListener.Resolve(
+            builder.Configuration.GetValue<int>($"{AgentOptions.SectionName}:{nameof(AgentOptions.ListenPort)}"), dataDir, ProxyOptionsValidator.SplitUrls(listenUrls));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(server.ShutdownTimeoutSeconds));
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(agentListener);
+        services.AddSingleton(new ServerListenUrls(ProxyOptionsValidator.SplitUrls(listenUrls)));
+        services.AddHostedService<AgentListener.Binder>();
         services.AddOptions<ServerOptions>().Bind(builder.Configuration).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
 
@@ -114,7 +119,7 @@ public static partial class PoddleServer
         services.AddPoddleGrading(options => options.Bind(builder.Configuration.GetSection(GradingOptions.SectionName)));
         services.AddPoddleDeployments(options => options.Bind(builder.Configuration.GetSection(DeploymentOptions.SectionName)));
         services.AddPoddleAgents(options => options.Bind(builder.Configuration.GetSection(AgentOptions.SectionName)));
-        DeploymentHosting.AddPodDrivers(services, builder.Configuration, dataDir);
+        DeploymentHosting.AddPodDrivers(services, builder.Configuration, dataDir, agentListener.Port);
         services.AddOptions<PistonOptions>().Bind(builder.Configuration.GetSection(PistonOptions.SectionName));
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
@@ -140,6 +145,9 @@ public static partial class PoddleServer
         {
             app.UseForwardedHeaders(forwarded);
         }
+
+        // Pods reach the agent listener and nothing else of the server: there, only the heartbeat is served.
+        app.UseMiddleware<AgentListener.OnlyHeartbeats>();
 
         // App hosts ({deployment}-{project}.{base domain}, custom domains) go to the reverse proxy; other hosts to the API.
         app.UsePoddleProxy();
@@ -183,7 +191,9 @@ public static partial class PoddleServer
         app.MapDeploymentTelemetryEndpoints();
         app.MapAgentEndpoints();
 
-        // Pods get PODDLE_SERVER from the address this server really listens on (port 0 resolved) unless configured.
+        // Pods get PODDLE_SERVER for the agent listener unless configured; without one, the address this server really
+        // listens on (port 0 resolved).
+        app.Services.GetRequiredService<AgentServerAddress>().UseAgentListener(agentListener.Port);
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<AgentServerAddress>().SetListenAddresses(ListeningAddresses(app)));
         return app;
     }
@@ -235,9 +245,12 @@ public static partial class PoddleServer
         return app;
     }
 
-    /// <summary>The addresses the server actually listens on (port 0 resolved).</summary>
-    public static IReadOnlyCollection<string> ListeningAddresses(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ToList();
+    /// <summary>The addresses the server actually listens on (port 0 resolved), without the agent listener's.</summary>
+    public static IReadOnlyCollection<string> ListeningAddresses(WebApplication app)
+    {
+        var agent = app.Services.GetRequiredService<AgentListener>();
+        return app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Where(a => !agent.Serves(a)).ToList();
+    }
 
     internal static void ConfigureConfiguration(ConfigurationManager configuration, ServerStartOptions start)
     {

@@ -9,8 +9,9 @@ internal static class PodTestDrivers
     public static string NewStateDirectory() => Path.Join(SandboxChecks.WorkRoot, "pods-" + Guid.NewGuid().ToString("N")[..8]);
 
     /// <summary>A driver on <paramref name="stateDirectory"/>; a second one on the same directory is a restarted server.</summary>
-    public static SandboxPodDriver Create(string stateDirectory, bool useCgroups = true, long logMaxBytes = 10L * 1024 * 1024) =>
+    public static SandboxPodDriver Create(string stateDirectory, bool useCgroups = true, long logMaxBytes = 10L * 1024 * 1024, int agentPort = 0,
+        SandboxPodNetworkMode network = SandboxPodNetworkMode.Isolated) =>
         new(
             SandboxChecks.Options(useCgroups),
-            new SandboxPodOptions { StateDirectory = stateDirectory, PortRangeStart = 21000, PortRangeEnd = 21999, LogMaxBytes = logMaxBytes });
+            new SandboxPodOptions { StateDirectory = stateDirectory, PortRangeStart = 21000, PortRangeEnd = 21999, LogMaxBytes = logMaxBytes, AgentPort = agentPort, Network = network });
 }

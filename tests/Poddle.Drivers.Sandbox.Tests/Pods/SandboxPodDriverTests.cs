@@ -87,21 +87,24 @@ public sealed class SandboxPodDriverTests : IAsyncLifetime
     }
 
     [SandboxFact(needsCgroups: true)]
-    public async Task Pod_Network_ReachesAListenerOutsideItsNamespace()
+    public async Task Pod_HostNetworkMode_SharesTheHostsLoopback()
     {
+        // The opt-out (Sandbox:Pods:Network=Host): no namespace of its own, so the host's 127.0.0.1 is the pod's.
+        var hostNetwork = PodTestDrivers.Create(_stateDirectory, network: SandboxPodNetworkMode.Host);
+        Assert.False(hostNetwork.Capabilities.NetworkIsolation);
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var accepting = listener.AcceptTcpClientAsync();
 
         var handle = await StartAsync(
-            _driver, $"python3 -c \"import socket; s = socket.create_connection(('127.0.0.1', {port})); s.sendall(b'hello-from-pod'); s.close()\"");
+            hostNetwork, $"python3 -c \"import socket; s = socket.create_connection(('127.0.0.1', {port})); s.sendall(b'hello-from-pod'); s.close()\"");
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         using var client = await accepting.WaitAsync(timeout.Token);
         using var reader = new StreamReader(client.GetStream(), Encoding.ASCII);
         Assert.Equal("hello-from-pod", await reader.ReadToEndAsync(timeout.Token));
-        Assert.Equal(0, (await _driver.WaitAsync(handle, timeout.Token)).ExitCode);
+        Assert.Equal(0, (await hostNetwork.WaitAsync(handle, timeout.Token)).ExitCode);
     }
 
     [Fact]

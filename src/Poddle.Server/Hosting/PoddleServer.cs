@@ -152,6 +152,7 @@ public static partial class PoddleServer
         app.UseHttpMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<RequestCharsetMiddleware>();
 
         app.MapHealthEndpoints();
         app.MapMetrics("/metrics");

@@ -26,6 +26,7 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
     private IReadOnlyList<LanguageRuntime> _runtimes = [];
     private readonly Lock _lifetime = new();
     private WarmPoolManager? _pool;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _initialized;
     private bool _disposed;
 
@@ -62,6 +63,10 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
     /// <inheritdoc />
     public ExecutorHealth Health { get; }
 
+    /// <inheritdoc />
+    /// <remarks>Completes when <see cref="InitializeAsync"/> has discovered the languages (or found that none can run here).</remarks>
+    public Task Ready => _ready.Task;
+
     /// <summary>Creates the executor, discovers and verifies the languages, and starts the warm pool.</summary>
     public static async Task<SandboxCodeExecutor> StartAsync(
         SandboxExecutionOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
@@ -90,6 +95,12 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
             return;
         }
 
+        await DiscoverAndStartPoolAsync(cancellationToken);
+        _ready.TrySetResult();
+    }
+
+    private async Task DiscoverAndStartPoolAsync(CancellationToken cancellationToken)
+    {
         if (_runner.Isolation.Level == IsolationLevel.Unavailable)
         {
             LogNoLanguages(_logger, _runner.Isolation.ToString());

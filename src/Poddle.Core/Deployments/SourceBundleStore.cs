@@ -16,7 +16,9 @@ public sealed class InvalidSourceBundleException(string message) : Exception(mes
 /// <summary>
 /// Uploaded source bundles (tar.gz): stored as {root}/{id}.tar.gz, unpacked safely on demand into {root}/{id}/ for the
 /// sandbox driver. Unpacking refuses absolute paths, '..', links that lead outside the directory, devices and FIFOs,
-/// more than <see cref="MaxEntries"/> entries and more than <see cref="MaxUnpackedBytes"/> bytes. It writes to a
+/// more than <see cref="MaxEntries"/> entries and more than <see cref="MaxUnpackedBytes"/> bytes, and every entry the
+/// file system could not hold (names over NAME_MAX, paths over <see cref="MaxPathBytes"/>, deeper than <see cref="MaxDepth"/>),
+/// each refused with a message naming the entry (a 400 for the uploader, never a 500). It writes to a
 /// temporary directory first and renames it into place, so concurrent callers see either nothing or the whole tree.
 /// </summary>
 public sealed class SourceBundleStore(SourceBundleDirectory root)

@@ -28,7 +28,8 @@ public sealed class JobQueueRestartEndToEndTests
     public async Task KillDuringABacklog_RestartOnTheSameDataDirectory_EveryQueuedAndHeldJobCompletes(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider, migrate: false);
-        var dataDir = Directory.CreateTempSubdirectory("poddle-e2e-restart-").FullName;
+        var root = Directory.CreateTempSubdirectory("poddle-e2e-restart-").FullName;
+        var dataDir = Path.Combine(root, "data"); // created by `poddle serve` itself, with its own permissions
         var url = $"http://127.0.0.1:{CliAppTests.ClosedPort()}";
         var environment = new Dictionary<string, string?>
         {
@@ -100,7 +101,7 @@ public sealed class JobQueueRestartEndToEndTests
                 await server.DisposeAsync();
             }
 
-            RegisterLoginProjectFlowTests.DeleteQuietly(dataDir);
+            RegisterLoginProjectFlowTests.DeleteQuietly(root);
         }
     }
 

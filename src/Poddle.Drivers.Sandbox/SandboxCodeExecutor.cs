@@ -27,6 +27,7 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
     private IReadOnlyList<LanguageVerdict> _languages = [];
     private readonly Lock _lifetime = new();
     private WarmPoolManager? _pool;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _initialized;
     private bool _disposed;
 
@@ -69,6 +70,10 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
     /// </summary>
     public IReadOnlyList<LanguageVerdict> Languages => Volatile.Read(ref _languages);
 
+    /// <inheritdoc />
+    /// <remarks>Completes when <see cref="InitializeAsync"/> has discovered the languages (or found that none can run here).</remarks>
+    public Task Ready => _ready.Task;
+
     /// <summary>Creates the executor, discovers and verifies the languages, and starts the warm pool.</summary>
     public static async Task<SandboxCodeExecutor> StartAsync(
         SandboxExecutionOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
@@ -97,6 +102,12 @@ public sealed partial class SandboxCodeExecutor : ICodeExecutor, IAsyncDisposabl
             return;
         }
 
+        await DiscoverAndStartPoolAsync(cancellationToken);
+        _ready.TrySetResult();
+    }
+
+    private async Task DiscoverAndStartPoolAsync(CancellationToken cancellationToken)
+    {
         if (_runner.Isolation.Level == IsolationLevel.Unavailable)
         {
             LogNoLanguages(_logger, _runner.Isolation.ToString());

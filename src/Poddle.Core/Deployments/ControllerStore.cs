@@ -44,9 +44,10 @@ public sealed class ControllerStore(IServiceScopeFactory scopes, TimeProvider cl
 
     /// <summary>
     /// Takes or renews the lease <paramref name="name"/> for <paramref name="owner"/> until now + <paramref name="duration"/>;
-    /// true when <paramref name="owner"/> holds it afterwards. Another owner's lease is taken only once it expired.
+    /// true when <paramref name="owner"/> holds it afterwards. Another owner's lease is taken only once it expired, or at
+    /// once when its owner starts with <paramref name="takeOverPrefix"/> (this server's own earlier process, killed).
     /// </summary>
-    public async Task<bool> TryHoldLeaseAsync(string name, string owner, TimeSpan duration, CancellationToken cancellationToken)
+    public async Task<bool> TryHoldLeaseAsync(string name, string owner, TimeSpan duration, CancellationToken cancellationToken, string? takeOverPrefix = null)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PoddleDbContext>();
@@ -55,9 +56,13 @@ public sealed class ControllerStore(IServiceScopeFactory scopes, TimeProvider cl
         await db.Database.ExecuteSqlAsync(
             $"INSERT INTO poddle_leases (name, owner, expires_at_ms) VALUES ({name}, {owner}, {expires}) ON CONFLICT (name) DO NOTHING",
             cancellationToken);
-        var updated = await db.Database.ExecuteSqlAsync(
-            $"UPDATE poddle_leases SET owner = {owner}, expires_at_ms = {expires} WHERE name = {name} AND (owner = {owner} OR expires_at_ms < {now})",
-            cancellationToken);
+        var updated = takeOverPrefix is { Length: > 0 } prefix
+            ? await db.Database.ExecuteSqlAsync(
+                $"UPDATE poddle_leases SET owner = {owner}, expires_at_ms = {expires} WHERE name = {name} AND (owner = {owner} OR expires_at_ms < {now} OR substr(owner, 1, {prefix.Length}) = {prefix})",
+                cancellationToken)
+            : await db.Database.ExecuteSqlAsync(
+                $"UPDATE poddle_leases SET owner = {owner}, expires_at_ms = {expires} WHERE name = {name} AND (owner = {owner} OR expires_at_ms < {now})",
+                cancellationToken);
         return updated == 1;
     }
 }

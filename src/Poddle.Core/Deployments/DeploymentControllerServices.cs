@@ -53,13 +53,14 @@ public sealed class DeploymentControllerStartup
 /// Whether this server runs the deployment controller now: it holds the "deployment-controller" lease in the database
 /// (renewed while it runs, taken over by another server when it stops renewing). With one server (SQLite) it always
 /// does; with several sharing PostgreSQL exactly one (with job workers) probes, restarts, reconciles and runs converge steps.
+/// A server restarted after a kill -9 takes back the lease its previous process held at once (<see cref="ServerInstance"/>).
 /// </summary>
-public sealed class ControllerLeadership(ControllerStore store, IOptions<JobsOptions> jobs, TimeProvider clock)
+public sealed class ControllerLeadership(ControllerStore store, ServerInstance instance, IOptions<JobsOptions> jobs, TimeProvider clock)
 {
     public const string LeaseName = "deployment-controller";
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
 
-    private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+    private readonly string _owner = $"{instance.LeasePrefix}{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
     private DateTimeOffset? _validUntil;
 
     /// <summary>This server's lease owner name.</summary>
@@ -80,7 +81,7 @@ public sealed class ControllerLeadership(ControllerStore store, IOptions<JobsOpt
             return true;
         }
 
-        if (await store.TryHoldLeaseAsync(LeaseName, _owner, LeaseDuration, cancellationToken))
+        if (await store.TryHoldLeaseAsync(LeaseName, _owner, LeaseDuration, cancellationToken, instance.Persistent ? instance.LeasePrefix : null))
         {
             _validUntil = now + LeaseDuration;
             return true;

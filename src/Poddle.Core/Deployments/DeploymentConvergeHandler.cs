@@ -14,7 +14,8 @@ namespace Poddle.Core.Deployments;
 /// state, whatever generation enqueued it, and enqueues its own next step (a scheduled job, <see cref="ControllerTimings.ConvergeStep"/>
 /// later) while a rollout waits for readiness, so no job outlives its lease waiting (docs/decisions/0006). Each step
 /// runs under the deployment's lock and re-reads the rows, so steps are idempotent and safe next to the health monitor.
-/// A step: probe new replicas; roll back automatically past the progress deadline; retire old replicas once a new one is
+/// A step: probe new replicas; roll back automatically past the progress deadline; roll over a revision superseded
+/// mid-rollout (its replicas make way for the current one); retire old replicas once a new one is
 /// ready (surge of one, so a ready replica always serves); start missing replicas; scale down newest first; delete.
 /// Driver failures become reasons; a permanent one (image missing) fails the deployment (or rolls back), a transient one
 /// is retried by the queue with back-off after the pods this attempt started are destroyed.
@@ -133,7 +134,10 @@ public sealed partial class DeploymentConvergeHandler(
             await ProbeNewAsync(driver, current, fresh, cancellationToken);
             var now = h._clock.GetStoredUtcNow();
             var deadline = h._options.Value.ProgressDeadline;
-            if (d.Status == DeploymentStatus.Provisioning && now - d.StatusChangedAt > deadline && fresh.Count(r => r.Ready) < d.Replicas)
+
+            // A revision that superseded another mid-rollout gets its own deadline, counted from its creation.
+            var progressingSince = d.StatusChangedAt > current.CreatedAt ? d.StatusChangedAt : current.CreatedAt;
+            if (d.Status == DeploymentStatus.Provisioning && now - progressingSince > deadline && fresh.Count(r => r.Ready) < d.Replicas)
             {
                 var why = fresh.Where(r => r.LastExitReason is not null).OrderByDescending(r => r.LastExitAt).Select(r => r.LastExitReason).FirstOrDefault()
                     ?? (fresh.Count == 0 ? "no replica started" : "readiness probe failing");
@@ -142,6 +146,7 @@ public sealed partial class DeploymentConvergeHandler(
 
             try
             {
+                await RollOverAsync(d, driver, current, revisions, old, cancellationToken);
                 foreach (var orphaned in fresh.Where(r => r.Phase == ReplicaPhase.Starting && r.PodId is null))
                 {
                     // A step that died between saving the row and saving the pod's handle: adopt its pod (or start one).
@@ -216,6 +221,45 @@ public sealed partial class DeploymentConvergeHandler(
 
             var revision = revisions.FirstOrDefault(r => r.Number == replica.Revision);
             return revision is not null && ReplicaPods.SameConfiguration(revision, current);
+        }
+
+        /// <summary>
+        /// Rollover, as Kubernetes does it: a revision replaced while it was rolling out gives way to the current one
+        /// instead of finishing first. Its replicas that serve no traffic go at once; old replicas beyond the desired
+        /// count go too (superseded revisions first, then not ready, then newest), so the surge of one new replica can
+        /// start; ready old replicas up to the desired count stay until new ones replace them, so traffic never drops
+        /// below the desired count. Revisions superseded before they were ready get the outcome "superseded by revision N".
+        /// </summary>
+        private async Task RollOverAsync(Deployment d, IPodDriver driver, DeploymentRevision current, List<DeploymentRevision> revisions, List<Replica> old, CancellationToken cancellationToken)
+        {
+            var stable = d.StableRevision is { } s ? revisions.FirstOrDefault(r => r.Number == s) : null;
+            var superseded = revisions
+                .Where(r => r.Number < current.Number && r.Outcome is null && (stable is null || !ReplicaPods.SameConfiguration(r, stable)))
+                .ToList();
+            foreach (var revision in superseded)
+            {
+                revision.Outcome = $"superseded by revision {current.Number}";
+                if (old.Any(r => r.Revision == revision.Number))
+                {
+                    await h._events.RecordAsync(d.Id, "RolloutSuperseded", "superseded", $"revision {revision.Number} was superseded by revision {current.Number} before it was ready; its replicas make way", cancellationToken: cancellationToken);
+                }
+            }
+
+            bool IsSuperseded(Replica replica) =>
+                stable is null || revisions.FirstOrDefault(r => r.Number == replica.Revision) is not { } revision || !ReplicaPods.SameConfiguration(revision, stable);
+
+            foreach (var replica in old.Where(r => !r.Ready && IsSuperseded(r)).ToList())
+            {
+                await RetireAsync(d, driver, replica, $"superseded by revision {current.Number}", cancellationToken);
+                old.Remove(replica);
+            }
+
+            while (old.Count > d.Replicas)
+            {
+                var victim = old.OrderByDescending(IsSuperseded).ThenBy(r => r.Ready).ThenByDescending(r => r.CreatedAt).First();
+                await RetireAsync(d, driver, victim, $"superseded by revision {current.Number}", cancellationToken);
+                old.Remove(victim);
+            }
         }
 
         private async Task ProbeNewAsync(IPodDriver driver, DeploymentRevision current, List<Replica> fresh, CancellationToken cancellationToken)

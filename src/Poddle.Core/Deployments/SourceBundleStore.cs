@@ -16,7 +16,9 @@ public sealed class InvalidSourceBundleException(string message) : Exception(mes
 /// <summary>
 /// Uploaded source bundles (tar.gz): stored as {root}/{id}.tar.gz, unpacked safely on demand into {root}/{id}/ for the
 /// sandbox driver. Unpacking refuses absolute paths, '..', links that lead outside the directory, devices and FIFOs,
-/// more than <see cref="MaxEntries"/> entries and more than <see cref="MaxUnpackedBytes"/> bytes. It writes to a
+/// more than <see cref="MaxEntries"/> entries and more than <see cref="MaxUnpackedBytes"/> bytes, and every entry the
+/// file system could not hold (names over NAME_MAX, paths over <see cref="MaxPathBytes"/>, deeper than <see cref="MaxDepth"/>),
+/// each refused with a message naming the entry (a 400 for the uploader, never a 500). It writes to a
 /// temporary directory first and renames it into place, so concurrent callers see either nothing or the whole tree.
 /// </summary>
 public sealed class SourceBundleStore(SourceBundleDirectory root)
@@ -29,6 +31,18 @@ public sealed class SourceBundleStore(SourceBundleDirectory root)
     {
         MaxUnpackedBytes = Math.Min(4 * options.Value.MaxSourceBytes, 1024L * 1024 * 1024);
     }
+
+    /// <summary>The longest name of one path component, in UTF-8 bytes (Linux's NAME_MAX).</summary>
+    public const int MaxNameBytes = 255;
+
+    /// <summary>
+    /// The longest entry path (and symbolic link target), in UTF-8 bytes: well under PATH_MAX (4096) once the data
+    /// directory is in front of it, and longer than any path a real app tree needs.
+    /// </summary>
+    public const int MaxPathBytes = 1024;
+
+    /// <summary>How many directories deep an entry may be.</summary>
+    public const int MaxDepth = 64;
 
     /// <summary>How deep symbolic links may chain while they are checked.</summary>
     private const int MaxLinkHops = 40;
@@ -157,10 +171,12 @@ public sealed class SourceBundleStore(SourceBundleDirectory root)
         var entries = 0;
         long written = 0;
         var links = new List<string>();
+        var current = "";
         try
         {
-            while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
+            while (await NextEntryAsync(reader, current, cancellationToken) is { } entry)
             {
+                current = entry.Name;
                 if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
                 {
                     continue;
@@ -182,6 +198,12 @@ public sealed class SourceBundleStore(SourceBundleDirectory root)
                 switch (entry.EntryType)
                 {
                     case TarEntryType.Directory:
+                        // Archives list a directory again (tar -r, several roots); a file or a link of that name is a clash.
+                        if (!Directory.Exists(path) || new DirectoryInfo(path).LinkTarget is not null)
+                        {
+                            RefuseExisting(path, relative);
+                        }
+
                         Directory.CreateDirectory(path);
                         break;
                     case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
@@ -210,9 +232,10 @@ public sealed class SourceBundleStore(SourceBundleDirectory root)
                     case TarEntryType.SymbolicLink:
                         if (string.IsNullOrEmpty(entry.LinkName) || Path.IsPathRooted(entry.LinkName) || entry.LinkName.Contains('\0', StringComparison.Ordinal))
                         {
-                            throw new InvalidSourceBundleException($"The symbolic link '{relative}' points outside the bundle.");
+                            throw new InvalidSourceBundleException($"The symbolic link '{Printable(relative)}' points outside the bundle.");
                         }
 
+                        CheckLengths(entry.LinkName, $"The symbolic link '{Printable(relative)}' has a target");
                         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                         RefuseExisting(path, relative);
                         File.CreateSymbolicLink(path, entry.LinkName);
@@ -220,11 +243,12 @@ public sealed class SourceBundleStore(SourceBundleDirectory root)
                         break;
                     case TarEntryType.HardLink:
                         // Copied, not linked: the copy cannot alias a file outside the bundle.
+                        CheckLengths(entry.LinkName ?? "", $"The hard link '{Printable(relative)}' has a target");
                         var source = ResolveInside(destination, CheckEntryPath(entry.LinkName ?? ""), relative);
                         var sourcePath = Path.Combine(destination, source);
                         if (!File.Exists(sourcePath) || new FileInfo(sourcePath).LinkTarget is not null)
                         {
-                            throw new InvalidSourceBundleException($"The hard link '{relative}' does not point to a file earlier in the bundle.");
+                            throw new InvalidSourceBundleException($"The hard link '{Printable(relative)}' does not point to a file earlier in the bundle.");
                         }
 
                         written += new FileInfo(sourcePath).Length;
@@ -238,23 +262,47 @@ public sealed class SourceBundleStore(SourceBundleDirectory root)
                         File.Copy(sourcePath, path);
                         break;
                     default:
-                        throw new InvalidSourceBundleException($"The entry '{relative}' is a {entry.EntryType}; a bundle holds only files, directories and links.");
+                        throw new InvalidSourceBundleException($"The entry '{Printable(relative)}' is a {entry.EntryType}; a bundle holds only files, directories and links.");
                 }
             }
+
+            // Every link, with every other link in place, must resolve inside the bundle (as the kernel would follow it).
+            foreach (var link in links)
+            {
+                current = link;
+                ResolveInside(destination, link, link);
+            }
+        }
+        catch (PathTooLongException)
+        {
+            // The checks above keep names within NAME_MAX and paths well within PATH_MAX; a very long data directory can
+            // still tip one over. It is this entry the file system cannot hold, not a server fault.
+            throw new InvalidSourceBundleException($"The entry '{Printable(current)}' has a path too long to unpack here; shorten it.");
         }
         catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException or ArgumentException)
         {
             throw new InvalidSourceBundleException("The body is not a valid tar.gz archive.");
         }
+    }
 
-        // Every link, with every other link in place, must resolve inside the bundle (as the kernel would follow it).
-        foreach (var link in links)
+    /// <summary>
+    /// The next entry; an entry the reader cannot represent (a GNU sparse or multi-volume file ...) is refused, naming
+    /// the entry before it since the reader gives no name for it.
+    /// </summary>
+    private static async Task<TarEntry?> NextEntryAsync(TarReader reader, string previous, CancellationToken cancellationToken)
+    {
+        try
         {
-            ResolveInside(destination, link, link);
+            return await reader.GetNextEntryAsync(copyData: false, cancellationToken);
+        }
+        catch (NotSupportedException ex)
+        {
+            var where = previous.Length == 0 ? "The first entry" : $"The entry after '{Printable(previous)}'";
+            throw new InvalidSourceBundleException($"{where} is of a kind a bundle cannot hold ({ex.Message}); only files, directories and links are allowed.");
         }
     }
 
-    /// <summary>The entry's path made relative and checked: no absolute path, no '..', no NUL.</summary>
+    /// <summary>The entry's path made relative and checked: no absolute path, no '..', no NUL, no name or path too long to create.</summary>
     private static string CheckEntryPath(string name)
     {
         if (name.Contains('\0', StringComparison.Ordinal) || name.StartsWith('/') || name.Contains('\\', StringComparison.Ordinal) && Path.IsPathRooted(name))
@@ -268,7 +316,32 @@ public sealed class SourceBundleStore(SourceBundleDirectory root)
             throw new InvalidSourceBundleException($"The entry '{Printable(name)}' climbs out of the bundle ('..').");
         }
 
-        return string.Join('/', parts);
+        var relative = string.Join('/', parts);
+        CheckLengths(relative, $"The entry '{Printable(relative)}' has a path");
+        if (parts.Count > MaxDepth)
+        {
+            throw new InvalidSourceBundleException($"The entry '{Printable(relative)}' is {parts.Count} levels deep; at most {MaxDepth} are allowed.");
+        }
+
+        return relative;
+    }
+
+    /// <summary>
+    /// Refuses a path (an entry's, or a link's target) the file system could not hold: a component over NAME_MAX or the
+    /// whole over <see cref="MaxPathBytes"/>, counted in UTF-8 bytes as the kernel counts them. <paramref name="what"/>
+    /// starts the message and names the entry.
+    /// </summary>
+    private static void CheckLengths(string path, string what)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(path) > MaxPathBytes)
+        {
+            throw new InvalidSourceBundleException($"{what} longer than {MaxPathBytes} bytes.");
+        }
+
+        if (path.Split('/').FirstOrDefault(p => System.Text.Encoding.UTF8.GetByteCount(p) > MaxNameBytes) is { } name)
+        {
+            throw new InvalidSourceBundleException($"{what} with a name longer than {MaxNameBytes} bytes ('{Printable(name)}').");
+        }
     }
 
     /// <summary>No entry may be written through a link: every existing ancestor must be a real directory.</summary>
@@ -282,12 +355,12 @@ public sealed class SourceBundleStore(SourceBundleDirectory root)
             var info = new DirectoryInfo(current);
             if (info.LinkTarget is not null)
             {
-                throw new InvalidSourceBundleException($"The entry '{relative}' would be written through the link '{string.Join('/', parts[..(i + 1)])}'.");
+                throw new InvalidSourceBundleException($"The entry '{Printable(relative)}' would be written through the link '{string.Join('/', parts[..(i + 1)])}'.");
             }
 
             if (!info.Exists && File.Exists(current))
             {
-                throw new InvalidSourceBundleException($"The entry '{relative}' is inside '{string.Join('/', parts[..(i + 1)])}', which is a file.");
+                throw new InvalidSourceBundleException($"The entry '{Printable(relative)}' is inside '{string.Join('/', parts[..(i + 1)])}', which is a file.");
             }
         }
     }
@@ -296,7 +369,7 @@ public sealed class SourceBundleStore(SourceBundleDirectory root)
     {
         if (File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null)
         {
-            throw new InvalidSourceBundleException($"The entry '{relative}' appears twice in the archive.");
+            throw new InvalidSourceBundleException($"The entry '{Printable(relative)}' appears twice in the archive.");
         }
     }
 
@@ -321,7 +394,7 @@ public sealed class SourceBundleStore(SourceBundleDirectory root)
             {
                 if (resolved.Count == 0)
                 {
-                    throw new InvalidSourceBundleException($"The link '{entry}' points outside the bundle.");
+                    throw new InvalidSourceBundleException($"The link '{Printable(entry)}' points outside the bundle.");
                 }
 
                 resolved.RemoveAt(resolved.Count - 1);
@@ -337,7 +410,7 @@ public sealed class SourceBundleStore(SourceBundleDirectory root)
 
             if (++hops > MaxLinkHops || Path.IsPathRooted(target))
             {
-                throw new InvalidSourceBundleException($"The link '{entry}' points outside the bundle.");
+                throw new InvalidSourceBundleException($"The link '{Printable(entry)}' points outside the bundle.");
             }
 
             resolved.RemoveAt(resolved.Count - 1);

@@ -62,6 +62,9 @@ public sealed class ExecutionService(
     TimeProvider clock)
 {
     public const string JobKind = "execution";
+
+    /// <summary>The readiness gate of the jobs that run code (<see cref="Jobs.JobReadinessGate"/>): the executor's language discovery.</summary>
+    public const string ExecutorGate = "language discovery";
     public const int MaxFiles = 16;
     public const int MaxFileNameLength = 128;
     public const int MaxArgs = 64;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Poddle.Core.Jobs;
+using Poddle.Drivers.Abstractions.Execution;
 
 namespace Poddle.Core.Executions;
 
@@ -25,6 +26,9 @@ public static class ExecutionsServiceCollectionExtensions
         services.AddScoped<IJobHandler, ExecutionJobHandler>();
         services.AddScoped<IJobHandler, ExecutionExpiryJob>();
         services.AddJobLane(sp => new JobLane(ExecutionService.JobKind, [ExecutionService.JobKind], sp.GetRequiredService<IOptions<ExecutionOptions>>().Value.Concurrency));
+
+        // An execution claimed before the executor knows its languages would fail as "language not available".
+        services.AddJobReadinessGate(ExecutionService.ExecutorGate, [ExecutionService.JobKind], sp => sp.GetRequiredService<ICodeExecutor>().Ready);
         services.AddSingleton(sp => new RecurringJobDefinition(
             ExecutionExpiryJob.ScheduleName,
             sp.GetRequiredService<IOptions<ExecutionOptions>>().Value.ExpirySchedule,

@@ -24,6 +24,13 @@ public sealed record JobContext(Guid JobId, string Kind, string? Payload, int At
 public interface IJobClaimer
 {
     /// <summary>
+    /// True when one server owns the queue (SQLite): every job left running by an earlier process was that server's, so at
+    /// start it may take them all back (<see cref="JobProcessor.TakeBackInterruptedAsync"/>). False when several servers may
+    /// share it (PostgreSQL): only a lease carrying this server's own instance id may be taken back before it expires.
+    /// </summary>
+    bool OwnedByOneServer { get; }
+
+    /// <summary>
     /// Marks one visible job of a kind <paramref name="kinds"/> matches Running, owned by <paramref name="leaseOwner"/>
     /// until <paramref name="leaseExpiresAt"/>, increments its attempts and returns it (untracked); null when no such
     /// job is visible at <paramref name="now"/>.

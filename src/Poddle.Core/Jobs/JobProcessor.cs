@@ -8,22 +8,28 @@ using Poddle.Core.Persistence;
 namespace Poddle.Core.Jobs;
 
 /// <summary>
-/// One worker step: claim the next visible job, run its handler while heartbeating the lease, then record the
-/// outcome. Every write after the claim is fenced by the claim token (lease owner), so a worker that lost its lease
-/// (it stalled past the lease and another worker took the job) cannot overwrite the new owner's result.
+/// One worker step: claim the next visible job whose handler is ready (<see cref="JobReadiness"/>), run its handler while
+/// heartbeating the lease, then record the outcome. Every write after the claim is fenced by the claim token (lease
+/// owner), so a worker that lost its lease (it stalled past the lease and another worker took the job) cannot overwrite
+/// the new owner's result.
 /// </summary>
 public sealed partial class JobProcessor(
     IServiceScopeFactory scopes,
     IJobClaimer claimer,
+    JobReadiness readiness,
+    ServerInstance instance,
     IOptions<JobsOptions> options,
     TimeProvider clock,
     ILogger<JobProcessor> logger)
 {
-    private static readonly string ProcessTag = $"{Environment.MachineName}:{Environment.ProcessId}";
+    /// <summary>Why a job was taken back at start (its last error until it finishes).</summary>
+    public const string TakenBackError = "Interrupted: the server running it stopped without handing it back; taken back when it restarted.";
+
+    private readonly string _processTag = $"{instance.LeasePrefix}{Environment.MachineName}:{Environment.ProcessId}";
     private long _claims;
 
-    /// <summary>Lease owners of this process start with this ("{host}:{pid}:").</summary>
-    public static string LeaseOwnerPrefix => ProcessTag + ":";
+    /// <summary>Lease owners of this process start with this ("{instance}/{host}:{pid}:").</summary>
+    public string LeaseOwnerPrefix => _processTag + ":";
 
     /// <summary>Runs at most one job of any kind; false when none was visible.</summary>
     public Task<bool> RunNextAsync(CancellationToken cancellationToken) => RunNextAsync(JobKindFilter.All, cancellationToken);
@@ -31,14 +37,19 @@ public sealed partial class JobProcessor(
     /// <summary>Runs at most one job of a kind <paramref name="kinds"/> matches; false when none was visible.</summary>
     public async Task<bool> RunNextAsync(JobKindFilter kinds, CancellationToken cancellationToken)
     {
+        if (readiness.Restrict(kinds) is not { } ready)
+        {
+            return false; // every kind it may take waits for its handler to be ready
+        }
+
         var settings = options.Value;
-        var owner = $"{ProcessTag}:{Interlocked.Increment(ref _claims)}-{Guid.NewGuid().ToString("N")[..8]}";
+        var owner = $"{_processTag}:{Interlocked.Increment(ref _claims)}-{Guid.NewGuid().ToString("N")[..8]}";
         Job? job;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PoddleDbContext>();
             var now = clock.GetUtcNow();
-            job = await claimer.ClaimAsync(db, owner, now, now + settings.LeaseDuration, kinds, cancellationToken);
+            job = await claimer.ClaimAsync(db, owner, now, now + settings.LeaseDuration, ready, cancellationToken);
         }
 
         if (job is null)
@@ -107,6 +118,38 @@ public sealed partial class JobProcessor(
         await FinishAsync(job, owner, JobState.Queued, Describe(failure), clock.GetUtcNow() + delay);
         LogRetrying(logger, failure, job.Id, job.Kind, job.Attempts, delay);
         return true;
+    }
+
+    /// <summary>
+    /// At start, before this process claims anything: the jobs an earlier process of this server was running when it died
+    /// (kill -9, power loss) go back to the queue at once instead of when their leases expire. They are the running jobs
+    /// whose lease carries this server's instance id (<see cref="ServerInstance"/>) with another process's tag, or, on a
+    /// queue one server owns (SQLite), every running job not of this process. Other servers' leases are never touched:
+    /// only expiry frees them. The attempt each was on stays counted, so a job that kills its server every time still
+    /// ends dead after its attempts. Nothing is taken back when the instance id is not this server's alone.
+    /// </summary>
+    /// <returns>How many jobs went back to the queue.</returns>
+    public async Task<int> TakeBackInterruptedAsync(CancellationToken cancellationToken)
+    {
+        if (!instance.Persistent)
+        {
+            return 0;
+        }
+
+        var thisProcess = LeaseOwnerPrefix;
+        var thisServer = instance.LeasePrefix;
+        var anyOwner = claimer.OwnedByOneServer;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PoddleDbContext>();
+        return await db.Set<Job>()
+            .Where(j => j.State == JobState.Running && j.LeaseOwner != null && !j.LeaseOwner.StartsWith(thisProcess)
+                && (anyOwner || j.LeaseOwner.StartsWith(thisServer)))
+            .ExecuteUpdateAsync(
+                s => s
+                    .SetProperty(j => j.State, JobState.Queued)
+                    .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
+                    .SetProperty(j => j.LastError, TakenBackError),
+                cancellationToken);
     }
 
     /// <summary>Awaits the handler; every heartbeat interval extends the lease; a lost lease cancels the handler.</summary>

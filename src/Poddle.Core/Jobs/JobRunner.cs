@@ -35,6 +35,20 @@ public sealed partial class JobRunner(
             return;
         }
 
+        try
+        {
+            // Before any worker claims: jobs this server held when it was killed run again now, not when their leases expire.
+            if (await processor.TakeBackInterruptedAsync(stoppingToken) is var taken and > 0)
+            {
+                LogTookBack(logger, taken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Not fatal: those jobs come back when their leases expire.
+            LogTakeBackFailed(logger, ex);
+        }
+
         foreach (var lane in all)
         {
             LogStarted(logger, lane.Lane, lane.Workers);
@@ -81,6 +95,12 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job runner: lane {Lane} started with {Workers} workers")]
     private static partial void LogStarted(ILogger logger, string lane, int workers);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job runner: {Count} jobs this server was running when it stopped without handing them back are queued again")]
+    private static partial void LogTookBack(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job runner: could not take back the jobs of this server's previous process; they run again when their leases expire")]
+    private static partial void LogTakeBackFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job runner disabled (no lane has workers)")]
     private static partial void LogDisabled(ILogger logger);

@@ -12,10 +12,14 @@ public sealed class JobsOptions
     public int Workers { get; set; } = 4;
 
     /// <summary>How long a claimed job stays invisible to other workers without a heartbeat.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+    /// <remarks>
+    /// Short, because it is how long another server waits before it runs a job whose server died; a job that runs longer
+    /// keeps its lease by heartbeats. A restarted server takes its own jobs back at once (<see cref="ServerInstance"/>).
+    /// </remarks>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often a worker extends the lease of the job it runs; at most half of <see cref="LeaseDuration"/>.</summary>
-    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often an idle worker looks for jobs enqueued by other processes (this process wakes it at once).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);

@@ -19,6 +19,8 @@ public static class JobsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobsOptions>, JobsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new JobSignal(sp.GetServices<JobLane>()));
+        services.TryAddSingleton(_ => ServerInstance.Ephemeral());
+        services.TryAddSingleton<JobReadiness>();
         services.TryAddScoped<JobQueue>();
         services.TryAddSingleton<JobProcessor>();
         services.TryAddSingleton<RecurringJobScheduler>();
@@ -37,6 +39,16 @@ public static class JobsServiceCollectionExtensions
     public static IServiceCollection AddJobLane(this IServiceCollection services, Func<IServiceProvider, JobLane> lane)
     {
         services.AddSingleton(lane);
+        return services;
+    }
+
+    /// <summary>
+    /// Holds back the jobs of <paramref name="kinds"/> in this process until <paramref name="ready"/> completes (their
+    /// handlers need something that starts after the workers, such as the code executor's languages).
+    /// </summary>
+    public static IServiceCollection AddJobReadinessGate(this IServiceCollection services, string name, IReadOnlyList<string> kinds, Func<IServiceProvider, Task> ready)
+    {
+        services.AddSingleton(new JobReadinessGate(name, kinds, ready));
         return services;
     }
 

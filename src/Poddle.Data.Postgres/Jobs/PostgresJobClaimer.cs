@@ -12,6 +12,8 @@ namespace Poddle.Data.Postgres.Jobs;
 /// </summary>
 internal sealed class PostgresJobClaimer : IJobClaimer
 {
+    public bool OwnedByOneServer => false;
+
     public async Task<Job?> ClaimAsync(PoddleDbContext db, string leaseOwner, DateTimeOffset now, DateTimeOffset leaseExpiresAt, JobKindFilter kinds, CancellationToken cancellationToken)
     {
         var running = nameof(JobState.Running);

@@ -12,6 +12,8 @@ namespace Poddle.Data.Sqlite.Jobs;
 /// </summary>
 internal sealed class SqliteJobClaimer : IJobClaimer
 {
+    public bool OwnedByOneServer => true;
+
     public async Task<Job?> ClaimAsync(PoddleDbContext db, string leaseOwner, DateTimeOffset now, DateTimeOffset leaseExpiresAt, JobKindFilter kinds, CancellationToken cancellationToken)
     {
         var running = nameof(JobState.Running);

@@ -10,6 +10,13 @@ public interface ICodeExecutor
     /// <summary>The languages this host can run, discovered at start.</summary>
     IReadOnlyList<LanguageRuntime> Runtimes { get; }
 
+    /// <summary>
+    /// Completes once <see cref="Runtimes"/> is known (the languages are discovered); until then the executor would
+    /// refuse every language. The job queue hands it no execution before (a restart's backlog waits, never fails).
+    /// Never completes when discovery failed. An executor that knows its languages from the start returns a completed task.
+    /// </summary>
+    Task Ready => Task.CompletedTask;
+
     /// <summary>What isolation runs get on this host, and why not more.</summary>
     ExecutorHealth Health { get; }
 

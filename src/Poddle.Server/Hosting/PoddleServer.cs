@@ -110,6 +110,9 @@ public static partial class PoddleServer
         services.AddPoddleRateLimiting(options => options.Bind(builder.Configuration.GetSection(RateLimitOptions.SectionName)));
         services.AddScoped<ProjectService>();
         ReadValidated<JobsOptions>(builder.Configuration, JobsOptions.SectionName, new JobsOptionsValidator());
+
+        // Who this server is across restarts (kept in the data directory): it takes back its own jobs and leases after a kill -9.
+        services.AddSingleton(sp => ServerInstance.Open(dataDir, sp.GetRequiredService<ILoggerFactory>().CreateLogger<ServerInstance>()));
         services.AddPoddleJobs(jobs => jobs.Bind(builder.Configuration.GetSection(JobsOptions.SectionName)));
         var execution = ReadValidated<ExecutionOptions>(builder.Configuration, ExecutionOptions.SectionName, new ExecutionOptionsValidator());
         services.AddPoddleExecutions(options => options.Bind(builder.Configuration.GetSection(ExecutionOptions.SectionName)));
@@ -163,6 +166,7 @@ public static partial class PoddleServer
         // After authentication (the per-user limit needs the user), before authorization (refused requests count too).
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseMiddleware<RequestCharsetMiddleware>();
 
         app.MapHealthEndpoints();
         app.MapMetrics("/metrics");

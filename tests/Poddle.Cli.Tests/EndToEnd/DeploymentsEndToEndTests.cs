@@ -337,15 +337,82 @@ public sealed class DeploymentsEndToEndTests
     }
 
     /// <summary>
-    /// `poddle serve` on <paramref name="url"/>, started in <paramref name="home"/> with no --data-dir, so it makes its
-    /// own default ./data there (the README's set-up), once it is ready.
+    /// Issue 13: PATCH env twice in a row on a one-replica sandbox deployment. The first change's replica is still starting
+    /// (its app waits before it listens) when the second arrives: the second supersedes it and the deployment converges
+    /// to revision 3, instead of sitting at two replicas until the progress deadline rolls both changes back.
     /// </summary>
-    private static async Task<PoddleProcess> StartReadyServerAsync(string url, string home)
+    [Fact]
+    public async Task PatchTwiceDuringARollout_Sandbox_ConvergesToTheLatestRevision()
     {
-        var server = PoddleProcess.Start(
-            ["serve", "--urls", url],
-            new Dictionary<string, string?> { ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e", ["PODDLE_Auth__PasswordWorkFactor"] = "10" },
-            workingDirectory: home);
+        var home = PoddleProcess.NewHome("rollover");
+        var dataDir = Path.Combine(home, "data");
+        var url = $"http://127.0.0.1:{CliAppTests.ClosedPort()}";
+        var environment = new Dictionary<string, string?>
+        {
+            ["PODDLE_Deployments__ProgressDeadline"] = "00:00:20",
+            ["PODDLE_Deployments__StopGracePeriod"] = "00:00:02",
+        };
+        const string slowApp = "import os, time\ntime.sleep(float(os.environ.get(\"DELAY\", \"0\")))\n";
+        var deploymentIds = new List<Guid>();
+        try
+        {
+            await using var server = await StartReadyServerAsync(url, home, environment);
+            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+            await SignInAsync(http);
+            var project = await PostAsync<ProjectResponse>(http, "/api/projects", new CreateProjectRequest("demo"));
+            var source = await UploadSourceAsync(http, project.Id, new Dictionary<string, string> { ["app.py"] = slowApp + PythonApp });
+            var web = await PostAsync<DeploymentResponse>(http, $"/api/projects/{project.Id}/deployments", new CreateDeploymentRequest(
+                "web",
+                Command: ["python3", "app.py"],
+                SourceId: source.Id,
+                Env: new Dictionary<string, string> { ["VERSION"] = "v1" },
+                Replicas: 1,
+                HealthCheck: new HealthCheckDto("http", Path: "/", PeriodSeconds: 1, FailureThreshold: 3),
+                Driver: "sandbox"));
+            deploymentIds.Add(web.Id);
+            await WaitForAsync(http, web.Id, d => d.Status == "running" && d.ReadyReplicas == 1, "web running");
+
+            // A=1 (revision 2) starts a replica that needs a minute to listen; A=2 (revision 3) arrives while it starts.
+            await PatchAsync(http, $"/api/deployments/{web.Id}", new UpdateDeploymentRequest(Env: new Dictionary<string, string?> { ["VERSION"] = "v2", ["DELAY"] = "60" }));
+            await WaitForAsync(http, web.Id, d => d.ReplicaDetails.Any(r => r.Revision == 2 && r.Phase == "running"), "revision 2's replica started");
+            await PatchAsync(http, $"/api/deployments/{web.Id}", new UpdateDeploymentRequest(Env: new Dictionary<string, string?> { ["VERSION"] = "v3", ["DELAY"] = null }));
+
+            var done = await WaitForAsync(
+                http,
+                web.Id,
+                d => d.Status == "running" && d.Revision == 3 && d.ReadyReplicas == 1 && d.ReplicaDetails.Where(r => r.Phase is "running" or "starting").All(r => r.Revision == 3),
+                "revision 3 running alone",
+                TimeSpan.FromSeconds(45));
+            Assert.Equal("v3", done.Env["VERSION"]);
+            using var proxy = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
+            await WaitForProxyAsync(proxy, "web-demo.localhost", "v3");
+            var revisions = (await http.GetFromJsonAsync<List<RevisionResponse>>($"/api/deployments/{web.Id}/revisions"))!;
+            Assert.Equal(3, revisions.Count);
+            Assert.Equal("superseded by revision 3", revisions.Single(r => r.Number == 2).Outcome);
+            Assert.Equal("ready", revisions.Single(r => r.Number == 3).Outcome);
+            var events = (await http.GetFromJsonAsync<List<DeploymentEventResponse>>($"/api/deployments/{web.Id}/events"))!;
+            Assert.DoesNotContain(events, e => e.Type == "RolledBack");
+        }
+        finally
+        {
+            await CleanUpLeftoversAsync(dataDir, deploymentIds);
+            RegisterLoginProjectFlowTests.DeleteQuietly(home);
+        }
+    }
+
+    /// <summary>
+    /// `poddle serve` on <paramref name="url"/>, started in <paramref name="home"/> with no --data-dir, so it makes its
+    /// own default ./data there (the README's set-up), with <paramref name="settings"/> as environment, once it is ready.
+    /// </summary>
+    private static async Task<PoddleProcess> StartReadyServerAsync(string url, string home, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var environment = new Dictionary<string, string?> { ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e", ["PODDLE_Auth__PasswordWorkFactor"] = "10" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        var server = PoddleProcess.Start(["serve", "--urls", url], environment, workingDirectory: home);
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };

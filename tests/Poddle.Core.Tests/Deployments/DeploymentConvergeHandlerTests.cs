@@ -118,6 +118,90 @@ public sealed class DeploymentConvergeHandlerTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Converge_SecondChangeWhileTheFirstRollsOut_SupersedesItAndConvergesToTheLatest(DatabaseProvider provider)
+    {
+        await using var h = await ControllerHarness.CreateAsync(provider);
+        var id = await h.CreateDeploymentAsync(1, ControllerHarness.WebSpec(health: ControllerHarness.Http()));
+        await h.SettleAsync();
+        var first = Assert.Single(await h.ReplicasAsync(id));
+
+        // PATCH env A=1, one step runs (it starts revision 2's replica), then at once PATCH env A=2.
+        await h.ChangeAsync(id, _ => { }, ControllerHarness.WebSpec(health: ControllerHarness.Http(), env: new Dictionary<string, string> { ["A"] = "1" }));
+        Assert.True(await h.Services.GetRequiredService<Poddle.Core.Jobs.JobProcessor>().RunNextAsync(CancellationToken.None));
+        Assert.Contains(await h.ReplicasAsync(id), r => r.Revision == 2 && !r.Ready);
+        await h.ChangeAsync(id, _ => { }, ControllerHarness.WebSpec(health: ControllerHarness.Http(), env: new Dictionary<string, string> { ["A"] = "2" }));
+
+        var minimumReady = int.MaxValue;
+        var maximumReplicas = 0;
+        var seconds = await h.SettleAsync(afterEachStep: async () =>
+        {
+            var replicas = await h.ReplicasAsync(id);
+            minimumReady = Math.Min(minimumReady, replicas.Count(r => r.Ready));
+            maximumReplicas = Math.Max(maximumReplicas, replicas.Count);
+        });
+
+        Assert.True(seconds < ControllerHarness.ProgressDeadline.TotalSeconds, $"settled after {seconds} s, not before the progress deadline");
+        var deployment = await h.GetAsync(id);
+        Assert.Equal((DeploymentStatus.Running, 3, 3), (deployment.Status, deployment.CurrentRevision, deployment.StableRevision!.Value));
+        var replica = Assert.Single(await h.ReplicasAsync(id));
+        Assert.Equal((3, true), (replica.Revision, replica.Ready));
+        Assert.NotEqual(first.Id, replica.Id);
+        Assert.Equal("2", Assert.Single(h.Driver.Pods).Spec.Env["A"]);
+        Assert.Equal(1, minimumReady);
+        Assert.Equal(2, maximumReplicas);
+        var revisions = await h.RevisionsAsync(id);
+        Assert.Equal(["ready", "superseded by revision 3", "ready"], revisions.Select(r => r.Outcome));
+        var events = await h.EventsAsync(id);
+        Assert.DoesNotContain(events, e => e.Type is "RolledBack" or "ProgressDeadlineExceeded");
+        Assert.Contains(events, e => e.Type == "RolloutSuperseded" && e.Message.Contains("revision 2", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Converge_NewRevisionWhenThePreviousIsHalfRolledOut_KeepsEveryDesiredReplicaReadyAndConverges(DatabaseProvider provider)
+    {
+        await using var h = await ControllerHarness.CreateAsync(provider);
+        var id = await h.CreateDeploymentAsync(2);
+        await h.SettleAsync();
+        var processor = h.Services.GetRequiredService<Poddle.Core.Jobs.JobProcessor>();
+
+        // Revision 2 rolls out until one of its replicas serves and another is starting; then revision 3 arrives.
+        await h.ChangeAsync(id, _ => { }, ControllerHarness.WebSpec("web:2"));
+        for (var second = 0; second < 10 && !(await h.ReplicasAsync(id)).Any(r => r.Revision == 2 && r.Ready); second++)
+        {
+            while (await processor.RunNextAsync(CancellationToken.None))
+            {
+            }
+
+            h.Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var midway = await h.ReplicasAsync(id);
+        Assert.Contains(midway, r => r.Revision == 1 && r.Ready);
+        Assert.Contains(midway, r => r.Revision == 2 && r.Ready);
+        await h.ChangeAsync(id, _ => { }, ControllerHarness.WebSpec("web:3"));
+
+        var minimumReady = int.MaxValue;
+        var maximumReplicas = 0;
+        await h.SettleAsync(afterEachStep: async () =>
+        {
+            var replicas = await h.ReplicasAsync(id);
+            minimumReady = Math.Min(minimumReady, replicas.Count(r => r.Ready));
+            maximumReplicas = Math.Max(maximumReplicas, replicas.Count);
+        });
+
+        var deployment = await h.GetAsync(id);
+        Assert.Equal((DeploymentStatus.Running, 3, 3), (deployment.Status, deployment.CurrentRevision, deployment.StableRevision!.Value));
+        Assert.All(await h.ReplicasAsync(id), r => Assert.Equal((3, true), (r.Revision, r.Ready)));
+        Assert.Equal(2, h.Driver.Pods.Count);
+        Assert.All(h.Driver.Pods, p => Assert.Equal("web:3", p.Spec.Image));
+        Assert.True(minimumReady >= 2, $"ready replicas dropped to {minimumReady}");
+        Assert.True(maximumReplicas <= 3, $"{maximumReplicas} replicas at once for 2 desired");
+        Assert.Equal("superseded by revision 3", (await h.RevisionsAsync(id))[1].Outcome);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Converge_ScaleUpThenDown_StopsNewestFirst(DatabaseProvider provider)
     {
         await using var h = await ControllerHarness.CreateAsync(provider);

@@ -87,6 +87,60 @@ public sealed class SourceBundleStoreTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_outside));
     }
 
+    public static TheoryData<string, string> UnextractableEntries => new()
+    {
+        // kind, the entry the message must name (its first 100 characters)
+        { "long-name", new string('n', 300) },
+        { "long-name-multibyte", new string('é', 128) },
+        { "long-directory", new string('d', 256) + "/app.py" },
+        { "long-path", string.Join('/', Enumerable.Repeat(new string('p', 200), 25)) },
+        { "deep-nesting", string.Join('/', Enumerable.Repeat("d", 200)) },
+        { "symlink-long-target", "link" },
+        { "symlink-long-target-component", "link" },
+        { "hardlink-long-target", "copy" },
+        { "directory-over-file", "a" },
+        { "directory-over-dangling-symlink", "d" },
+        { "sparse-file", "before.txt" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnextractableEntries))]
+    public async Task Save_EntryTheFileSystemCannotHold_IsRefusedNamingTheEntryAndLeavesNothing(string kind, string entry)
+    {
+        var archive = Unextractable(kind);
+
+        var error = await Assert.ThrowsAsync<InvalidSourceBundleException>(() => Store.SaveAsync(Guid.NewGuid(), new MemoryStream(archive), 10 * 1024 * 1024, CancellationToken.None));
+
+        Assert.Contains($"'{entry[..Math.Min(entry.Length, 100)]}", error.Message, StringComparison.Ordinal);
+        Assert.True(error.Message.Length < 1000, error.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(_root));
+    }
+
+    [Fact]
+    public async Task Save_LongButAcceptableNames_Unpack()
+    {
+        var component = new string('c', 255);
+        var nested = string.Join('/', Enumerable.Repeat("n", 60)) + "/file.txt";
+        var archive = Archive(w =>
+        {
+            AddFile(w, component, "255 bytes");
+            AddFile(w, new string('é', 127), "254 bytes");
+            AddFile(w, nested, "deep");
+            w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "dir/"));
+            w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "dir/"));
+            w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "to-long") { LinkName = component });
+        });
+        var id = Guid.NewGuid();
+
+        await Store.SaveAsync(id, new MemoryStream(archive), archive.Length, CancellationToken.None);
+        var directory = await Store.PrepareDirectoryAsync(id, CancellationToken.None);
+
+        Assert.Equal("255 bytes", await File.ReadAllTextAsync(Path.Combine(directory, component)));
+        Assert.Equal("254 bytes", await File.ReadAllTextAsync(Path.Combine(directory, new string('é', 127))));
+        Assert.Equal("deep", await File.ReadAllTextAsync(Path.Combine(directory, nested)));
+        Assert.Equal("255 bytes", await File.ReadAllTextAsync(Path.Combine(directory, "to-long")));
+    }
+
     [Fact]
     public async Task Prepare_TooManyEntries_IsRefused()
     {
@@ -196,6 +250,48 @@ public sealed class SourceBundleStoreTests : IDisposable
             "empty" => [],
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
+    }
+
+    private static byte[] Unextractable(string kind) => kind switch
+    {
+        "long-name" => Archive(w => AddFile(w, new string('n', 300), "x")),
+        "long-name-multibyte" => Archive(w => AddFile(w, new string('é', 128), "256 bytes in UTF-8")),
+        "long-directory" => Archive(w => AddFile(w, new string('d', 256) + "/app.py", "x")),
+        "long-path" => Archive(w => AddFile(w, string.Join('/', Enumerable.Repeat(new string('p', 200), 25)), "x")),
+        "deep-nesting" => Archive(w => AddFile(w, string.Join('/', Enumerable.Repeat("d", 200)), "x")),
+        "symlink-long-target" => Archive(w => w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "link") { LinkName = string.Join('/', Enumerable.Repeat("t", 3000)) })),
+        "symlink-long-target-component" => Archive(w => w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "link") { LinkName = new string('t', 300) })),
+        "hardlink-long-target" => Archive(w => w.WriteEntry(new PaxTarEntry(TarEntryType.HardLink, "copy") { LinkName = new string('t', 300) })),
+        "directory-over-file" => Archive(w =>
+        {
+            AddFile(w, "a", "a file");
+            w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "a/"));
+        }),
+        "directory-over-dangling-symlink" => Archive(w =>
+        {
+            w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "d") { LinkName = "missing" });
+            w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "d/"));
+        }),
+        "sparse-file" => Gzip([.. GnuHeader("before.txt", (byte)'0'), .. GnuHeader("sparse", (byte)'S'), .. new byte[1024]]),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>The header of an empty GNU tar entry of type <paramref name="typeFlag"/> (TarWriter cannot write every type).</summary>
+    private static byte[] GnuHeader(string name, byte typeFlag)
+    {
+        var header = new byte[512];
+        Encoding.ASCII.GetBytes(name).CopyTo(header, 0);
+        Encoding.ASCII.GetBytes("0000644\0").CopyTo(header, 100);
+        Encoding.ASCII.GetBytes("0000000\0").CopyTo(header, 108);
+        Encoding.ASCII.GetBytes("0000000\0").CopyTo(header, 116);
+        Encoding.ASCII.GetBytes("00000000000\0").CopyTo(header, 124);
+        Encoding.ASCII.GetBytes("00000000000\0").CopyTo(header, 136);
+        header[156] = typeFlag;
+        Encoding.ASCII.GetBytes("ustar  \0").CopyTo(header, 257);
+        "        "u8.ToArray().CopyTo(header, 148);
+        var sum = header.Sum(b => (int)b);
+        Encoding.ASCII.GetBytes(Convert.ToString(sum, 8).PadLeft(6, '0') + "\0 ").CopyTo(header, 148);
+        return header;
     }
 
     private static void AddFile(TarWriter writer, string name, string content, UnixFileMode? mode = null)

@@ -24,7 +24,7 @@ public sealed class JobProcessorTests
         Assert.Equal(JobState.Succeeded, done.State);
         Assert.Equal(1, done.Attempts);
         Assert.Equal(jobs.Clock.GetUtcNow(), done.CompletedAt);
-        Assert.StartsWith(JobProcessor.LeaseOwnerPrefix, done.LeaseOwner, StringComparison.Ordinal);
+        Assert.StartsWith(jobs.Processor.LeaseOwnerPrefix, done.LeaseOwner, StringComparison.Ordinal);
         Assert.Null(done.LeaseExpiresAt);
         var seen = Assert.Single(jobs.Handler.Seen);
         Assert.Equal(("""{"id":7}""", 1), (seen.Payload, seen.Attempt));
@@ -126,7 +126,7 @@ public sealed class JobProcessorTests
 
         var done = await jobs.GetAsync(job.Id);
         Assert.Equal((JobState.Succeeded, 2), (done.State, done.Attempts));
-        Assert.StartsWith(JobProcessor.LeaseOwnerPrefix, done.LeaseOwner, StringComparison.Ordinal);
+        Assert.StartsWith(jobs.Processor.LeaseOwnerPrefix, done.LeaseOwner, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -120,7 +120,7 @@ public sealed class AgentEndpointsTests
     }
 
     [Fact]
-    public async Task Heartbeat_BadBody_Is400NamingTheField_AndTooLargeIs413()
+    public async Task Heartbeat_BadBody_Is400NamingTheField_UnknownCharsetIs415_AndTooLargeIs413()
     {
         await using var f = await Fixture.StartAsync(DatabaseProvider.Sqlite);
         using var agent = f.Server.CreateClient(f.Driver.Started.Single().Env["PODDLE_AGENT_TOKEN"]);
@@ -145,6 +145,12 @@ public sealed class AgentEndpointsTests
             var problem = (await response.Content.ReadFromJsonAsync<ProblemResponse>())!;
             Assert.True(problem.Errors!.ContainsKey(field), $"{field}: {await response.Content.ReadAsStringAsync()}");
         }
+
+        using var bogus = new StringContent(System.Text.Json.JsonSerializer.Serialize(good, Poddle.Contracts.PoddleJsonContext.Default.AgentHeartbeatRequest), Encoding.UTF8);
+        bogus.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json; charset=bogus");
+        var unknownCharset = await agent.PostAsync("/api/agents/heartbeat", bogus);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, unknownCharset.StatusCode);
+        Assert.Equal("unsupported-media-type", (await unknownCharset.Content.ReadFromJsonAsync<ProblemResponse>())!.Code);
 
         using var huge = new StringContent("{\"agentVersion\":\"" + new string('x', 70_000) + "\"}", Encoding.UTF8, "application/json");
         var tooLarge = await agent.PostAsync("/api/agents/heartbeat", huge);

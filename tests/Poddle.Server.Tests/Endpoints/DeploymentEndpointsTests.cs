@@ -429,6 +429,14 @@ public sealed class DeploymentEndpointsTests
         Assert.Equal(HttpStatusCode.BadRequest, escaping.StatusCode);
         Assert.Contains("body", (await escaping.Content.ReadFromJsonAsync<ProblemResponse>())!.Errors!.Keys);
 
+        // An entry whose name the file system cannot hold (300 characters in one component) is a 400 naming it, not a 500.
+        var longName = new string('n', 300) + ".py";
+        var tooLong = await alice.PostAsync($"/api/projects/{project}/sources", Body(TarGz((longName, "x")), "application/gzip"));
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        var tooLongProblem = (await tooLong.Content.ReadFromJsonAsync<ProblemResponse>())!;
+        Assert.Equal("validation", tooLongProblem.Code);
+        Assert.Contains(longName[..100], Assert.Single(tooLongProblem.Errors!["body"]), StringComparison.Ordinal);
+
         var notAnArchive = await alice.PostAsync($"/api/projects/{project}/sources", Body(Encoding.UTF8.GetBytes("hello"), "application/gzip"));
         Assert.Equal(HttpStatusCode.BadRequest, notAnArchive.StatusCode);
 

@@ -130,6 +130,46 @@ public sealed class BadInputTests(SharedServers servers) : IClassFixture<SharedS
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Post_JsonWithUnknownCharset_Is415ProblemOnEveryEndpointAndWritesNothing(DatabaseProvider provider)
+    {
+        var server = await servers.GetAsync(provider);
+        var (client, _) = await server.CreateUserAsync("charset-" + provider.ToString().ToLowerInvariant());
+        using var anonymous = server.CreateClient();
+        var cases = new (HttpClient Client, string Path, string Body)[]
+        {
+            (anonymous, "/api/auth/login", """{"login": "nobody", "password": "whatever-password"}"""),
+            (anonymous, "/api/auth/register", """{"email": "cs@example.test", "username": "cs-user", "password": "correct-horse-battery"}"""),
+            (client, "/api/projects", """{"name": "web"}"""),
+            (client, "/api/tokens", """{"name": "ci"}"""),
+            (client, "/api/execution/submit", """{"language": "python", "code": "print(1)"}"""),
+            (client, "/api/v2/execute", """{"language": "python", "version": "*", "files": [{"content": "print(1)"}]}"""),
+        };
+
+        foreach (var (caller, path, body) in cases)
+        {
+            foreach (var contentType in new[] { "application/json; charset=bogus", "application/problem+json; charset=\"no-such-encoding\"" })
+            {
+                using var content = new StringContent(body, Encoding.UTF8);
+                content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+
+                var response = await caller.PostAsync(path, content);
+
+                Assert.True(response.StatusCode == HttpStatusCode.UnsupportedMediaType, $"{path} with {contentType}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                var problem = await AssertProblemAsync(response, "unsupported-media-type");
+                Assert.Contains("body", problem.Errors!.Keys);
+            }
+        }
+
+        Assert.Empty((await client.GetFromJsonAsync<List<ProjectResponse>>("/api/projects"))!);
+        Assert.Empty((await client.GetFromJsonAsync<List<ApiTokenResponse>>("/api/tokens"))!);
+
+        // A charset the server knows is read as declared (UTF-16 here), so the charset parameter is honoured, not ignored.
+        using var utf16 = new StringContent("""{"name": "web-16"}""", Encoding.Unicode, "application/json");
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/api/projects", utf16)).StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task UnknownRoute_Is404Problem_AndWrongMethodIs405Problem(DatabaseProvider provider)
     {
         var server = await servers.GetAsync(provider);

@@ -31,6 +31,9 @@ public static class SubmissionsServiceCollectionExtensions
         services.TryAddScoped<ClassService>();
         services.AddScoped<IJobHandler, GradingJobHandler>();
         services.AddJobLane(sp => new JobLane(SubmissionService.JobKind, [SubmissionService.JobKind], sp.GetRequiredService<IOptions<GradingOptions>>().Value.Concurrency));
+
+        // Grading runs the code executor too: no submission is graded before it knows its languages.
+        services.AddJobReadinessGate(Executions.ExecutionService.ExecutorGate, [SubmissionService.JobKind], sp => sp.GetRequiredService<ICodeExecutor>().Ready);
         return services;
     }
 }

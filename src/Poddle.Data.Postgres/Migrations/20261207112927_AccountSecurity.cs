@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Poddle.Data.Postgres.Migrations
 {
     /// <inheritdoc />
-    public partial class WipAccounts : Migration
+    public partial class AccountSecurity : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -22,6 +22,9 @@ namespace Poddle.Data.Postgres.Migrations
                 table: "users",
                 type: "timestamp with time zone",
                 nullable: true);
+
+            // Accounts that existed before verification did are taken as verified: nobody could have verified them.
+            migrationBuilder.Sql("UPDATE users SET email_verified_at = created_at WHERE email_verified_at IS NULL;");
 
             migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "two_factor_enabled_at",

@@ -34,21 +34,21 @@ public sealed class DockerDriverOptions
     public bool? UseInit { get; set; }
 
     /// <summary>
-    /// Each owner's pods on a bridge network of their own (poddle-net-{hash}, interface pdl-{hash}), so pods of different
-    /// owners cannot reach each other, and a firewall table (inet poddle_docker) that refuses those networks every
+    /// Each tenant's pods on a bridge network of their own (poddle-net-{hash}, interface pdl-{hash}), so pods of different
+    /// tenants cannot reach each other, and a firewall table (inet poddle_docker) that refuses those networks every
     /// service of the host but the agent listener (needs nftables). False: every pod on <see cref="Network"/>, with no
-    /// isolation between owners and from the host.
+    /// isolation between tenants and from the host.
     /// </summary>
-    public bool IsolateOwners { get; set; } = true;
+    public bool IsolateTenants { get; set; } = true;
 
-    /// <summary>The address block owner networks are carved from (a /16 holds 256 owner networks of /24).</summary>
-    public string OwnerNetworkPool { get; set; } = "10.213.0.0/16";
+    /// <summary>The address block tenant networks are carved from (a /16 holds 256 tenant networks of /24).</summary>
+    public string TenantNetworkPool { get; set; } = "10.213.0.0/16";
 
-    /// <summary>The prefix length of each owner's network (24: 253 pods per owner).</summary>
-    public int OwnerNetworkPrefixLength { get; set; } = 24;
+    /// <summary>The prefix length of each tenant's network (24: 253 pods per tenant).</summary>
+    public int TenantNetworkPrefixLength { get; set; } = 24;
 
     /// <summary>
-    /// The server's agent listener port, the one port of the host that owner networks may open. Set by the server from
+    /// The server's agent listener port, the one port of the host that tenant networks may open. Set by the server from
     /// Agents:ListenPort; 0 when there is none.
     /// </summary>
     public int AgentPort { get; set; }

@@ -76,7 +76,7 @@ public sealed partial class DockerPodDriver
 
     /// <summary>
     /// The container's whole configuration. Each concern has its own step so that one can change without the others
-    /// (per-owner networks only touch <see cref="ApplyNetwork"/>).
+    /// (per-tenant networks only touch <see cref="ApplyNetwork"/>).
     /// </summary>
     private async Task<CreateContainerParameters> CreateParametersAsync(PodSpec spec, string network, CancellationToken cancellationToken)
     {

@@ -12,10 +12,11 @@ using Poddle.Drivers.Abstractions.Pods;
 namespace Poddle.Drivers.Docker;
 
 /// <summary>
-/// Owner networks (<see cref="DockerDriverOptions.IsolateOwners"/>): every owner's pods join a bridge network of their
-/// own, made on the owner's first pod and removed with the last. Docker already isolates bridge networks from each
+/// Tenant networks (<see cref="DockerDriverOptions.IsolateTenants"/>): every tenant's pods (<see cref="PodLabels.Tenant"/>,
+/// else <see cref="PodLabels.Owner"/>) join a bridge network of their own, made with the first pod and removed with the
+/// last. Docker already isolates bridge networks from each
 /// other; what it does not stop is a container opening a service of the host itself (any of the host's addresses is
-/// routed to the host), so the table inet poddle_docker refuses new connections from the owner bridges (interfaces
+/// routed to the host), so the table inet poddle_docker refuses new connections from the tenant bridges (interfaces
 /// pdl-*) to the host, but to the agent listener's port. See docs/security.md, "Network isolation".
 /// </summary>
 public sealed partial class DockerPodDriver
@@ -23,80 +24,85 @@ public sealed partial class DockerPodDriver
     /// <summary>The nftables table (family inet) the Docker driver owns.</summary>
     public const string FirewallTable = "poddle_docker";
 
-    /// <summary>Prefix of every owner network's Linux bridge (at most 15 characters in all).</summary>
+    /// <summary>Prefix of every tenant network's Linux bridge (at most 15 characters in all).</summary>
     public const string BridgePrefix = "pdl-";
 
     private const string NetworkKind = "network";
+    private const string TenantNetworkPrefix = "poddle-net-";
     private const string AgentPortsSet = "agent_ports";
 
-    // One lock per owner network: making it, a pod joining it (create and start) and removing it never interleave, so a
+    // One lock per tenant network: making it, a pod joining it (create and start) and removing it never interleave, so a
     // network is never removed between a pod's create and its start. Owners are few, so the locks are kept.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _networkLocks = new(StringComparer.Ordinal);
     private NftablesTable? _firewall;
     private volatile bool _firewallApplied;
 
-    /// <summary>Whether pods of different owners are kept apart and off the host (isolation on, nft installed).</summary>
-    private bool IsolatesOwners => _options.IsolateOwners && File.Exists(_options.NftPath);
+    /// <summary>Whether pods of different tenants are kept apart and off the host (isolation on, nft installed).</summary>
+    private bool IsolatesTenants => _options.IsolateTenants && File.Exists(_options.NftPath);
 
-    /// <summary>The owner network of <paramref name="owner"/>: a stable name from a digest of the owner's id.</summary>
-    internal static (string Network, string Bridge) OwnerNetworkNames(string owner)
+    /// <summary>The tenant network of <paramref name="tenant"/>: a stable name from a digest of the tenant's id.</summary>
+    internal static (string Network, string Bridge) TenantNetworkNames(string tenant)
     {
-        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(owner)));
-        return ("poddle-net-" + digest[..16], BridgePrefix + digest[..11]);
+        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tenant)));
+        return (TenantNetworkPrefix + digest[..16], BridgePrefix + digest[..11]);
     }
 
     /// <summary>The agent listeners' ports of every Poddle server on this host.</summary>
     internal static IReadOnlyList<NftablesSet> FirewallSets { get; } = [new(AgentPortsSet, "inet_service")];
 
     /// <summary>
-    /// From the owner bridges to the host: answers on connections the host made pass (the proxy's, to a pod), a new
+    /// From the tenant bridges to the host: answers on connections the host made pass (the proxy's, to a pod), a new
     /// connection passes only to an agent listener's port, anything else is refused. Forwarded out of them: not to
     /// link-local addresses (a cloud's metadata service hands out the machine's credentials).
     /// </summary>
     internal static IReadOnlyList<NftablesChain> FirewallChains { get; } =
     [
         new("input", "type filter hook input priority filter - 5; policy accept;", [$"iifname \"{BridgePrefix}*\" jump pod_to_host"]),
-        new("pod_to_host", null, ["ct state established,related accept", $"tcp dport @{AgentPortsSet} accept", "reject"]),
+        // A TCP reset, not an ICMP error: a client sees "connection refused" at once, as from a closed port.
+        new("pod_to_host", null, ["ct state established,related accept", $"tcp dport @{AgentPortsSet} accept", "meta l4proto tcp reject with tcp reset", "reject"]),
         new("forward", "type filter hook forward priority filter - 5; policy accept;", [$"iifname \"{BridgePrefix}*\" ip daddr 169.254.0.0/16 reject"]),
     ];
 
-    /// <summary>The owner a pod's network is keyed by; null when owners are not isolated.</summary>
-    private string? NetworkOwner(IReadOnlyDictionary<string, string> labels) =>
-        !_options.IsolateOwners ? null : labels.TryGetValue(PodLabels.Owner, out var value) && value.Length > 0 ? value : "unowned";
+    /// <summary>Whose network a pod joins: its tenant, else (a pod without one) its owner; null when tenants are not isolated.</summary>
+    private string? NetworkTenant(IReadOnlyDictionary<string, string> labels) =>
+        !_options.IsolateTenants ? null
+        : labels.TryGetValue(PodLabels.Tenant, out var tenant) && tenant.Length > 0 ? tenant
+        : labels.TryGetValue(PodLabels.Owner, out var owner) && owner.Length > 0 ? owner
+        : "unowned";
 
-    /// <summary>Holds the owner network's lock until disposed (nothing to hold when owners are not isolated).</summary>
-    private async Task<IDisposable?> LockNetworkAsync(string? owner, CancellationToken cancellationToken)
+    /// <summary>Holds the tenant network's lock until disposed (nothing to hold when tenants are not isolated).</summary>
+    private async Task<IDisposable?> LockNetworkAsync(string? network, CancellationToken cancellationToken)
     {
-        if (owner is null)
+        if (network is null)
         {
             return null;
         }
 
-        var semaphore = _networkLocks.GetOrAdd(OwnerNetworkNames(owner).Network, _ => new SemaphoreSlim(1, 1));
+        var semaphore = _networkLocks.GetOrAdd(network, _ => new SemaphoreSlim(1, 1));
         await semaphore.WaitAsync(cancellationToken);
         return new Releaser(semaphore);
     }
 
     /// <summary>
-    /// The network a pod joins: its owner's (made now if needed; the caller holds its lock) when owners are isolated,
+    /// The network a pod joins: its tenant's (made now if needed; the caller holds its lock) when tenants are isolated,
     /// else the configured one.
     /// </summary>
-    private async Task<string> NetworkForAsync(string? owner, CancellationToken cancellationToken)
+    private async Task<string> NetworkForAsync(string? tenant, CancellationToken cancellationToken)
     {
-        if (owner is null)
+        if (tenant is null)
         {
             return _options.Network;
         }
 
-        if (!IsolatesOwners)
+        if (!IsolatesTenants)
         {
             throw new PodDriverException(
                 PodFailureKind.DriverUnavailable,
-                $"isolating owners needs nftables ({_options.NftPath} is missing: apt-get install nftables), or set Docker:IsolateOwners=false to run every pod on one shared network");
+                $"isolating tenants needs nftables ({_options.NftPath} is missing: apt-get install nftables), or set Docker:IsolateTenants=false to run every pod on one shared network");
         }
 
         await EnsureFirewallAsync(cancellationToken);
-        return await EnsureOwnerNetworkAsync(owner, cancellationToken);
+        return await EnsureTenantNetworkAsync(tenant, cancellationToken);
     }
 
     private async Task EnsureFirewallAsync(CancellationToken cancellationToken)
@@ -113,9 +119,9 @@ public sealed partial class DockerPodDriver
         _firewallApplied = true;
     }
 
-    private async Task<string> EnsureOwnerNetworkAsync(string owner, CancellationToken cancellationToken)
+    private async Task<string> EnsureTenantNetworkAsync(string tenant, CancellationToken cancellationToken)
     {
-        var (name, bridge) = OwnerNetworkNames(owner);
+        var (name, bridge) = TenantNetworkNames(tenant);
         {
             if (await TryInspectNetworkAsync(name, cancellationToken) is not null)
             {
@@ -134,7 +140,7 @@ public sealed partial class DockerPodDriver
                             Name = name,
                             Driver = "bridge",
                             Options = new Dictionary<string, string> { [BridgeNameOption] = bridge },
-                            Labels = new Dictionary<string, string> { [PodLabels.Owner] = owner, [PodLabels.Kind] = NetworkKind },
+                            Labels = new Dictionary<string, string> { [PodLabels.Tenant] = tenant, [PodLabels.Kind] = NetworkKind },
                             IPAM = new IPAM { Config = [new IPAMConfig { Subnet = subnet.Subnet, Gateway = subnet.Gateway }] },
                         },
                         cancellationToken);
@@ -158,20 +164,22 @@ public sealed partial class DockerPodDriver
                 }
             }
 
-            throw new PodDriverException(PodFailureKind.InsufficientResources, $"no free subnet for the owner's network in {_options.OwnerNetworkPool}");
+            throw new PodDriverException(PodFailureKind.InsufficientResources, $"no free subnet for the tenant's network in {_options.TenantNetworkPool}");
         }
     }
 
-    /// <summary>Removes the owner's network when no container is left on it; a network in use or already gone is left alone.</summary>
-    private async Task RemoveOwnerNetworkIfUnusedAsync(string? owner, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes <paramref name="name"/>, an tenant network a destroyed container was on, when no container is left on it;
+    /// a network in use or already gone, or one that is not an tenant network, is left alone.
+    /// </summary>
+    private async Task RemoveTenantNetworkIfUnusedAsync(string? name, CancellationToken cancellationToken)
     {
-        if (owner is null)
+        if (name is null || !name.StartsWith(TenantNetworkPrefix, StringComparison.Ordinal))
         {
             return;
         }
 
-        var (name, _) = OwnerNetworkNames(owner);
-        using var held = await LockNetworkAsync(owner, cancellationToken);
+        using var held = await LockNetworkAsync(name, cancellationToken);
         try
         {
             var containers = await _client.Containers.ListContainersAsync(
@@ -226,13 +234,13 @@ public sealed partial class DockerPodDriver
             }
         }
 
-        if (!TryParseCidr(_options.OwnerNetworkPool, out var pool, out var poolLength))
+        if (!TryParseCidr(_options.TenantNetworkPool, out var pool, out var poolLength))
         {
-            throw new PodDriverException(PodFailureKind.Other, $"Docker:OwnerNetworkPool '{_options.OwnerNetworkPool}' is not an IPv4 CIDR block");
+            throw new PodDriverException(PodFailureKind.Other, $"Docker:TenantNetworkPool '{_options.TenantNetworkPool}' is not an IPv4 CIDR block");
         }
 
-        var size = BigInteger.One << (32 - _options.OwnerNetworkPrefixLength);
-        var count = BigInteger.One << (_options.OwnerNetworkPrefixLength - poolLength);
+        var size = BigInteger.One << (32 - _options.TenantNetworkPrefixLength);
+        var count = BigInteger.One << (_options.TenantNetworkPrefixLength - poolLength);
         var found = 0;
         for (BigInteger i = 0; i < count; i++)
         {
@@ -243,11 +251,11 @@ public sealed partial class DockerPodDriver
                 continue;
             }
 
-            var prefix = _options.OwnerNetworkPrefixLength.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var prefix = _options.TenantNetworkPrefixLength.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return (ToAddress(start) + "/" + prefix, ToAddress(start + 1));
         }
 
-        throw new PodDriverException(PodFailureKind.InsufficientResources, $"every subnet of Docker:OwnerNetworkPool {_options.OwnerNetworkPool} is in use");
+        throw new PodDriverException(PodFailureKind.InsufficientResources, $"every subnet of Docker:TenantNetworkPool {_options.TenantNetworkPool} is in use");
     }
 
     internal static bool TryParseCidr(string? text, out BigInteger start, out int length)
@@ -286,13 +294,13 @@ public sealed partial class DockerPodDriver
         public void Dispose() => semaphore.Release();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Docker: owner network {Network} created on {Subnet}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Docker: tenant network {Network} created on {Subnet}")]
     private static partial void LogNetworkCreated(ILogger logger, string network, string subnet);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Docker: owner network {Network} removed (no pod left on it)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Docker: tenant network {Network} removed (no pod left on it)")]
     private static partial void LogNetworkRemoved(ILogger logger, string network);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Docker: the owner network of pod {Name} was removed while it started; making it again")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Docker: the tenant network of pod {Name} was removed while it started; making it again")]
     private static partial void LogNetworkGone(ILogger logger, string name);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Docker: subnet {Subnet} was taken meanwhile; trying the next")]

@@ -57,7 +57,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         Images: true,
         Commands: true,
         Gpu: false,
-        NetworkIsolation: IsolatesOwners,
+        NetworkIsolation: IsolatesTenants,
         Logs: true,
         Stats: true,
         Signals: true,
@@ -104,7 +104,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
                 throw RunsAsRoot(user);
             }
 
-            var owner = NetworkOwner(spec.Labels);
+            var owner = NetworkTenant(spec.Labels);
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -122,7 +122,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
 
     private async Task<PodHandle> CreateAndStartAsync(PodSpec spec, ContainerUser user, string? owner, CancellationToken cancellationToken)
     {
-        using var networkHeld = await LockNetworkAsync(owner, cancellationToken);
+        using var networkHeld = await LockNetworkAsync(owner is null ? null : TenantNetworkNames(owner).Network, cancellationToken);
         var parameters = await CreateParametersAsync(spec, await NetworkForAsync(owner, cancellationToken), cancellationToken);
         CreateContainerResponse created;
         try
@@ -280,6 +280,8 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         CheckHandle(handle);
         await CallAsync(async () =>
         {
+            // The network it is on, read before it goes: an tenant network without containers goes with it.
+            var network = (await TryInspectAsync(handle.PodId, cancellationToken))?.HostConfig?.NetworkMode;
             await RemoveAsync(handle.PodId, cancellationToken);
             if (handle.Labels.TryGetValue(PodLabels.Replica, out var replica))
             {
@@ -290,7 +292,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
                 }
             }
 
-            await RemoveOwnerNetworkIfUnusedAsync(NetworkOwner(handle.Labels), cancellationToken);
+            await RemoveTenantNetworkIfUnusedAsync(network, cancellationToken);
             return true;
         });
     }

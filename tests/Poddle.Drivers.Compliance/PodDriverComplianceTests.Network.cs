@@ -100,7 +100,7 @@ public abstract partial class PodDriverComplianceTests
             .Distinct()
             .ToList();
 
-    private Dictionary<string, string> OwnerLabels(string owner) => new() { [PodLabels.Owner] = $"compliance-{owner}-{RunId}" };
+    private Dictionary<string, string> OwnerLabels(string tenant) => new() { [PodLabels.Tenant] = $"compliance-{tenant}-{RunId}" };
 
     private string Probes(IEnumerable<(string Name, string Host, int Port)> targets) =>
         string.Join("; ", targets.Select(t => ProbeCommand(t.Name, t.Host, t.Port))) + "; echo probes-done";

@@ -48,14 +48,17 @@ public sealed partial class DockerPodDriverTests
     [Fact]
     public async Task GetHostAddress_RealEngine_IsTheBridgeGatewayOrItsInterfaceAndAContainerReachesTheHostThere()
     {
-        var driver = await DriverAsync();
-        var bridge = await Engine.Networks.InspectNetworkAsync("bridge");
-        var expected = bridge.IPAM?.Config?.Select(c => c.Gateway).FirstOrDefault(g => !string.IsNullOrEmpty(g))
-            ?? DockerPodDriver.InterfaceAddress(bridge.Options![DockerPodDriver.BridgeNameOption]);
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, 0);
         listener.Start();
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         var accepted = listener.AcceptTcpClientAsync();
+        // The one port of the host an tenant network may open is the agent listener's: the listener stands in for it.
+        var options = DockerTestEngine.Options();
+        options.AgentPort = port;
+        var driver = await DriverAsync(options);
+        var bridge = await Engine.Networks.InspectNetworkAsync("bridge");
+        var expected = bridge.IPAM?.Config?.Select(c => c.Gateway).FirstOrDefault(g => !string.IsNullOrEmpty(g))
+            ?? DockerPodDriver.InterfaceAddress(bridge.Options![DockerPodDriver.BridgeNameOption]);
 
         var address = await driver.GetHostAddressAsync(Timeout(10));
         var handle = await StartAsync(driver, Spec($"echo hello | nc -w 5 {address} {port} && echo sent"));

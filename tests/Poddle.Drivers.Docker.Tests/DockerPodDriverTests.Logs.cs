@@ -11,7 +11,8 @@ public sealed partial class DockerPodDriverTests
     {
         var driver = await DriverAsync();
         var replica = Guid.NewGuid().ToString("N");
-        var first = await StartAsync(driver, ReplicaSpec(replica, "echo first life; echo crashing >&2; exit 1"));
+        // The pause orders the lines across streams: the engine stamps each pipe's lines as it reads them.
+        var first = await StartAsync(driver, ReplicaSpec(replica, "echo first life; sleep 0.3; echo crashing >&2; exit 1"));
         await driver.WaitAsync(first, Timeout(30));
 
         // What the controller does on a restart: the exited container goes, the replica's next one starts.

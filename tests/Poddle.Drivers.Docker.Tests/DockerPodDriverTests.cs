@@ -200,12 +200,12 @@ public sealed partial class DockerPodDriverTests : IAsyncLifetime
         var endpoint = await WaitForHttpAsync(driver, handle);
         var container = await Engine.Containers.InspectContainerAsync(handle.PodId);
 
-        var (network, bridge) = DockerPodDriver.OwnerNetworkNames(handle.Labels[PodLabels.Owner]);
+        var (network, bridge) = DockerPodDriver.TenantNetworkNames(handle.Labels[PodLabels.Owner]); // no tenant label: the owner's
         Assert.Equal(container.NetworkSettings!.Networks![network].IPAddress, endpoint.Host);
         Assert.Equal(8080, endpoint.Port);
         var inspected = await Engine.Networks.InspectNetworkAsync(network);
         Assert.Equal(bridge, inspected.Options["com.docker.network.bridge.name"]);
-        Assert.Equal(handle.Labels[PodLabels.Owner], inspected.Labels[PodLabels.Owner]);
+        Assert.Equal(handle.Labels[PodLabels.Owner], inspected.Labels[PodLabels.Tenant]);
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public sealed partial class DockerPodDriverTests : IAsyncLifetime
         var driver = await DriverAsync();
         var first = await StartAsync(driver, Spec("sleep 60"));
         var second = await StartAsync(driver, Spec("sleep 60"));
-        var (network, _) = DockerPodDriver.OwnerNetworkNames(first.Labels[PodLabels.Owner]);
+        var (network, _) = DockerPodDriver.TenantNetworkNames(first.Labels[PodLabels.Owner]);
 
         await driver.DestroyAsync(first, Timeout(30));
         Assert.NotNull(await Engine.Networks.InspectNetworkAsync(network));
@@ -227,7 +227,7 @@ public sealed partial class DockerPodDriverTests : IAsyncLifetime
     public async Task Start_OwnersNotIsolated_JoinsTheConfiguredNetwork()
     {
         var options = DockerTestEngine.Options();
-        options.IsolateOwners = false;
+        options.IsolateTenants = false;
         var driver = await DriverAsync(options);
         Assert.False(driver.Capabilities.NetworkIsolation);
 

@@ -89,9 +89,11 @@ public sealed class ReplicaPods(
 
         var directory = spec.SourceId is { } sourceId ? await sources.PrepareDirectoryAsync(sourceId, cancellationToken) : null;
         var name = $"{deployment.Name}-{ReplicaShortId.Of(replica.Id)}";
+        var labels = await LabelsAsync(deployment.Id, replica.Id, revision.Number, cancellationToken);
+        labels[PodLabels.Tenant] = deployment.OwnerId.ToString("N");
         return new PodSpec(
             name,
-            await LabelsAsync(deployment.Id, replica.Id, revision.Number, cancellationToken),
+            labels,
             spec.Image,
             spec.Command,
             directory,

@@ -6,6 +6,12 @@ public static class PodLabels
     /// <summary>Which Poddle installation owns the pod (its instance id), so two installations sharing an engine never adopt each other's pods.</summary>
     public const string Owner = "poddle.owner";
 
+    /// <summary>
+    /// Which tenant (user) of the installation the pod belongs to: drivers that isolate networks keep pods of different
+    /// tenants apart (the Docker driver gives each tenant a network of its own).
+    /// </summary>
+    public const string Tenant = "poddle.tenant";
+
     /// <summary>What the pod is for: "deployment", "worker".</summary>
     public const string Kind = "poddle.kind";
 

@@ -6,7 +6,7 @@ namespace Poddle.Drivers.Sandbox.Pods;
 
 /// <summary>
 /// The network of isolated sandbox pods (<see cref="SandboxPodNetworkMode.Isolated"/>): one named network namespace per
-/// pod (/run/netns/poddle-{podId}), created before the pod's first process and entered with nsenter, connected to the
+/// pod (/run/netns/poddle-{state directory digest}-{podId}), created before the pod's first process and entered with nsenter, connected to the
 /// host by its own pasta process. pasta gives the namespace the host's addresses and routes and relays TCP/UDP through
 /// ordinary host sockets (so egress works with no bridge, no IP forwarding and no NAT rules), binds the pod's port on
 /// the host's 127.0.0.1 only (<c>-t</c>), and maps exactly one port back from the namespace's loopback to the host's:
@@ -21,7 +21,7 @@ internal sealed partial class PodNetworks
     /// <summary>Named network namespaces live here (iproute2's convention).</summary>
     public const string NamespaceDirectory = "/run/netns";
 
-    /// <summary>Prefix of every pod's namespace name: "poddle-sbx-0123456789ab".</summary>
+    /// <summary>Prefix of every pod namespace's name, before its state directory's digest and the pod id.</summary>
     public const string NamespacePrefix = "poddle-";
 
     /// <summary>The nftables table (family inet) the sandbox driver owns.</summary>
@@ -32,13 +32,21 @@ internal sealed partial class PodNetworks
     private static readonly TimeSpan PastaStartTimeout = TimeSpan.FromSeconds(15);
 
     private readonly SandboxPodOptions _options;
+    private readonly string _prefix;
     private readonly ILogger _logger;
     private readonly NftablesTable _firewall;
     private volatile bool _firewallApplied;
 
-    public PodNetworks(SandboxPodOptions options, ILogger logger)
+    /// <param name="options">The driver's settings.</param>
+    /// <param name="stateDirectoryDigest">
+    /// A digest of the driver's state directory: namespaces are named "poddle-{digest}-{pod id}", so a sweep of one
+    /// server's leftovers never touches the pods of another server on the same host.
+    /// </param>
+    /// <param name="logger">The driver's logger.</param>
+    public PodNetworks(SandboxPodOptions options, string stateDirectoryDigest, ILogger logger)
     {
         _options = options;
+        _prefix = NamespacePrefix + stateDirectoryDigest + "-";
         _logger = logger;
         _firewall = new NftablesTable("inet", FirewallTable, options.NftPath);
         Unavailable = Check(options);
@@ -48,7 +56,7 @@ internal sealed partial class PodNetworks
     public string? Unavailable { get; }
 
     /// <summary>The namespace's path, for nsenter --net.</summary>
-    public static string NamespacePath(string podId) => Path.Join(NamespaceDirectory, NamespacePrefix + podId);
+    public string NamespacePath(string podId) => Path.Join(NamespaceDirectory, _prefix + podId);
 
     /// <summary>
     /// Makes the pod's namespace and connects it: when this returns, the namespace has its address, routes and loopback,
@@ -63,7 +71,7 @@ internal sealed partial class PodNetworks
         }
 
         await EnsureFirewallAsync(cancellationToken);
-        var name = NamespacePrefix + podId;
+        var name = _prefix + podId;
         var added = await HostTool.RunAsync(_options.IpPath, ["netns", "add", name], cancellationToken: cancellationToken);
         if (!added.Succeeded)
         {
@@ -106,7 +114,7 @@ internal sealed partial class PodNetworks
         var pid = ReadPastaPid(podDirectory, podId);
         if (File.Exists(NamespacePath(podId)))
         {
-            var deleted = await HostTool.RunAsync(_options.IpPath, ["netns", "delete", NamespacePrefix + podId], cancellationToken: cancellationToken);
+            var deleted = await HostTool.RunAsync(_options.IpPath, ["netns", "delete", _prefix + podId], cancellationToken: cancellationToken);
             if (!deleted.Succeeded && File.Exists(NamespacePath(podId)))
             {
                 LogRemoveFailed(_logger, podId, deleted.Describe());
@@ -130,9 +138,9 @@ internal sealed partial class PodNetworks
             return;
         }
 
-        foreach (var path in Directory.EnumerateFiles(NamespaceDirectory, NamespacePrefix + "sbx-*"))
+        foreach (var path in Directory.EnumerateFiles(NamespaceDirectory, _prefix + "sbx-*"))
         {
-            var podId = Path.GetFileName(path)[NamespacePrefix.Length..];
+            var podId = Path.GetFileName(path)[_prefix.Length..];
             if (!podExists(podId))
             {
                 LogSwept(_logger, podId);
@@ -197,7 +205,7 @@ internal sealed partial class PodNetworks
     private static string PidFile(string podDirectory) => Path.Join(podDirectory, "pasta.pid");
 
     /// <summary>pasta's pid from its pid file, when that process is still a pasta serving this pod's namespace.</summary>
-    private static int? ReadPastaPid(string podDirectory, string podId)
+    private int? ReadPastaPid(string podDirectory, string podId)
     {
         try
         {

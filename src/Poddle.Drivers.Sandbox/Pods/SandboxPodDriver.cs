@@ -76,14 +76,15 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
         (Isolation, _cgroups, _commands) = (host.Isolation, host.Cgroups, host.Commands);
         // A pod's cgroup names its state directory: the sweep at start touches only this directory's pods, never those of
         // another server on the same host (they share the cgroup parent).
-        _cgroupPrefix = PodCgroupPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(options.StateDirectory))))[..8] + "-";
+        var stateDigest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(options.StateDirectory))))[..8];
+        _cgroupPrefix = PodCgroupPrefix + stateDigest + "-";
         Directory.CreateDirectory(options.StateDirectory);
         // As root the state directory is bound into the sandbox's staging area and bwrap (already the sandbox uid) binds
         // the pod's app directory from there: that uid must be able to enter this directory and the pod directories, but
         // not what is above (a 0700 data directory or home is fine). Without root bwrap runs as the server's own uid.
         File.SetUnixFileMode(options.StateDirectory, SearchableDirectory);
         _script = PodSupervisor.Install(options.StateDirectory);
-        _networks = new PodNetworks(options, _logger);
+        _networks = new PodNetworks(options, stateDigest, _logger);
         Capabilities = new(
             Images: false, Commands: true, Gpu: false, NetworkIsolation: IsolatesNetworks, Logs: true, Stats: true, Signals: true, Exec: false)
         {
@@ -794,7 +795,7 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
     private IReadOnlyList<string> BuildCommand(PodSpec spec, string podId, CgroupRun? cgroup, int memoryMb) =>
         _commands!.Build(PodLaunch(
             spec.Command!, podId + "/app", Hostname(spec.Name), cgroup, memoryMb,
-            IsolatesNetworks ? SandboxNetwork.Namespace(PodNetworks.NamespacePath(podId)) : SandboxNetwork.Host));
+            IsolatesNetworks ? SandboxNetwork.Namespace(_networks.NamespacePath(podId)) : SandboxNetwork.Host));
 
     /// <summary>
     /// A pod as the command builder sees it: the shared rules of every sandbox, with the pod's differences: a writable

@@ -283,7 +283,7 @@ public sealed class DeployCommandTests : IAsyncLifetime
         var other = _api.Projects.Single(p => p.Name == "other");
         var sent = JsonSerializer.Deserialize(Assert.Single(_api.RequestsTo("POST", $"/api/projects/{other.Id}/deployments")).Body, PoddleJsonContext.Default.CreateDeploymentRequest)!;
         Assert.Equal("busybox", sent.Image);
-        Assert.Equal(["httpd", "-f", "-p", "8080"], sent.Command);
+        Assert.Equal(["/bin/sh", "-c", "httpd -f -p 8080"], sent.Command); // a string is shell form, as a Dockerfile's CMD string
         Assert.Null(sent.SourceId);
         Assert.Equal(true, sent.Security!.ReadOnlyRootFilesystem);
         Assert.Equal(["NET_BIND_SERVICE"], sent.Security.Capabilities);

@@ -215,7 +215,7 @@ public sealed class AppManifestTests : IDisposable
             """, "poddle.toml");
 
         Assert.Equal("ghcr.io/team/web:1", manifest.Image);
-        Assert.Equal(["web", "--port", "8080"], manifest.Command);
+        Assert.Equal(["/bin/sh", "-c", "web --port 8080"], manifest.Command);
         Assert.Equal(new SecurityDto(true, true, "1000", null), manifest.Security! with { Capabilities = null });
         Assert.Equal(["NET_BIND_SERVICE"], manifest.Security.Capabilities);
         Assert.Equal(("ghcr.io", "alice"), manifest.RegistryAuth);
@@ -245,7 +245,7 @@ public sealed class AppManifestTests : IDisposable
 
         // --image keeps the file's command: it overrides the file's image's command, so it goes with the image.
         Assert.Equal("ghcr.io/team/web:2", request.Image);
-        Assert.Equal(["web", "--serve"], request.Command);
+        Assert.Equal(["/bin/sh", "-c", "web --serve"], request.Command);
         Assert.Equal(new SecurityDto(true, null, "65534", null), request.Security! with { Capabilities = null });
         Assert.Equal(["CHOWN", "NET_BIND_SERVICE"], request.Security.Capabilities);
         Assert.Equal(new RegistryAuthDto("ghcr.io", "alice", "pw-from-env"), request.RegistryAuth);
@@ -262,7 +262,7 @@ public sealed class AppManifestTests : IDisposable
         var plan = DeployPlan.Merge(manifest, flags, "/src/web", _ => "");
 
         Assert.Equal("busybox", plan.Image);
-        Assert.Equal(["httpd", "-f", "-p", "8080"], plan.Command);
+        Assert.Equal(["/bin/sh", "-c", "httpd -f -p 8080"], plan.Command);
         Assert.Null(plan.Security);
         Assert.Null(plan.RegistryAuth);
     }

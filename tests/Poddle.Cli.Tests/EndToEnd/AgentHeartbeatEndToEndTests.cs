@@ -122,7 +122,9 @@ public sealed class AgentHeartbeatEndToEndTests
             Assert.Contains(table.Stdout.Split('\n'), l => l.Contains("beat", StringComparison.Ordinal) && l.Contains("1 healthy", StringComparison.Ordinal));
 
             var logs = await Poddle(null, "logs", "beat", "--project", "demo", "--tail", "5000");
-            Assert.Contains($"server {url} token prefix pagent_", logs.Stdout, StringComparison.Ordinal);
+            // The agent listener, which the pod's namespace maps to the host's loopback, not the server's own port.
+            var agentPort = File.ReadAllText(Path.Combine(dataDir, "agent-port")).Trim();
+            Assert.Contains($"server http://127.0.0.1:{agentPort} token prefix pagent_", logs.Stdout, StringComparison.Ordinal);
             Assert.Contains("heartbeat 200 1", logs.Stdout, StringComparison.Ordinal);
 
             // The app stops after 25 beats; 2 s of silence later the pod is lost.
@@ -160,15 +162,16 @@ public sealed class AgentHeartbeatEndToEndTests
     }
 
     /// <summary>
-    /// A Docker pod on the default bridge reaches the server at the host's bridge address with nothing configured
-    /// (docs/deployments.md): the server listens on every interface, the Docker driver finds the address — the bridge's
-    /// IPAM gateway, or on a fresh engine whose bridge reports none (Docker 20.10's first start) the address of the
-    /// bridge's interface, docker0 — and busybox sends heartbeats with nc.
+    /// A Docker pod on its owner's network reaches the server's agent listener at the host's bridge address with nothing
+    /// configured (docs/deployments.md): the server listens on 127.0.0.1 only, as by default; the Docker driver finds the
+    /// address — the bridge's IPAM gateway, or on a fresh engine whose bridge reports none (Docker 20.10's first start) the
+    /// address of the bridge's interface, docker0 — the agent listener binds it too, and busybox sends heartbeats with nc.
     /// </summary>
     [Fact]
-    public async Task DockerPod_HeartbeatsToTheBridgeGatewayUrl()
+    public async Task DockerPod_HeartbeatsToTheAgentListenerAtTheBridgeAddress()
     {
-        var dataDir = TemporaryDirectory("data");
+        var home = PoddleProcess.NewHome("agent-docker");
+        var dataDir = Path.Combine(home, "data");
         var port = CliAppTests.ClosedPort();
         var gateway = (await DockerCli.RunAsync("network", "inspect", "bridge", "--format", "{{range .IPAM.Config}}{{.Gateway}}{{end}}")).Trim();
         var bridgeName = (await DockerCli.RunAsync("network", "inspect", "bridge", "--format", "{{index .Options \"com.docker.network.bridge.name\"}}")).Trim();
@@ -179,16 +182,10 @@ public sealed class AgentHeartbeatEndToEndTests
         Guid? deploymentId = null;
         try
         {
-            // No Agents:DriverServerUrls:docker: PODDLE_SERVER comes from the driver's host address and the listen port.
-            await using var server = PoddleProcess.Start(
-                ["serve", "--urls", $"http://0.0.0.0:{port}", "--data-dir", dataDir],
-                new Dictionary<string, string?>
-                {
-                    ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e",
-                    ["PODDLE_Auth__PasswordWorkFactor"] = "10",
-                });
+            // No Agents:DriverServerUrls:docker: PODDLE_SERVER is the agent listener at the driver's host address.
+            await using var server = await PoddleProcess.StartServerAsync($"http://127.0.0.1:{port}", home);
+            var agentPort = int.Parse(File.ReadAllText(Path.Combine(dataDir, "agent-port")), System.Globalization.CultureInfo.InvariantCulture);
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
             (await http.PostAsJsonAsync("/api/auth/register", new RegisterRequest("docker-agent@example.test", "docker-agent", Password))).EnsureSuccessStatusCode();
             var login = await http.PostAsJsonAsync("/api/auth/login", new LoginRequest("docker-agent", Password));
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await login.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken);
@@ -221,7 +218,7 @@ public sealed class AgentHeartbeatEndToEndTests
                 {
                     Assert.Equal("docker", health.Report!.Environment);
                     var logs = await http.GetStringAsync($"/api/deployments/{id}/logs?tail=100");
-                    Assert.Contains($"server http://{hostAddress}:{port}", logs, StringComparison.Ordinal);
+                    Assert.Contains($"server http://{hostAddress}:{agentPort}", logs, StringComparison.Ordinal);
                     break;
                 }
 
@@ -242,12 +239,12 @@ public sealed class AgentHeartbeatEndToEndTests
                 }
             }
 
-            RegisterLoginProjectFlowTests.DeleteQuietly(dataDir);
+            RegisterLoginProjectFlowTests.DeleteQuietly(home);
         }
     }
 
     /// <summary>Sandbox pods outlive the server (re-adoption): whatever the test left is destroyed through the driver.</summary>
-    private static async Task DestroySandboxPodsAsync(string dataDir)
+    internal static async Task DestroySandboxPodsAsync(string dataDir)
     {
         var pods = Path.Combine(dataDir, "pods");
         if (OperatingSystem.IsLinux() && Directory.Exists(pods))

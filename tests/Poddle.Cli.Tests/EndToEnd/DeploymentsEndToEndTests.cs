@@ -213,7 +213,7 @@ public sealed class DeploymentsEndToEndTests
         var deploymentIds = new List<Guid>();
         try
         {
-            await using var server = await StartReadyServerAsync(url, home);
+            await using var server = await PoddleProcess.StartServerAsync(url, home);
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
             await File.WriteAllTextAsync(Path.Combine(appDir, "app.py"), PythonApp);
             await File.WriteAllTextAsync(Path.Combine(appDir, "poddle.toml"), """
@@ -285,7 +285,7 @@ public sealed class DeploymentsEndToEndTests
         var deploymentIds = new List<Guid>();
         try
         {
-            await using var server = await StartReadyServerAsync(url, home);
+            await using var server = await PoddleProcess.StartServerAsync(url, home);
             await File.WriteAllTextAsync(Path.Combine(appDir, "crash.py"), """
                 import os, sys
                 print("hello on stdout", flush=True)
@@ -356,7 +356,7 @@ public sealed class DeploymentsEndToEndTests
         var deploymentIds = new List<Guid>();
         try
         {
-            await using var server = await StartReadyServerAsync(url, home, environment);
+            await using var server = await PoddleProcess.StartServerAsync(url, home, environment);
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
             await SignInAsync(http);
             var project = await PostAsync<ProjectResponse>(http, "/api/projects", new CreateProjectRequest("demo"));
@@ -397,32 +397,6 @@ public sealed class DeploymentsEndToEndTests
         {
             await CleanUpLeftoversAsync(dataDir, deploymentIds);
             RegisterLoginProjectFlowTests.DeleteQuietly(home);
-        }
-    }
-
-    /// <summary>
-    /// `poddle serve` on <paramref name="url"/>, started in <paramref name="home"/> with no --data-dir, so it makes its
-    /// own default ./data there (the README's set-up), with <paramref name="settings"/> as environment, once it is ready.
-    /// </summary>
-    private static async Task<PoddleProcess> StartReadyServerAsync(string url, string home, IReadOnlyDictionary<string, string?>? settings = null)
-    {
-        var environment = new Dictionary<string, string?> { ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e", ["PODDLE_Auth__PasswordWorkFactor"] = "10" };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            environment[key] = value;
-        }
-
-        var server = PoddleProcess.Start(["serve", "--urls", url], environment, workingDirectory: home);
-        try
-        {
-            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
-            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
         }
     }
 

@@ -119,6 +119,32 @@ public sealed class PoddleProcess : IAsyncDisposable
         return child;
     }
 
+    /// <summary>
+    /// `poddle serve` on <paramref name="url"/>, started in <paramref name="home"/> with no --data-dir, so it makes its
+    /// own default ./data there (the README's set-up), with <paramref name="settings"/> as environment, once it is ready.
+    /// </summary>
+    public static async Task<PoddleProcess> StartServerAsync(string url, string home, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var environment = new Dictionary<string, string?> { ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e", ["PODDLE_Auth__PasswordWorkFactor"] = "10" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        var server = Start(["serve", "--urls", url], environment, workingDirectory: home);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(url.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)), Timeout = TimeSpan.FromSeconds(30) };
+            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Runs a command to completion (at most <paramref name="timeout"/>) and returns its result.</summary>
     public static async Task<CliRun> RunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment, string? stdin = null, TimeSpan? timeout = null)
     {

@@ -29,7 +29,8 @@ public sealed class AgentEndpointsTests
     {
         await using var f = await Fixture.StartAsync(provider);
         var spec = f.Driver.Started.Single();
-        Assert.Equal(f.Server.BaseAddress.ToString().TrimEnd('/'), spec.Env["PODDLE_SERVER"]);
+        // The agent listener on loopback (a driver that names no host address of its own), not the API's address.
+        Assert.Equal($"http://127.0.0.1:{f.Server.Services.GetRequiredService<Poddle.Server.Hosting.AgentListener>().Port}", spec.Env["PODDLE_SERVER"]);
 
         // As the agent does: PODDLE_SERVER + /api/agents/heartbeat with PODDLE_AGENT_TOKEN.
         using var agent = new HttpClient { BaseAddress = new Uri(spec.Env["PODDLE_SERVER"]) };

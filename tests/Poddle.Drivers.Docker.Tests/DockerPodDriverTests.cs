@@ -192,7 +192,7 @@ public sealed partial class DockerPodDriverTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Start_ContainerAddressMode_EndpointIsTheAddressOnTheOwnersNetwork()
+    public async Task Start_ContainerAddressMode_EndpointIsTheAddressOnTheTenantsNetwork()
     {
         var driver = await DriverAsync();
 
@@ -209,12 +209,20 @@ public sealed partial class DockerPodDriverTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Destroy_LastPodOfAnOwner_RemovesTheOwnersNetwork_AndKeepsItWhileAPodRemains()
+    public async Task Destroy_LastPodOfATenant_RemovesTheTenantsNetwork_AndKeepsItWhileAPodRemains()
     {
         var driver = await DriverAsync();
-        var first = await StartAsync(driver, Spec("sleep 60"));
-        var second = await StartAsync(driver, Spec("sleep 60"));
-        var (network, _) = DockerPodDriver.TenantNetworkNames(first.Labels[PodLabels.Owner]);
+        // A tenant of this test alone: other tests' pods (owner "compliance") must not keep its network alive.
+        var tenant = "tenant-" + _runId;
+        PodSpec TenantSpec()
+        {
+            var spec = Spec("sleep 60");
+            return spec with { Labels = new Dictionary<string, string>(spec.Labels) { [PodLabels.Tenant] = tenant } };
+        }
+
+        var first = await StartAsync(driver, TenantSpec());
+        var second = await StartAsync(driver, TenantSpec());
+        var (network, _) = DockerPodDriver.TenantNetworkNames(tenant);
 
         await driver.DestroyAsync(first, Timeout(30));
         Assert.NotNull(await Engine.Networks.InspectNetworkAsync(network));
@@ -224,7 +232,7 @@ public sealed partial class DockerPodDriverTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Start_OwnersNotIsolated_JoinsTheConfiguredNetwork()
+    public async Task Start_TenantsNotIsolated_JoinsTheConfiguredNetwork()
     {
         var options = DockerTestEngine.Options();
         options.IsolateTenants = false;

@@ -50,6 +50,7 @@ public static class DeploymentsServiceCollectionExtensions
         services.TryAddScoped<ReplicaPods>();
         services.TryAddScoped<DeploymentNotifier>();
         services.TryAddScoped<DeploymentLogReader>();
+        services.TryAddScoped<DeploymentConvergeStep>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IJobHandler, DeploymentConvergeHandler>());
         services.TryAddSingleton<DeploymentReconciler>();
         services.TryAddSingleton<ReplicaHealthMonitor>();

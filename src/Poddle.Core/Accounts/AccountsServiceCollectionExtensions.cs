@@ -33,6 +33,7 @@ public static class AccountsServiceCollectionExtensions
         services.TryAddScoped<PasswordResetService>();
         services.TryAddScoped<EmailVerificationService>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IJobHandler, AccountMailJob>());
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IMaintenanceTask, AccountsCleanup>());
         return services;
     }
 }

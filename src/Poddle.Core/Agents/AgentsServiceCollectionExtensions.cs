@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Poddle.Core.Deployments;
 
 namespace Poddle.Core.Agents;
 
@@ -8,7 +9,8 @@ public static class AgentsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the server side of pod agents: options (section "Agents"), token issuing, heartbeats, pods' health and
-    /// the lost monitor. Deployments call it (their pods get tokens); the host calls it again to bind the options.
+    /// the lost monitor, and what deployments ask of agents (<see cref="IReplicaHealthQuery"/>, <see cref="IPodAgentEnvironment"/>).
+    /// The host calls it next to <c>AddPoddleDeployments</c>.
     /// </summary>
     public static IServiceCollection AddPoddleAgents(this IServiceCollection services, Action<OptionsBuilder<AgentOptions>>? configure = null)
     {
@@ -26,6 +28,8 @@ public static class AgentsServiceCollectionExtensions
         services.TryAddSingleton<AgentServerAddress>();
         services.TryAddScoped<AgentHeartbeatService>();
         services.TryAddScoped<PodHealthReader>();
+        services.TryAddScoped<IReplicaHealthQuery>(sp => sp.GetRequiredService<PodHealthReader>());
+        services.TryAddScoped<IPodAgentEnvironment, PodAgentEnvironment>();
         services.TryAddSingleton<AgentLostMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<AgentLostMonitor>());
         return services;

@@ -1,25 +1,16 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Poddle.Core.Common;
+using Poddle.Core.Deployments;
 using Poddle.Core.Persistence;
 
 namespace Poddle.Core.Agents;
-
-/// <summary>A pod's health as its agent last reported it.</summary>
-/// <param name="Status">"healthy", "degraded", "critical", "lost" or "unknown" (no agent has reported for this pod).</param>
-/// <param name="LastHeartbeatAt">When the current pod's agent last reported; null when it never did.</param>
-/// <param name="ReportJson">The last report as stored (the API's AgentHealthReport shape); null when none.</param>
-public sealed record PodHealth(string Status, DateTimeOffset? LastHeartbeatAt, string? ReportJson)
-{
-    /// <summary>No agent has reported for the replica's current pod.</summary>
-    public static PodHealth Unknown { get; } = new("unknown", null, null);
-}
 
 /// <summary>
 /// Reads pods' health for the API. "lost" is decided on read as well as by <see cref="AgentLostMonitor"/> (which records
 /// the event), so an API-only server or a monitor pass not yet run still shows the truth.
 /// </summary>
-public sealed class PodHealthReader(PoddleDbContext db, IOptions<AgentOptions> options, TimeProvider clock)
+public sealed class PodHealthReader(PoddleDbContext db, IOptions<AgentOptions> options, TimeProvider clock) : IReplicaHealthQuery
 {
     /// <summary>Health per replica id; replicas without a row are absent (callers show <see cref="PodHealth.Unknown"/>).</summary>
     public async Task<IReadOnlyDictionary<Guid, PodHealth>> GetAsync(IReadOnlyCollection<Guid> replicaIds, CancellationToken cancellationToken)

@@ -87,7 +87,7 @@ public sealed record DeploymentView(Deployment Deployment, string ProjectName, D
     public int ReadyReplicas => Replicas.Count(r => r.Ready && r.Phase == ReplicaPhase.Running);
 
     /// <summary>Pods' health from their agents, by replica id; a replica absent here has "unknown" health.</summary>
-    public IReadOnlyDictionary<Guid, Agents.PodHealth> Health { get; init; } = new Dictionary<Guid, Agents.PodHealth>();
+    public IReadOnlyDictionary<Guid, PodHealth> Health { get; init; } = new Dictionary<Guid, PodHealth>();
 }
 
 /// <summary>One revision with its spec, and whether it is the deployment's current one.</summary>

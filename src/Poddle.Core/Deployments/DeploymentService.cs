@@ -19,7 +19,7 @@ public sealed partial class DeploymentService(
     SecretProtector secrets,
     PodDriverRegistry drivers,
     IDatabaseErrors databaseErrors,
-    Agents.PodHealthReader health,
+    IReplicaHealthQuery health,
     IOptions<DeploymentOptions> options,
     TimeProvider clock,
     ILogger<DeploymentService> logger)

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Poddle.Core.Agents;
 using Poddle.Core.Common;
 using Poddle.Core.Jobs;
+using Poddle.Core.Projects;
 
 namespace Poddle.Core.Deployments;
 
@@ -29,11 +29,12 @@ public static class DeploymentsServiceCollectionExtensions
         services.TryAddScoped<DeploymentService>();
         services.TryAddScoped<SourceBundleService>();
         services.TryAddScoped<DomainService>();
+        services.TryAddScoped<IProjectDeployments, ProjectDeployments>();
         services.TryAddSingleton<IDnsTxtResolver, DnsClientTxtResolver>();
 
-        // Controller side: converge job, health monitor, reconciler, metrics; pods' agents (tokens, heartbeats, lost pods).
+        // Controller side: converge job, health monitor, reconciler, metrics. Pods' agents (IPodAgentEnvironment,
+        // IReplicaHealthQuery) come from AddPoddleAgents, which the host calls next to this.
         AddDeploymentController(services);
-        services.AddPoddleAgents();
         return services;
     }
 
@@ -50,6 +51,7 @@ public static class DeploymentsServiceCollectionExtensions
         services.TryAddScoped<ReplicaPods>();
         services.TryAddScoped<DeploymentNotifier>();
         services.TryAddScoped<DeploymentLogReader>();
+        services.TryAddScoped<DeploymentConvergeStep>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IJobHandler, DeploymentConvergeHandler>());
         services.TryAddSingleton<DeploymentReconciler>();
         services.TryAddSingleton<ReplicaHealthMonitor>();

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Poddle.Core.Agents;
 using Poddle.Core.Common;
 using Poddle.Drivers.Abstractions.Pods;
 
@@ -18,8 +17,7 @@ public sealed class ReplicaPods(
     ControllerStore store,
     SecretProtector secrets,
     SourceBundleStore sources,
-    AgentTokens agentTokens,
-    AgentServerAddress agentServer,
+    IPodAgentEnvironment agentEnvironment,
     IOptions<DeploymentOptions> options,
     TimeProvider clock)
 {
@@ -158,24 +156,21 @@ public sealed class ReplicaPods(
         replica.EndpointPort = status.Endpoint?.Port;
     }
 
-    /// <summary>
-    /// Adds PODDLE_SERVER and a new PODDLE_AGENT_TOKEN (issued now, replacing the replica's previous pod's) to a pod's
-    /// spec, so `poddle agent` inside it can send heartbeats. Users cannot set PODDLE_* themselves (validation), so these
-    /// never collide with a deployment's env; they are not part of the revision and never shown by the API.
-    /// </summary>
+    /// <summary>Adds what the pod's agent needs to report back (<see cref="IPodAgentEnvironment"/>) to a pod's spec.</summary>
     private async Task<PodSpec> WithAgentAsync(IPodDriver driver, PodSpec spec, Replica replica, CancellationToken cancellationToken)
     {
-        if (await agentServer.ForAsync(driver, cancellationToken) is not { } server)
+        var agent = await agentEnvironment.ForReplicaAsync(driver, replica.Id, cancellationToken);
+        if (agent.Count == 0)
         {
-            // No URL the pod could reach this server at (not listening yet, none configured): no agent env.
             return spec;
         }
 
-        var env = new Dictionary<string, string>(spec.Env, StringComparer.Ordinal)
+        var env = new Dictionary<string, string>(spec.Env, StringComparer.Ordinal);
+        foreach (var (name, value) in agent)
         {
-            [AgentTokens.ServerVariable] = server,
-            [AgentTokens.TokenVariable] = await agentTokens.IssueAsync(replica.Id, cancellationToken),
-        };
+            env[name] = value;
+        }
+
         return spec with { Env = env };
     }
 

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Poddle.Core.Common;
-using Poddle.Core.Curriculum.Submissions;
 using Poddle.Core.Persistence;
 
 namespace Poddle.Core.Executions;
@@ -9,9 +8,9 @@ namespace Poddle.Core.Executions;
 /// <summary>
 /// The per-client limits on running code (<see cref="ExecutionOptions.RateLimit"/>). Plain runs (executions) and graded
 /// submissions count together in one window per client: a grade runs code just as a run does, so a client cannot get
-/// twice the allowance by alternating the two.
+/// twice the allowance by alternating the two. Work of other features counts through <see cref="IRateLimitedWork"/>.
 /// </summary>
-public sealed class ExecutionRateLimiter(PoddleDbContext db, IOptions<ExecutionOptions> options)
+public sealed class ExecutionRateLimiter(PoddleDbContext db, IEnumerable<IRateLimitedWork> otherWork, IOptions<ExecutionOptions> options)
 {
     /// <summary>An error (429 with Retry-After) when <paramref name="submitter"/> has used a window's allowance; null when it may run code now.</summary>
     public async Task<Error?> CheckAsync(Submitter submitter, DateTimeOffset now, CancellationToken cancellationToken)
@@ -40,13 +39,12 @@ public sealed class ExecutionRateLimiter(PoddleDbContext db, IOptions<ExecutionO
                 .Take(limit)
                 .Select(e => e.CreatedAt)
                 .ToListAsync(cancellationToken);
-            var grades = await db.Set<Submission>().AsNoTracking()
-                .Where(s => s.RateKey == submitter.RateKey && s.CreatedAt > since)
-                .OrderByDescending(s => s.CreatedAt)
-                .Take(limit)
-                .Select(s => s.CreatedAt)
-                .ToListAsync(cancellationToken);
-            var counted = runs.Concat(grades).OrderDescending().Take(limit).ToList();
+            foreach (var work in otherWork)
+            {
+                runs.AddRange(await work.NewestAsync(submitter.RateKey, since, limit, cancellationToken));
+            }
+
+            var counted = runs.OrderDescending().Take(limit).ToList();
             if (counted.Count >= limit)
             {
                 var retryAfter = counted[^1] + window - now;

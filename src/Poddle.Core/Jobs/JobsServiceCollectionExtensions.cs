@@ -28,6 +28,7 @@ public static class JobsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<RecurringJobScheduler>());
 
         services.AddScoped<IJobHandler, MaintenanceJob>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IMaintenanceTask, SucceededJobsCleanup>());
         services.AddSingleton(sp => new RecurringJobDefinition(
             MaintenanceJob.ScheduleName,
             sp.GetRequiredService<IOptions<JobsOptions>>().Value.MaintenanceSchedule,

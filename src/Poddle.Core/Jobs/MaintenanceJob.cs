@@ -1,21 +1,15 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Poddle.Core.Accounts;
-using Poddle.Core.Persistence;
 
 namespace Poddle.Core.Jobs;
 
 /// <summary>
-/// The built-in recurring clean-up: ended sessions (with their refresh tokens), expired refresh tokens, expired
-/// account tokens (reset and verification codes, sign-in challenges), login failures older than the rate-limit window,
-/// and succeeded jobs past their retention. Deleting is idempotent,
-/// so running twice is harmless.
+/// The built-in recurring clean-up (kind <see cref="JobKind"/>, schedule <see cref="ScheduleName"/>): runs every
+/// feature's <see cref="IMaintenanceTask"/> (the queue's own purges succeeded jobs past their retention; accounts
+/// purge ended sessions and tokens, and old login failures), one after another at one instant. Each task is
+/// idempotent, so running the job twice is harmless; a task that fails fails the job, which the queue retries.
 /// </summary>
 public sealed partial class MaintenanceJob(
-    PoddleDbContext db,
-    IOptions<AuthOptions> auth,
-    IOptions<JobsOptions> jobs,
+    IEnumerable<IMaintenanceTask> tasks,
     TimeProvider clock,
     ILogger<MaintenanceJob> logger) : IJobHandler
 {
@@ -27,24 +21,16 @@ public sealed partial class MaintenanceJob(
     public async Task HandleAsync(JobContext context, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var count = 0;
+        foreach (var task in tasks)
+        {
+            await task.RunAsync(now, cancellationToken);
+            count++;
+        }
 
-        // A revoked session already rejects its access tokens; keep it one access-token lifetime so the row
-        // outlives every token that names it, then it is only history.
-        var revokedBefore = now - auth.Value.AccessTokenLifetime;
-        var sessions = await db.Sessions
-            .Where(s => s.ExpiresAt < now || (s.RevokedAt != null && s.RevokedAt < revokedBefore))
-            .ExecuteDeleteAsync(cancellationToken);
-        var refreshTokens = await db.RefreshTokens.Where(t => t.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
-        refreshTokens += await db.Set<AccountToken>().Where(t => t.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
-        var failedBefore = now - auth.Value.FailedLoginWindow;
-        var loginFailures = await db.LoginFailures.Where(f => f.OccurredAt < failedBefore).ExecuteDeleteAsync(cancellationToken);
-        var succeededBefore = now - jobs.Value.SucceededRetention;
-        var succeededJobs = await db.Set<Job>()
-            .Where(j => j.State == JobState.Succeeded && j.CompletedAt < succeededBefore)
-            .ExecuteDeleteAsync(cancellationToken);
-        LogPurged(logger, sessions, refreshTokens, loginFailures, succeededJobs);
+        LogRan(logger, count);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Maintenance purged {Sessions} sessions, {RefreshTokens} refresh and account tokens, {LoginFailures} login failures, {Jobs} succeeded jobs")]
-    private static partial void LogPurged(ILogger logger, int sessions, int refreshTokens, int loginFailures, int jobs);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Maintenance ran {Tasks} clean-up tasks")]
+    private static partial void LogRan(ILogger logger, int tasks);
 }

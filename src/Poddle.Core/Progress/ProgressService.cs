@@ -22,7 +22,7 @@ public sealed record ProgressSummary(IReadOnlyList<LevelProgress> Levels, int So
 /// passed every case, recorded by the grading handler (<see cref="ApplyGradedAsync"/>) in the same transaction as the
 /// submission's result. <see cref="CompleteAsync"/> only confirms such a submission of the caller's own.
 /// </summary>
-public sealed class ProgressService(PoddleDbContext db, IProblemCatalog catalog, IDatabaseErrors errors, TimeProvider clock)
+public sealed class ProgressService(PoddleDbContext db, IProblemCatalog catalog, IDatabaseErrors errors, TimeProvider clock) : IGradedSubmissionListener
 {
     /// <summary>How far back the streak looks (a streak longer than this reads as this long).</summary>
     public const int MaxStreakDays = 400;

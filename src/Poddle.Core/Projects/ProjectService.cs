@@ -10,7 +10,7 @@ public sealed record ProjectChanges(string? Name, string? Description);
 /// Projects scoped to their owner: every lookup filters by owner, so another user's project is "not found"
 /// and its existence is never confirmed.
 /// </summary>
-public sealed class ProjectService(PoddleDbContext db, IDatabaseErrors databaseErrors, TimeProvider clock)
+public sealed class ProjectService(PoddleDbContext db, IProjectDeployments deployments, IDatabaseErrors databaseErrors, TimeProvider clock)
 {
     public const int MaxDescriptionLength = 500;
     public const int MaxProjectsPerUser = 100;
@@ -123,9 +123,7 @@ public sealed class ProjectService(PoddleDbContext db, IDatabaseErrors databaseE
     /// </summary>
     public async Task<Result<bool>> DeleteAsync(Guid ownerId, Guid projectId, CancellationToken cancellationToken)
     {
-        var live = await db.Deployments.CountAsync(
-            d => d.ProjectId == projectId && d.OwnerId == ownerId && d.Status != Deployments.DeploymentStatus.Deleted,
-            cancellationToken);
+        var live = await deployments.CountLiveAsync(ownerId, projectId, cancellationToken);
         if (live > 0)
         {
             return Error.Conflict(

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Poddle.Drivers.Sandbox.Isolation;
 
 namespace Poddle.Drivers.Sandbox.Pods;
@@ -102,4 +103,7 @@ public sealed partial class SandboxPodDriver
             _selfTestGate.Release();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox pods: the self-test failed: {Detail}")]
+    private static partial void LogSelfTestFailed(ILogger logger, string detail);
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Poddle.Contracts;
 using Poddle.Core.Agents;
 using Poddle.Core.Common;
+using Poddle.Core.Deployments;
 using Poddle.Server.Auth;
 using Poddle.Server.Errors;
 

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Poddle.Contracts;
-using Poddle.Core.Agents;
 using Poddle.Core.Deployments;
 
 namespace Poddle.Server.Endpoints;

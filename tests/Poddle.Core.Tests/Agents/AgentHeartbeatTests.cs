@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Poddle.Core.Accounts;
 using Poddle.Core.Agents;
+using Poddle.Core.Deployments;
 using Poddle.Core.Persistence;
 using Poddle.Core.Tests.Deployments;
 using Poddle.Testing;

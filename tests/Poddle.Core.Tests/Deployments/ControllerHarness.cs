@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Poddle.Core.Accounts;
+using Poddle.Core.Agents;
 using Poddle.Core.Common;
 using Poddle.Core.Deployments;
 using Poddle.Core.Jobs;
@@ -275,6 +276,7 @@ public sealed class ControllerHarness : IAsyncDisposable
             o.BaseRetryDelay = TimeSpan.FromSeconds(2);
             o.MaxRetryDelay = TimeSpan.FromSeconds(10);
         }));
+        services.AddPoddleAgents();
         services.AddPoddleDeployments(options => options.Configure(o =>
         {
             o.ProgressDeadline = ProgressDeadline;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Poddle.Core.Accounts;
+using Poddle.Core.Agents;
 using Poddle.Core.Common;
 using Poddle.Core.Deployments;
 using Poddle.Core.Jobs;
@@ -49,6 +50,7 @@ public sealed class DeploymentsHarness : IAsyncDisposable
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<TimeProvider>(clock);
         services.AddPoddleJobs();
+        services.AddPoddleAgents();
         services.AddPoddleDeployments(options => options.Configure(o => configure?.Invoke(o)));
         services.AddSingleton(new SecretEncryptionKey(RandomNumberGenerator.GetBytes(32)));
         services.AddSingleton(new SourceBundleDirectory(sources));

@@ -13,7 +13,8 @@ public sealed class MaintenanceJobTests
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Handle_MixedRows_PurgesOnlyWhatHasEnded(DatabaseProvider provider)
     {
-        await using var jobs = await JobsHarness.CreateAsync(provider);
+        // Accounts brings its own clean-up task (AddPoddleAccounts registers it); the job runs every registered one.
+        await using var jobs = await JobsHarness.CreateAsync(provider, configure: services => services.AddScoped<IMaintenanceTask, AccountsCleanup>());
         var now = jobs.Clock.GetUtcNow();
         var user = new User { Id = Guid.NewGuid(), Email = "a@example.test", Username = "alice", PasswordHash = "x", CreatedAt = now, UpdatedAt = now };
         UserSession Session(DateTimeOffset expires, DateTimeOffset? revoked = null) =>

@@ -5,7 +5,6 @@ using Poddle.Core.Curriculum.Grading;
 using Poddle.Core.Executions;
 using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;
-using Poddle.Core.Progress;
 
 namespace Poddle.Core.Curriculum.Submissions;
 
@@ -19,7 +18,7 @@ public sealed partial class GradingJobHandler(
     PoddleDbContext db,
     IProblemCatalog catalog,
     ProblemGrader grader,
-    ProgressService progress,
+    IGradedSubmissionListener progress,
     ExecutionNotifier notifier,
     IDatabaseErrors errors,
     TimeProvider clock,

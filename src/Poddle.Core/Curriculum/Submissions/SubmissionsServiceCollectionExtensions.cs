@@ -1,21 +1,21 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Poddle.Core.Classes;
 using Poddle.Core.Curriculum.Grading;
+using Poddle.Core.Executions;
 using Poddle.Core.Jobs;
-using Poddle.Core.Progress;
 using Poddle.Drivers.Abstractions.Execution;
 
 namespace Poddle.Core.Curriculum.Submissions;
 
-/// <summary>Registration of grading, progress and classes.</summary>
+/// <summary>Registration of grading.</summary>
 public static class SubmissionsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers graded submissions, their job lane ("grading", <see cref="GradingOptions.Concurrency"/> workers) and
-    /// handler, the grader, progress and classes. Needs <c>AddPoddleExecutions</c> (the executor, the shared rate limit)
-    /// and an <see cref="IProblemCatalog"/>, which the host registers.
+    /// handler, the grader, and submissions' share of the execution rate limit. Needs <c>AddPoddleExecutions</c> (the
+    /// executor, the shared rate limit), an <see cref="IProblemCatalog"/>, which the host registers, and an
+    /// <see cref="IGradedSubmissionListener"/> (<c>AddPoddleProgress</c>).
     /// </summary>
     public static IServiceCollection AddPoddleGrading(this IServiceCollection services, Action<OptionsBuilder<GradingOptions>>? configure = null)
     {
@@ -27,13 +27,12 @@ public static class SubmissionsServiceCollectionExtensions
             sp.GetRequiredService<ICodeExecutor>(),
             new GraderOptions { MaxParallelRuns = sp.GetRequiredService<IOptions<GradingOptions>>().Value.MaxParallelRuns }));
         services.TryAddScoped<SubmissionService>();
-        services.TryAddScoped<ProgressService>();
-        services.TryAddScoped<ClassService>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IRateLimitedWork, SubmissionRateLimitedWork>());
         services.AddScoped<IJobHandler, GradingJobHandler>();
         services.AddJobLane(sp => new JobLane(SubmissionService.JobKind, [SubmissionService.JobKind], sp.GetRequiredService<IOptions<GradingOptions>>().Value.Concurrency));
 
         // Grading runs the code executor too: no submission is graded before it knows its languages.
-        services.AddJobReadinessGate(Executions.ExecutionService.ExecutorGate, [SubmissionService.JobKind], sp => sp.GetRequiredService<ICodeExecutor>().Ready);
+        services.AddJobReadinessGate(ExecutionService.ExecutorGate, [SubmissionService.JobKind], sp => sp.GetRequiredService<ICodeExecutor>().Ready);
         return services;
     }
 }

@@ -4,12 +4,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Poddle.Core.Accounts;
+using Poddle.Core.Classes;
 using Poddle.Core.Common;
 using Poddle.Core.Curriculum;
 using Poddle.Core.Curriculum.Submissions;
 using Poddle.Core.Executions;
 using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;
+using Poddle.Core.Progress;
 using Poddle.Drivers.Abstractions.Execution;
 using Poddle.Testing;
 
@@ -50,6 +52,8 @@ public sealed class GradingHarness : IAsyncDisposable
         services.AddPoddleJobs();
         services.AddPoddleExecutions(options => options.Configure(o => execution?.Invoke(o)));
         services.AddPoddleGrading(options => options.Configure(o => grading?.Invoke(o)));
+        services.AddPoddleProgress();
+        services.AddPoddleClasses();
         services.AddSingleton<IProblemCatalog>(catalog);
         services.AddSingleton<ICodeExecutor>(executor ?? new ScriptedCodeExecutor());
         return new GradingHarness(database, services.BuildServiceProvider(), clock, catalog);

@@ -1,26 +1,25 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Poddle.Core.Common;
 
 namespace Poddle.Core.Agents;
 
 public static class AgentsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the server side of pod agents: options (section "Agents"), token issuing, heartbeats, pods' health and
-    /// the lost monitor. Deployments call it (their pods get tokens); the host calls it again to bind the options.
+    /// Registers the server side of pod agents: options (section "Agents", validated at start; <paramref name="configure"/>
+    /// runs after the binding), token issuing, heartbeats, pods' health and the lost monitor. Deployments call it (their
+    /// pods get tokens); a second call only applies <paramref name="configure"/>.
     /// </summary>
     public static IServiceCollection AddPoddleAgents(this IServiceCollection services, Action<OptionsBuilder<AgentOptions>>? configure = null)
     {
-        var optionsBuilder = services.AddOptions<AgentOptions>();
-        configure?.Invoke(optionsBuilder);
+        configure?.Invoke(services.AddValidatedOptions<AgentOptions, AgentOptionsValidator>(AgentOptions.SectionName));
         if (services.Any(s => s.ServiceType == typeof(AgentTokens)))
         {
             return services;
         }
 
-        optionsBuilder.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AgentTokens>();
         services.TryAddSingleton<AgentServerAddress>();

@@ -16,7 +16,8 @@ public static class AccountsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPoddleAccounts(this IServiceCollection services, Action<OptionsBuilder<AuthOptions>>? configure = null)
     {
-        configure?.Invoke(services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(AuthOptions.SectionName));
+        var options = services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(AuthOptions.SectionName);
+        configure?.Invoke(options);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PasswordHasher>();
         services.TryAddSingleton<AccessTokenIssuer>();

@@ -14,7 +14,8 @@ public static class AgentsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPoddleAgents(this IServiceCollection services, Action<OptionsBuilder<AgentOptions>>? configure = null)
     {
-        configure?.Invoke(services.AddValidatedOptions<AgentOptions, AgentOptionsValidator>(AgentOptions.SectionName));
+        var options = services.AddValidatedOptions<AgentOptions, AgentOptionsValidator>(AgentOptions.SectionName);
+        configure?.Invoke(options);
         if (services.Any(s => s.ServiceType == typeof(AgentTokens)))
         {
             return services;

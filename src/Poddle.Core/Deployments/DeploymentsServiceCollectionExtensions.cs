@@ -18,7 +18,8 @@ public static class DeploymentsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPoddleDeployments(this IServiceCollection services, Action<OptionsBuilder<DeploymentOptions>>? configure = null)
     {
-        configure?.Invoke(services.AddValidatedOptions<DeploymentOptions, DeploymentOptionsValidator>(DeploymentOptions.SectionName));
+        var options = services.AddValidatedOptions<DeploymentOptions, DeploymentOptionsValidator>(DeploymentOptions.SectionName);
+        configure?.Invoke(options);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeploymentOptions>, DeploymentDriversValidator>());
         services.TryAddSingleton<PodDriverRegistry>();
         services.TryAddSingleton<DeploymentChangeSignal>();

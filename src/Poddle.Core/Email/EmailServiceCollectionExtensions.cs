@@ -14,7 +14,8 @@ public static class EmailServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPoddleEmail(this IServiceCollection services, Action<OptionsBuilder<EmailOptions>>? configure = null)
     {
-        configure?.Invoke(services.AddValidatedOptions<EmailOptions, EmailOptionsValidator>(EmailOptions.SectionName));
+        var options = services.AddValidatedOptions<EmailOptions, EmailOptionsValidator>(EmailOptions.SectionName);
+        configure?.Invoke(options);
         services.TryAddSingleton<SmtpMailer>();
         return services;
     }

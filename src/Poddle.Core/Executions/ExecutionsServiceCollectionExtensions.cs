@@ -16,7 +16,8 @@ public static class ExecutionsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPoddleExecutions(this IServiceCollection services, Action<OptionsBuilder<ExecutionOptions>>? configure = null)
     {
-        configure?.Invoke(services.AddValidatedOptions<ExecutionOptions, ExecutionOptionsValidator>(ExecutionOptions.SectionName));
+        var options = services.AddValidatedOptions<ExecutionOptions, ExecutionOptionsValidator>(ExecutionOptions.SectionName);
+        configure?.Invoke(options);
         services.AddMetrics();
         services.TryAddSingleton<ExecutionNotifier>();
         services.TryAddSingleton<ExecutionMetrics>();

@@ -15,7 +15,8 @@ public static class JobsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPoddleJobs(this IServiceCollection services, Action<OptionsBuilder<JobsOptions>>? configure = null)
     {
-        configure?.Invoke(services.AddValidatedOptions<JobsOptions, JobsOptionsValidator>(JobsOptions.SectionName));
+        var options = services.AddValidatedOptions<JobsOptions, JobsOptionsValidator>(JobsOptions.SectionName);
+        configure?.Invoke(options);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobsOptions>, JobKindsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new JobSignal(sp.GetServices<JobLane>()));

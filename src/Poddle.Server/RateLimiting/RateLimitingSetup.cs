@@ -31,7 +31,8 @@ internal static class RateLimitingSetup
     /// </summary>
     public static IServiceCollection AddPoddleRateLimiting(this IServiceCollection services, Action<OptionsBuilder<RateLimitOptions>>? configure = null)
     {
-        configure?.Invoke(services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(RateLimitOptions.SectionName));
+        var options = services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(RateLimitOptions.SectionName);
+        configure?.Invoke(options);
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

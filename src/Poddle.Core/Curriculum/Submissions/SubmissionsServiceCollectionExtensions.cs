@@ -21,7 +21,8 @@ public static class SubmissionsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPoddleGrading(this IServiceCollection services, Action<OptionsBuilder<GradingOptions>>? configure = null)
     {
-        configure?.Invoke(services.AddValidatedOptions<GradingOptions, GradingOptionsValidator>(GradingOptions.SectionName));
+        var options = services.AddValidatedOptions<GradingOptions, GradingOptionsValidator>(GradingOptions.SectionName);
+        configure?.Invoke(options);
         services.TryAddScoped(sp => new ProblemGrader(
             sp.GetRequiredService<ICodeExecutor>(),
             new GraderOptions { MaxParallelRuns = sp.GetRequiredService<IOptions<GradingOptions>>().Value.MaxParallelRuns }));

@@ -1,8 +1,11 @@
 namespace Poddle.Drivers.Docker;
 
-/// <summary>Settings of the Docker pod driver (configuration section "Drivers:Docker").</summary>
+/// <summary>Settings of the Docker pod driver (configuration section "Docker", e.g. PODDLE_Docker__Network), validated at start.</summary>
 public sealed class DockerDriverOptions
 {
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Docker";
+
     /// <summary>The engine's API endpoint: unix:///var/run/docker.sock, tcp://host:2375.</summary>
     public Uri Endpoint { get; set; } = new("unix:///var/run/docker.sock");
 

@@ -20,7 +20,7 @@ namespace Poddle.Drivers.Docker;
 public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodStatsSource, IPodExec, IPodHostAddressSource, IPodLogRetention, IAsyncDisposable
 {
     /// <summary>The driver's name in every <see cref="PodHandle"/>.</summary>
-    public const string DriverName = "docker";
+    public const string DriverName = PodDriverNames.Docker;
 
     /// <summary>The version of <see cref="PodHandle.DriverState"/>'s format.</summary>
     public const int StateVersion = 1;

@@ -6,6 +6,9 @@ namespace Poddle.Drivers.Sandbox;
 /// </summary>
 public sealed class SandboxExecutionOptions
 {
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Sandbox:Execution";
+
     /// <summary>The sandbox itself (bwrap, cgroups, uid, work root).</summary>
     public SandboxOptions Sandbox { get; set; } = new();
 

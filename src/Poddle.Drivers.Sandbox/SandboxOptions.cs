@@ -3,6 +3,9 @@ namespace Poddle.Drivers.Sandbox;
 /// <summary>Host-side settings of the sandbox (configuration section "Sandbox").</summary>
 public sealed class SandboxOptions
 {
+    /// <summary>The configuration section the options are bound from (shared by code execution and the pod driver).</summary>
+    public const string SectionName = "Sandbox";
+
     public string BwrapPath { get; set; } = "/usr/bin/bwrap";
 
     /// <summary>Directory under which each run gets a fresh directory; the system temp directory when null.</summary>

@@ -28,6 +28,6 @@ var handler = new RecordingJobHandler(args[1], args[2] == "block");
 var dataDir = Path.Combine(Path.GetTempPath(), "poddle-jobhost-" + Guid.NewGuid().ToString("N")[..12]);
 var app = await PoddleServer.StartAsync(
     new ServerStartOptions { Urls = "http://127.0.0.1:0", DataDir = dataDir, Settings = settings, Console = TextWriter.Null },
-    builder => builder.Services.AddSingleton<IJobHandler>(handler));
+    builder => builder.Services.AddKeyedSingleton<IJobHandler>(handler.Kind, handler));
 await app.WaitForShutdownAsync();
 return 0;

@@ -21,7 +21,7 @@ public sealed partial class AccountMailJob(
     IOptions<AuthOptions> auth,
     ILogger<AccountMailJob> logger) : IJobHandler
 {
-    public const string JobKind = "accounts.mail";
+    public const string JobKind = JobKinds.AccountMail;
 
     internal static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
 

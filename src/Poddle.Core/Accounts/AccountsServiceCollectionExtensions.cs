@@ -9,16 +9,15 @@ namespace Poddle.Core.Accounts;
 public static class AccountsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers accounts: options (the server binds section "Auth"), validated at start; sign-in, tokens, two-factor,
-    /// password reset, email verification, administration, and the account mail job. Needs <c>AddPoddleJobs</c> and
-    /// <c>AddPoddleEmail</c> (Poddle.Core.Email); the host registers the <see cref="AccessTokenSigningKey"/> and the <see cref="SecretEncryptionKey"/>.
+    /// Registers accounts: options (section "Auth", validated at start; <paramref name="configure"/> runs after the
+    /// binding), sign-in, tokens, two-factor, password reset, email verification, administration, and the account mail
+    /// job. Needs <c>AddPoddleJobs</c> and <c>AddPoddleEmail</c> (Poddle.Core.Email); the host registers the
+    /// <see cref="AccessTokenSigningKey"/> and the <see cref="SecretEncryptionKey"/>.
     /// </summary>
     public static IServiceCollection AddPoddleAccounts(this IServiceCollection services, Action<OptionsBuilder<AuthOptions>>? configure = null)
     {
-        var optionsBuilder = services.AddOptions<AuthOptions>();
-        configure?.Invoke(optionsBuilder);
-        optionsBuilder.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
+        var options = services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(AuthOptions.SectionName);
+        configure?.Invoke(options);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PasswordHasher>();
         services.TryAddSingleton<AccessTokenIssuer>();
@@ -32,7 +31,7 @@ public static class AccountsServiceCollectionExtensions
         services.TryAddScoped<TwoFactorService>();
         services.TryAddScoped<PasswordResetService>();
         services.TryAddScoped<EmailVerificationService>();
-        services.TryAddEnumerable(ServiceDescriptor.Scoped<IJobHandler, AccountMailJob>());
+        services.AddJobHandler<AccountMailJob>(AccountMailJob.JobKind);
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IMaintenanceTask, AccountsCleanup>());
         return services;
     }

@@ -2,11 +2,13 @@ using Microsoft.Extensions.Options;
 
 namespace Poddle.Core.Accounts;
 
-/// <summary>Names the configuration key of every bad value so the operator knows what to fix.</summary>
+/// <summary>Checks <see cref="AuthOptions"/> (section "Auth"); every failure names the key to set.</summary>
 public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
 {
+    /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
         if (options.AccessTokenLifetime < TimeSpan.FromMinutes(1) || options.AccessTokenLifetime > TimeSpan.FromHours(24))
         {

@@ -10,7 +10,7 @@ namespace Poddle.Core.Deployments;
 /// </summary>
 public static class DeploymentJobs
 {
-    public const string Converge = "deployment.converge";
+    public const string Converge = JobKinds.DeploymentConverge;
 
     /// <summary>Enqueues (in the caller's unit of work) the job that acts on <paramref name="deployment"/>'s current generation.</summary>
     public static Task<Enqueued> EnqueueConvergeAsync(this JobQueue queue, Deployment deployment, string cause, CancellationToken cancellationToken) =>

@@ -10,15 +10,17 @@ namespace Poddle.Core.Deployments;
 public static class DeploymentsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers deployments: options (section "Deployments"), the API-side service, the controller (converge job,
-    /// health monitor, reconciler). The host registers the <c>IPodDriver</c>s.
+    /// Registers deployments: options (section "Deployments", validated at start together with
+    /// <see cref="DeploymentDriversValidator"/>'s check of the default drivers; <paramref name="configure"/> runs after the
+    /// binding), the API-side service, the controller (converge job, health monitor, reconciler). The pod drivers are
+    /// keyed <c>IPodDriver</c>s their own assemblies register (<c>AddSandboxPodDriver</c>, <c>AddDockerPodDriver</c>);
+    /// <see cref="PodDriverRegistry"/> finds them by name.
     /// </summary>
     public static IServiceCollection AddPoddleDeployments(this IServiceCollection services, Action<OptionsBuilder<DeploymentOptions>>? configure = null)
     {
-        var optionsBuilder = services.AddOptions<DeploymentOptions>();
-        configure?.Invoke(optionsBuilder);
-        optionsBuilder.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeploymentOptions>, DeploymentOptionsValidator>());
+        var options = services.AddValidatedOptions<DeploymentOptions, DeploymentOptionsValidator>(DeploymentOptions.SectionName);
+        configure?.Invoke(options);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeploymentOptions>, DeploymentDriversValidator>());
         services.TryAddSingleton<PodDriverRegistry>();
         services.TryAddSingleton<DeploymentChangeSignal>();
         services.TryAddScoped<DeploymentEventRecorder>();
@@ -52,7 +54,7 @@ public static class DeploymentsServiceCollectionExtensions
         services.TryAddScoped<DeploymentNotifier>();
         services.TryAddScoped<DeploymentLogReader>();
         services.TryAddScoped<DeploymentConvergeStep>();
-        services.TryAddEnumerable(ServiceDescriptor.Scoped<IJobHandler, DeploymentConvergeHandler>());
+        services.AddJobHandler<DeploymentConvergeHandler>(DeploymentJobs.Converge);
         services.TryAddSingleton<DeploymentReconciler>();
         services.TryAddSingleton<ReplicaHealthMonitor>();
         services.TryAddSingleton<ReplicaMetricsCollector>();

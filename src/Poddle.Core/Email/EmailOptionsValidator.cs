@@ -3,11 +3,13 @@ using MimeKit;
 
 namespace Poddle.Core.Email;
 
-/// <summary>Names the configuration key of every bad value so the operator knows what to fix.</summary>
+/// <summary>Checks <see cref="EmailOptions"/> (section "Email"); every failure names the key to set.</summary>
 public sealed class EmailOptionsValidator : IValidateOptions<EmailOptions>
 {
+    /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, EmailOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
         var smtp = options.Smtp;
         if (options.ServerUrl is { Length: > 0 } url

@@ -17,7 +17,7 @@ public sealed partial class ExecutionExpiryJob(
     TimeProvider clock,
     ILogger<ExecutionExpiryJob> logger) : IJobHandler
 {
-    public const string JobKind = "execution.expiry";
+    public const string JobKind = JobKinds.ExecutionExpiry;
     public const string ScheduleName = "execution-expiry";
 
     public string Kind => JobKind;

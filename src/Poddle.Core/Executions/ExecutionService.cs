@@ -61,7 +61,7 @@ public sealed class ExecutionService(
     IOptions<ExecutionOptions> options,
     TimeProvider clock)
 {
-    public const string JobKind = "execution";
+    public const string JobKind = JobKinds.Execution;
 
     /// <summary>The readiness gate of the jobs that run code (<see cref="Jobs.JobReadinessGate"/>): the executor's language discovery.</summary>
     public const string ExecutorGate = "language discovery";

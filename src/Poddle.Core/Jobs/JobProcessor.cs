@@ -66,7 +66,7 @@ public sealed partial class JobProcessor(
         }
 
         await using var jobScope = scopes.CreateAsyncScope();
-        var handler = jobScope.ServiceProvider.GetServices<IJobHandler>().FirstOrDefault(h => string.Equals(h.Kind, job.Kind, StringComparison.Ordinal));
+        var handler = jobScope.ServiceProvider.GetKeyedService<IJobHandler>(job.Kind);
         if (handler is null)
         {
             await FinishAsync(job, owner, JobState.Dead, $"No handler is registered for the job kind '{job.Kind}'.", null);

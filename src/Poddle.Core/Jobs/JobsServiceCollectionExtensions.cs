@@ -1,22 +1,23 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Poddle.Core.Common;
 
 namespace Poddle.Core.Jobs;
 
 public static class JobsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the queue, the runner, the recurring scheduler and the built-in maintenance job. The persistence
-    /// registration supplies the <see cref="IJobClaimer"/>. <paramref name="configure"/> binds the options
-    /// (the server binds the "Jobs" configuration section); they are validated at start.
+    /// Registers the queue, the runner, the recurring scheduler and the built-in maintenance job, with the options of
+    /// section "Jobs" (validated at start, together with <see cref="JobKindsValidator"/>'s check that every kind a lane or
+    /// a readiness gate names has a handler). The persistence registration supplies the <see cref="IJobClaimer"/>.
+    /// <paramref name="configure"/> runs after the binding (tests set values there).
     /// </summary>
     public static IServiceCollection AddPoddleJobs(this IServiceCollection services, Action<OptionsBuilder<JobsOptions>>? configure = null)
     {
-        var optionsBuilder = services.AddOptions<JobsOptions>();
-        configure?.Invoke(optionsBuilder);
-        optionsBuilder.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobsOptions>, JobsOptionsValidator>());
+        var options = services.AddValidatedOptions<JobsOptions, JobsOptionsValidator>(JobsOptions.SectionName);
+        configure?.Invoke(options);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobsOptions>, JobKindsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new JobSignal(sp.GetServices<JobLane>()));
         services.TryAddSingleton(_ => ServerInstance.Ephemeral());
@@ -27,12 +28,23 @@ public static class JobsServiceCollectionExtensions
         services.AddHostedService<JobRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<RecurringJobScheduler>());
 
-        services.AddScoped<IJobHandler, MaintenanceJob>();
+        services.AddJobHandler<MaintenanceJob>(MaintenanceJob.JobKind);
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IMaintenanceTask, SucceededJobsCleanup>());
         services.AddSingleton(sp => new RecurringJobDefinition(
             MaintenanceJob.ScheduleName,
             sp.GetRequiredService<IOptions<JobsOptions>>().Value.MaintenanceSchedule,
             MaintenanceJob.JobKind));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers <typeparamref name="THandler"/> as the handler of jobs of <paramref name="kind"/>: a scoped service keyed
+    /// by the kind, so <see cref="JobProcessor"/> builds the one handler a job needs, in the job's own scope.
+    /// </summary>
+    public static IServiceCollection AddJobHandler<THandler>(this IServiceCollection services, string kind)
+        where THandler : class, IJobHandler
+    {
+        services.TryAddKeyedScoped<IJobHandler, THandler>(kind);
         return services;
     }
 

@@ -13,7 +13,7 @@ public sealed partial class MaintenanceJob(
     TimeProvider clock,
     ILogger<MaintenanceJob> logger) : IJobHandler
 {
-    public const string JobKind = "poddle.maintenance";
+    public const string JobKind = JobKinds.Maintenance;
     public const string ScheduleName = "maintenance";
 
     public string Kind => JobKind;

@@ -23,7 +23,7 @@ namespace Poddle.Drivers.Sandbox.Pods;
 public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodStatsSource, IAsyncDisposable
 {
     /// <summary>The driver's name in every <see cref="PodHandle"/>.</summary>
-    public const string DriverName = "sandbox";
+    public const string DriverName = PodDriverNames.Sandbox;
 
     /// <summary>Where the pod's writable copy of its source is mounted, and its working directory.</summary>
     public const string AppDirectory = "/app";
@@ -55,16 +55,7 @@ public sealed partial class SandboxPodDriver : IPodDriver, IPodLogSource, IPodSt
     {
         ArgumentNullException.ThrowIfNull(sandbox);
         ArgumentNullException.ThrowIfNull(options);
-        if (!Path.IsPathFullyQualified(options.StateDirectory))
-        {
-            throw new ArgumentException("SandboxPodOptions.StateDirectory must be an absolute path", nameof(options));
-        }
-
-        if (options.PortRangeStart is < 1024 or > 65535 || options.PortRangeEnd < options.PortRangeStart || options.PortRangeEnd > 65535)
-        {
-            throw new ArgumentException("the pod port range must lie within 1024-65535", nameof(options));
-        }
-
+        // The options were checked at start by SandboxPodOptionsValidator (absolute state directory, port range).
         _sandbox = sandbox;
         _options = options;
         _time = timeProvider ?? TimeProvider.System;

@@ -6,6 +6,9 @@ namespace Poddle.Drivers.Sandbox.Pods;
 /// </summary>
 public sealed class SandboxPodOptions
 {
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Sandbox:Pods";
+
     /// <summary>
     /// Where each pod gets a directory (state file, logs, exit status, its writable /app): {dataDir}/pods. Everything
     /// needed to re-adopt a pod after a server restart is there. Must be an absolute path.

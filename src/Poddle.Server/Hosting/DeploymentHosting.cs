@@ -1,109 +1,86 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Poddle.Core.Common;
 using Poddle.Core.Deployments;
 using Poddle.Drivers.Abstractions.Pods;
 using Poddle.Drivers.Docker;
-using Poddle.Drivers.Sandbox;
 using Poddle.Drivers.Sandbox.Pods;
 
 namespace Poddle.Server.Hosting;
 
 /// <summary>
-/// Deployments in the host: the secrets key, where source bundles live, and the pod drivers this host offers
-/// (sandbox, docker) as <see cref="IPodDriver"/> singletons.
+/// Deployments in the host: the secrets key, where source bundles live, and the pod drivers this host offers, each
+/// registered by its own assembly under its <see cref="PodDriverNames"/> name with its own options.
 /// </summary>
 internal static class DeploymentHosting
 {
-    /// <summary>The drivers; <paramref name="agentPort"/> is the agent listener's port, which their firewalls let pods open (no other port of the host).</summary>
-    public static void AddPodDrivers(IServiceCollection services, IConfiguration configuration, string dataDir, int agentPort)
+    /// <summary>
+    /// The drivers: "sandbox" on Linux, "docker" unless Docker:Enabled=false. <paramref name="agentPort"/> is the agent
+    /// listener's port, which their firewalls let pods open (no other port of the host); sandbox pods live under
+    /// {dataDir}/pods unless Sandbox:Pods:StateDirectory says otherwise.
+    /// </summary>
+    public static IServiceCollection AddPoddleDrivers(this IServiceCollection services, IConfiguration configuration, string dataDir, int agentPort)
     {
-        var secretKey = configuration.GetSection(DeploymentOptions.SectionName)[nameof(DeploymentOptions.SecretKey)];
-        services.AddSingleton(new SecretEncryptionKey(SigningKeyStore.LoadOrCreateSecretsKey(secretKey, dataDir)));
+        // Read when first resolved, which the start does (PoddleServer.Build) once the options are validated.
+        services.AddSingleton(sp => new SecretEncryptionKey(
+            SigningKeyStore.LoadOrCreateSecretsKey(sp.GetRequiredService<IOptions<DeploymentOptions>>().Value.SecretKey, dataDir)));
         services.AddSingleton(new SourceBundleDirectory(Path.Combine(dataDir, "sources")));
 
         if (OperatingSystem.IsLinux())
         {
-            AddSandboxPodDriver(services, configuration, dataDir, agentPort);
+            AddSandbox(services, dataDir, agentPort);
         }
 
-        AddDockerPodDriver(services, configuration, agentPort);
+        // Not part of DockerDriverOptions: it decides whether the driver (and its options) are registered at all.
+        if (configuration.GetValue($"{DockerDriverOptions.SectionName}:Enabled", true))
+        {
+            services.AddDockerPodDriver(docker => docker.AgentPort = agentPort);
+        }
+
+        return services;
     }
+
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static void AddSandbox(IServiceCollection services, string dataDir, int agentPort) =>
+        services.AddSandboxPodDriver(pods => UseHostDefaults(pods, dataDir, agentPort));
 
     /// <summary>
-    /// The "docker" driver (section "Docker"; Docker:Enabled=false leaves it out). Registered even when no engine runs
-    /// now: its health says so in /readyz, and deployments that need it fail with "driver down" instead of hanging.
+    /// The sandbox pod driver's settings as the server reads them, for `poddle doctor` (which builds no server): bound
+    /// and checked by the same code as the server's (a bad value names its key).
     /// </summary>
-    private static void AddDockerPodDriver(IServiceCollection services, IConfiguration configuration, int agentPort)
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    internal static SandboxPodOptions ReadSandboxPodOptions(IConfiguration configuration, string dataDir)
     {
-        var section = configuration.GetSection(DockerDriverOptionsValidator.SectionName);
-        if (!section.GetValue("Enabled", true))
-        {
-            return;
-        }
-
-        DockerDriverOptions options;
+        var pods = new SandboxPodOptions();
         try
         {
-            options = section.Get<DockerDriverOptions>() ?? new DockerDriverOptions();
+            configuration.GetSection(SandboxPodOptions.SectionName).Bind(pods);
         }
         catch (InvalidOperationException ex)
         {
             throw new StartupConfigurationException(ex.Message, ex);
         }
 
-        // Bound here, not through IOptions: the driver is built from these values at once.
-        if (new DockerDriverOptionsValidator().Validate(null, options) is { Failed: true } invalid)
+        UseHostDefaults(pods, dataDir, agentPort: null);
+        if (new SandboxPodOptionsValidator().Validate(null, pods) is { Failed: true } invalid)
         {
-            throw new StartupConfigurationException(invalid.FailureMessage);
+            throw new StartupConfigurationException(string.Join(Environment.NewLine, invalid.Failures));
         }
 
-        options.AgentPort = agentPort;
-        services.AddSingleton(sp => new DockerPodDriver(options, sp.GetRequiredService<ILogger<DockerPodDriver>>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IPodDriver>(sp => sp.GetRequiredService<DockerPodDriver>());
+        return pods;
     }
 
-    /// <summary>The embedded "sandbox" driver: sections "Sandbox" (isolation, shared with code execution) and "Sandbox:Pods"; pods under {dataDir}/pods.</summary>
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    private static void AddSandboxPodDriver(IServiceCollection services, IConfiguration configuration, string dataDir, int agentPort)
+    private static void UseHostDefaults(SandboxPodOptions pods, string dataDir, int? agentPort)
     {
-        var (sandbox, pods) = ReadSandboxPodOptions(configuration, dataDir);
-        pods.AgentPort = agentPort;
-        services.AddSingleton(sp => new SandboxPodDriver(sandbox, pods, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SandboxPodDriver>>()));
-        services.AddSingleton<IPodDriver>(sp => sp.GetRequiredService<SandboxPodDriver>());
-        services.AddHostedService<SandboxPodDriverLifetime>();
-    }
-
-    /// <summary>The sandbox pod driver's settings as the server reads them (also for `poddle doctor`).</summary>
-    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    internal static (SandboxOptions Sandbox, SandboxPodOptions Pods) ReadSandboxPodOptions(IConfiguration configuration, string dataDir)
-    {
-        SandboxOptions sandbox;
-        SandboxPodOptions pods;
-        try
-        {
-            sandbox = configuration.GetSection("Sandbox").Get<SandboxOptions>() ?? new SandboxOptions();
-            pods = configuration.GetSection("Sandbox:Pods").Get<SandboxPodOptions>() ?? new SandboxPodOptions();
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new StartupConfigurationException(ex.Message, ex);
-        }
-
         if (string.IsNullOrEmpty(pods.StateDirectory))
         {
             pods.StateDirectory = Path.GetFullPath(Path.Combine(dataDir, "pods"));
         }
 
-        return (sandbox, pods);
-    }
-
-    /// <summary>At start, before any pod is started: sweeps what pods that are gone left (cgroups), never a pod that exists.</summary>
-    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    private sealed class SandboxPodDriverLifetime(SandboxPodDriver driver) : Microsoft.Extensions.Hosting.IHostedService
-    {
-        public async Task StartAsync(CancellationToken cancellationToken) => await driver.SweepLeftoversAsync(cancellationToken);
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        if (agentPort is { } port)
+        {
+            pods.AgentPort = port;
+        }
     }
 }

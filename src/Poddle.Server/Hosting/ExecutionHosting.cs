@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Poddle.Core.Executions;
 using Poddle.Drivers.Abstractions.Execution;
 using Poddle.Drivers.Sandbox;
@@ -15,52 +16,64 @@ namespace Poddle.Server.Hosting;
 /// </summary>
 internal static class ExecutionHosting
 {
-    public static void AddCodeExecutor(IServiceCollection services, IConfiguration configuration, ExecutionOptions execution)
+    public static IServiceCollection AddPoddleCodeExecutor(this IServiceCollection services)
     {
         if (!OperatingSystem.IsLinux())
         {
             services.TryAddSingleton<ICodeExecutor>(_ => new UnavailableCodeExecutor("the sandbox runs on Linux only"));
-            return;
+            return services;
         }
 
-        AddSandbox(services, configuration, execution);
+        AddSandbox(services);
+        return services;
     }
 
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    private static void AddSandbox(IServiceCollection services, IConfiguration configuration, ExecutionOptions execution)
+    private static void AddSandbox(IServiceCollection services)
     {
-        var options = Read(configuration, execution);
-        services.TryAddSingleton(sp => new SandboxCodeExecutor(options, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddOptions<SandboxExecutionOptions>()
+            .Configure<IConfiguration, IOptions<ExecutionOptions>>((options, configuration, execution) => Bind(options, configuration, execution.Value))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SandboxExecutionOptions>, SandboxExecutionOptionsValidator>());
+        services.TryAddSingleton(sp => new SandboxCodeExecutor(
+            sp.GetRequiredService<IOptions<SandboxExecutionOptions>>().Value, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ICodeExecutor>(sp => sp.GetRequiredService<SandboxCodeExecutor>());
         services.AddHostedService<SandboxExecutorLifetime>();
     }
 
-    /// <summary>Binds and validates the sandbox's settings; a bad value stops the start naming its key.</summary>
+    /// <summary>The sandbox's settings for `poddle doctor`, which builds no server: bound and checked as the server does.</summary>
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     internal static SandboxExecutionOptions Read(IConfiguration configuration, ExecutionOptions execution)
     {
-        SandboxExecutionOptions options;
+        var options = new SandboxExecutionOptions();
         try
         {
-            options = configuration.GetSection("Sandbox:Execution").Get<SandboxExecutionOptions>() ?? new SandboxExecutionOptions();
-            options.Sandbox = configuration.GetSection("Sandbox").Get<SandboxOptions>() ?? new SandboxOptions();
+            Bind(options, configuration, execution);
         }
         catch (InvalidOperationException ex)
         {
             throw new StartupConfigurationException(ex.Message + (ex.InnerException is null ? string.Empty : " " + ex.InnerException.Message), ex);
         }
 
+        if (new SandboxExecutionOptionsValidator().Validate(null, options) is { Failed: true } invalid)
+        {
+            throw new StartupConfigurationException(invalid.FailureMessage);
+        }
+
+        return options;
+    }
+
+    /// <summary>Sections "Sandbox:Execution" and "Sandbox", with the execution service's limits as the least maxima.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static void Bind(SandboxExecutionOptions options, IConfiguration configuration, ExecutionOptions execution)
+    {
+        configuration.GetSection(SandboxExecutionOptions.SectionName).Bind(options);
+        options.Sandbox = configuration.GetSection(SandboxOptions.SectionName).Get<SandboxOptions>() ?? new SandboxOptions();
+
         // The execution service's limits are what clients may ask for; the sandbox must not clamp them lower.
         options.MaxRunCpuMs = Math.Max(options.MaxRunCpuMs, execution.MaxLimits.CpuMs);
         options.MaxRunWallMs = Math.Max(options.MaxRunWallMs, execution.MaxLimits.WallMs);
         options.MaxRunMemoryMb = Math.Max(options.MaxRunMemoryMb, execution.MaxLimits.MemoryMb);
-        var problems = options.Validate();
-        if (problems.Count > 0)
-        {
-            throw new StartupConfigurationException("Sandbox:Execution: " + string.Join(" ", problems));
-        }
-
-        return options;
     }
 
     /// <summary>Discovers the languages and starts the warm pool at start; kills the pool at stop.</summary>

@@ -26,7 +26,7 @@ public sealed record SandboxSettings(SandboxExecutionOptions Execution, SandboxP
         {
             var dataDir = Path.GetFullPath(configuration.Get<ServerOptions>()?.DataDir is { Length: > 0 } configured ? configured : "data");
             var execution = configuration.GetSection(ExecutionOptions.SectionName).Get<ExecutionOptions>() ?? new ExecutionOptions();
-            var (_, pods) = DeploymentHosting.ReadSandboxPodOptions(configuration, dataDir);
+            var pods = DeploymentHosting.ReadSandboxPodOptions(configuration, dataDir);
             return new SandboxSettings(ExecutionHosting.Read(configuration, execution), pods, dataDir);
         }
         catch (InvalidOperationException ex)

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Poddle.Core.Common;
 using Poddle.Server.Hosting;
 
 namespace Poddle.Server.Proxy;
@@ -12,12 +12,15 @@ namespace Poddle.Server.Proxy;
 public static class ProxyHosting
 {
     /// <summary>
-    /// Registers the proxy and, when Proxy:Tls:Urls is set, adds those HTTPS addresses to <paramref name="urls"/> with a
-    /// certificate chosen per SNI host name. Returns the addresses to listen on. Throws
-    /// <see cref="StartupConfigurationException"/> naming the key of a bad setting.
+    /// Registers the proxy with its options (section "Proxy", bound and validated at start like every other) and, when
+    /// Proxy:Tls:Urls is set, adds those HTTPS addresses to <paramref name="urls"/> with a certificate chosen per SNI host
+    /// name. Returns the addresses to listen on. The listen addresses are chosen before there is a container, so the
+    /// section is also read here, checked by the same validator: a bad setting throws
+    /// <see cref="StartupConfigurationException"/> naming its key before anything listens.
     /// </summary>
-    public static string AddPoddleProxy(WebApplicationBuilder builder, string urls)
+    public static string AddPoddleProxy(this WebApplicationBuilder builder, string urls)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         var section = builder.Configuration.GetSection(ProxyOptions.SectionName);
         ProxyOptions proxy;
         try
@@ -37,8 +40,7 @@ public static class ProxyHosting
 
         ExcludePerRequestFrameworkMeters();
         var services = builder.Services;
-        services.AddOptions<ProxyOptions>().Bind(section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>());
+        services.AddValidatedOptions<ProxyOptions, ProxyOptionsValidator>(ProxyOptions.SectionName);
         services.AddHttpForwarder();
         services.TryAddSingleton<ProxyRouteLoader>();
         services.TryAddSingleton<ProxyRoutes>();

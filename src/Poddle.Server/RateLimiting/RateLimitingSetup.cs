@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Poddle.Core.Common;
 using Poddle.Server.Errors;
 
 namespace Poddle.Server.RateLimiting;
@@ -24,12 +25,14 @@ internal static class RateLimitingSetup
     /// <summary>Policy of the password reset and email verification endpoints.</summary>
     public const string PasswordReset = "password-reset";
 
-    public static IServiceCollection AddPoddleRateLimiting(this IServiceCollection services, Action<OptionsBuilder<RateLimitOptions>> configure)
+    /// <summary>
+    /// Registers the limiter with its options (section "RateLimits", validated at start; <paramref name="configure"/> runs
+    /// after the binding).
+    /// </summary>
+    public static IServiceCollection AddPoddleRateLimiting(this IServiceCollection services, Action<OptionsBuilder<RateLimitOptions>>? configure = null)
     {
-        var optionsBuilder = services.AddOptions<RateLimitOptions>();
-        configure(optionsBuilder);
-        optionsBuilder.ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        var options = services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(RateLimitOptions.SectionName);
+        configure?.Invoke(options);
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -105,7 +105,7 @@ internal sealed class AccountsHarness : IAsyncDisposable
         foreach (var job in jobs)
         {
             await using var scope = _services.CreateAsyncScope();
-            var handler = scope.ServiceProvider.GetServices<IJobHandler>().Single(h => h.Kind == AccountMailJob.JobKind);
+            var handler = scope.ServiceProvider.GetRequiredKeyedService<IJobHandler>(AccountMailJob.JobKind);
             await handler.HandleAsync(new JobContext(job.Id, job.Kind, job.Payload, 1, job.MaxAttempts, "tests"), CancellationToken.None);
             job.State = JobState.Succeeded;
         }

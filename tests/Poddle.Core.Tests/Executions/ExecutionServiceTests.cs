@@ -46,7 +46,7 @@ public sealed class ExecutionServiceTests
 
         await using (var scope = harness.Scope())
         {
-            var handler = scope.ServiceProvider.GetServices<IJobHandler>().Single(h => h.Kind == ExecutionService.JobKind);
+            var handler = scope.ServiceProvider.GetRequiredKeyedService<IJobHandler>(ExecutionService.JobKind);
             await handler.HandleAsync(new JobContext(Guid.NewGuid(), ExecutionService.JobKind, submitted.Value.Id.ToString(), 2, 3, "again"), CancellationToken.None);
         }
 
@@ -188,7 +188,7 @@ public sealed class ExecutionServiceTests
         var recent = await harness.SubmitAsync(ExecutionsHarness.Python("recent"), admin);
         await using (var scope = harness.Scope())
         {
-            var expiry = scope.ServiceProvider.GetServices<IJobHandler>().Single(h => h.Kind == ExecutionExpiryJob.JobKind);
+            var expiry = scope.ServiceProvider.GetRequiredKeyedService<IJobHandler>(ExecutionExpiryJob.JobKind);
             await expiry.HandleAsync(new JobContext(Guid.NewGuid(), ExecutionExpiryJob.JobKind, null, 1, 1, "o"), CancellationToken.None);
         }
 

@@ -89,7 +89,7 @@ public sealed class JobReadinessTests
         var gated = new RecordingHandler();
         await using var jobs = await JobsHarness.CreateAsync(provider, configure: services =>
         {
-            services.AddSingleton<IJobHandler>(gated);
+            services.AddKeyedSingleton<IJobHandler>(RecordingHandler.JobKind, gated);
             services.AddJobReadinessGate("test dependency", [RecordingHandler.JobKind], _ => gate.Task);
         });
         var ungatedRan = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -54,7 +54,7 @@ public sealed class JobsHarness : IAsyncDisposable
             o.BaseRetryDelay = BaseDelay;
             o.MaxRetryDelay = MaxDelay;
         }));
-        services.AddSingleton<IJobHandler>(handler);
+        services.AddKeyedSingleton<IJobHandler>(ScriptedJobHandler.JobKind, handler);
         configure?.Invoke(services);
         return new JobsHarness(database, services.BuildServiceProvider(), clock, handler);
     }

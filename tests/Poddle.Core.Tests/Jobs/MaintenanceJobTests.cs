@@ -42,7 +42,7 @@ public sealed class MaintenanceJobTests
 
         await using (var scope = jobs.Scope())
         {
-            var handler = scope.ServiceProvider.GetServices<IJobHandler>().Single(h => h.Kind == MaintenanceJob.JobKind);
+            var handler = scope.ServiceProvider.GetRequiredKeyedService<IJobHandler>(MaintenanceJob.JobKind);
             await handler.HandleAsync(new JobContext(Guid.NewGuid(), MaintenanceJob.JobKind, null, 1, 3, "test"), CancellationToken.None);
         }
 

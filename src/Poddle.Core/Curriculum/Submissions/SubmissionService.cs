@@ -30,7 +30,7 @@ public sealed class SubmissionService(
     TimeProvider clock)
 {
     /// <summary>The grading lane's job kind (and the lane's name).</summary>
-    public const string JobKind = "grading";
+    public const string JobKind = JobKinds.Grading;
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 

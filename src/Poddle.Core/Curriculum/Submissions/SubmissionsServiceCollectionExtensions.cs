@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Poddle.Core.Common;
 using Poddle.Core.Curriculum.Grading;
 using Poddle.Core.Executions;
 using Poddle.Core.Jobs;
@@ -12,23 +13,22 @@ namespace Poddle.Core.Curriculum.Submissions;
 public static class SubmissionsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers graded submissions, their job lane ("grading", <see cref="GradingOptions.Concurrency"/> workers) and
-    /// handler, the grader, and submissions' share of the execution rate limit. Needs <c>AddPoddleExecutions</c> (the
-    /// executor, the shared rate limit), an <see cref="IProblemCatalog"/>, which the host registers, and an
+    /// Registers graded submissions with their options (section "Grading", validated at start; <paramref name="configure"/>
+    /// runs after the binding), their job lane ("grading", <see cref="GradingOptions.Concurrency"/> workers) and handler,
+    /// the grader, and submissions' share of the execution rate limit. Needs <c>AddPoddleExecutions</c> (the executor,
+    /// the shared rate limit), an <see cref="IProblemCatalog"/>, which the host registers, and an
     /// <see cref="IGradedSubmissionListener"/> (<c>AddPoddleProgress</c>).
     /// </summary>
     public static IServiceCollection AddPoddleGrading(this IServiceCollection services, Action<OptionsBuilder<GradingOptions>>? configure = null)
     {
-        var optionsBuilder = services.AddOptions<GradingOptions>();
-        configure?.Invoke(optionsBuilder);
-        optionsBuilder.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GradingOptions>, GradingOptionsValidator>());
+        var options = services.AddValidatedOptions<GradingOptions, GradingOptionsValidator>(GradingOptions.SectionName);
+        configure?.Invoke(options);
         services.TryAddScoped(sp => new ProblemGrader(
             sp.GetRequiredService<ICodeExecutor>(),
             new GraderOptions { MaxParallelRuns = sp.GetRequiredService<IOptions<GradingOptions>>().Value.MaxParallelRuns }));
         services.TryAddScoped<SubmissionService>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IRateLimitedWork, SubmissionRateLimitedWork>());
-        services.AddScoped<IJobHandler, GradingJobHandler>();
+        services.AddJobHandler<GradingJobHandler>(SubmissionService.JobKind);
         services.AddJobLane(sp => new JobLane(SubmissionService.JobKind, [SubmissionService.JobKind], sp.GetRequiredService<IOptions<GradingOptions>>().Value.Concurrency));
 
         // Grading runs the code executor too: no submission is graded before it knows its languages.

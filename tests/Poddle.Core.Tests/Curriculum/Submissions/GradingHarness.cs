@@ -104,7 +104,7 @@ public sealed class GradingHarness : IAsyncDisposable
     public async Task RedeliverAsync(Guid submissionId)
     {
         await using var scope = Scope();
-        var handler = scope.ServiceProvider.GetServices<IJobHandler>().Single(h => h.Kind == SubmissionService.JobKind);
+        var handler = scope.ServiceProvider.GetRequiredKeyedService<IJobHandler>(SubmissionService.JobKind);
         await handler.HandleAsync(new JobContext(Guid.NewGuid(), SubmissionService.JobKind, submissionId.ToString(), 2, 3, "again"), CancellationToken.None);
     }
 

@@ -40,7 +40,7 @@ internal static class AgentEndpoints
                 if (!accepted)
                 {
                     // The pod was replaced between authentication and the write: its token no longer counts.
-                    return Problems.ToResult(new Error(ErrorKind.Unauthorized, "invalid-token", "This agent token was replaced by a newer pod's."));
+                    return Problems.ToResult(new Error(ErrorKind.Unauthorized, HttpErrorCodes.InvalidToken, "This agent token was replaced by a newer pod's."));
                 }
 
                 return TypedResults.Ok(new AgentHeartbeatResponse((int)Math.Ceiling(heartbeats.Interval.TotalSeconds)));

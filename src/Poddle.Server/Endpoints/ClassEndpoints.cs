@@ -73,9 +73,9 @@ internal static class ClassEndpoints
     /// <summary>The caller's role as the access token states it.</summary>
     private static ClassCaller Caller(ClaimsPrincipal caller) => new(
         caller.UserId(),
-        caller.IsInRole("admin") ? UserRole.Admin
-        : caller.IsInRole("teacher") ? UserRole.Teacher
-        : caller.IsInRole("student") ? UserRole.Student
+        caller.IsInRole(Roles.Admin) ? UserRole.Admin
+        : caller.IsInRole(Roles.Teacher) ? UserRole.Teacher
+        : caller.IsInRole(Roles.Student) ? UserRole.Student
         : UserRole.Member);
 
     private static ClassResponse ToResponse(ClassView v) =>

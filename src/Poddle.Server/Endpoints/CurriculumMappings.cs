@@ -89,7 +89,7 @@ internal static class CurriculumMappings
     /// <summary>As <see cref="Problems.ToHttp{T}"/>, with a failing reference solution as 422: the request is well formed, its content is not.</summary>
     public static IResult ToCurriculumHttp<T>(this Result<T> result, Func<T, IResult> onSuccess)
     {
-        if (result.IsSuccess || result.Error.Code != ProblemService.ReferenceSolutionFailedCode)
+        if (result.IsSuccess || result.Error.Code != CurriculumErrorCodes.ReferenceSolutionFailed)
         {
             return result.ToHttp(onSuccess);
         }

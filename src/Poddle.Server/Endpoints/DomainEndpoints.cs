@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Poddle.Contracts;
+using Poddle.Core.Accounts;
 using Poddle.Core.Deployments;
 using Poddle.Server.Auth;
 using Poddle.Server.Errors;
@@ -37,7 +38,7 @@ internal static class DomainEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         domains.MapPost("/{domainId:guid}/verify", async (Guid id, Guid domainId, ClaimsPrincipal caller, DomainService service, CancellationToken ct) =>
-                (await service.VerifyAsync(caller.UserId(), caller.IsInRole("admin"), id, domainId, ct)).ToHttp(domain => TypedResults.Ok(domain.ToResponse())))
+                (await service.VerifyAsync(caller.UserId(), caller.IsInRole(Roles.Admin), id, domainId, ct)).ToHttp(domain => TypedResults.Ok(domain.ToResponse())))
             .WithSummary("Check the TXT record _poddle-challenge.{hostname}; once it holds the token the domain is routed (admins need no record)")
             .Produces<DomainResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)

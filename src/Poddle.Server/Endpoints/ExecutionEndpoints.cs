@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Poddle.Contracts;
+using Poddle.Core.Accounts;
 using Poddle.Core.Common;
 using Poddle.Core.Executions;
 using Poddle.Drivers.Abstractions.Execution;
@@ -86,7 +87,7 @@ internal static class ExecutionEndpoints
             request.Stdin is null ? default : Encoding.UTF8.GetBytes(request.Stdin),
             request.Args,
             request.Limits is { } l ? new LimitRequest(l.CpuMs, l.WallMs, l.MemoryMb) : null);
-        var submitted = await service.SubmitAsync(Submitter.User(caller.UserId(), caller.IsInRole("admin")), submission, ct);
+        var submitted = await service.SubmitAsync(Submitter.User(caller.UserId(), caller.IsInRole(Roles.Admin)), submission, ct);
         if (!submitted.IsSuccess)
         {
             return Problems.ToResult(submitted.Error);

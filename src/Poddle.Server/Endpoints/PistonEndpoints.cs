@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Poddle.Contracts;
+using Poddle.Core.Accounts;
 using Poddle.Core.Common;
 using Poddle.Core.Executions;
 using Poddle.Drivers.Abstractions.Execution;
@@ -68,12 +69,12 @@ internal static class PistonEndpoints
         Submitter submitter;
         if (caller.Identity?.IsAuthenticated == true)
         {
-            submitter = Submitter.User(caller.UserId(), caller.IsInRole("admin"));
+            submitter = Submitter.User(caller.UserId(), caller.IsInRole(Roles.Admin));
         }
         else if (http.Request.Headers.Authorization.Count > 0)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-            return Fail(http, StatusCodes.Status401Unauthorized, "invalid-token", "The bearer token is not valid (expired, revoked or malformed).");
+            return Fail(http, StatusCodes.Status401Unauthorized, HttpErrorCodes.InvalidToken, "The bearer token is not valid (expired, revoked or malformed).");
         }
         else if (pistonOptions.Value.AllowAnonymous)
         {
@@ -82,14 +83,14 @@ internal static class PistonEndpoints
         else
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
-            return Fail(http, StatusCodes.Status401Unauthorized, "unauthenticated",
+            return Fail(http, StatusCodes.Status401Unauthorized, HttpErrorCodes.Unauthenticated,
                 "A bearer token is required (a JWT or a pdl_ API token); anonymous Piston use is off on this server.");
         }
 
         var body = await ReadBodyAsync(http.Request, ct);
         if (body is null)
         {
-            return Fail(http, StatusCodes.Status413PayloadTooLarge, "too-large", $"The body is larger than {MaxBodyBytes} bytes.", "body");
+            return Fail(http, StatusCodes.Status413PayloadTooLarge, ErrorCodes.TooLarge, $"The body is larger than {MaxBodyBytes} bytes.", "body");
         }
 
         PistonExecuteRequest? request;
@@ -257,7 +258,7 @@ internal static class PistonEndpoints
         var done = await service.WaitAsync(submitted.Value.Id, bound, ct);
         if (done is null || done.Status is not (ExecutionStatus.Completed or ExecutionStatus.Failed))
         {
-            return Fail(http, StatusCodes.Status504GatewayTimeout, "execution-timeout",
+            return Fail(http, StatusCodes.Status504GatewayTimeout, PistonErrorCodes.ExecutionTimeout,
                 $"The program did not finish within {Math.Ceiling(bound.TotalSeconds)} s (the queue is long or a worker was lost); try again.");
         }
 
@@ -366,7 +367,7 @@ internal static class PistonEndpoints
     }
 
     private static JsonHttpResult<PistonErrorResponse> BadRequest(HttpContext http, string field, string message) =>
-        Fail(http, StatusCodes.Status400BadRequest, "validation", message, field);
+        Fail(http, StatusCodes.Status400BadRequest, ErrorCodes.Validation, message, field);
 
     private static JsonHttpResult<PistonErrorResponse> Fail(HttpContext http, Error error)
     {

@@ -89,7 +89,7 @@ internal static class ProblemEndpoints
                 {
                     const string message = "Send one problem file as application/yaml, text/yaml or text/plain.";
                     return TypedResults.Problem(Problems.Create(
-                        StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type", message,
+                        StatusCodes.Status415UnsupportedMediaType, HttpErrorCodes.UnsupportedMediaType, "Unsupported media type", message,
                         new Dictionary<string, string[]> { ["body"] = [message] }));
                 }
 

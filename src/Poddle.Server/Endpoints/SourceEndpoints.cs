@@ -26,7 +26,7 @@ internal static class SourceEndpoints
                 {
                     const string message = "Send the bundle (a tar.gz of the app's directory) as application/gzip or application/octet-stream.";
                     return TypedResults.Problem(Problems.Create(
-                        StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type", message,
+                        StatusCodes.Status415UnsupportedMediaType, HttpErrorCodes.UnsupportedMediaType, "Unsupported media type", message,
                         new Dictionary<string, string[]> { ["body"] = [message] }));
                 }
 

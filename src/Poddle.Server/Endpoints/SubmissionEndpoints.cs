@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Poddle.Contracts;
+using Poddle.Core.Accounts;
 using Poddle.Core.Curriculum.Grading;
 using Poddle.Core.Curriculum.Submissions;
 using Poddle.Core.Executions;
@@ -57,7 +58,7 @@ internal static class SubmissionEndpoints
         GradeSubmissionRequest? request, bool? wait, ClaimsPrincipal caller, SubmissionService service, IOptions<GradingOptions> options, CancellationToken ct)
     {
         var submitted = await service.SubmitAsync(
-            Submitter.User(caller.UserId(), caller.IsInRole("admin")),
+            Submitter.User(caller.UserId(), caller.IsInRole(Roles.Admin)),
             new GradeSubmission(request?.Code, request?.ProblemId, request?.Language),
             ct);
         if (!submitted.IsSuccess)

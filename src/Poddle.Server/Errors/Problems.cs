@@ -109,18 +109,18 @@ public static class Problems
     /// <summary>The stable code of a status the framework produced without one of ours.</summary>
     public static string CodeOf(int status) => status switch
     {
-        400 => "bad-request",
-        401 => "unauthenticated",
-        403 => "forbidden",
-        404 => "not-found",
-        405 => "method-not-allowed",
-        406 => "not-acceptable",
-        408 => "request-timeout",
-        413 => "payload-too-large",
-        415 => "unsupported-media-type",
-        429 => "too-many-requests",
-        500 => "internal",
-        503 => "unavailable",
+        400 => HttpErrorCodes.BadRequest,
+        401 => HttpErrorCodes.Unauthenticated,
+        403 => ErrorCodes.Forbidden,
+        404 => ErrorCodes.NotFound,
+        405 => HttpErrorCodes.MethodNotAllowed,
+        406 => HttpErrorCodes.NotAcceptable,
+        408 => HttpErrorCodes.RequestTimeout,
+        413 => HttpErrorCodes.PayloadTooLarge,
+        415 => HttpErrorCodes.UnsupportedMediaType,
+        429 => HttpErrorCodes.TooManyRequests,
+        500 => HttpErrorCodes.Internal,
+        503 => HttpErrorCodes.Unavailable,
         _ => "http-" + status.ToString(CultureInfo.InvariantCulture),
     };
 

@@ -98,9 +98,9 @@ internal static class AgentHeartbeatValidation
     public const int MaxMessageLength = 1000;
     public const int MaxShortLength = 255;
 
-    private static readonly HashSet<string> ReportStatuses = new(StringComparer.Ordinal) { "healthy", "degraded", "critical" };
-    private static readonly HashSet<string> CheckStatuses = new(StringComparer.Ordinal) { "healthy", "degraded", "critical", "skipped" };
-    private static readonly HashSet<string> AppStates = new(StringComparer.Ordinal) { "starting", "running", "backoff", "stopped", "exited" };
+    private static readonly HashSet<string> ReportStatuses = new(StringComparer.Ordinal) { HealthStatuses.Healthy, HealthStatuses.Degraded, HealthStatuses.Critical };
+    private static readonly HashSet<string> CheckStatuses = new(StringComparer.Ordinal) { HealthStatuses.Healthy, HealthStatuses.Degraded, HealthStatuses.Critical, HealthStatuses.Skipped };
+    private static readonly HashSet<string> AppStates = new(StringComparer.Ordinal) { AgentAppStates.Starting, AgentAppStates.Running, AgentAppStates.Backoff, AgentAppStates.Stopped, AgentAppStates.Exited };
 
     public static FieldErrors Validate(AgentHeartbeatRequest? request)
     {

@@ -20,6 +20,7 @@ public sealed class EndpointHandlerTests(SharedServers servers) : IClassFixture<
     private static readonly string[] TypedEndpointClasses =
     [
         "DeploymentEndpoints", "DeploymentTelemetryEndpoints", "AgentEndpoints", "SourceEndpoints",
+        "ProblemEndpoints", "CurriculumEndpoints", "SubmissionEndpoints", "ProgressEndpoints", "ClassEndpoints",
     ];
 
     [Fact]

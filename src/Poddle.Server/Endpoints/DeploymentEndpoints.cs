@@ -13,9 +13,9 @@ using Poddle.Server.Errors;
 namespace Poddle.Server.Endpoints;
 
 /// <summary>
-/// Deployments. Each handler is a named method whose typed result gives the endpoint its success response in the
-/// OpenAPI document; its name is the endpoint's name (the operationId), so it is unique across the API. Problem
-/// statuses are declared with <c>ProducesProblem</c>, since one <see cref="ProblemResult"/> stands for all of them.
+/// Deployments. As in every endpoint class, each handler is a named method whose typed result gives the endpoint its
+/// success responses in the OpenAPI document; problem statuses are declared with <c>ProducesProblem</c>, since one
+/// <see cref="ProblemResult"/> stands for all of them.
 /// </summary>
 internal static class DeploymentEndpoints
 {

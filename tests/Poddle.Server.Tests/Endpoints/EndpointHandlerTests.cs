@@ -21,6 +21,7 @@ public sealed class EndpointHandlerTests(SharedServers servers) : IClassFixture<
     [
         "DeploymentEndpoints", "DeploymentTelemetryEndpoints", "AgentEndpoints", "SourceEndpoints",
         "ProblemEndpoints", "CurriculumEndpoints", "SubmissionEndpoints", "ProgressEndpoints", "ClassEndpoints",
+        "AuthEndpoints", "AccountRecoveryEndpoints", "TwoFactorEndpoints", "UserEndpoints", "TokenEndpoints",
     ];
 
     [Fact]

@@ -40,17 +40,17 @@ internal static class PistonEndpoints
         // Piston keeps its own limits (Execution:RateLimit, per user or per IP for anonymous use), not the API's per-request ones.
         var piston = app.MapGroup("/api/v2").WithTags("Piston").DisableRateLimiting();
 
-        piston.MapGet("/runtimes", (ExecutionService service) =>
-                TypedResults.Ok<IReadOnlyList<PistonRuntimeResponse>>([.. service.Runtimes.Select(r => new PistonRuntimeResponse(r.Language, r.Version, r.Aliases))]))
+        piston.MapGet("/runtimes", ListPistonRuntimes)
             .AllowAnonymous()
             .WithSummary("Piston v2: the languages this server runs");
 
-        piston.MapPost("/execute", ExecuteAsync)
+        piston.MapPost("/execute", ExecutePiston)
             .AllowAnonymous()
             .WithMetadata(new BodySizeLimit(MaxBodyBytes))
             .Accepts<PistonExecuteRequest>("application/json", "*/*") // any Content-Type is read as JSON (the matcher would answer 415 otherwise)
             .WithSummary("Piston v2: run a program and wait for its result")
             .WithDescription("A bearer token is required unless Piston:AllowAnonymous is true (then rate-limited per client IP). Errors are problem+json bodies with Piston's 'message'.")
+            // JSON results bring no response metadata of their own, so the statuses are declared here.
             .Produces<PistonExecuteResponse>()
             .Produces<PistonErrorResponse>(StatusCodes.Status400BadRequest, "application/problem+json")
             .Produces<PistonErrorResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")
@@ -62,7 +62,10 @@ internal static class PistonEndpoints
         return app;
     }
 
-    private static async Task<IResult> ExecuteAsync(
+    private static Ok<IReadOnlyList<PistonRuntimeResponse>> ListPistonRuntimes(ExecutionService service) =>
+        TypedResults.Ok<IReadOnlyList<PistonRuntimeResponse>>([.. service.Runtimes.Select(r => new PistonRuntimeResponse(r.Language, r.Version, r.Aliases))]);
+
+    private static async Task<Results<JsonHttpResult<PistonExecuteResponse>, JsonHttpResult<PistonErrorResponse>>> ExecutePiston(
         HttpContext http, ClaimsPrincipal caller, ExecutionService service, IOptions<ExecutionOptions> executionOptions,
         IOptions<PistonOptions> pistonOptions, CancellationToken ct)
     {
@@ -240,7 +243,7 @@ internal static class PistonEndpoints
         return null;
     }
 
-    private static async Task<IResult> RunAsync(
+    private static async Task<Results<JsonHttpResult<PistonExecuteResponse>, JsonHttpResult<PistonErrorResponse>>> RunAsync(
         HttpContext http, ValidRequest valid, Submitter submitter, ExecutionService service, ExecutionOptions options, CancellationToken ct)
     {
         var submitted = await service.SubmitAsync(submitter, valid.Submission, ct);

@@ -21,7 +21,7 @@ public sealed class AlertPolicy(TimeSpan throttle, TimeProvider time)
         var alerts = new List<Alert>();
         foreach (var check in report.Checks)
         {
-            if (check.Status == "skipped")
+            if (check.Status == HealthStatuses.Skipped)
             {
                 continue;
             }
@@ -34,9 +34,9 @@ public sealed class AlertPolicy(TimeSpan throttle, TimeProvider time)
 
             var previous = history.Status;
             history.Status = check.Status;
-            if (check.Status == "healthy")
+            if (check.Status == HealthStatuses.Healthy)
             {
-                if (history.ProblemAlerted && previous is not null && previous != "healthy")
+                if (history.ProblemAlerted && previous is not null && previous != HealthStatuses.Healthy)
                 {
                     history.ProblemAlerted = false;
                     alerts.Add(Create("recovery", check, previous, report, now, 0));
@@ -46,12 +46,12 @@ public sealed class AlertPolicy(TimeSpan throttle, TimeProvider time)
             }
 
             var changed = previous != check.Status;
-            if (!changed && check.Status != "critical")
+            if (!changed && check.Status != HealthStatuses.Critical)
             {
                 continue;
             }
 
-            var escalation = check.Status == "critical" && previous != "critical"
+            var escalation = check.Status == HealthStatuses.Critical && previous != HealthStatuses.Critical
                 && (history.LastCriticalAlert is not { } lastCritical || now - lastCritical >= throttle);
             if (!escalation && history.LastProblemAlert is { } last && now - last < throttle)
             {
@@ -61,7 +61,7 @@ public sealed class AlertPolicy(TimeSpan throttle, TimeProvider time)
 
             alerts.Add(Create("problem", check, previous, report, now, history.Suppressed));
             history.LastProblemAlert = now;
-            if (check.Status == "critical")
+            if (check.Status == HealthStatuses.Critical)
             {
                 history.LastCriticalAlert = now;
             }

@@ -11,10 +11,11 @@ namespace Poddle.Agent.Health;
 /// <summary>The values of <see cref="AgentCheckResult.Status"/> and <see cref="AgentHealthReport.Status"/>.</summary>
 public static class HealthStatus
 {
-    public const string Healthy = "healthy";
-    public const string Degraded = "degraded";
-    public const string Critical = "critical";
-    public const string Skipped = "skipped";
+    // The wire values live in Contracts (HealthStatuses), shared with the server and the CLI.
+    public const string Healthy = HealthStatuses.Healthy;
+    public const string Degraded = HealthStatuses.Degraded;
+    public const string Critical = HealthStatuses.Critical;
+    public const string Skipped = HealthStatuses.Skipped;
 
     /// <summary>The worst status among checks that ran (skipped ones do not count); healthy when none ran.</summary>
     public static string Worst(IEnumerable<AgentCheckResult> checks) =>

@@ -34,13 +34,13 @@ public sealed class SupervisedAppHealthRound(PodEnvironment environment, TimePro
     {
         var check = app?.State switch
         {
-            "running" => new AgentCheckResult("app.process", "healthy", null, null, null, $"pid {app.Pid}, {app.Restarts} restart(s)"),
+            AgentAppStates.Running => new AgentCheckResult("app.process", HealthStatuses.Healthy, null, null, null, $"pid {app.Pid}, {app.Restarts} restart(s)"),
             // Starting lasts milliseconds (the fork); it says nothing yet about the app, so it is no alert's business.
-            "starting" => new AgentCheckResult("app.process", "skipped", null, null, null, "starting"),
+            AgentAppStates.Starting => new AgentCheckResult("app.process", HealthStatuses.Skipped, null, null, null, "starting"),
             // Stopped on request (SIGTERM): the end the operator asked for, not a failure to alert about.
-            "stopped" => new AgentCheckResult("app.process", "skipped", null, null, null, $"stopped on request, exit code {app.LastExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}"),
-            null => new AgentCheckResult("app.process", "skipped", null, null, null, "no app supervised"),
-            var state => new AgentCheckResult("app.process", "critical", null, null, null,
+            AgentAppStates.Stopped => new AgentCheckResult("app.process", HealthStatuses.Skipped, null, null, null, $"stopped on request, exit code {app.LastExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}"),
+            null => new AgentCheckResult("app.process", HealthStatuses.Skipped, null, null, null, "no app supervised"),
+            var state => new AgentCheckResult("app.process", HealthStatuses.Critical, null, null, null,
                 $"{state}, last exit code {app.LastExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, {app.Restarts} restart(s)"),
         };
         return check;

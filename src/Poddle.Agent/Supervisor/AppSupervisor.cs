@@ -41,7 +41,7 @@ public sealed partial class AppSupervisor : IDisposable
     private readonly Lock _gate = new();
     private Process? _current;
     private ITimer? _graceTimer;
-    private volatile AgentAppState _state = new("starting", null, 0, null, null);
+    private volatile AgentAppState _state = new(AgentAppStates.Starting, null, 0, null, null);
 
     /// <remarks>variables: The environment; PODDLE_AGENT_TOKEN is not passed on to the app.</remarks>
     public AppSupervisor(SupervisorSettings settings, ChildProcesses children, IReadOnlyDictionary<string, string> variables, ILogger<AppSupervisor> logger, TimeProvider time)
@@ -75,14 +75,14 @@ public sealed partial class AppSupervisor : IDisposable
         catch (Win32Exception ex)
         {
             LogCannotStart(_logger, _settings.Command[0], ex.Message);
-            _state = new AgentAppState("exited", null, 0, CommandNotExecutable, null);
+            _state = new AgentAppState(AgentAppStates.Exited, null, 0, CommandNotExecutable, null);
             return CommandNotExecutable;
         }
 
         if (start is null)
         {
             LogNotFound(_logger, notFound!);
-            _state = new AgentAppState("exited", null, 0, CommandNotFound, null);
+            _state = new AgentAppState(AgentAppStates.Exited, null, 0, CommandNotFound, null);
             return CommandNotFound;
         }
 
@@ -90,11 +90,11 @@ public sealed partial class AppSupervisor : IDisposable
         {
             if (linked.IsCancellationRequested)
             {
-                _state = _state with { State = "stopped", Pid = null };
+                _state = _state with { State = AgentAppStates.Stopped, Pid = null };
                 return lastExit ?? 0;
             }
 
-            _state = new AgentAppState("starting", null, restarts, lastExit, null);
+            _state = new AgentAppState(AgentAppStates.Starting, null, restarts, lastExit, null);
             Process process;
             try
             {
@@ -103,7 +103,7 @@ public sealed partial class AppSupervisor : IDisposable
             catch (Win32Exception ex)
             {
                 LogCannotStart(_logger, _settings.Command[0], ex.Message);
-                _state = new AgentAppState("exited", null, restarts, CommandNotExecutable, null);
+                _state = new AgentAppState(AgentAppStates.Exited, null, restarts, CommandNotExecutable, null);
                 return CommandNotExecutable;
             }
 
@@ -114,7 +114,7 @@ public sealed partial class AppSupervisor : IDisposable
                 _current = process;
             }
 
-            _state = new AgentAppState("running", process.Id, restarts, lastExit, startedAt);
+            _state = new AgentAppState(AgentAppStates.Running, process.Id, restarts, lastExit, startedAt);
             LogStarted(_logger, process.Id, restarts + 1);
             if (IsStopping)
             {
@@ -140,7 +140,7 @@ public sealed partial class AppSupervisor : IDisposable
             LogExited(_logger, exit, Describe(exit), uptime.TotalSeconds);
             if (linked.IsCancellationRequested)
             {
-                _state = new AgentAppState("stopped", null, restarts, exit, null);
+                _state = new AgentAppState(AgentAppStates.Stopped, null, restarts, exit, null);
                 return exit;
             }
 
@@ -152,14 +152,14 @@ public sealed partial class AppSupervisor : IDisposable
             };
             if (!restart)
             {
-                _state = new AgentAppState("exited", null, restarts, exit, null);
+                _state = new AgentAppState(AgentAppStates.Exited, null, restarts, exit, null);
                 LogNotRestarting(_logger, _settings.Restart, exit);
                 return exit;
             }
 
             var delay = backoff.NextDelay(uptime);
             restarts++;
-            _state = new AgentAppState("backoff", null, restarts, exit, null);
+            _state = new AgentAppState(AgentAppStates.Backoff, null, restarts, exit, null);
             LogBackoff(_logger, delay.TotalSeconds, restarts);
             try
             {
@@ -167,7 +167,7 @@ public sealed partial class AppSupervisor : IDisposable
             }
             catch (OperationCanceledException)
             {
-                _state = _state with { State = "stopped" };
+                _state = _state with { State = AgentAppStates.Stopped };
                 return exit;
             }
         }

@@ -36,7 +36,7 @@ public sealed class AccessTokenIssuer(IOptions<AuthOptions> options, AccessToken
                 new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
                 new Claim(JwtRegisteredClaimNames.PreferredUsername, user.Username),
                 new Claim(SessionClaim, sessionId.ToString()),
-                new Claim(RoleClaim, user.Role.ToString().ToLowerInvariant()),
+                new Claim(RoleClaim, Roles.NameOf(user.Role)),
                 new Claim(TierClaim, user.Tier.ToString().ToLowerInvariant()),
             ]),
         };

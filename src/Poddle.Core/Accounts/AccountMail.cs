@@ -64,6 +64,6 @@ public sealed class AccountMail(JobQueue jobs, IOptions<EmailOptions> options, T
     /// <summary>The error answered when a feature needs mail and the server has no SMTP server.</summary>
     public static Error NotConfigured(string what) => new(
         ErrorKind.Unavailable,
-        "email-not-configured",
+        AccountErrorCodes.EmailNotConfigured,
         $"This server sends no email (no SMTP server is configured: Email:Smtp:Host), so {what}. Ask an admin of this server.");
 }

@@ -49,7 +49,7 @@ public sealed partial class AccountService
         if (retryAfter is not null)
         {
             LogLoginThrottled(client.IpAddress);
-            return new Error(ErrorKind.RateLimited, "too-many-login-attempts", "Too many failed sign-in attempts. Wait and try again.", RetryAfter: retryAfter);
+            return new Error(ErrorKind.RateLimited, AccountErrorCodes.TooManyLoginAttempts, "Too many failed sign-in attempts. Wait and try again.", RetryAfter: retryAfter);
         }
 
         var valid = false;
@@ -67,7 +67,7 @@ public sealed partial class AccountService
             failures.Add(accountKey, ipKey);
             await db.SaveChangesAsync(cancellationToken);
             LogLoginFailed(client.IpAddress);
-            return Error.Unauthorized("invalid-credentials", "The login or password is wrong.");
+            return Error.Unauthorized(AccountErrorCodes.InvalidCredentials, "The login or password is wrong.");
         }
 
         await failures.ClearAsync(accountKey, cancellationToken);
@@ -120,10 +120,10 @@ public sealed partial class AccountService
     }
 
     internal static Error AccountDisabled() => new(
-        ErrorKind.Forbidden, "account-disabled", "This account is disabled. Ask an admin of this server to enable it.");
+        ErrorKind.Forbidden, AccountErrorCodes.AccountDisabled, "This account is disabled. Ask an admin of this server to enable it.");
 
     private static Error InvalidChallenge() => Error.Unauthorized(
-        "invalid-two-factor-challenge", "The sign-in challenge is unknown, used or expired. Sign in with your password again.");
+        AccountErrorCodes.InvalidTwoFactorChallenge, "The sign-in challenge is unknown, used or expired. Sign in with your password again.");
 
     /// <summary>A new session with its first refresh token and an access token; the new sign-in notice goes in the same save.</summary>
     private async Task<AuthTokens> StartSessionAsync(User user, ClientInfo client, CancellationToken cancellationToken)

@@ -59,12 +59,12 @@ public sealed partial class AccountService(
 
         if (await db.Users.AnyAsync(u => u.Email == email, cancellationToken))
         {
-            return Error.Conflict("email-taken", "An account with this email already exists.", "email");
+            return Error.Conflict(AccountErrorCodes.EmailTaken, "An account with this email already exists.", "email");
         }
 
         if (await db.Users.AnyAsync(u => u.Username == username, cancellationToken))
         {
-            return Error.Conflict("username-taken", "This username is taken.", "username");
+            return Error.Conflict(AccountErrorCodes.UsernameTaken, "This username is taken.", "username");
         }
 
         var now = clock.GetStoredUtcNow();
@@ -98,7 +98,7 @@ public sealed partial class AccountService(
         {
             // Lost a race with a concurrent registration of the same email or username.
             db.ChangeTracker.Clear();
-            return Error.Conflict("account-exists", "An account with this email or username already exists.", "email");
+            return Error.Conflict(AccountErrorCodes.AccountExists, "An account with this email or username already exists.", "email");
         }
 
         LogRegistered(user.Id, user.Role);
@@ -235,7 +235,7 @@ public sealed partial class AccountService(
         {
             if (await db.Users.AnyAsync(u => u.Email == email && u.Id != userId, cancellationToken))
             {
-                return Error.Conflict("email-taken", "An account with this email already exists.", "email");
+                return Error.Conflict(AccountErrorCodes.EmailTaken, "An account with this email already exists.", "email");
             }
 
             user.Email = email;
@@ -265,7 +265,7 @@ public sealed partial class AccountService(
         catch (DbUpdateException ex) when (databaseErrors.IsUniqueViolation(ex))
         {
             db.ChangeTracker.Clear();
-            return Error.Conflict("email-taken", "An account with this email already exists.", "email");
+            return Error.Conflict(AccountErrorCodes.EmailTaken, "An account with this email already exists.", "email");
         }
 
         return user;
@@ -325,7 +325,7 @@ public sealed partial class AccountService(
     }
 
     private static Error InvalidRefresh() =>
-        Error.Unauthorized("invalid-refresh-token", "The refresh token is invalid, expired or already used. Sign in again.");
+        Error.Unauthorized(AccountErrorCodes.InvalidRefreshToken, "The refresh token is invalid, expired or already used. Sign in again.");
 
     private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
 

@@ -40,7 +40,7 @@ public sealed class ApiTokenService(PoddleDbContext db, TimeProvider clock)
         var active = await db.ApiTokens.CountAsync(t => t.UserId == userId && t.RevokedAt == null, cancellationToken);
         if (active >= MaxTokensPerUser)
         {
-            return Error.Conflict("too-many-tokens", $"At most {MaxTokensPerUser} active API tokens per user; revoke one first.");
+            return Error.Conflict(AccountErrorCodes.TooManyTokens, $"At most {MaxTokensPerUser} active API tokens per user; revoke one first.");
         }
 
         var now = clock.GetStoredUtcNow();

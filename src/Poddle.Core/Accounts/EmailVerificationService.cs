@@ -33,7 +33,7 @@ public sealed partial class EmailVerificationService(
         {
             return new Error(
                 ErrorKind.Validation,
-                "invalid-verification-token",
+                AccountErrorCodes.InvalidVerificationToken,
                 "The verification code is wrong, used already or expired. Ask for a new one (poddle verify-email --resend).",
                 new Dictionary<string, string[]> { ["token"] = ["The verification code is wrong, used already or expired."] });
         }
@@ -61,7 +61,7 @@ public sealed partial class EmailVerificationService(
 
         if (user.EmailVerifiedAt is not null)
         {
-            return Error.Conflict("email-already-verified", $"{user.Email} is verified already.");
+            return Error.Conflict(AccountErrorCodes.EmailAlreadyVerified, $"{user.Email} is verified already.");
         }
 
         await mail.EnqueueAndSaveAsync(new AccountMailPayload(AccountMailKind.EmailVerification, user.Id), cancellationToken);
@@ -81,7 +81,7 @@ public sealed partial class EmailVerificationService(
             ? null
             : new Error(
                 ErrorKind.Forbidden,
-                "email-not-verified",
+                AccountErrorCodes.EmailNotVerified,
                 "Verify your email address before deploying: use the code mailed to you (poddle verify-email <code>), or ask for a new one (poddle verify-email --resend).");
     }
 

@@ -83,7 +83,7 @@ public sealed partial class PasswordResetService(
 
     private static Error InvalidToken() => new(
         ErrorKind.Validation,
-        "invalid-reset-token",
+        AccountErrorCodes.InvalidResetToken,
         "The reset code is wrong, used already or expired. Ask for a new one (poddle password reset --email ...).",
         new Dictionary<string, string[]> { ["token"] = ["The reset code is wrong, used already or expired."] });
 

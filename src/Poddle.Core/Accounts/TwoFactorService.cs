@@ -60,7 +60,7 @@ public sealed partial class TwoFactorService(
 
         if (user.IsTwoFactorEnabled)
         {
-            return Error.Conflict("two-factor-already-enabled", "Two-factor sign-in is on already; turn it off first to set up a new authenticator.");
+            return Error.Conflict(AccountErrorCodes.TwoFactorAlreadyEnabled, "Two-factor sign-in is on already; turn it off first to set up a new authenticator.");
         }
 
         if (await CheckPasswordAsync(user, password, cancellationToken) is { } refused)
@@ -98,12 +98,12 @@ public sealed partial class TwoFactorService(
 
         if (user.IsTwoFactorEnabled)
         {
-            return Error.Conflict("two-factor-already-enabled", "Two-factor sign-in is on already.");
+            return Error.Conflict(AccountErrorCodes.TwoFactorAlreadyEnabled, "Two-factor sign-in is on already.");
         }
 
         if (user.TwoFactorSecret is null)
         {
-            return Error.Conflict("two-factor-not-set-up", "Set up two-factor sign-in first (POST /api/users/me/two-factor/setup), then confirm it with a code.");
+            return Error.Conflict(AccountErrorCodes.TwoFactorNotSetUp, "Set up two-factor sign-in first (POST /api/users/me/two-factor/setup), then confirm it with a code.");
         }
 
         if (await VerifyAsync(user, code, null, ErrorKind.Validation, cancellationToken) is { } refused)
@@ -139,7 +139,7 @@ public sealed partial class TwoFactorService(
 
         if (!user.IsTwoFactorEnabled)
         {
-            return Error.Conflict("two-factor-not-enabled", "Two-factor sign-in is not on.");
+            return Error.Conflict(AccountErrorCodes.TwoFactorNotEnabled, "Two-factor sign-in is not on.");
         }
 
         if (await CheckPasswordAsync(user, password, cancellationToken) is { } wrongPassword)
@@ -194,7 +194,7 @@ public sealed partial class TwoFactorService(
             var message = code is not null
                 ? "The code is wrong, expired or used already. Enter the current code from your authenticator app."
                 : "The recovery code is wrong or used already.";
-            return new Error(wrongKind, "invalid-two-factor-code", message, new Dictionary<string, string[]> { [field] = [message] });
+            return new Error(wrongKind, AccountErrorCodes.InvalidTwoFactorCode, message, new Dictionary<string, string[]> { [field] = [message] });
         }
 
         await failures.ClearAsync(key, cancellationToken);
@@ -278,7 +278,7 @@ public sealed partial class TwoFactorService(
 
     private async Task<Error?> ThrottledAsync(string key, CancellationToken cancellationToken) =>
         await failures.RetryAfterAsync(key, options.Value.MaxFailedTwoFactorCodes, cancellationToken) is { } retryAfter
-            ? new Error(ErrorKind.RateLimited, "too-many-two-factor-attempts", "Too many wrong two-factor codes or passwords. Wait and try again.", RetryAfter: retryAfter)
+            ? new Error(ErrorKind.RateLimited, AccountErrorCodes.TooManyTwoFactorAttempts, "Too many wrong two-factor codes or passwords. Wait and try again.", RetryAfter: retryAfter)
             : null;
 
     private async Task CountFailureAsync(string key, CancellationToken cancellationToken)

@@ -47,7 +47,7 @@ public sealed partial class UserAdministration(PoddleDbContext db, AccountServic
         if (role is { } newRole && newRole != UserRole.Admin && user.Role == UserRole.Admin && user.DisabledAt is null
             && await db.Users.CountAsync(u => u.Role == UserRole.Admin && u.DisabledAt == null, cancellationToken) == 1)
         {
-            return Error.Conflict("last-admin", "This is the only admin; make another user admin first.", "role");
+            return Error.Conflict(AccountErrorCodes.LastAdmin, "This is the only admin; make another user admin first.", "role");
         }
 
         user.Role = role ?? user.Role;
@@ -72,7 +72,7 @@ public sealed partial class UserAdministration(PoddleDbContext db, AccountServic
 
         if (user.Id == adminId)
         {
-            return Error.Conflict("cannot-disable-self", "You cannot disable your own account; ask another admin.");
+            return Error.Conflict(AccountErrorCodes.CannotDisableSelf, "You cannot disable your own account; ask another admin.");
         }
 
         if (user.DisabledAt is not null)

@@ -41,7 +41,7 @@ public sealed class ClassService(PoddleDbContext db, ProgressService progress, I
         ArgumentNullException.ThrowIfNull(caller);
         if (caller.Role is not (UserRole.Teacher or UserRole.Admin))
         {
-            return new Error(ErrorKind.Forbidden, "forbidden", "Only teachers and admins create classes.");
+            return new Error(ErrorKind.Forbidden, ErrorCodes.Forbidden, "Only teachers and admins create classes.");
         }
 
         var trimmed = name?.Trim();
@@ -118,7 +118,7 @@ public sealed class ClassService(PoddleDbContext db, ProgressService progress, I
 
         if (caller.IsAdmin)
         {
-            return new Error(ErrorKind.Forbidden, "forbidden", "Admins see every class already; they do not join one.");
+            return new Error(ErrorKind.Forbidden, ErrorCodes.Forbidden, "Admins see every class already; they do not join one.");
         }
 
         var found = await db.Set<Classroom>().AsNoTracking().FirstOrDefaultAsync(c => c.JoinCode == normalized, cancellationToken);
@@ -129,7 +129,7 @@ public sealed class ClassService(PoddleDbContext db, ProgressService progress, I
 
         if (found.TeacherId == caller.UserId)
         {
-            return Error.Conflict("own-class", "You teach this class; your students join it with this code.", "code");
+            return Error.Conflict(ClassErrorCodes.OwnClass, "You teach this class; your students join it with this code.", "code");
         }
 
         if (!await db.Set<ClassroomMember>().AnyAsync(m => m.ClassId == found.Id && m.UserId == caller.UserId, cancellationToken))

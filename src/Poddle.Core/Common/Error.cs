@@ -30,18 +30,18 @@ public sealed record Error(
     TimeSpan? RetryAfter = null)
 {
     public static Error Validation(string field, string message) =>
-        new(ErrorKind.Validation, "validation", message, new Dictionary<string, string[]> { [field] = [message] });
+        new(ErrorKind.Validation, ErrorCodes.Validation, message, new Dictionary<string, string[]> { [field] = [message] });
 
     public static Error Validation(IReadOnlyDictionary<string, string[]> fields) =>
-        new(ErrorKind.Validation, "validation", "One or more fields are invalid.", fields);
+        new(ErrorKind.Validation, ErrorCodes.Validation, "One or more fields are invalid.", fields);
 
-    public static Error NotFound(string what) => new(ErrorKind.NotFound, "not-found", $"{what} was not found.");
+    public static Error NotFound(string what) => new(ErrorKind.NotFound, ErrorCodes.NotFound, $"{what} was not found.");
 
     public static Error Conflict(string code, string message, string? field = null) =>
         new(ErrorKind.Conflict, code, message, field is null ? null : new Dictionary<string, string[]> { [field] = [message] });
 
     public static Error TooLarge(string field, string message) =>
-        new(ErrorKind.TooLarge, "too-large", message, new Dictionary<string, string[]> { [field] = [message] });
+        new(ErrorKind.TooLarge, ErrorCodes.TooLarge, message, new Dictionary<string, string[]> { [field] = [message] });
 
     public static Error Unauthorized(string code, string message) => new(ErrorKind.Unauthorized, code, message);
 }

@@ -49,9 +49,6 @@ public sealed class ProblemService(
     ICodeExecutor executor,
     TimeProvider clock)
 {
-    /// <summary>The error code of a reference solution that fails a case (the API answers 422).</summary>
-    public const string ReferenceSolutionFailedCode = "reference-solution-failed";
-
     /// <summary>Most bytes of an imported problem file.</summary>
     public const int MaxImportBytes = 4 * 1024 * 1024;
 
@@ -264,7 +261,7 @@ public sealed class ProblemService(
         var stored = await db.Set<StoredProblem>().FirstOrDefaultAsync(p => p.Id == problem.Id, cancellationToken);
         if (stored is not null && !CanEdit(caller, stored))
         {
-            return Error.Conflict("problem-exists", $"The problem '{problem.Id}' exists and belongs to another author; change the file's id to import it as yours.", "id");
+            return Error.Conflict(CurriculumErrorCodes.ProblemExists, $"The problem '{problem.Id}' exists and belongs to another author; change the file's id to import it as yours.", "id");
         }
 
         var referenceCheck = await CheckReferenceSolutionAsync(problem, cancellationToken);
@@ -351,13 +348,13 @@ public sealed class ProblemService(
 
         if (result.Cases.Any(c => c.Verdict == GradingVerdict.InternalError))
         {
-            return new Error(ErrorKind.Unavailable, "grader-unavailable", "The reference solution could not be run now; try again later.", RetryAfter: TimeSpan.FromSeconds(30));
+            return new Error(ErrorKind.Unavailable, CurriculumErrorCodes.GraderUnavailable, "The reference solution could not be run now; try again later.", RetryAfter: TimeSpan.FromSeconds(30));
         }
 
         // The author wrote every case, hidden ones included, so naming the failing ones tells them nothing new.
         var failures = string.Join(", ", result.Cases.Where(c => !c.Passed).Select(c => $"tests[{c.Index}]{(c.Hidden ? " (hidden)" : string.Empty)}: {c.Verdict.ToWireName()}"));
         var message = $"The reference solution passes {result.Passed} of {result.Total} cases; it must pass every case. Failing: {failures}.";
-        return new Error(ErrorKind.Validation, ReferenceSolutionFailedCode, message, new Dictionary<string, string[]> { ["referenceSolution"] = [message] });
+        return new Error(ErrorKind.Validation, CurriculumErrorCodes.ReferenceSolutionFailed, message, new Dictionary<string, string[]> { ["referenceSolution"] = [message] });
     }
 
     private async Task<Result<StoredProblemView>> SaveNewAsync(CurriculumCaller caller, Problem problem, CancellationToken cancellationToken)
@@ -408,7 +405,7 @@ public sealed class ProblemService(
         {
             // Another edit of the same problem took this version number first (the versions' key is (problem, version)).
             db.ChangeTracker.Clear();
-            return Error.Conflict("problem-changed", $"The problem '{problem.Id}' was edited at the same time; reload it and try again.");
+            return Error.Conflict(CurriculumErrorCodes.ProblemChanged, $"The problem '{problem.Id}' was edited at the same time; reload it and try again.");
         }
 
         catalog.Invalidate();
@@ -437,12 +434,12 @@ public sealed class ProblemService(
     private static Error ProblemNotFound() => Error.NotFound("The problem");
 
     private static Error ProblemExists(string id) =>
-        Error.Conflict("problem-exists", $"A problem with the id '{id}' exists already (archived ones count); choose another id.", "id");
+        Error.Conflict(CurriculumErrorCodes.ProblemExists, $"A problem with the id '{id}' exists already (archived ones count); choose another id.", "id");
 
-    private static Error WritersOnly() => new(ErrorKind.Forbidden, "forbidden", "Only teachers and admins write curriculum content.");
+    private static Error WritersOnly() => new(ErrorKind.Forbidden, ErrorCodes.Forbidden, "Only teachers and admins write curriculum content.");
 
-    private static Error NotYours() => new(ErrorKind.Forbidden, "not-your-problem", "Only the problem's author and admins may change it.");
+    private static Error NotYours() => new(ErrorKind.Forbidden, CurriculumErrorCodes.NotYourProblem, "Only the problem's author and admins may change it.");
 
     private static Error Forbidden(string? field, string message) =>
-        new(ErrorKind.Forbidden, "forbidden", message, field is null ? null : new Dictionary<string, string[]> { [field] = [message] });
+        new(ErrorKind.Forbidden, ErrorCodes.Forbidden, message, field is null ? null : new Dictionary<string, string[]> { [field] = [message] });
 }

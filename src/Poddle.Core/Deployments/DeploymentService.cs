@@ -66,7 +66,7 @@ public sealed partial class DeploymentService(
 
         if (await db.Deployments.CountAsync(d => d.OwnerId == ownerId && d.DeletedAt == null, cancellationToken) >= limits.MaxDeployments)
         {
-            return new Error(ErrorKind.Forbidden, "tier-limit", $"The {tierName} tier allows at most {limits.MaxDeployments} deployments; delete one first.",
+            return new Error(ErrorKind.Forbidden, DeploymentErrorCodes.TierLimit, $"The {tierName} tier allows at most {limits.MaxDeployments} deployments; delete one first.",
                 new Dictionary<string, string[]> { ["deployments"] = [$"At most {limits.MaxDeployments} deployments on the {tierName} tier."] });
         }
 
@@ -390,7 +390,7 @@ public sealed partial class DeploymentService(
 
         return deployment.DeletedAt is null
             ? (deployment, null)
-            : (null, Error.Conflict("deployment-deleted", "This deployment is being deleted or was deleted; create a new one."));
+            : (null, Error.Conflict(DeploymentErrorCodes.DeploymentDeleted, "This deployment is being deleted or was deleted; create a new one."));
     }
 
     private async Task<DeploymentView> ViewAsync(Deployment deployment, CancellationToken cancellationToken)
@@ -482,7 +482,7 @@ public sealed partial class DeploymentService(
     }
 
     private static Error ConcurrentChange() =>
-        Error.Conflict("conflict", "Another change to this deployment was saved at the same time; try again.");
+        Error.Conflict(ErrorCodes.Conflict, "Another change to this deployment was saved at the same time; try again.");
 
     private static void Touch(Deployment deployment, DateTimeOffset now)
     {
@@ -569,7 +569,7 @@ public sealed partial class DeploymentService(
     private static string Shorten(string text) => text.Length <= 200 ? text : text[..199] + "…";
 
     private static Error NameTaken(string name) =>
-        Error.Conflict("deployment-name-taken", $"This project already has a deployment named '{name}'.", "name");
+        Error.Conflict(DeploymentErrorCodes.DeploymentNameTaken, $"This project already has a deployment named '{name}'.", "name");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deployment {DeploymentId} ({Name}) created in project {ProjectId} on driver {Driver}")]
     private static partial void LogCreated(ILogger logger, Guid deploymentId, string name, Guid projectId, string driver);

@@ -138,7 +138,7 @@ public static partial class DeploymentValidation
 
         return fields.Count == 0
             ? null
-            : new Error(ErrorKind.Forbidden, "tier-limit", $"Over the limits of the {tierName} tier: {string.Join(" ", fields.Values.SelectMany(v => v))}", fields);
+            : new Error(ErrorKind.Forbidden, DeploymentErrorCodes.TierLimit, $"Over the limits of the {tierName} tier: {string.Join(" ", fields.Values.SelectMany(v => v))}", fields);
     }
 
     /// <summary>The driver named (or the default for the kind of spec) must be registered and able to run the spec.</summary>

@@ -40,7 +40,7 @@ public sealed partial class DomainService(
 
         if (deployment.DeletedAt is not null)
         {
-            return Error.Conflict("deployment-deleted", "This deployment is being deleted or was deleted.");
+            return Error.Conflict(DeploymentErrorCodes.DeploymentDeleted, "This deployment is being deleted or was deleted.");
         }
 
         var normalized = Normalize(hostname, options.Value.BaseDomain, out var problem);
@@ -51,7 +51,7 @@ public sealed partial class DomainService(
 
         if (await db.CustomDomains.CountAsync(d => d.DeploymentId == deploymentId, cancellationToken) >= MaxDomainsPerDeployment)
         {
-            return Error.Conflict("domain-limit", $"At most {MaxDomainsPerDeployment} domains per deployment.", "hostname");
+            return Error.Conflict(DeploymentErrorCodes.DomainLimit, $"At most {MaxDomainsPerDeployment} domains per deployment.", "hostname");
         }
 
         if (await db.CustomDomains.AnyAsync(d => d.Hostname == normalized, cancellationToken))
@@ -135,13 +135,13 @@ public sealed partial class DomainService(
         }
         catch (Exception ex) when (ex is DnsResponseException or SocketException or TimeoutException)
         {
-            return new Error(ErrorKind.Unavailable, "dns-unavailable", $"The DNS lookup of {TxtRecordName(domain.Hostname)} failed ({ex.Message}); try again later.", RetryAfter: TimeSpan.FromSeconds(30));
+            return new Error(ErrorKind.Unavailable, DeploymentErrorCodes.DnsUnavailable, $"The DNS lookup of {TxtRecordName(domain.Hostname)} failed ({ex.Message}); try again later.", RetryAfter: TimeSpan.FromSeconds(30));
         }
 
         if (!records.Any(r => string.Equals(r.Trim(), domain.VerificationToken, StringComparison.Ordinal)))
         {
             return Error.Conflict(
-                "domain-not-verified",
+                DeploymentErrorCodes.DomainNotVerified,
                 $"No TXT record at {TxtRecordName(domain.Hostname)} holds the verification token ({records.Count} TXT record(s) found). Publish it, wait for DNS to update, and try again.",
                 "hostname");
         }
@@ -203,7 +203,7 @@ public sealed partial class DomainService(
     }
 
     private static Error Taken(string hostname) =>
-        Error.Conflict("domain-taken", $"The host name '{hostname}' is already added to a deployment on this server.", "hostname");
+        Error.Conflict(DeploymentErrorCodes.DomainTaken, $"The host name '{hostname}' is already added to a deployment on this server.", "hostname");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Domain {DomainId} ({Hostname}) added to deployment {DeploymentId}")]
     private static partial void LogAdded(ILogger logger, Guid domainId, string hostname, Guid deploymentId);

@@ -50,7 +50,7 @@ public sealed class ExecutionRateLimiter(PoddleDbContext db, IEnumerable<IRateLi
                 var retryAfter = counted[^1] + window - now;
                 return new Error(
                     ErrorKind.RateLimited,
-                    "rate-limited",
+                    ExecutionErrorCodes.RateLimited,
                     $"At most {limit} executions per {name} (runs and graded submissions count together); try again in {Math.Ceiling(retryAfter.TotalSeconds)} s.",
                     RetryAfter: retryAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter);
             }

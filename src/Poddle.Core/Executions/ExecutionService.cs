@@ -129,7 +129,7 @@ public sealed class ExecutionService(
         {
             return new Error(
                 ErrorKind.Unavailable,
-                "queue-full",
+                ErrorCodes.QueueFull,
                 $"The execution queue holds {settings.MaxQueueDepth} programs or more; try again shortly.",
                 RetryAfter: settings.BackpressureRetryAfter);
         }

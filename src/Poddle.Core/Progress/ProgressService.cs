@@ -105,17 +105,17 @@ public sealed class ProgressService(PoddleDbContext db, IProblemCatalog catalog,
 
         if (!string.Equals(submission.ProblemId, problemId, StringComparison.Ordinal))
         {
-            return Error.Conflict("submission-other-problem", $"Submission {submission.Id} is of problem '{submission.ProblemId}', not '{problemId}'.", "submissionId");
+            return Error.Conflict(ProgressErrorCodes.SubmissionOtherProblem, $"Submission {submission.Id} is of problem '{submission.ProblemId}', not '{problemId}'.", "submissionId");
         }
 
         if (submission.Status != SubmissionStatus.Completed)
         {
-            return Error.Conflict("submission-not-graded", $"Submission {submission.Id} is {submission.Status.ToString().ToLowerInvariant()}, not graded; wait for its result.", "submissionId");
+            return Error.Conflict(ProgressErrorCodes.SubmissionNotGraded, $"Submission {submission.Id} is {submission.Status.ToString().ToLowerInvariant()}, not graded; wait for its result.", "submissionId");
         }
 
         if (!submission.AllPassed)
         {
-            return Error.Conflict("submission-not-passed", $"Submission {submission.Id} passed {submission.Passed} of {submission.Total} cases; a problem completes only when every case passes.", "submissionId");
+            return Error.Conflict(ProgressErrorCodes.SubmissionNotPassed, $"Submission {submission.Id} passed {submission.Passed} of {submission.Total} cases; a problem completes only when every case passes.", "submissionId");
         }
 
         return await SaveWithRetryAsync(async () =>

@@ -27,7 +27,7 @@ public sealed class ProjectService(PoddleDbContext db, IProjectDeployments deplo
 
         if (await db.Projects.CountAsync(p => p.OwnerId == ownerId, cancellationToken) >= MaxProjectsPerUser)
         {
-            return Error.Conflict("project-limit", $"At most {MaxProjectsPerUser} projects per user; delete one first.");
+            return Error.Conflict(ProjectErrorCodes.ProjectLimit, $"At most {MaxProjectsPerUser} projects per user; delete one first.");
         }
 
         if (await db.Projects.AnyAsync(p => p.OwnerId == ownerId && p.Name == name, cancellationToken))
@@ -127,7 +127,7 @@ public sealed class ProjectService(PoddleDbContext db, IProjectDeployments deplo
         if (live > 0)
         {
             return Error.Conflict(
-                "project-has-deployments",
+                ProjectErrorCodes.ProjectHasDeployments,
                 $"The project still has {live} deployment(s); delete them first (poddle rm NAME, or DELETE /api/deployments/{{id}}) and wait until they are deleted.");
         }
 
@@ -152,7 +152,7 @@ public sealed class ProjectService(PoddleDbContext db, IProjectDeployments deplo
     }
 
     private static Error NameTaken(string name) =>
-        Error.Conflict("project-name-taken", $"You already have a project named '{name}'.", "name");
+        Error.Conflict(ProjectErrorCodes.ProjectNameTaken, $"You already have a project named '{name}'.", "name");
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -83,7 +83,7 @@ internal sealed class AgentTokenAuthenticationHandler(
         var hasCredentials = Request.Headers.Authorization.Count > 0;
         await Problems.WriteAsync(Context, Problems.Create(
             StatusCodes.Status401Unauthorized,
-            hasCredentials ? "invalid-token" : "unauthenticated",
+            hasCredentials ? HttpErrorCodes.InvalidToken : HttpErrorCodes.Unauthenticated,
             "Unauthorized",
             hasCredentials
                 ? "Only a live pod's agent token (PODDLE_AGENT_TOKEN) is accepted here; a stopped or restarted pod's token no longer is."

@@ -37,7 +37,7 @@ internal sealed class ApiTokenAuthenticationHandler(
         [
             new Claim(JwtRegisteredClaimNames.Sub, identity.User.Id.ToString()),
             new Claim(JwtRegisteredClaimNames.PreferredUsername, identity.User.Username),
-            new Claim(AccessTokenIssuer.RoleClaim, identity.User.Role.ToString().ToLowerInvariant()),
+            new Claim(AccessTokenIssuer.RoleClaim, Roles.NameOf(identity.User.Role)),
             new Claim(AccessTokenIssuer.TierClaim, identity.User.Tier.ToString().ToLowerInvariant()),
             new Claim(TokenIdClaim, identity.TokenId.ToString()),
         ], SchemeName, JwtRegisteredClaimNames.PreferredUsername, AccessTokenIssuer.RoleClaim);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Poddle.Core.Accounts;
 using Poddle.Core.Agents;
+using Poddle.Core.Common;
 using Poddle.Server.Errors;
 
 namespace Poddle.Server.Auth;
@@ -58,7 +59,7 @@ internal static class AuthenticationSetup
                         var hasCredentials = context.Request.Headers.Authorization.Count > 0;
                         await Problems.WriteAsync(context.HttpContext, Problems.Create(
                             StatusCodes.Status401Unauthorized,
-                            hasCredentials ? "invalid-token" : "unauthenticated",
+                            hasCredentials ? HttpErrorCodes.InvalidToken : HttpErrorCodes.Unauthenticated,
                             "Unauthorized",
                             hasCredentials
                                 ? "The token is invalid, expired or revoked. Sign in again (poddle login)."
@@ -67,7 +68,7 @@ internal static class AuthenticationSetup
                     OnForbidden = async context =>
                     {
                         await Problems.WriteAsync(context.HttpContext, Problems.Create(
-                            StatusCodes.Status403Forbidden, "forbidden", "Forbidden", "Your role does not allow this."));
+                            StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "Forbidden", "Your role does not allow this."));
                     },
                 };
             })
@@ -83,7 +84,7 @@ internal static class AuthenticationSetup
             });
 
         services.AddAuthorizationBuilder()
-            .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole("admin"))
+            .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin))
             .AddPolicy(AgentPolicy, policy => policy.AddAuthenticationSchemes(AgentTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         return services;
     }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Poddle.Contracts;
@@ -24,46 +25,50 @@ internal static class AgentEndpoints
 
     public static IEndpointRouteBuilder MapAgentEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/agents/heartbeat", async (AgentHeartbeatRequest? request, ClaimsPrincipal caller, AgentHeartbeatService heartbeats, CancellationToken ct) =>
-            {
-                var errors = AgentHeartbeatValidation.Validate(request);
-                if (!errors.IsEmpty)
-                {
-                    return Problems.ToResult(errors.ToError());
-                }
-
-                var report = request!.Report!;
-                var json = JsonSerializer.Serialize(report, PoddleJsonContext.Default.AgentHealthReport);
-                var accepted = await heartbeats.RecordAsync(
-                    AgentTokenAuthenticationHandler.IdentityOf(caller),
-                    new AgentHeartbeat(request.AgentVersion, report.Status, json),
-                    ct);
-                if (!accepted)
-                {
-                    // The pod was replaced between authentication and the write: its token no longer counts.
-                    return Problems.ToResult(new Error(ErrorKind.Unauthorized, "invalid-token", "This agent token was replaced by a newer pod's."));
-                }
-
-                return TypedResults.Ok(new AgentHeartbeatResponse((int)Math.Ceiling(heartbeats.Interval.TotalSeconds)));
-            })
+        app.MapPost("/api/agents/heartbeat", RecordHeartbeat)
             .RequireAuthorization(AuthenticationSetup.AgentPolicy)
             .WithMetadata(new BodySizeLimit(MaxHeartbeatBytes))
             .WithTags("Agents")
             .WithSummary("A pod agent's heartbeat with its latest health report (agent token only)")
-            .Produces<AgentHeartbeatResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
-        app.MapGet("/api/deployments/{id:guid}/replicas/{replicaId:guid}/health", async (Guid id, Guid replicaId, ClaimsPrincipal caller, PodHealthReader health, CancellationToken ct) =>
-                (await health.GetForOwnerAsync(caller.UserId(), id, replicaId, ct)).ToHttp(h => TypedResults.Ok(h.ToResponse())))
+        app.MapGet("/api/deployments/{id:guid}/replicas/{replicaId:guid}/health", GetReplicaHealth)
             .RequireAuthorization()
             .WithTags("Deployments")
             .WithSummary("A replica's health as its pod agent last reported it")
-            .Produces<PodHealthResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
+
+    private static async Task<Results<Ok<AgentHeartbeatResponse>, ProblemResult>> RecordHeartbeat(
+        AgentHeartbeatRequest? request, ClaimsPrincipal caller, AgentHeartbeatService heartbeats, CancellationToken ct)
+    {
+        var errors = AgentHeartbeatValidation.Validate(request);
+        if (!errors.IsEmpty)
+        {
+            return Problems.ToResult(errors.ToError());
+        }
+
+        var report = request!.Report!;
+        var json = JsonSerializer.Serialize(report, PoddleJsonContext.Default.AgentHealthReport);
+        var accepted = await heartbeats.RecordAsync(
+            AgentTokenAuthenticationHandler.IdentityOf(caller),
+            new AgentHeartbeat(request.AgentVersion, report.Status, json),
+            ct);
+        if (!accepted)
+        {
+            // The pod was replaced between authentication and the write: its token no longer counts.
+            return Problems.ToResult(new Error(ErrorKind.Unauthorized, HttpErrorCodes.InvalidToken, "This agent token was replaced by a newer pod's."));
+        }
+
+        return TypedResults.Ok(new AgentHeartbeatResponse((int)Math.Ceiling(heartbeats.Interval.TotalSeconds)));
+    }
+
+    private static async Task<Results<Ok<PodHealthResponse>, ProblemResult>> GetReplicaHealth(
+        Guid id, Guid replicaId, ClaimsPrincipal caller, PodHealthReader health, CancellationToken ct) =>
+        (await health.GetForOwnerAsync(caller.UserId(), id, replicaId, ct)).ToHttp(h => TypedResults.Ok(h.ToResponse()));
 
     /// <summary>The API shape of a pod's health; a stored report that no longer reads is left out rather than failing the response.</summary>
     public static PodHealthResponse ToResponse(this PodHealth health)
@@ -99,9 +104,9 @@ internal static class AgentHeartbeatValidation
     public const int MaxMessageLength = 1000;
     public const int MaxShortLength = 255;
 
-    private static readonly HashSet<string> ReportStatuses = new(StringComparer.Ordinal) { "healthy", "degraded", "critical" };
-    private static readonly HashSet<string> CheckStatuses = new(StringComparer.Ordinal) { "healthy", "degraded", "critical", "skipped" };
-    private static readonly HashSet<string> AppStates = new(StringComparer.Ordinal) { "starting", "running", "backoff", "stopped", "exited" };
+    private static readonly HashSet<string> ReportStatuses = new(StringComparer.Ordinal) { HealthStatuses.Healthy, HealthStatuses.Degraded, HealthStatuses.Critical };
+    private static readonly HashSet<string> CheckStatuses = new(StringComparer.Ordinal) { HealthStatuses.Healthy, HealthStatuses.Degraded, HealthStatuses.Critical, HealthStatuses.Skipped };
+    private static readonly HashSet<string> AppStates = new(StringComparer.Ordinal) { AgentAppStates.Starting, AgentAppStates.Running, AgentAppStates.Backoff, AgentAppStates.Stopped, AgentAppStates.Exited };
 
     public static FieldErrors Validate(AgentHeartbeatRequest? request)
     {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Poddle.Contracts;
 using Poddle.Core.Accounts;
@@ -17,65 +18,71 @@ internal static class ClassEndpoints
     {
         var classes = app.MapGroup("/api/classes").WithTags("Classes").RequireAuthorization();
 
-        classes.MapPost("/", async (CreateClassRequest? request, ClaimsPrincipal caller, ClassService service, CancellationToken ct) =>
-                (await service.CreateAsync(Caller(caller), request?.Name, ct)).ToHttp(v => TypedResults.Created($"/api/classes/{v.Class.Id}", ToResponse(v))))
+        classes.MapPost("/", CreateClass)
             .WithSummary("Create a class with a join code (teachers and admins)")
-            .Produces<ClassResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
-        classes.MapGet("/", async (ClaimsPrincipal caller, ClassService service, CancellationToken ct) =>
-                TypedResults.Ok<IReadOnlyList<ClassResponse>>([.. (await service.ListAsync(Caller(caller), ct)).Select(ToResponse)]))
-            .WithSummary("Classes you teach (with their join codes) and classes you joined (without); admins see all")
-            .Produces<IReadOnlyList<ClassResponse>>();
+        classes.MapGet("/", ListClasses)
+            .WithSummary("Classes you teach (with their join codes) and classes you joined (without); admins see all");
 
-        classes.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal caller, ClassService service, CancellationToken ct) =>
-                (await service.GetAsync(Caller(caller), id, ct)).ToHttp(v => TypedResults.Ok(ToResponse(v))))
+        classes.MapGet("/{id:guid}", GetClass)
             .WithSummary("A class you teach or joined")
-            .Produces<ClassResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        classes.MapPost("/join", async (JoinClassRequest? request, ClaimsPrincipal caller, ClassService service, CancellationToken ct) =>
-                (await service.JoinAsync(Caller(caller), request?.Code, ct)).ToHttp(v => TypedResults.Ok(ToResponse(v))))
+        classes.MapPost("/join", JoinClass)
             .WithSummary("Join a class by its code (idempotent)")
-            .Produces<ClassResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        classes.MapDelete("/{id:guid}/students/{userId:guid}", async (Guid id, Guid userId, ClaimsPrincipal caller, ClassService service, CancellationToken ct) =>
-                (await service.RemoveStudentAsync(Caller(caller), id, userId, ct)).ToHttp(_ => TypedResults.NoContent()))
+        classes.MapDelete("/{id:guid}/students/{userId:guid}", RemoveStudent)
             .WithSummary("Remove a student from your class (its teacher or an admin)")
-            .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        classes.MapGet("/{id:guid}/progress", async (Guid id, ClaimsPrincipal caller, ClassService service, CancellationToken ct) =>
-                (await service.ProgressAsync(Caller(caller), id, ct)).ToHttp(p => TypedResults.Ok(new ClassProgressResponse(
-                    p.Class.Id,
-                    p.Class.Name,
-                    [.. p.Students.Select(s => new StudentProgressResponse(
-                        s.Student.Id,
-                        s.Student.Username,
-                        s.Student.DisplayName,
-                        s.Summary.Solved,
-                        s.Summary.Attempted,
-                        s.Summary.StreakDays,
-                        s.Summary.LastActivity,
-                        [.. s.Problems.Select(ProgressEndpoints.ToResponse)]))]))))
+        classes.MapGet("/{id:guid}/progress", GetClassProgress)
             .WithSummary("Every student's progress in your class (its teacher or an admin)")
-            .Produces<ClassProgressResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         return app;
     }
 
+    private static async Task<Results<Created<ClassResponse>, ProblemResult>> CreateClass(CreateClassRequest? request, ClaimsPrincipal caller, ClassService service, CancellationToken ct) =>
+        (await service.CreateAsync(Caller(caller), request?.Name, ct)).ToHttp(v => TypedResults.Created($"/api/classes/{v.Class.Id}", ToResponse(v)));
+
+    private static async Task<Ok<IReadOnlyList<ClassResponse>>> ListClasses(ClaimsPrincipal caller, ClassService service, CancellationToken ct) =>
+        TypedResults.Ok<IReadOnlyList<ClassResponse>>([.. (await service.ListAsync(Caller(caller), ct)).Select(ToResponse)]);
+
+    private static async Task<Results<Ok<ClassResponse>, ProblemResult>> GetClass(Guid id, ClaimsPrincipal caller, ClassService service, CancellationToken ct) =>
+        (await service.GetAsync(Caller(caller), id, ct)).ToHttp(v => TypedResults.Ok(ToResponse(v)));
+
+    private static async Task<Results<Ok<ClassResponse>, ProblemResult>> JoinClass(JoinClassRequest? request, ClaimsPrincipal caller, ClassService service, CancellationToken ct) =>
+        (await service.JoinAsync(Caller(caller), request?.Code, ct)).ToHttp(v => TypedResults.Ok(ToResponse(v)));
+
+    private static async Task<Results<NoContent, ProblemResult>> RemoveStudent(Guid id, Guid userId, ClaimsPrincipal caller, ClassService service, CancellationToken ct) =>
+        (await service.RemoveStudentAsync(Caller(caller), id, userId, ct)).ToHttp(_ => TypedResults.NoContent());
+
+    private static async Task<Results<Ok<ClassProgressResponse>, ProblemResult>> GetClassProgress(Guid id, ClaimsPrincipal caller, ClassService service, CancellationToken ct) =>
+        (await service.ProgressAsync(Caller(caller), id, ct)).ToHttp(p => TypedResults.Ok(new ClassProgressResponse(
+            p.Class.Id,
+            p.Class.Name,
+            [.. p.Students.Select(s => new StudentProgressResponse(
+                s.Student.Id,
+                s.Student.Username,
+                s.Student.DisplayName,
+                s.Summary.Solved,
+                s.Summary.Attempted,
+                s.Summary.StreakDays,
+                s.Summary.LastActivity,
+                [.. s.Problems.Select(ProgressEndpoints.ToResponse)]))])));
+
     /// <summary>The caller's role as the access token states it.</summary>
     private static ClassCaller Caller(ClaimsPrincipal caller) => new(
         caller.UserId(),
-        caller.IsInRole("admin") ? UserRole.Admin
-        : caller.IsInRole("teacher") ? UserRole.Teacher
-        : caller.IsInRole("student") ? UserRole.Student
+        caller.IsInRole(Roles.Admin) ? UserRole.Admin
+        : caller.IsInRole(Roles.Teacher) ? UserRole.Teacher
+        : caller.IsInRole(Roles.Student) ? UserRole.Student
         : UserRole.Member);
 
     private static ClassResponse ToResponse(ClassView v) =>

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Poddle.Contracts;
 using Poddle.Core.Accounts;
 using Poddle.Core.Common;
@@ -86,15 +87,17 @@ internal static class CurriculumMappings
         request.ReferenceSolution,
         WrongSolution: null);
 
-    /// <summary>As <see cref="Problems.ToHttp{T}"/>, with a failing reference solution as 422: the request is well formed, its content is not.</summary>
-    public static IResult ToCurriculumHttp<T>(this Result<T> result, Func<T, IResult> onSuccess)
+    /// <summary>As <see cref="Problems.ToHttp{T, TSuccess}"/>, with a failing reference solution as 422: the request is well formed, its content is not.</summary>
+    public static Results<TSuccess, ProblemResult> ToCurriculumHttp<T, TSuccess>(this Result<T> result, Func<T, TSuccess> onSuccess)
+        where TSuccess : IResult
     {
-        if (result.IsSuccess || result.Error.Code != ProblemService.ReferenceSolutionFailedCode)
-        {
-            return result.ToHttp(onSuccess);
-        }
-
-        var error = result.Error;
-        return TypedResults.Problem(Problems.Create(StatusCodes.Status422UnprocessableEntity, error.Code, "Unprocessable content", error.Message, error.Fields));
+        ArgumentNullException.ThrowIfNull(onSuccess);
+        return result.IsSuccess ? onSuccess(result.Value) : ToCurriculumProblem(result.Error);
     }
+
+    /// <summary>The problem of a failed curriculum write: a failing reference solution is 422, the rest as usual.</summary>
+    public static ProblemResult ToCurriculumProblem(Error error) =>
+        error.Code == CurriculumErrorCodes.ReferenceSolutionFailed
+            ? Problems.Problem(StatusCodes.Status422UnprocessableEntity, error.Code, "Unprocessable content", error.Message, error.Fields)
+            : Problems.ToResult(error);
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Xml;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Poddle.Contracts;
 using Poddle.Core.Common;
@@ -26,75 +27,85 @@ internal static class DeploymentTelemetryEndpoints
     {
         var group = app.MapGroup("/api/deployments/{id:guid}").WithTags("Deployments").RequireAuthorization();
 
-        group.MapGet("/logs", async (Guid id, string? tail, string? since, ClaimsPrincipal caller, DeploymentLogReader logs, TimeProvider clock, CancellationToken ct) =>
-            {
-                var query = ParseLogQuery(tail, since, clock, defaultTail: 100);
-                if (!query.IsSuccess)
-                {
-                    return Problems.ToResult(query.Error);
-                }
-
-                if (!await logs.IsOwnedByAsync(caller.UserId(), id, ct))
-                {
-                    return Problems.ToResult(Error.NotFound("The deployment"));
-                }
-
-                var lines = await logs.ReadAsync(id, query.Value.Tail, query.Value.Since, ct);
-                return TypedResults.Ok<IReadOnlyList<LogLineResponse>>([.. lines.Select(ToResponse)]);
-            })
+        group.MapGet("/logs", GetLogs)
             .WithSummary("The last lines of the deployment's replicas, oldest first")
-            .Produces<IReadOnlyList<LogLineResponse>>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/logs/stream", async (Guid id, string? since, HttpContext http, ClaimsPrincipal caller, DeploymentLogReader logs, TimeProvider clock, CancellationToken ct) =>
-            {
-                var query = ParseLogQuery(null, since, clock, defaultTail: 1);
-                if (!query.IsSuccess)
-                {
-                    return Problems.ToResult(query.Error);
-                }
-
-                if (!await logs.IsOwnedByAsync(caller.UserId(), id, ct))
-                {
-                    return Problems.ToResult(Error.NotFound("The deployment"));
-                }
-
-                await StreamAsync(http, "log", logs.FollowAsync(id, query.Value.Since, ct).Select(ToResponse), PoddleJsonContext.Default.LogLineResponse, ct);
-                return Results.Empty;
-            })
+        group.MapGet("/logs/stream", StreamLogs)
             .WithSummary("Follow every replica's output (server-sent events 'log'); new replicas join")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/metrics", async (Guid id, ClaimsPrincipal caller, DeploymentLogReader logs, ReplicaMetricsCollector metrics, CancellationToken ct) =>
-            {
-                if (!await logs.IsOwnedByAsync(caller.UserId(), id, ct))
-                {
-                    return Problems.ToResult(Error.NotFound("The deployment"));
-                }
-
-                var replicas = await logs.ReplicasWithPodsAsync(id, ct);
-                var history = metrics.GetHistory(replicas.Select(r => r.Id));
-                return TypedResults.Ok(new DeploymentMetricsResponse([.. history.Select(h => new ReplicaMetricsResponse(h.ReplicaId, [.. h.Samples.Select(ToResponse)]))]));
-            })
+        group.MapGet("/metrics", GetMetrics)
             .WithSummary("CPU, memory and network per replica, with the last hour's history")
-            .Produces<DeploymentMetricsResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/metrics/stream", async (Guid id, HttpContext http, ClaimsPrincipal caller, DeploymentLogReader logs, ReplicaMetricsCollector metrics, CancellationToken ct) =>
-            {
-                if (!await logs.IsOwnedByAsync(caller.UserId(), id, ct))
-                {
-                    return Problems.ToResult(Error.NotFound("The deployment"));
-                }
-
-                await StreamAsync(http, "metrics", metrics.FollowAsync(id, ct).Select(s => new DeploymentMetricsResponse([new ReplicaMetricsResponse(s.ReplicaId, [ToResponse(s.Sample)])])), PoddleJsonContext.Default.DeploymentMetricsResponse, ct);
-                return Results.Empty;
-            })
+        group.MapGet("/metrics/stream", StreamMetrics)
             .WithSummary("New metrics samples as they are taken (server-sent events 'metrics', one per sample, shaped like GET /metrics)")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         return app;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<LogLineResponse>>, ProblemResult>> GetLogs(
+        Guid id, string? tail, string? since, ClaimsPrincipal caller, DeploymentLogReader logs, TimeProvider clock, CancellationToken ct)
+    {
+        var query = ParseLogQuery(tail, since, clock, defaultTail: 100);
+        if (!query.IsSuccess)
+        {
+            return Problems.ToResult(query.Error);
+        }
+
+        if (!await logs.IsOwnedByAsync(caller.UserId(), id, ct))
+        {
+            return Problems.ToResult(Error.NotFound("The deployment"));
+        }
+
+        var lines = await logs.ReadAsync(id, query.Value.Tail, query.Value.Since, ct);
+        return TypedResults.Ok<IReadOnlyList<LogLineResponse>>([.. lines.Select(ToResponse)]);
+    }
+
+    private static async Task<Results<EmptyHttpResult, ProblemResult>> StreamLogs(
+        Guid id, string? since, HttpContext http, ClaimsPrincipal caller, DeploymentLogReader logs, TimeProvider clock, CancellationToken ct)
+    {
+        var query = ParseLogQuery(null, since, clock, defaultTail: 1);
+        if (!query.IsSuccess)
+        {
+            return Problems.ToResult(query.Error);
+        }
+
+        if (!await logs.IsOwnedByAsync(caller.UserId(), id, ct))
+        {
+            return Problems.ToResult(Error.NotFound("The deployment"));
+        }
+
+        await StreamAsync(http, "log", logs.FollowAsync(id, query.Value.Since, ct).Select(ToResponse), PoddleJsonContext.Default.LogLineResponse, ct);
+        return TypedResults.Empty;
+    }
+
+    private static async Task<Results<Ok<DeploymentMetricsResponse>, ProblemResult>> GetMetrics(
+        Guid id, ClaimsPrincipal caller, DeploymentLogReader logs, ReplicaMetricsCollector metrics, CancellationToken ct)
+    {
+        if (!await logs.IsOwnedByAsync(caller.UserId(), id, ct))
+        {
+            return Problems.ToResult(Error.NotFound("The deployment"));
+        }
+
+        var replicas = await logs.ReplicasWithPodsAsync(id, ct);
+        var history = metrics.GetHistory(replicas.Select(r => r.Id));
+        return TypedResults.Ok(new DeploymentMetricsResponse([.. history.Select(h => new ReplicaMetricsResponse(h.ReplicaId, [.. h.Samples.Select(ToResponse)]))]));
+    }
+
+    private static async Task<Results<EmptyHttpResult, ProblemResult>> StreamMetrics(
+        Guid id, HttpContext http, ClaimsPrincipal caller, DeploymentLogReader logs, ReplicaMetricsCollector metrics, CancellationToken ct)
+    {
+        if (!await logs.IsOwnedByAsync(caller.UserId(), id, ct))
+        {
+            return Problems.ToResult(Error.NotFound("The deployment"));
+        }
+
+        await StreamAsync(http, "metrics", metrics.FollowAsync(id, ct).Select(s => new DeploymentMetricsResponse([new ReplicaMetricsResponse(s.ReplicaId, [ToResponse(s.Sample)])])), PoddleJsonContext.Default.DeploymentMetricsResponse, ct);
+        return TypedResults.Empty;
     }
 
     /// <summary>tail: 1..10000; since: ISO 8601 instant or a duration back from now (30s, 5m, 2h, 1d, or ISO "PT5M").</summary>

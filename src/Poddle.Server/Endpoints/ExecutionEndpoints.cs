@@ -2,10 +2,12 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Poddle.Contracts;
+using Poddle.Core.Accounts;
 using Poddle.Core.Common;
 using Poddle.Core.Executions;
 using Poddle.Drivers.Abstractions.Execution;
@@ -23,54 +25,58 @@ internal static class ExecutionEndpoints
     {
         var execution = app.MapGroup("/api/execution").WithTags("Execution");
 
-        execution.MapPost("/submit", SubmitAsync)
+        execution.MapPost("/submit", SubmitExecution)
             .RequireAuthorization()
             .WithMetadata(new BodySizeLimit(MaxBodyBytes))
             .WithSummary("Run a program in a sandbox")
             .WithDescription("202 with the job id; with ?wait=true, 200 with the result as soon as it is done (202 if not done within the server's wait bound). ?encoding=base64 returns output bytes exactly.")
-            .Produces<ExecutionSubmittedResponse>(StatusCodes.Status202Accepted)
-            .Produces<ExecutionResultResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        execution.MapGet("/result/{jobId:guid}", async (Guid jobId, string? encoding, ClaimsPrincipal caller, ExecutionService service, CancellationToken ct) =>
-            {
-                if (ParseEncoding(encoding) is not { } base64)
-                {
-                    return Problems.ToResult(Error.Validation("encoding", "encoding must be 'utf-8' or 'base64'."));
-                }
-
-                return (await service.GetAsync(caller.UserId(), jobId, ct)).ToHttp(e => TypedResults.Ok(ToResponse(e, base64)));
-            })
+        execution.MapGet("/result/{jobId:guid}", GetExecutionResult)
             .RequireAuthorization()
             .WithSummary("The status and result of one of your executions")
-            .Produces<ExecutionResultResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        execution.MapGet("/runtimes", (ExecutionService service) =>
-                TypedResults.Ok<IReadOnlyList<RuntimeResponse>>([.. service.Runtimes.Select(r => new RuntimeResponse(r.Language, r.Version, r.Aliases, r.Compiled))]))
+        execution.MapGet("/runtimes", ListRuntimes)
             .AllowAnonymous()
             .WithSummary("The languages this server runs, discovered at start");
 
-        execution.MapGet("/queue/stats", async (ExecutionService service, CancellationToken ct) =>
-            {
-                var stats = await service.GetStatsAsync(ct);
-                return TypedResults.Ok(new ExecutionQueueStatsResponse(
-                    stats.Depth, stats.Processing, stats.CompletedLastMinute, stats.FailedLastMinute,
-                    stats.WaitP50Ms, stats.WaitP95Ms, stats.RunP50Ms, stats.RunP95Ms,
-                    [.. stats.Pools.Select(p => new WarmPoolResponse(p.Language, p.Ready, p.Target, p.Hits, p.Misses, Math.Round(p.HitRate, 3)))],
-                    stats.Health.Level.ToString().ToLowerInvariant(),
-                    stats.Health.Detail));
-            })
+        execution.MapGet("/queue/stats", GetQueueStats)
             .RequireAuthorization()
             .WithSummary("Queue depth, recent throughput, wait and run percentiles, warm pools");
 
         return app;
     }
 
-    private static async Task<IResult> SubmitAsync(
+    private static async Task<Results<Ok<ExecutionResultResponse>, ProblemResult>> GetExecutionResult(
+        Guid jobId, string? encoding, ClaimsPrincipal caller, ExecutionService service, CancellationToken ct)
+    {
+        if (ParseEncoding(encoding) is not { } base64)
+        {
+            return Problems.ToResult(Error.Validation("encoding", "encoding must be 'utf-8' or 'base64'."));
+        }
+
+        return (await service.GetAsync(caller.UserId(), jobId, ct)).ToHttp(e => TypedResults.Ok(ToResponse(e, base64)));
+    }
+
+    private static Ok<IReadOnlyList<RuntimeResponse>> ListRuntimes(ExecutionService service) =>
+        TypedResults.Ok<IReadOnlyList<RuntimeResponse>>([.. service.Runtimes.Select(r => new RuntimeResponse(r.Language, r.Version, r.Aliases, r.Compiled))]);
+
+    private static async Task<Ok<ExecutionQueueStatsResponse>> GetQueueStats(ExecutionService service, CancellationToken ct)
+    {
+        var stats = await service.GetStatsAsync(ct);
+        return TypedResults.Ok(new ExecutionQueueStatsResponse(
+            stats.Depth, stats.Processing, stats.CompletedLastMinute, stats.FailedLastMinute,
+            stats.WaitP50Ms, stats.WaitP95Ms, stats.RunP50Ms, stats.RunP95Ms,
+            [.. stats.Pools.Select(p => new WarmPoolResponse(p.Language, p.Ready, p.Target, p.Hits, p.Misses, Math.Round(p.HitRate, 3)))],
+            stats.Health.Level.ToString().ToLowerInvariant(),
+            stats.Health.Detail));
+    }
+
+    private static async Task<Results<Accepted<ExecutionSubmittedResponse>, Ok<ExecutionResultResponse>, ProblemResult>> SubmitExecution(
         SubmitExecutionRequest request, bool? wait, string? encoding, ClaimsPrincipal caller, ExecutionService service,
         IOptions<ExecutionOptions> options, CancellationToken ct)
     {
@@ -86,7 +92,7 @@ internal static class ExecutionEndpoints
             request.Stdin is null ? default : Encoding.UTF8.GetBytes(request.Stdin),
             request.Args,
             request.Limits is { } l ? new LimitRequest(l.CpuMs, l.WallMs, l.MemoryMb) : null);
-        var submitted = await service.SubmitAsync(Submitter.User(caller.UserId(), caller.IsInRole("admin")), submission, ct);
+        var submitted = await service.SubmitAsync(Submitter.User(caller.UserId(), caller.IsInRole(Roles.Admin)), submission, ct);
         if (!submitted.IsSuccess)
         {
             return Problems.ToResult(submitted.Error);

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Poddle.Contracts;
+using Poddle.Core.Accounts;
 using Poddle.Core.Common;
 using Poddle.Core.Executions;
 using Poddle.Drivers.Abstractions.Execution;
@@ -39,17 +40,17 @@ internal static class PistonEndpoints
         // Piston keeps its own limits (Execution:RateLimit, per user or per IP for anonymous use), not the API's per-request ones.
         var piston = app.MapGroup("/api/v2").WithTags("Piston").DisableRateLimiting();
 
-        piston.MapGet("/runtimes", (ExecutionService service) =>
-                TypedResults.Ok<IReadOnlyList<PistonRuntimeResponse>>([.. service.Runtimes.Select(r => new PistonRuntimeResponse(r.Language, r.Version, r.Aliases))]))
+        piston.MapGet("/runtimes", ListPistonRuntimes)
             .AllowAnonymous()
             .WithSummary("Piston v2: the languages this server runs");
 
-        piston.MapPost("/execute", ExecuteAsync)
+        piston.MapPost("/execute", ExecutePiston)
             .AllowAnonymous()
             .WithMetadata(new BodySizeLimit(MaxBodyBytes))
             .Accepts<PistonExecuteRequest>("application/json", "*/*") // any Content-Type is read as JSON (the matcher would answer 415 otherwise)
             .WithSummary("Piston v2: run a program and wait for its result")
             .WithDescription("A bearer token is required unless Piston:AllowAnonymous is true (then rate-limited per client IP). Errors are problem+json bodies with Piston's 'message'.")
+            // JSON results bring no response metadata of their own, so the statuses are declared here.
             .Produces<PistonExecuteResponse>()
             .Produces<PistonErrorResponse>(StatusCodes.Status400BadRequest, "application/problem+json")
             .Produces<PistonErrorResponse>(StatusCodes.Status401Unauthorized, "application/problem+json")
@@ -61,19 +62,22 @@ internal static class PistonEndpoints
         return app;
     }
 
-    private static async Task<IResult> ExecuteAsync(
+    private static Ok<IReadOnlyList<PistonRuntimeResponse>> ListPistonRuntimes(ExecutionService service) =>
+        TypedResults.Ok<IReadOnlyList<PistonRuntimeResponse>>([.. service.Runtimes.Select(r => new PistonRuntimeResponse(r.Language, r.Version, r.Aliases))]);
+
+    private static async Task<Results<JsonHttpResult<PistonExecuteResponse>, JsonHttpResult<PistonErrorResponse>>> ExecutePiston(
         HttpContext http, ClaimsPrincipal caller, ExecutionService service, IOptions<ExecutionOptions> executionOptions,
         IOptions<PistonOptions> pistonOptions, CancellationToken ct)
     {
         Submitter submitter;
         if (caller.Identity?.IsAuthenticated == true)
         {
-            submitter = Submitter.User(caller.UserId(), caller.IsInRole("admin"));
+            submitter = Submitter.User(caller.UserId(), caller.IsInRole(Roles.Admin));
         }
         else if (http.Request.Headers.Authorization.Count > 0)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-            return Fail(http, StatusCodes.Status401Unauthorized, "invalid-token", "The bearer token is not valid (expired, revoked or malformed).");
+            return Fail(http, StatusCodes.Status401Unauthorized, HttpErrorCodes.InvalidToken, "The bearer token is not valid (expired, revoked or malformed).");
         }
         else if (pistonOptions.Value.AllowAnonymous)
         {
@@ -82,14 +86,14 @@ internal static class PistonEndpoints
         else
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
-            return Fail(http, StatusCodes.Status401Unauthorized, "unauthenticated",
+            return Fail(http, StatusCodes.Status401Unauthorized, HttpErrorCodes.Unauthenticated,
                 "A bearer token is required (a JWT or a pdl_ API token); anonymous Piston use is off on this server.");
         }
 
         var body = await ReadBodyAsync(http.Request, ct);
         if (body is null)
         {
-            return Fail(http, StatusCodes.Status413PayloadTooLarge, "too-large", $"The body is larger than {MaxBodyBytes} bytes.", "body");
+            return Fail(http, StatusCodes.Status413PayloadTooLarge, ErrorCodes.TooLarge, $"The body is larger than {MaxBodyBytes} bytes.", "body");
         }
 
         PistonExecuteRequest? request;
@@ -239,7 +243,7 @@ internal static class PistonEndpoints
         return null;
     }
 
-    private static async Task<IResult> RunAsync(
+    private static async Task<Results<JsonHttpResult<PistonExecuteResponse>, JsonHttpResult<PistonErrorResponse>>> RunAsync(
         HttpContext http, ValidRequest valid, Submitter submitter, ExecutionService service, ExecutionOptions options, CancellationToken ct)
     {
         var submitted = await service.SubmitAsync(submitter, valid.Submission, ct);
@@ -257,7 +261,7 @@ internal static class PistonEndpoints
         var done = await service.WaitAsync(submitted.Value.Id, bound, ct);
         if (done is null || done.Status is not (ExecutionStatus.Completed or ExecutionStatus.Failed))
         {
-            return Fail(http, StatusCodes.Status504GatewayTimeout, "execution-timeout",
+            return Fail(http, StatusCodes.Status504GatewayTimeout, PistonErrorCodes.ExecutionTimeout,
                 $"The program did not finish within {Math.Ceiling(bound.TotalSeconds)} s (the queue is long or a worker was lost); try again.");
         }
 
@@ -366,7 +370,7 @@ internal static class PistonEndpoints
     }
 
     private static JsonHttpResult<PistonErrorResponse> BadRequest(HttpContext http, string field, string message) =>
-        Fail(http, StatusCodes.Status400BadRequest, "validation", message, field);
+        Fail(http, StatusCodes.Status400BadRequest, ErrorCodes.Validation, message, field);
 
     private static JsonHttpResult<PistonErrorResponse> Fail(HttpContext http, Error error)
     {

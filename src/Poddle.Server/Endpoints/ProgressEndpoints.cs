@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Poddle.Contracts;
 using Poddle.Core.Progress;
@@ -16,34 +17,38 @@ internal static class ProgressEndpoints
     {
         var progress = app.MapGroup("/api/progress").WithTags("Progress").RequireAuthorization();
 
-        progress.MapGet("/", async (ClaimsPrincipal caller, ProgressService service, CancellationToken ct) =>
-                TypedResults.Ok<IReadOnlyList<ProblemProgressResponse>>([.. (await service.ListAsync(caller.UserId(), ct)).Select(ToResponse)]))
-            .WithSummary("Your progress on every problem you tried, most recent first")
-            .Produces<IReadOnlyList<ProblemProgressResponse>>();
+        progress.MapGet("/", ListProgress)
+            .WithSummary("Your progress on every problem you tried, most recent first");
 
-        progress.MapPost("/attempt", async (RecordAttemptRequest? request, ClaimsPrincipal caller, ProgressService service, CancellationToken ct) =>
-                (await service.RecordAttemptAsync(caller.UserId(), request?.ProblemId, ct)).ToHttp(p => TypedResults.Ok(ToResponse(p))))
+        progress.MapPost("/attempt", RecordAttempt)
             .WithSummary("Record that you tried a problem (it counts as attempted, never as solved)")
-            .Produces<ProblemProgressResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        progress.MapPost("/complete", async (CompleteProblemRequest? request, ClaimsPrincipal caller, ProgressService service, CancellationToken ct) =>
-                (await service.CompleteAsync(caller.UserId(), request?.ProblemId, request?.SubmissionId, ct)).ToHttp(p => TypedResults.Ok(ToResponse(p))))
+        progress.MapPost("/complete", CompleteProblem)
             .WithSummary("Confirm a completion by one of your graded submissions that passed every case")
             .WithDescription("404 when the submission is not yours or does not exist; 409 (submission-other-problem, submission-not-graded, submission-not-passed) when it cannot complete the problem. Idempotent.")
-            .Produces<ProblemProgressResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        progress.MapGet("/summary", async (ClaimsPrincipal caller, ProgressService service, CancellationToken ct) =>
-                TypedResults.Ok(ToResponse(await service.SummaryAsync(caller.UserId(), ct))))
-            .WithSummary("Your progress per level: problems, solved, attempted, streak, last activity; and totals")
-            .Produces<ProgressSummaryResponse>();
+        progress.MapGet("/summary", GetProgressSummary)
+            .WithSummary("Your progress per level: problems, solved, attempted, streak, last activity; and totals");
 
         return app;
     }
+
+    private static async Task<Ok<IReadOnlyList<ProblemProgressResponse>>> ListProgress(ClaimsPrincipal caller, ProgressService service, CancellationToken ct) =>
+        TypedResults.Ok<IReadOnlyList<ProblemProgressResponse>>([.. (await service.ListAsync(caller.UserId(), ct)).Select(ToResponse)]);
+
+    private static async Task<Results<Ok<ProblemProgressResponse>, ProblemResult>> RecordAttempt(RecordAttemptRequest? request, ClaimsPrincipal caller, ProgressService service, CancellationToken ct) =>
+        (await service.RecordAttemptAsync(caller.UserId(), request?.ProblemId, ct)).ToHttp(p => TypedResults.Ok(ToResponse(p)));
+
+    private static async Task<Results<Ok<ProblemProgressResponse>, ProblemResult>> CompleteProblem(CompleteProblemRequest? request, ClaimsPrincipal caller, ProgressService service, CancellationToken ct) =>
+        (await service.CompleteAsync(caller.UserId(), request?.ProblemId, request?.SubmissionId, ct)).ToHttp(p => TypedResults.Ok(ToResponse(p)));
+
+    private static async Task<Ok<ProgressSummaryResponse>> GetProgressSummary(ClaimsPrincipal caller, ProgressService service, CancellationToken ct) =>
+        TypedResults.Ok(ToResponse(await service.SummaryAsync(caller.UserId(), ct)));
 
     public static ProblemProgressResponse ToResponse(ProblemProgress p) => new(
         p.ProblemId,

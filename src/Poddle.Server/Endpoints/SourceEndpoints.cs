@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
@@ -19,20 +20,7 @@ internal static class SourceEndpoints
     {
         var maxBytes = app.ServiceProvider.GetRequiredService<IOptions<DeploymentOptions>>().Value.MaxSourceBytes;
 
-        app.MapPost("/api/projects/{projectId:guid}/sources", async (Guid projectId, HttpRequest http, ClaimsPrincipal caller, SourceBundleService service, CancellationToken ct) =>
-            {
-                var mediaType = http.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-                if (mediaType is null || !AcceptedTypes.Contains(mediaType))
-                {
-                    const string message = "Send the bundle (a tar.gz of the app's directory) as application/gzip or application/octet-stream.";
-                    return TypedResults.Problem(Problems.Create(
-                        StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type", message,
-                        new Dictionary<string, string[]> { ["body"] = [message] }));
-                }
-
-                return (await service.UploadAsync(caller.UserId(), projectId, http.Body, http.ContentLength, ct))
-                    .ToHttp(bundle => TypedResults.Created((string?)null, bundle.ToResponse()));
-            })
+        app.MapPost("/api/projects/{projectId:guid}/sources", UploadSource)
             .WithTags("Deployments")
             .RequireAuthorization()
             .Accepts<Stream>("application/gzip", "application/octet-stream")
@@ -40,13 +28,28 @@ internal static class SourceEndpoints
             // One byte over the limit reaches the service, which answers 413 naming the limit.
             .WithMetadata(new BodySizeLimit(maxBytes + 1))
             .WithSummary("Upload a source bundle (tar.gz) for command deployments; use its id as sourceId")
-            .Produces<SourceBundleResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
         return app;
+    }
+
+    private static async Task<Results<Created<SourceBundleResponse>, ProblemResult>> UploadSource(
+        Guid projectId, HttpRequest http, ClaimsPrincipal caller, SourceBundleService service, CancellationToken ct)
+    {
+        var mediaType = http.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        if (mediaType is null || !AcceptedTypes.Contains(mediaType))
+        {
+            const string message = "Send the bundle (a tar.gz of the app's directory) as application/gzip or application/octet-stream.";
+            return Problems.Problem(
+                StatusCodes.Status415UnsupportedMediaType, HttpErrorCodes.UnsupportedMediaType, "Unsupported media type", message,
+                new Dictionary<string, string[]> { ["body"] = [message] });
+        }
+
+        return (await service.UploadAsync(caller.UserId(), projectId, http.Body, http.ContentLength, ct))
+            .ToHttp(bundle => TypedResults.Created((string?)null, bundle.ToResponse()));
     }
 
     /// <summary>A per-endpoint request body limit (Kestrel honours <see cref="IRequestSizeLimitMetadata"/>).</summary>

@@ -1,10 +1,12 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Poddle.Contracts;
+using Poddle.Core.Accounts;
 using Poddle.Core.Curriculum.Grading;
 using Poddle.Core.Curriculum.Submissions;
 using Poddle.Core.Executions;
@@ -21,14 +23,12 @@ internal static class SubmissionEndpoints
 
     public static IEndpointRouteBuilder MapSubmissionEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/execution/submit/grade", GradeAsync)
+        app.MapPost("/api/execution/submit/grade", GradeSolution)
             .WithTags("Grading")
             .RequireAuthorization()
             .WithMetadata(new BodySizeLimit(MaxBodyBytes))
             .WithSummary("Grade code against every case of a problem")
             .WithDescription("202 with the queued submission; with ?wait=true, 200 with the result as soon as it is graded (202 if not within the server's wait bound). Hidden cases show only passed and verdict.")
-            .Produces<SubmissionResponse>(StatusCodes.Status202Accepted)
-            .Produces<SubmissionResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -37,27 +37,29 @@ internal static class SubmissionEndpoints
 
         var submissions = app.MapGroup("/api/submissions").WithTags("Grading").RequireAuthorization();
 
-        submissions.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal caller, SubmissionService service, CancellationToken ct) =>
-                (await service.GetAsync(caller.UserId(), id, ct)).ToHttp(s => TypedResults.Ok(ToResponse(s))))
+        submissions.MapGet("/{id:guid}", GetSubmission)
             .WithSummary("One of your graded submissions, with its result once graded")
-            .Produces<SubmissionResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        submissions.MapGet("/", async (string? problemId, ClaimsPrincipal caller, SubmissionService service, CancellationToken ct, int offset = 0, int limit = 20) =>
-                (await service.ListAsync(caller.UserId(), problemId, offset, limit, ct))
-                    .ToHttp(list => TypedResults.Ok<IReadOnlyList<SubmissionResponse>>([.. list.Select(ToResponse)])))
+        submissions.MapGet("/", ListSubmissions)
             .WithSummary("Your graded submissions, newest first (?problemId= for one problem; ?offset=&limit= up to 100)")
-            .Produces<IReadOnlyList<SubmissionResponse>>()
             .ProducesValidationProblem();
 
         return app;
     }
 
-    private static async Task<IResult> GradeAsync(
+    private static async Task<Results<Ok<SubmissionResponse>, ProblemResult>> GetSubmission(Guid id, ClaimsPrincipal caller, SubmissionService service, CancellationToken ct) =>
+        (await service.GetAsync(caller.UserId(), id, ct)).ToHttp(s => TypedResults.Ok(ToResponse(s)));
+
+    private static async Task<Results<Ok<IReadOnlyList<SubmissionResponse>>, ProblemResult>> ListSubmissions(string? problemId, ClaimsPrincipal caller, SubmissionService service, CancellationToken ct, int offset = 0, int limit = 20) =>
+        (await service.ListAsync(caller.UserId(), problemId, offset, limit, ct))
+            .ToHttp(list => TypedResults.Ok<IReadOnlyList<SubmissionResponse>>([.. list.Select(ToResponse)]));
+
+    private static async Task<Results<Accepted<SubmissionResponse>, Ok<SubmissionResponse>, ProblemResult>> GradeSolution(
         GradeSubmissionRequest? request, bool? wait, ClaimsPrincipal caller, SubmissionService service, IOptions<GradingOptions> options, CancellationToken ct)
     {
         var submitted = await service.SubmitAsync(
-            Submitter.User(caller.UserId(), caller.IsInRole("admin")),
+            Submitter.User(caller.UserId(), caller.IsInRole(Roles.Admin)),
             new GradeSubmission(request?.Code, request?.ProblemId, request?.Language),
             ct);
         if (!submitted.IsSuccess)

@@ -28,7 +28,7 @@ internal sealed partial class ErrorHandling(ILogger<ErrorHandling> logger) : IEx
         LogUnhandled(exception, httpContext.Request.Method, httpContext.Request.Path);
         await Problems.WriteAsync(httpContext, Problems.Create(
             StatusCodes.Status500InternalServerError,
-            "internal",
+            HttpErrorCodes.Internal,
             "Internal server error",
             "Something went wrong on the server. Quote the requestId when you report it."));
         return true;
@@ -38,12 +38,12 @@ internal sealed partial class ErrorHandling(ILogger<ErrorHandling> logger) : IEx
     {
         if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return Problems.Create(413, "payload-too-large", "Payload too large", "The request body is larger than the server accepts.");
+            return Problems.Create(413, HttpErrorCodes.PayloadTooLarge, "Payload too large", "The request body is larger than the server accepts.");
         }
 
         if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
         {
-            return Problems.Create(415, "unsupported-media-type", "Unsupported media type", "Send the body as application/json.");
+            return Problems.Create(415, HttpErrorCodes.UnsupportedMediaType, "Unsupported media type", "Send the body as application/json.");
         }
 
         var json = bad.InnerException as JsonException ?? bad.InnerException?.InnerException as JsonException;
@@ -53,7 +53,7 @@ internal sealed partial class ErrorHandling(ILogger<ErrorHandling> logger) : IEx
             var message = field == "body"
                 ? "The body is not valid JSON."
                 : $"The value of '{field}' is malformed or of the wrong type.";
-            return Problems.Create(400, "malformed-json", "Bad request", message, new Dictionary<string, string[]> { [field] = [message] });
+            return Problems.Create(400, HttpErrorCodes.MalformedJson, "Bad request", message, new Dictionary<string, string[]> { [field] = [message] });
         }
 
         // "Required parameter ... was not provided from body" (explicit [FromBody]) and "Implicit body inferred for
@@ -63,10 +63,10 @@ internal sealed partial class ErrorHandling(ILogger<ErrorHandling> logger) : IEx
             || bad.Message.Contains("Required parameter", StringComparison.OrdinalIgnoreCase))
         {
             const string message = "A JSON body is required.";
-            return Problems.Create(400, "missing-body", "Bad request", message, new Dictionary<string, string[]> { ["body"] = [message] });
+            return Problems.Create(400, HttpErrorCodes.MissingBody, "Bad request", message, new Dictionary<string, string[]> { ["body"] = [message] });
         }
 
-        return Problems.Create(bad.StatusCode, "bad-request", Problems.TitleOf(bad.StatusCode), "The request could not be read.");
+        return Problems.Create(bad.StatusCode, HttpErrorCodes.BadRequest, Problems.TitleOf(bad.StatusCode), "The request could not be read.");
     }
 
     /// <summary>"$.resources.memoryMb" → "resources.memoryMb"; "$" or nothing → "body".</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Poddle.Core.Common;
 
@@ -39,16 +40,28 @@ public static class Problems
     }
 
     /// <summary>Turns an expected error into a problem response (adding Retry-After when the error carries one).</summary>
-    public static IResult ToResult(Error error)
+    public static ProblemResult ToResult(Error error)
     {
+        ArgumentNullException.ThrowIfNull(error);
         var status = StatusOf(error.Kind);
-        var problem = Create(status, error.Code, TitleOf(status), error.Message, error.Fields);
-        var result = TypedResults.Problem(problem);
-        return error.RetryAfter is { } retry ? new RetryAfterResult(result, retry) : result;
+        return new ProblemResult(Create(status, error.Code, TitleOf(status), error.Message, error.Fields), error.RetryAfter);
     }
 
+    /// <summary>A problem response made with <see cref="Create"/>, for the failure branch of a typed result.</summary>
+    public static ProblemResult Problem(int status, string code, string title, string? detail = null, IReadOnlyDictionary<string, string[]>? fields = null) =>
+        new(Create(status, code, title, detail, fields));
+
+    /// <summary>Untyped: for handlers that answer in more shapes than one success and one problem.</summary>
     public static IResult ToHttp<T>(this Result<T> result, Func<T, IResult> onSuccess) =>
         result.IsSuccess ? onSuccess(result.Value) : ToResult(result.Error);
+
+    /// <summary>The success branch <paramref name="onSuccess"/> makes, or the error's problem: a typed result whose success type gives the endpoint its OpenAPI response.</summary>
+    public static Results<TSuccess, ProblemResult> ToHttp<T, TSuccess>(this Result<T> result, Func<T, TSuccess> onSuccess)
+        where TSuccess : IResult
+    {
+        ArgumentNullException.ThrowIfNull(onSuccess);
+        return result.IsSuccess ? onSuccess(result.Value) : ToResult(result.Error);
+    }
 
     /// <summary>Writes a problem outside endpoint results (authentication challenges, middleware).</summary>
     public static async Task WriteAsync(HttpContext context, ProblemDetails problem)
@@ -109,18 +122,18 @@ public static class Problems
     /// <summary>The stable code of a status the framework produced without one of ours.</summary>
     public static string CodeOf(int status) => status switch
     {
-        400 => "bad-request",
-        401 => "unauthenticated",
-        403 => "forbidden",
-        404 => "not-found",
-        405 => "method-not-allowed",
-        406 => "not-acceptable",
-        408 => "request-timeout",
-        413 => "payload-too-large",
-        415 => "unsupported-media-type",
-        429 => "too-many-requests",
-        500 => "internal",
-        503 => "unavailable",
+        400 => HttpErrorCodes.BadRequest,
+        401 => HttpErrorCodes.Unauthenticated,
+        403 => ErrorCodes.Forbidden,
+        404 => ErrorCodes.NotFound,
+        405 => HttpErrorCodes.MethodNotAllowed,
+        406 => HttpErrorCodes.NotAcceptable,
+        408 => HttpErrorCodes.RequestTimeout,
+        413 => HttpErrorCodes.PayloadTooLarge,
+        415 => HttpErrorCodes.UnsupportedMediaType,
+        429 => HttpErrorCodes.TooManyRequests,
+        500 => HttpErrorCodes.Internal,
+        503 => HttpErrorCodes.Unavailable,
         _ => "http-" + status.ToString(CultureInfo.InvariantCulture),
     };
 
@@ -139,13 +152,4 @@ public static class Problems
         503 => "Service unavailable",
         _ => "Error",
     };
-
-    private sealed class RetryAfterResult(IResult inner, TimeSpan retryAfter) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            return inner.ExecuteAsync(httpContext);
-        }
-    }
 }

@@ -22,7 +22,7 @@ internal sealed class RequestCharsetMiddleware(RequestDelegate next)
         {
             return Problems.WriteAsync(context, Problems.Create(
                 StatusCodes.Status415UnsupportedMediaType,
-                "unsupported-media-type",
+                HttpErrorCodes.UnsupportedMediaType,
                 Problems.TitleOf(StatusCodes.Status415UnsupportedMediaType),
                 Message,
                 new Dictionary<string, string[]> { ["body"] = [Message] }));

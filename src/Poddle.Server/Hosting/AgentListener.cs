@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Poddle.Core.Common;
 using Poddle.Drivers.Abstractions.Pods;
 using Poddle.Server.Errors;
 
@@ -101,7 +102,7 @@ public sealed partial class AgentListener
             }
 
             return Problems.WriteAsync(
-                context, Problems.Create(StatusCodes.Status404NotFound, "not-found", "Not Found", "The agent listener serves POST " + HeartbeatPath + " only."));
+                context, Problems.Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "Not Found", "The agent listener serves POST " + HeartbeatPath + " only."));
         }
     }
 

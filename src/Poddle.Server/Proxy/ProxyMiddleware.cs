@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -107,21 +108,30 @@ public sealed partial class ProxyMiddleware(
     {
         context.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         ProxyTransformer.AddSecurityHeaders(context);
-        return Problems.WriteAsync(context, Problems.Create(
+        return WriteAsync(context, Problems.Create(
             StatusCodes.Status503ServiceUnavailable,
-            "no_ready_replica",
+            ProxyErrorCodes.NoReadyReplica,
             "No ready replica",
-            $"The app '{route.Name}' has no ready replica at the moment; it may be starting, scaled to zero or failing its health check."));
+            $"The app '{route.Name}' has no ready replica at the moment; it may be starting, scaled to zero or failing its health check."),
+            ProxyErrorCodes.LegacyNoReadyReplica);
     }
 
     private static Task NotFoundAsync(HttpContext context)
     {
         ProxyTransformer.AddSecurityHeaders(context);
-        return Problems.WriteAsync(context, Problems.Create(
+        return WriteAsync(context, Problems.Create(
             StatusCodes.Status404NotFound,
-            "app_not_found",
+            ProxyErrorCodes.AppNotFound,
             "Not Found",
-            $"No app is deployed at '{context.Request.Host.Host}'."));
+            $"No app is deployed at '{context.Request.Host.Host}'."),
+            ProxyErrorCodes.LegacyAppNotFound);
+    }
+
+    /// <summary>Writes a proxy problem with its pre-kebab-case code kept for one release (see <see cref="ProxyErrorCodes"/>).</summary>
+    private static Task WriteAsync(HttpContext context, ProblemDetails problem, string legacyCode)
+    {
+        problem.Extensions[ProxyErrorCodes.LegacyCodeExtension] = legacyCode;
+        return Problems.WriteAsync(context, problem);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replica {Destination} of {Deployment} failed ({Reason}); out of rotation for a while")]

@@ -85,6 +85,6 @@ internal static class RateLimitingSetup
             PasswordReset => "Too many password reset or verification requests from your address. Wait and try again.",
             _ => "Too many requests. Slow down, wait for Retry-After seconds and try again.",
         };
-        await Problems.WriteAsync(http, Problems.Create(StatusCodes.Status429TooManyRequests, "too-many-requests", Problems.TitleOf(429), detail));
+        await Problems.WriteAsync(http, Problems.Create(StatusCodes.Status429TooManyRequests, HttpErrorCodes.TooManyRequests, Problems.TitleOf(429), detail));
     }
 }

@@ -216,10 +216,13 @@ public sealed class ProxyRoutingTests(ProxyServerFixture fixture) : IClassFixtur
         Assert.Equal(TimeSpan.FromSeconds(5), unavailable.Headers.RetryAfter?.Delta);
         Assert.Equal("application/problem+json", unavailable.Content.Headers.ContentType?.MediaType);
         var problem = await unavailable.Content.ReadFromJsonAsync<ProblemDetails>();
-        Assert.Equal("urn:poddle:problem:no_ready_replica", problem!.Type);
+        Assert.Equal("urn:poddle:problem:no-ready-replica", problem!.Type);
+        Assert.Equal("no_ready_replica", problem.Extensions["legacyCode"]?.ToString());
         Assert.Contains("no ready replica", problem.Detail, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Equal("urn:poddle:problem:app_not_found", (await unknown.Content.ReadFromJsonAsync<ProblemDetails>())!.Type);
+        var notFound = await unknown.Content.ReadFromJsonAsync<ProblemDetails>();
+        Assert.Equal("urn:poddle:problem:app-not-found", notFound!.Type);
+        Assert.Equal("app_not_found", notFound.Extensions["legacyCode"]?.ToString());
         Assert.Equal(0, backend.Requests);
     }
 

@@ -104,7 +104,7 @@ public sealed class SubmissionService(
         {
             return new Error(
                 ErrorKind.Unavailable,
-                "queue-full",
+                ErrorCodes.QueueFull,
                 $"The grading queue holds {settings.MaxQueueDepth} submissions or more; try again shortly.",
                 RetryAfter: executionOptions.Value.BackpressureRetryAfter);
         }

@@ -345,6 +345,18 @@ public sealed class FakePod : IAsyncDisposable
 
     internal TaskCompletionSource<ExitResult> Exited { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>How many readers follow its logs now (a test waits for a follower to attach before it writes).</summary>
+    public int Followers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _followers.Count;
+            }
+        }
+    }
+
     /// <summary>The main process exits with <paramref name="exitCode"/> now.</summary>
     public Task ExitAsync(int exitCode) => ExitAsync(ExitResult.From(exitCode, null, false));
 

@@ -16,6 +16,11 @@ namespace Poddle.Testing;
 /// <param name="OomKilled">It is OOM-killed instead of exiting (exit code 137, signal 9).</param>
 /// <param name="HangOnStart">StartAsync never returns until cancelled (an image pull that never finishes).</param>
 /// <param name="Healthy">Its HTTP listener answers 200 (true) or 503 (false).</param>
+/// <param name="Output">Lines (stream, text) its process writes as it starts, before any scheduled exit.</param>
+/// <param name="OnTerm">What its process does when a stop sends SIGTERM.</param>
+/// <param name="Narrate">The fake adds its own log lines, "started {name}" and "exited: {reason}" (controller tests
+/// read them); off for a pod that stands for a real process, whose logs hold only what the process wrote.</param>
+/// <param name="CpuNanoseconds">The CPU time its process has used when it starts.</param>
 public sealed record FakePodScript(
     PodFailureKind? StartFails = null,
     string? FailureMessage = null,
@@ -23,7 +28,11 @@ public sealed record FakePodScript(
     int ExitCode = 1,
     bool OomKilled = false,
     bool HangOnStart = false,
-    bool Healthy = true)
+    bool Healthy = true,
+    IReadOnlyList<(string Stream, string Text)>? Output = null,
+    FakeTermHandling OnTerm = FakeTermHandling.Dies,
+    bool Narrate = true,
+    long CpuNanoseconds = 0)
 {
     /// <summary>Runs until stopped and answers every probe.</summary>
     public static FakePodScript Healthy200 { get; } = new();
@@ -173,7 +182,7 @@ public sealed class FakePodDriver : IPodDriver, IPodLogSource, IPodStatsSource, 
             Interlocked.Increment(ref _stops);
             pod.LastStopGrace = gracePeriod;
             pod.CheckScheduledExit();
-            await pod.ExitAsync(ExitResult.From(143, 15, false));
+            await pod.TerminateAsync(gracePeriod, cancellationToken);
         }
     }
 
@@ -261,7 +270,16 @@ public sealed class FakePodDriver : IPodDriver, IPodLogSource, IPodStatsSource, 
         }
 
         _pods[id] = pod;
-        pod.WriteLog($"started {spec.Name}");
+        if (script.Narrate)
+        {
+            pod.WriteLog($"started {spec.Name}");
+        }
+
+        foreach (var (stream, text) in script.Output ?? [])
+        {
+            pod.WriteLog(text, stream);
+        }
+
         return pod;
     }
 }
@@ -286,6 +304,7 @@ public sealed class FakePod : IAsyncDisposable
         Sequence = sequence;
         StartedAt = clock.GetUtcNow();
         Healthy = script.Healthy;
+        CpuNanoseconds = script.CpuNanoseconds;
     }
 
     public PodHandle Handle { get; }
@@ -325,6 +344,18 @@ public sealed class FakePod : IAsyncDisposable
     public string? ReplicaLabel => Spec.Labels.GetValueOrDefault(PodLabels.Replica);
 
     internal TaskCompletionSource<ExitResult> Exited { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>How many readers follow its logs now (a test waits for a follower to attach before it writes).</summary>
+    public int Followers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _followers.Count;
+            }
+        }
+    }
 
     /// <summary>The main process exits with <paramref name="exitCode"/> now.</summary>
     public Task ExitAsync(int exitCode) => ExitAsync(ExitResult.From(exitCode, null, false));
@@ -381,6 +412,30 @@ public sealed class FakePod : IAsyncDisposable
         }
     }
 
+    /// <summary>A stop's SIGTERM: the process dies of it, exits cleanly, or ignores it and is killed after the grace period.</summary>
+    internal async Task TerminateAsync(TimeSpan gracePeriod, CancellationToken cancellationToken)
+    {
+        switch (Script.OnTerm)
+        {
+            case FakeTermHandling.ExitsCleanly:
+                await ExitAsync(ExitResult.From(0, null, false));
+                break;
+            case FakeTermHandling.Ignores:
+                if (State == PodState.Running)
+                {
+                    // The grace period on the driver's clock; an exit meanwhile (scripted, or a destroy) ends it early.
+                    var grace = Task.Delay(gracePeriod, _clock, cancellationToken);
+                    await Task.WhenAny(Exited.Task, grace);
+                    await ExitAsync(ExitResult.From(137, 9, false));
+                }
+
+                break;
+            default:
+                await ExitAsync(ExitResult.From(143, 15, false));
+                break;
+        }
+    }
+
     internal PodStatus Status() => State switch
     {
         PodState.Running => new PodStatus(PodState.Running, StartedAt, null, null, HostPort is { } port ? new PodEndpoint("127.0.0.1", port) : null),
@@ -397,7 +452,11 @@ public sealed class FakePod : IAsyncDisposable
         FinishedAt = _clock.GetUtcNow();
         CloseListener();
         Exited.TrySetResult(result);
-        WriteLog($"exited: {result.Reason}", "stderr");
+        if (Script.Narrate)
+        {
+            WriteLog($"exited: {result.Reason}", "stderr");
+        }
+
         lock (_gate)
         {
             foreach (var follower in _followers)

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Poddle.Agent.Alerts;
 using Poddle.Agent.Tests.Support;
+using Poddle.Testing;
 
 namespace Poddle.Agent.Tests.Alerts;
 
@@ -9,6 +11,9 @@ namespace Poddle.Agent.Tests.Alerts;
 public sealed class WebhookDispatcherTests : IDisposable
 {
     private static readonly WebhookDelivery Fast = new(6, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), 16);
+    /// <summary>The fake clock's step between polls: well below the attempt time-out, so no POST in flight times out.</summary>
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
+
     private readonly ListLoggerProvider _logs = new();
 
     public void Dispose() => _logs.Dispose();
@@ -43,15 +48,17 @@ public sealed class WebhookDispatcherTests : IDisposable
     public async Task Enqueue_WebhookDownThenUp_AlertIsRetriedUntilItArrives()
     {
         var port = WebhookListener.FreePort();
+        var clock = new FakeTimeProvider();
         using var http = new HttpClient();
-        await using var dispatcher = new WebhookDispatcher([new(new Uri($"http://127.0.0.1:{port}/hook/secret-key"), WebhookFormat.Json)], http, Fast, _logs.For<WebhookDispatcher>(), TimeProvider.System);
+        await using var dispatcher = new WebhookDispatcher([new(new Uri($"http://127.0.0.1:{port}/hook/secret-key"), WebhookFormat.Json)], http, Fast, _logs.For<WebhookDispatcher>(), clock);
 
         var stopwatch = Stopwatch.StartNew();
         dispatcher.Enqueue(SampleAlert());
         Assert.True(stopwatch.ElapsedMilliseconds < 100, "Enqueue must not wait for the webhook");
-        await Task.Delay(700);
+        await Poll.UntilAsync(() => _logs.Text.Contains("retrying", StringComparison.Ordinal), "the first try fails and is retried");
         await using var listener = WebhookListener.Start(port);
-        var requests = await listener.WaitForAsync(1, TimeSpan.FromSeconds(10));
+        await Poll.AdvancingUntilAsync(clock, Step, () => !listener.Requests.IsEmpty, "a retry reaches the webhook");
+        IReadOnlyList<RecordedRequest> requests = [.. listener.Requests];
 
         Assert.Single(requests);
         Assert.Contains("retrying", _logs.Text, StringComparison.Ordinal);
@@ -63,14 +70,16 @@ public sealed class WebhookDispatcherTests : IDisposable
     {
         await using var listener = WebhookListener.Start();
         listener.Status = 503;
+        var clock = new FakeTimeProvider();
         using var http = new HttpClient();
-        await using var dispatcher = new WebhookDispatcher([new(listener.Url, WebhookFormat.Slack)], http, Fast, _logs.For<WebhookDispatcher>(), TimeProvider.System);
+        await using var dispatcher = new WebhookDispatcher([new(listener.Url, WebhookFormat.Slack)], http, Fast, _logs.For<WebhookDispatcher>(), clock);
 
         dispatcher.Enqueue(SampleAlert());
-        await listener.WaitForAsync(2, TimeSpan.FromSeconds(10));
+        await Poll.AdvancingUntilAsync(clock, Step, () => listener.Requests.Count >= 2, "the 503 is retried");
         listener.Status = 200;
         var count = listener.Requests.Count;
-        await Task.Delay(2500);
+        await Poll.AdvancingUntilAsync(clock, Step, () => _logs.Text.Contains("delivered", StringComparison.Ordinal), "the alert is delivered");
+        clock.Advance(Fast.MaxRetryDelay * 4); // past any back-off a further try would wait
 
         Assert.True(listener.Requests.Count <= count + 1, "after a 200 no further tries");
         Assert.DoesNotContain("dropped", _logs.Text, StringComparison.Ordinal);
@@ -81,12 +90,16 @@ public sealed class WebhookDispatcherTests : IDisposable
     {
         await using var listener = WebhookListener.Start();
         listener.Status = 404;
+        var clock = new FakeTimeProvider();
         using var http = new HttpClient();
-        await using var dispatcher = new WebhookDispatcher([new(listener.Url, WebhookFormat.Json)], http, Fast, _logs.For<WebhookDispatcher>(), TimeProvider.System);
+        await using var dispatcher = new WebhookDispatcher([new(listener.Url, WebhookFormat.Json)], http, Fast, _logs.For<WebhookDispatcher>(), clock);
 
         dispatcher.Enqueue(SampleAlert());
         await listener.WaitForAsync(1, TimeSpan.FromSeconds(10));
-        await Task.Delay(1000);
+
+        // Dropped without the clock moving: a retry would wait for a back-off on the fake clock and never be dropped.
+        await Poll.UntilAsync(() => _logs.Text.Contains("dropped", StringComparison.Ordinal), "the rejected alert is dropped");
+        clock.Advance(Fast.MaxRetryDelay * 4);
 
         Assert.Single(listener.Requests);
         Assert.Contains("dropped", _logs.Text, StringComparison.Ordinal);

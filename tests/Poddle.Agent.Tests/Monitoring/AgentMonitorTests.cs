@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Poddle.Agent.Alerts;
 using Poddle.Agent.Heartbeat;
 using Poddle.Agent.Monitoring;
 using Poddle.Agent.Tests.Support;
 using Poddle.Contracts;
+using Poddle.Testing;
 
 namespace Poddle.Agent.Tests.Monitoring;
 
@@ -46,10 +48,17 @@ public sealed class AgentMonitorTests : IDisposable
     public async Task RunAsync_ReportFile_IsWrittenAtomicallyEveryPeriod()
     {
         var path = _directory.File("health-report.json");
-        var monitor = Monitor(new ScriptedHealthRound([("app", "healthy")], [("app", "degraded")]), writer: AgentMonitor.FileWriter(path), period: TimeSpan.FromMilliseconds(200));
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1.1));
+        var clock = new FakeTimeProvider();
+        var writes = 0;
+        HealthReportSink writer = async (report, cancellationToken) =>
+        {
+            await AgentMonitor.FileWriter(path)(report, cancellationToken);
+            Interlocked.Increment(ref writes);
+        };
+        var monitor = Monitor(new ScriptedHealthRound([("app", "healthy")], [("app", "degraded")]), writer: writer, period: TimeSpan.FromMilliseconds(200), clock: clock);
 
-        await monitor.RunAsync(stop.Token);
+        // Two rounds, one period apart; stopped while the monitor waits for the next period (as a stop usually is).
+        await RunTicksAsync(monitor, clock, TimeSpan.FromMilliseconds(200), 1, i => Volatile.Read(ref writes) >= i + 1, "a report per round");
 
         var report = JsonSerializer.Deserialize(File.ReadAllText(path), PoddleJsonContext.Default.AgentHealthReport)!;
         Assert.Equal("degraded", report.Status);
@@ -69,10 +78,11 @@ public sealed class AgentMonitorTests : IDisposable
 
         // Every round alternates critical/healthy, so every round raises an alert for the hanging webhook.
         var round = new ScriptedHealthRound(Enumerable.Range(0, 40).Select(i => new[] { ("app", i % 2 == 0 ? "critical" : "healthy") }).ToArray());
-        var monitor = new AgentMonitor(round, () => _app, AgentMonitor.FileWriter(Path.Combine(blocker, "report.json")), new AlertPolicy(TimeSpan.Zero, TimeProvider.System), webhooks, null, TimeSpan.FromMilliseconds(100), _logs.For<AgentMonitor>(), TimeProvider.System);
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var clock = new FakeTimeProvider();
+        var monitor = new AgentMonitor(round, () => _app, AgentMonitor.FileWriter(Path.Combine(blocker, "report.json")), new AlertPolicy(TimeSpan.Zero, TimeProvider.System), webhooks, null, TimeSpan.FromMilliseconds(100), _logs.For<AgentMonitor>(), clock);
 
-        await monitor.RunAsync(stop.Token);
+        // Two seconds of periods: each round must start without waiting for the 30 s webhook.
+        await RunTicksAsync(monitor, clock, TimeSpan.FromMilliseconds(100), 19, i => round.Rounds >= i + 1, "a round per period");
 
         // About 20 rounds at 100 ms (fewer on a loaded machine); a monitor waiting on the 30 s webhook would do 1.
         Assert.InRange(round.Rounds, 8, 22);
@@ -99,10 +109,11 @@ public sealed class AgentMonitorTests : IDisposable
         await using var server = WebhookListener.Start();
         using var http = new HttpClient();
         var heartbeat = new HeartbeatSender(new Uri($"http://127.0.0.1:{server.Port}"), "agent-token-1", http, _logs.For<HeartbeatSender>());
-        var monitor = Monitor(new ScriptedHealthRound([("gpu0.utilization", "degraded")]), heartbeat: heartbeat, period: TimeSpan.FromMilliseconds(200));
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1.1));
+        var clock = new FakeTimeProvider();
+        var monitor = Monitor(new ScriptedHealthRound([("gpu0.utilization", "degraded")]), heartbeat: heartbeat, period: TimeSpan.FromMilliseconds(200), clock: clock);
 
-        await monitor.RunAsync(stop.Token);
+        // 1.1 s of periods: a heartbeat per round, each done before the next round (which would otherwise skip its own).
+        await RunTicksAsync(monitor, clock, TimeSpan.FromMilliseconds(200), 5, i => server.Requests.Count >= i + 1 && monitor.HeartbeatInFlight.IsCompleted, "a heartbeat per round");
 
         var requests = server.Requests.ToList();
         Assert.InRange(requests.Count, 4, 7);
@@ -111,8 +122,35 @@ public sealed class AgentMonitorTests : IDisposable
         Assert.Equal("gpu0.utilization", body.Report!.Checks[0].Name);
     }
 
-    private AgentMonitor Monitor(ScriptedHealthRound round, HealthReportSink? writer = null, WebhookDispatcher? webhooks = null, HeartbeatSender? heartbeat = null, TimeSpan? period = null) =>
-        new(round, () => _app, writer ?? Capture, new AlertPolicy(TimeSpan.FromMinutes(5), TimeProvider.System), webhooks, heartbeat, period ?? TimeSpan.FromSeconds(30), _logs.For<AgentMonitor>(), TimeProvider.System);
+    /// <summary>
+    /// Runs the monitor on <paramref name="clock"/> for its first round and <paramref name="ticks"/> more periods, each
+    /// period advanced once round i's <paramref name="done"/> holds (i from 0), then stops it and waits for it to end.
+    /// </summary>
+    private static async Task RunTicksAsync(AgentMonitor monitor, FakeTimeProvider clock, TimeSpan period, int ticks, Func<int, bool> done, string what)
+    {
+        using var stop = new CancellationTokenSource();
+        var run = monitor.RunAsync(stop.Token);
+        for (var i = 0; i <= ticks; i++)
+        {
+            var round = i;
+            await Poll.UntilAsync(() => run.IsCompleted || done(round), $"{what} (round {round + 1})");
+            if (run.IsCompleted)
+            {
+                break;
+            }
+
+            if (i < ticks)
+            {
+                clock.Advance(period);
+            }
+        }
+
+        await stop.CancelAsync();
+        await run;
+    }
+
+    private AgentMonitor Monitor(ScriptedHealthRound round, HealthReportSink? writer = null, WebhookDispatcher? webhooks = null, HeartbeatSender? heartbeat = null, TimeSpan? period = null, TimeProvider? clock = null) =>
+        new(round, () => _app, writer ?? Capture, new AlertPolicy(TimeSpan.FromMinutes(5), TimeProvider.System), webhooks, heartbeat, period ?? TimeSpan.FromSeconds(30), _logs.For<AgentMonitor>(), clock ?? TimeProvider.System);
 
     private Task Capture(AgentHealthReport report, CancellationToken cancellationToken)
     {

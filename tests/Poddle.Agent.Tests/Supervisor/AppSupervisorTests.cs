@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Poddle.Agent.Native;
 using Poddle.Agent.Supervisor;
 using Poddle.Agent.Tests.Support;
+using Poddle.Testing;
 
 namespace Poddle.Agent.Tests.Supervisor;
 
@@ -95,7 +96,7 @@ public sealed class AppSupervisorTests : IDisposable
 
         Assert.Equal(128 + 9, exit);
         Assert.InRange(stopwatch.Elapsed.TotalSeconds, 0.9, 5);
-        await WaitUntilAsync(() => !IsAlive(child), "the app's child should be killed with its group");
+        await Poll.UntilAsync(() => !IsAlive(child), "the app's child is killed with its group", TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -173,17 +174,7 @@ public sealed class AppSupervisorTests : IDisposable
         }
     }
 
-    internal static async Task WaitUntilAsync(Func<bool> condition, string what, double seconds = 10)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, what);
-            await Task.Delay(50);
-        }
-    }
-
-    private static Task WaitForFileAsync(string path) => WaitUntilAsync(() => File.Exists(path), $"{path} should appear");
+    private static Task WaitForFileAsync(string path) => Poll.UntilAsync(() => File.Exists(path), $"{path} appears", TimeSpan.FromSeconds(10));
 
     private AppSupervisor Create(
         IReadOnlyList<string> command,

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Poddle.Testing;
 
 namespace Poddle.Agent.Tests.Support;
 
@@ -43,12 +44,7 @@ public sealed class WebhookListener : IAsyncDisposable
     /// <summary>Waits until <paramref name="count"/> requests arrived (at most <paramref name="timeout"/>).</summary>
     public async Task<IReadOnlyList<RecordedRequest>> WaitForAsync(int count, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (Requests.Count < count && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
+        await Poll.UntilAsync(() => Requests.Count >= count, $"{count} webhook requests arrive", timeout, () => $"{Requests.Count} arrived");
         return [.. Requests];
     }
 

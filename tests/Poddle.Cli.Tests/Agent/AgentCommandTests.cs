@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Poddle.Agent.Tests.Support;
 using Poddle.Contracts;
+using Poddle.Testing;
 
 namespace Poddle.Cli.Tests.Agent;
 
@@ -353,13 +354,6 @@ public sealed class AgentCommandTests : IDisposable
 
     private Task WaitForFileAsync(string name) => WaitUntilAsync(() => File.Exists(Path(name)), 30, name);
 
-    private static async Task WaitUntilAsync(Func<bool> condition, double seconds, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, double seconds, string what) =>
+        Poll.UntilAsync(condition, what, TimeSpan.FromSeconds(seconds));
 }

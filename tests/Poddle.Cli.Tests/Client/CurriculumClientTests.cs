@@ -101,11 +101,10 @@ public sealed class CurriculumClientTests
         var queued = await student.SubmitForGradingAsync(new GradeSubmissionRequest("print(2 * int(input()))\n", "double-it"), wait: false);
         Assert.Contains(queued.Status, new[] { "queued", "grading", "completed" });
         var graded = queued;
-        for (var i = 0; i < 600 && graded.Status is "queued" or "grading"; i++)
-        {
-            await Task.Delay(100);
-            graded = await student.GetSubmissionAsync(queued.Id);
-        }
+        await Poll.UntilAsync(
+            async () => (graded = await student.GetSubmissionAsync(queued.Id)).Status is not ("queued" or "grading"),
+            "the grading finishes",
+            TimeSpan.FromSeconds(60));
 
         Assert.Equal(("completed", 3, 3, true), (graded.Status, graded.Passed, graded.Total, graded.AllPassed));
         Assert.Equal([queued.Id], (await student.ListSubmissionsAsync("double-it")).Select(s => s.Id));

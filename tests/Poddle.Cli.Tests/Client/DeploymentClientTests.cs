@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Poddle.Cli.Tests;
 using Poddle.Contracts;
+using Poddle.Testing;
 
 namespace Poddle.Client.Tests;
 
@@ -158,12 +159,7 @@ public sealed class DeploymentClientTests : IAsyncLifetime
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(["first"], received);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!_api.StreamAborted && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
+        await Poll.UntilAsync(() => _api.StreamAborted, "the server sees the client go away", TimeSpan.FromSeconds(10));
         Assert.True(_api.StreamAborted, "the server did not see the client go away");
     }
 

@@ -7,6 +7,7 @@ using System.Net.Http.Json;
 using Poddle.Contracts;
 using Poddle.Drivers.Sandbox;
 using Poddle.Drivers.Sandbox.Pods;
+using Poddle.Testing;
 
 namespace Poddle.Cli.Tests.EndToEnd;
 
@@ -164,7 +165,7 @@ public sealed class DeploymentsEndToEndTests
             var leftovers = RunLeftovers(killedPid);
             Assert.Contains(leftovers, l => l.StartsWith("/sys/fs/cgroup", StringComparison.Ordinal));
             Assert.Contains(leftovers, l => l.StartsWith(Path.GetTempPath(), StringComparison.Ordinal));
-            await WaitUntilAsync(() => RunCgroupsAreEmpty(killedPid), "the killed server's runs are dead");
+            await Poll.UntilAsync(() => RunCgroupsAreEmpty(killedPid), "the killed server's runs are dead", TimeSpan.FromSeconds(20));
 
             server = PoddleProcess.Start(["serve", "--urls", url], environment, workingDirectory: home);
             await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
@@ -606,16 +607,6 @@ public sealed class DeploymentsEndToEndTests
         Directory.EnumerateDirectories("/sys/fs/cgroup").Select(h => Path.Combine(h, "poddle-sandbox"))
             .Append("/sys/fs/cgroup/poddle-sandbox")
             .Where(Directory.Exists);
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, "timed out waiting until " + what);
-            await Task.Delay(100);
-        }
-    }
 
     private static string TemporaryDirectory(string name)
     {

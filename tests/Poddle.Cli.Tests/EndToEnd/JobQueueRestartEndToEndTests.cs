@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -162,18 +161,13 @@ public sealed class JobQueueRestartEndToEndTests
         return string.Join("; ", outcomes.GroupBy(o => o, StringComparer.Ordinal).Select(g => $"{g.Key}: {g.Count()}"));
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, PoddleProcess server, Func<Task<string>>? describe = null)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > TimeSpan.FromSeconds(90) || server.HasExited)
-            {
-                var state = describe is null || server.HasExited ? "" : $" Now: {await describe()}.";
-                throw new Xunit.Sdk.XunitException($"timed out waiting until {what}.{state}{Environment.NewLine}stderr: {server.Stderr}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    // The shared wait, ended early (with the server's stderr) when the server exits.
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what, PoddleProcess server, Func<Task<string>>? describe = null) =>
+        Poll.UntilAsync(
+            async () => server.HasExited
+                ? throw new Xunit.Sdk.XunitException($"the server exited waiting until {what}.{Environment.NewLine}stderr: {server.Stderr}")
+                : await condition(),
+            what,
+            TimeSpan.FromSeconds(90),
+            async () => $"{(describe is null ? "" : await describe())}{Environment.NewLine}stderr: {server.Stderr}");
 }

@@ -1,11 +1,11 @@
 using System.Diagnostics;
+using System.Reflection;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;
 using Poddle.JobHost;
 using Poddle.Testing;
-using Xunit.Abstractions;
 
 namespace Poddle.Core.Tests.Jobs;
 
@@ -13,9 +13,13 @@ namespace Poddle.Core.Tests.Jobs;
 /// The done-when of the queue: a server process holding a job's lease is killed with SIGKILL (no shutdown code
 /// runs), and a second server process completes the job once the lease has expired. Real processes, real PostgreSQL.
 /// </summary>
-public sealed class JobRunnerProcessKillTests(ITestOutputHelper output)
+public sealed class JobRunnerProcessKillTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(40);
+
+    /// <summary>The host in its own output directory (Core's tests reference it only to build it, not to load it).</summary>
+    private static readonly string JobHostPath = typeof(JobRunnerProcessKillTests).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "PoddleJobHostPath").Value!;
 
     [Fact]
     public async Task RunJob_ServerHoldingLeaseKilled_AnotherServerCompletesTheJob()
@@ -79,7 +83,7 @@ public sealed class JobRunnerProcessKillTests(ITestOutputHelper output)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Poddle.JobHost.dll"));
+        info.ArgumentList.Add(JobHostPath);
         foreach (var arg in new[]
         {
             database.Setting, record, mode,
@@ -111,25 +115,15 @@ public sealed class JobRunnerProcessKillTests(ITestOutputHelper output)
         return await db.Set<Job>().AsNoTracking().SingleAsync(j => j.Id == id);
     }
 
-    private Task WaitUntilAsync(Func<bool> condition, string what, StringBuilder logs) =>
+    private static Task WaitUntilAsync(Func<bool> condition, string what, StringBuilder logs) =>
         WaitUntilAsync(() => Task.FromResult(condition()), what, logs);
 
-    private async Task WaitUntilAsync(Func<Task<bool>> condition, string what, StringBuilder logs)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(Bound.TotalSeconds * Stopwatch.Frequency);
-        while (!await condition())
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what, StringBuilder logs) =>
+        Poll.UntilAsync(condition, what, Bound, () =>
         {
-            if (Stopwatch.GetTimestamp() > deadline)
+            lock (logs)
             {
-                lock (logs)
-                {
-                    output.WriteLine(logs.ToString());
-                }
-
-                Assert.Fail($"Timed out after {Bound} waiting until {what}.");
+                return Task.FromResult($"the hosts logged:{Environment.NewLine}{logs}");
             }
-
-            await Task.Delay(100);
-        }
-    }
+        });
 }

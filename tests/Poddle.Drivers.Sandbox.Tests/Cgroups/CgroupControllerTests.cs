@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Poddle.Drivers.Sandbox.Cgroups;
+using Poddle.Testing;
 
 namespace Poddle.Drivers.Sandbox.Tests.Cgroups;
 
@@ -15,7 +16,7 @@ public sealed class CgroupControllerTests
         {
             var join = string.Join(" ", run.ProcsFiles.Select(f => $"echo $$ > {f};"));
             using var process = Process.Start("/bin/sh", ["-c", join + " (sleep 30 &) ; exec sleep 30"]);
-            await WaitUntilAsync(() => !run.IsEmpty() && ProcsCount(run) >= 2);
+            await Poll.UntilAsync(() => !run.IsEmpty() && ProcsCount(run) >= 2, "both processes joined the run's cgroup", TimeSpan.FromSeconds(5));
 
             await run.KillAllAsync(TimeSpan.FromSeconds(5));
 
@@ -32,14 +33,4 @@ public sealed class CgroupControllerTests
 
     private static int ProcsCount(CgroupRun run) =>
         File.ReadAllLines(run.ProcsFiles[0]).Length;
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition());
-    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Poddle.Drivers.Abstractions.Execution;
+using Poddle.Testing;
 
 namespace Poddle.Drivers.Sandbox.Tests.Execution;
 
@@ -34,11 +35,11 @@ public sealed class WarmPoolSizingTests
             for (var i = 0; i < grown.Target + 1; i++)
             {
                 clock.Advance(TimeSpan.FromSeconds(61));
-                await WaitUntilAsync(() => Stats(executor).Target <= Math.Max(1, grown.Target - i - 1));
+                await WaitUntilAsync(() => Stats(executor).Target <= Math.Max(1, grown.Target - i - 1), "the pool shrinks by one");
             }
 
             Assert.Equal(1, Stats(executor).Target);
-            await WaitUntilAsync(() => Stats(executor).Ready == 1);
+            await WaitUntilAsync(() => Stats(executor).Ready == 1, "one prepared run is ready");
         }
         finally
         {
@@ -67,7 +68,7 @@ public sealed class WarmPoolSizingTests
             Assert.Equal(first, RunDirectories(workRoot));
 
             clock.Advance(TimeSpan.FromMinutes(2));
-            await WaitUntilAsync(() => RunDirectories(workRoot) is [var only] && only != first[0]);
+            await WaitUntilAsync(() => RunDirectories(workRoot) is [var only] && only != first[0], "the old prepared run is recycled");
             var stats = Stats(executor);
             Assert.Equal((0, 0), (stats.Hits, stats.Misses));
         }
@@ -82,14 +83,7 @@ public sealed class WarmPoolSizingTests
 
     private static WarmPoolStats Stats(SandboxCodeExecutor executor) => executor.GetPoolStats().Single();
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        // The pool's loop looks at the clock at least once a second.
-        for (var i = 0; i < 100 && !condition(); i++)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(condition(), "the pool did not adapt within 5 s");
-    }
+    // The pool's loop looks at the (fake) clock at least once a second of real time, so it adapts within 5 s.
+    private static Task WaitUntilAsync(Func<bool> condition, string what) =>
+        Poll.UntilAsync(condition, what, TimeSpan.FromSeconds(5));
 }

@@ -293,15 +293,7 @@ public sealed class AgentEndpointsTests
             return fixture;
         }
 
-        public static async Task WaitAsync(Func<Task<bool>> condition)
-        {
-            var deadline = DateTimeOffset.UtcNow + Bound;
-            while (!await condition())
-            {
-                Assert.True(DateTimeOffset.UtcNow < deadline, "condition not met in time");
-                await Task.Delay(100);
-            }
-        }
+        public static Task WaitAsync(Func<Task<bool>> condition) => Poll.UntilAsync(condition, "the condition is met", Bound);
 
         public async Task<List<Guid>> RunningReplicaIdsAsync()
         {

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Poddle.Contracts;
 using Poddle.Core.Common;
 using Poddle.Core.Deployments;
@@ -26,7 +27,7 @@ public sealed class DeploymentTelemetryEndpointsTests
         foreach (var (pod, text, stream) in new[] { (pods[0], "a-1", "stdout"), (pods[1], "b-1", "stdout"), (pods[0], "a-2", "stderr"), (pods[1], "b-2", "stdout") })
         {
             // Lines a few milliseconds apart, so their order across replicas is the order of their timestamps.
-            await Task.Delay(5);
+            fixture.Clock.Advance(TimeSpan.FromMilliseconds(5));
             pod.WriteLog(text, stream);
         }
 
@@ -70,15 +71,17 @@ public sealed class DeploymentTelemetryEndpointsTests
         victim.WriteLog("RuntimeError: no database", "stderr");
         await victim.ExitAsync(1);
         DeploymentEventResponse? crashed = null;
-        var deadline = DateTimeOffset.UtcNow + Bound;
-        while (crashed is null)
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, "no ReplicaCrashed event");
-            await Task.Delay(100);
-            var events = (await fixture.Alice.GetFromJsonAsync<List<DeploymentEventResponse>>($"/api/deployments/{fixture.DeploymentId}/events"))!;
-            crashed = events.FirstOrDefault(e => e.Type == "ReplicaCrashed");
-            Assert.All(events.Where(e => e.ReplicaId is not null), e => Assert.Equal(shortIds[e.ReplicaId!.Value], e.ReplicaShortId));
-        }
+        await Poll.UntilAsync(
+            async () =>
+            {
+                var events = (await fixture.Alice.GetFromJsonAsync<List<DeploymentEventResponse>>($"/api/deployments/{fixture.DeploymentId}/events"))!;
+                crashed = events.FirstOrDefault(e => e.Type == "ReplicaCrashed");
+                Assert.All(events.Where(e => e.ReplicaId is not null), e => Assert.Equal(shortIds[e.ReplicaId!.Value], e.ReplicaShortId));
+                return crashed is not null;
+            },
+            "a ReplicaCrashed event",
+            Bound);
+        Assert.NotNull(crashed);
 
         Assert.Equal(victimId, crashed.ReplicaId);
         Assert.StartsWith($"replica {shortIds[victimId]} exited (exit code 1)", crashed.Message, StringComparison.Ordinal);
@@ -116,8 +119,8 @@ public sealed class DeploymentTelemetryEndpointsTests
         await using var body = await response.Content.ReadAsStreamAsync(cts.Token);
         using var reader = new StreamReader(body);
 
-        // Give the follower a moment to attach, then write on both replicas.
-        await Task.Delay(TimeSpan.FromSeconds(1.5), cts.Token);
+        // Once the stream follows both replicas, write on both.
+        await Poll.UntilAsync(() => fixture.Driver.Running.All(p => p.Followers > 0), "the stream follows both replicas", Bound);
         fixture.Driver.Running[0].WriteLog("hello from a");
         fixture.Driver.Running[1].WriteLog("hello from b");
 
@@ -148,12 +151,7 @@ public sealed class DeploymentTelemetryEndpointsTests
             await db.SaveChangesAsync(cts.Token);
         }
 
-        while (fixture.Driver.Running.Count < 3)
-        {
-            await Task.Delay(50, cts.Token);
-        }
-
-        await Task.Delay(TimeSpan.FromSeconds(1.5), cts.Token);
+        await Poll.UntilAsync(() => fixture.Driver.Running.Count == 3 && fixture.Driver.Running[2].Followers > 0, "the stream follows the third replica", Bound);
         fixture.Driver.Running[2].WriteLog("hello from c");
         while (!seen.Contains("hello from c"))
         {
@@ -173,7 +171,7 @@ public sealed class DeploymentTelemetryEndpointsTests
         var collector = fixture.Server.Services.GetRequiredService<ReplicaMetricsCollector>();
         var pod = Assert.Single(fixture.Driver.Running);
         await collector.SampleOnceAsync(CancellationToken.None);
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        fixture.Clock.Advance(TimeSpan.FromMilliseconds(500)); // the pods' stats are timed on the driver's clock
         pod.CpuNanoseconds += 250_000_000;
         pod.NetworkRxBytes += 5_000;
         await collector.SampleOnceAsync(CancellationToken.None);
@@ -193,7 +191,10 @@ public sealed class DeploymentTelemetryEndpointsTests
         await using var body = await response.Content.ReadAsStreamAsync(cts.Token);
         using var reader = new StreamReader(body);
         Assert.Equal(": stream open", await reader.ReadLineAsync(cts.Token));
+        // The collector has no way to tell that the stream subscribed: a moment of real time for that. The sample's own
+        // time is on the pods' clock.
         await Task.Delay(TimeSpan.FromMilliseconds(300), cts.Token);
+        fixture.Clock.Advance(TimeSpan.FromMilliseconds(300));
         pod.CpuNanoseconds += 100_000_000;
         await collector.SampleOnceAsync(CancellationToken.None);
         string? line;
@@ -212,9 +213,10 @@ public sealed class DeploymentTelemetryEndpointsTests
     /// <summary>A server with a fake driver, two users, and a running deployment of Alice's.</summary>
     private sealed class Fixture : IAsyncDisposable
     {
-        private Fixture(TestServer server, FakePodDriver driver, HttpClient alice, HttpClient bob, Guid deploymentId)
+        private Fixture(TestServer server, FakeTimeProvider clock, FakePodDriver driver, HttpClient alice, HttpClient bob, Guid deploymentId)
         {
             Server = server;
+            Clock = clock;
             Driver = driver;
             Alice = alice;
             Bob = bob;
@@ -222,6 +224,9 @@ public sealed class DeploymentTelemetryEndpointsTests
         }
 
         public TestServer Server { get; }
+
+        /// <summary>The pods' clock (their log lines' and stats' times), from the real time the test started; the server keeps the real one.</summary>
+        public FakeTimeProvider Clock { get; }
 
         public FakePodDriver Driver { get; }
 
@@ -233,7 +238,8 @@ public sealed class DeploymentTelemetryEndpointsTests
 
         public static async Task<Fixture> StartAsync(int replicas)
         {
-            var driver = new FakePodDriver(TimeProvider.System);
+            var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+            var driver = new FakePodDriver(clock);
             var server = await TestServer.StartAsync(DatabaseProvider.Sqlite, configure: builder => builder.Services.AddSingleton<IPodDriver>(driver));
             var (alice, _) = await server.CreateUserAsync("alice");
             var (bob, _) = await server.CreateUserAsync("bob");
@@ -263,21 +269,19 @@ public sealed class DeploymentTelemetryEndpointsTests
             }
 
             // The server's own job runner and controller bring it up.
-            var deadline = DateTimeOffset.UtcNow + Bound;
-            while (true)
-            {
-                await using var scope = server.Services.CreateAsyncScope();
-                var status = await scope.ServiceProvider.GetRequiredService<PoddleDbContext>().Deployments.Where(d => d.Id == id).Select(d => d.Status).SingleAsync();
-                if (status == DeploymentStatus.Running)
+            var status = DeploymentStatus.Pending;
+            await Poll.UntilAsync(
+                async () =>
                 {
-                    break;
-                }
+                    await using var scope = server.Services.CreateAsyncScope();
+                    status = await scope.ServiceProvider.GetRequiredService<PoddleDbContext>().Deployments.Where(d => d.Id == id).Select(d => d.Status).SingleAsync();
+                    return status == DeploymentStatus.Running;
+                },
+                "the deployment runs",
+                Bound,
+                () => Task.FromResult($"deployment still {status}"));
 
-                Assert.True(DateTimeOffset.UtcNow < deadline, $"deployment still {status}");
-                await Task.Delay(100);
-            }
-
-            return new Fixture(server, driver, alice, bob, id);
+            return new Fixture(server, clock, driver, alice, bob, id);
         }
 
         public async ValueTask DisposeAsync()

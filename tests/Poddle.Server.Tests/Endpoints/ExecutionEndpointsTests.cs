@@ -57,11 +57,10 @@ public sealed class ExecutionEndpointsTests(SharedServers servers) : IClassFixtu
         Assert.Equal("queued", accepted.Status);
         Assert.Equal($"/api/execution/result/{accepted.JobId}", submitted.Headers.Location!.OriginalString);
         ExecutionResultResponse? result = null;
-        for (var i = 0; i < 200 && result?.Status is not ("completed" or "failed"); i++)
-        {
-            await Task.Delay(50);
-            result = await owner.GetFromJsonAsync<ExecutionResultResponse>($"/api/execution/result/{accepted.JobId}", Json);
-        }
+        await Poll.UntilAsync(
+            async () => (result = await owner.GetFromJsonAsync<ExecutionResultResponse>($"/api/execution/result/{accepted.JobId}", Json))?.Status is "completed" or "failed",
+            "the execution finishes",
+            TimeSpan.FromSeconds(10));
 
         Assert.Equal(("completed", "ok", "cba\n"), (result!.Status, result.Verdict, result.Stdout));
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/execution/result/{accepted.JobId}")).StatusCode);

@@ -174,11 +174,10 @@ public sealed class GradingEndpointsTests(GradingServers servers) : IClassFixtur
         var location = accepted.Response.Headers.Location!.OriginalString;
         Assert.Equal($"/api/submissions/{(string)accepted.Body["id"]!}", location);
         JsonNode? polled = null;
-        for (var i = 0; i < 300 && (string?)polled?["status"] is not ("completed" or "failed"); i++)
-        {
-            await Task.Delay(50);
-            polled = (await GetAsync(client, location)).Body;
-        }
+        await Poll.UntilAsync(
+            async () => (string?)(polled = (await GetAsync(client, location)).Body)?["status"] is "completed" or "failed",
+            "the grading finishes",
+            TimeSpan.FromSeconds(15));
 
         Assert.Equal(("completed", true), ((string)polled!["status"]!, (bool)polled["allPassed"]!));
         AssertHiddenCasesBare(polled);

@@ -95,18 +95,14 @@ public static class ProxyTestKit
     public static async Task WaitForRouteAsync(TestServer server, string host, int destinations)
     {
         var routes = server.Services.GetRequiredService<ProxyRoutes>();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var found = routes.Current.TryFind(host, out var route);
-            if (destinations < 0 ? !found : found && route.Destinations.Count == destinations)
+        await Poll.UntilAsync(
+            () =>
             {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"The route table did not get {host} with {destinations} destinations in time.");
-            await Task.Delay(20);
-        }
+                var found = routes.Current.TryFind(host, out var route);
+                return destinations < 0 ? !found : found && route.Destinations.Count == destinations;
+            },
+            $"the route table has {host} with {destinations} destinations",
+            TimeSpan.FromSeconds(10));
     }
 
     /// <summary>A client whose every connection goes to <paramref name="port"/> on loopback, whatever the URL's host (as DNS for *.localhost would).</summary>

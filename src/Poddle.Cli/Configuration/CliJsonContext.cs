@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Poddle.Cli.Commands;
+using Poddle.Cli.Commands.Accounts;
 
 namespace Poddle.Cli.Configuration;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Spectre.Console;
@@ -17,7 +18,7 @@ internal sealed class CliOutput
     {
         _environment = environment;
         Json = json;
-        var color = !noColor && environment.Variable("NO_COLOR") is null;
+        var color = !noColor && environment.Variable(CliEnvironment.NoColorVariable) is null;
         Out = CreateConsole(environment.Out, color && environment.OutputIsTerminal, environment.OutputIsTerminal, environment.IsInteractive);
         Error = CreateConsole(environment.Error, color && environment.ErrorIsTerminal, environment.ErrorIsTerminal, environment.IsInteractive);
     }
@@ -66,6 +67,9 @@ internal sealed class CliOutput
 
         return table;
     }
+
+    /// <summary>A time for people: local, to the minute ("2026-01-02 15:04").</summary>
+    public static string Minute(DateTimeOffset value) => value.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     private static IAnsiConsole CreateConsole(TextWriter writer, bool color, bool terminal, bool interactive)
     {

@@ -1,12 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
 using Poddle.Agent.Health;
-using Poddle.Agent.Tuning;
-using Poddle.Cli.Output;
-using Poddle.Contracts;
-using Spectre.Console;
 
-namespace Poddle.Cli.Commands;
+namespace Poddle.Cli.Commands.Pods;
 
 /// <summary>
 /// The health-check options shared by `poddle agent check` and `poddle diagnose` (thresholds, app URL, disk paths,
@@ -103,74 +98,4 @@ internal sealed class HealthCheckCliOptions
         .Replace("CriticalMemoryPercent", "--critical-memory", StringComparison.Ordinal).Replace("MemoryPercent", "--memory", StringComparison.Ordinal)
         .Replace("CriticalDiskPercent", "--critical-disk", StringComparison.Ordinal).Replace("DiskPercent", "--disk", StringComparison.Ordinal)
         .Replace("AppTimeout", "--timeout", StringComparison.Ordinal).Replace("AppUrl", "--url", StringComparison.Ordinal);
-}
-
-/// <summary>`poddle agent check`: one round of the agent's health checks, as a table or JSON; the exit code is the status.</summary>
-internal static class AgentCheckCommand
-{
-    /// <summary>
-    /// The `check` command. It belongs under `poddle agent` (whose owner adds it with
-    /// <c>agent.Subcommands.Add(AgentCheckCommand.Create(environment, globals))</c>).
-    /// </summary>
-    public static Command Create(CliEnvironment environment, GlobalOptions globals)
-    {
-        var health = new HealthCheckCliOptions();
-        var report = new Option<string?>("--report") { Description = "Also write the report there, atomically (as the agent does each period)" };
-        var command = new Command("check", "Run the health checks once (app endpoint, CPU, memory, disk, GPU) and print the report: exit 0 healthy, 1 degraded, 2 critical");
-        health.AddTo(command);
-        command.Options.Add(report);
-        command.SetCliAction(environment, globals, async (context, parse, cancellationToken) =>
-        {
-            var options = health.Build(parse);
-            using var round = new HealthRound(options, environment.Time, identity: PodEnvironment.Detect(environment.Variable, procRoot: options.ProcRoot));
-            var result = await round.RunAsync(null, cancellationToken);
-            if (parse.GetValue(report) is { } path)
-            {
-                var writer = new HealthReportWriter(path);
-                var error = await writer.WriteAsync(result, cancellationToken);
-                result = result with { Checks = [.. result.Checks, writer.ReportCheck(error)] };
-            }
-
-            if (context.Output.Json)
-            {
-                context.Output.WriteJson(result, PoddleJsonContext.Default.AgentHealthReport);
-            }
-            else
-            {
-                Print(context.Output.Out, result);
-            }
-
-            // 0 healthy, 1 degraded, 2 critical: the agent's statuses, which scripts and probes rely on.
-            return (ExitCode)HealthStatus.ExitCode(result.Status);
-        });
-        return command;
-    }
-
-    public static void Print(IAnsiConsole console, AgentHealthReport report)
-    {
-        var table = CliOutput.Table("CHECK", "STATUS", "VALUE", "THRESHOLD", "DETAIL");
-        foreach (var check in report.Checks)
-        {
-            table.AddRow(
-                new Text(check.Name),
-                new Markup(Status(check.Status)),
-                new Text(Value(check.Value, check.Unit)),
-                new Text(Value(check.Threshold, check.Unit)),
-                new Text(check.Message ?? string.Empty));
-        }
-
-        console.Write(table);
-        console.MarkupLine($"{Markup.Escape(report.Hostname)} ({Markup.Escape(report.Environment)}{(report.PodId is null || report.PodId == report.Hostname ? "" : ", pod " + Markup.Escape(report.PodId))}): {Status(report.Status)}");
-    }
-
-    public static string Status(string status) => status switch
-    {
-        HealthStatus.Healthy => "[green]healthy[/]",
-        HealthStatus.Degraded => "[yellow]degraded[/]",
-        HealthStatus.Critical => "[red]critical[/]",
-        _ => "[grey]" + Markup.Escape(status) + "[/]",
-    };
-
-    public static string Value(double? value, string? unit) =>
-        value is null ? "-" : value.Value.ToString("0.##", CultureInfo.InvariantCulture) + (unit is "%" or "C" or "W" ? unit : unit is null ? "" : " " + unit);
 }

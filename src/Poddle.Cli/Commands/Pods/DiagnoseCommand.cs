@@ -6,69 +6,70 @@ using Poddle.Agent.Health;
 using Poddle.Cli.Output;
 using Spectre.Console;
 
-namespace Poddle.Cli.Commands;
+namespace Poddle.Cli.Commands.Pods;
 
 /// <summary>`poddle diagnose`: what is wrong with this pod (or machine), without a server.</summary>
-internal static class DiagnoseCommand
+internal sealed class DiagnoseCommand : CliCommand
 {
     /// <summary>Where the agent's log is looked for when --log is not given and $PODDLE_AGENT_LOG is not set.</summary>
     public const string LogVariable = "PODDLE_AGENT_LOG";
 
-    public static Command Create(CliEnvironment environment, GlobalOptions globals)
+    private readonly HealthCheckCliOptions _health = new();
+    private readonly Option<string[]> _endpoints = new("--endpoint") { Description = "An http(s) URL to GET or host:port to connect to (repeatable)" };
+    private readonly Option<string?> _log = new("--log") { Description = $"The agent's log file (default ${LogVariable}, else {DiagnoseOptions.DefaultLogPath})" };
+    private readonly Option<int> _logLines = new("--log-lines") { Description = "Recent error and warning lines shown", DefaultValueFactory = _ => 20 };
+    private readonly Option<string> _report = new("--report") { Description = "The agent's health report", DefaultValueFactory = _ => HealthReportWriter.DefaultPath };
+    private readonly Option<double> _reportMaxAge = new("--report-max-age") { Description = "Seconds after which the report is stale (the agent stopped)", DefaultValueFactory = _ => 300 };
+
+    public DiagnoseCommand(CliEnvironment environment, GlobalOptions globals)
+        : base("diagnose", "Diagnose this pod: environment (secrets masked), processes, listening ports, endpoints, CPU/memory/disk/GPU, the agent's log and last health report (exit 1 when something is wrong)", environment, globals)
     {
-        var health = new HealthCheckCliOptions();
-        var endpoints = new Option<string[]>("--endpoint") { Description = "An http(s) URL to GET or host:port to connect to (repeatable)" };
-        var log = new Option<string?>("--log") { Description = $"The agent's log file (default ${LogVariable}, else {DiagnoseOptions.DefaultLogPath})" };
-        var logLines = new Option<int>("--log-lines") { Description = "Recent error and warning lines shown", DefaultValueFactory = _ => 20 };
-        var report = new Option<string>("--report") { Description = "The agent's health report", DefaultValueFactory = _ => HealthReportWriter.DefaultPath };
-        var reportMaxAge = new Option<double>("--report-max-age") { Description = "Seconds after which the report is stale (the agent stopped)", DefaultValueFactory = _ => 300 };
-        var command = new Command("diagnose", "Diagnose this pod: environment (secrets masked), processes, listening ports, endpoints, CPU/memory/disk/GPU, the agent's log and last health report (exit 1 when something is wrong)");
-        health.AddTo(command);
-        foreach (var option in new Option[] { endpoints, log, logLines, report, reportMaxAge })
+        _health.AddTo(this);
+        foreach (var option in new Option[] { _endpoints, _log, _logLines, _report, _reportMaxAge })
         {
-            command.Options.Add(option);
+            Options.Add(option);
+        }
+    }
+
+    protected override async Task<ExitCode> ExecuteAsync(CliContext context, ParseResult parse, CancellationToken cancellationToken)
+    {
+        var environment = context.Environment;
+        var checks = _health.Build(parse);
+        if (parse.GetValue(_logLines) is < 0 or > 10_000)
+        {
+            throw CliException.Usage("--log-lines must be between 0 and 10000.");
         }
 
-        command.SetCliAction(environment, globals, async (context, parse, cancellationToken) =>
+        var options = new DiagnoseOptions
         {
-            var checks = health.Build(parse);
-            if (parse.GetValue(logLines) is < 0 or > 10_000)
+            Endpoints = parse.GetValue(_endpoints)?.ToList() ?? [],
+            LogPath = parse.GetValue(_log) ?? environment.Variable(LogVariable) ?? DiagnoseOptions.DefaultLogPath,
+            LogLines = parse.GetValue(_logLines),
+            ReportPath = parse.GetValue(_report)!,
+            ReportMaxAge = TimeSpan.FromSeconds(parse.GetValue(_reportMaxAge)),
+            ProcRoot = checks.ProcRoot,
+            Health = checks,
+            Variables = environment.Variables,
+        };
+        using var http = new HttpClient(environment.HttpHandler ?? new SocketsHttpHandler { AllowAutoRedirect = false }, disposeHandler: environment.HttpHandler is null)
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        var result = await new Diagnoser(options, http, environment.Time).RunAsync(cancellationToken);
+        if (context.Output.Json)
+        {
+            context.Output.WriteJson(result, AgentJsonContext.Default.DiagnosticReport);
+            foreach (var problem in result.Problems)
             {
-                throw CliException.Usage("--log-lines must be between 0 and 10000.");
+                context.Output.ErrorMessage(problem);
             }
+        }
+        else
+        {
+            Print(context.Output.Out, result);
+        }
 
-            var options = new DiagnoseOptions
-            {
-                Endpoints = parse.GetValue(endpoints)?.ToList() ?? [],
-                LogPath = parse.GetValue(log) ?? environment.Variable(LogVariable) ?? DiagnoseOptions.DefaultLogPath,
-                LogLines = parse.GetValue(logLines),
-                ReportPath = parse.GetValue(report)!,
-                ReportMaxAge = TimeSpan.FromSeconds(parse.GetValue(reportMaxAge)),
-                ProcRoot = checks.ProcRoot,
-                Health = checks,
-                Variables = environment.Variables,
-            };
-            using var http = new HttpClient(environment.HttpHandler ?? new SocketsHttpHandler { AllowAutoRedirect = false }, disposeHandler: environment.HttpHandler is null)
-            {
-                Timeout = Timeout.InfiniteTimeSpan,
-            };
-            var result = await new Diagnoser(options, http, environment.Time).RunAsync(cancellationToken);
-            if (context.Output.Json)
-            {
-                context.Output.WriteJson(result, AgentJsonContext.Default.DiagnosticReport);
-                foreach (var problem in result.Problems)
-                {
-                    context.Output.ErrorMessage(problem);
-                }
-            }
-            else
-            {
-                Print(context.Output.Out, result);
-            }
-
-            return result.Problems.Count == 0 ? ExitCode.Ok : ExitCode.Error;
-        });
-        return command;
+        return result.Problems.Count == 0 ? ExitCode.Ok : ExitCode.Error;
     }
 
     private static void Print(IAnsiConsole console, DiagnosticReport report)

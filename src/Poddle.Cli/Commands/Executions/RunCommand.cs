@@ -1,14 +1,16 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using Poddle.Cli.Output;
 using Poddle.Contracts;
 using Spectre.Console;
 
-namespace Poddle.Cli.Commands;
+namespace Poddle.Cli.Commands.Executions;
 
-/// <summary>`poddle run` and `poddle runtimes`: programs in the server's sandbox.</summary>
-internal static class ExecutionCommands
+/// <summary>
+/// `poddle run FILE [-- ARGS]`: a program in the server's sandbox. Its stdout and stderr come out here byte for byte,
+/// a verdict line goes to stderr, and the exit code is the program's (<see cref="ExitCodeOf"/>).
+/// </summary>
+internal sealed class RunCommand : CliCommand
 {
     /// <summary>File extensions and the language they mean.</summary>
     public static readonly IReadOnlyDictionary<string, string> Languages = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
@@ -28,85 +30,60 @@ internal static class ExecutionCommands
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
-    public static Command Run(CliEnvironment environment, GlobalOptions globals)
-    {
-        var file = new Argument<FileInfo>("file") { Description = "The program's source file" };
-        var args = new Argument<string[]>("args") { Description = "Arguments of the program (after --)", Arity = ArgumentArity.ZeroOrMore };
-        var language = new Option<string?>("--lang") { Description = "The language (default: from the file's extension: .py .c .cpp .js .java .cs .rs .sh)" };
-        var stdin = new Option<FileInfo?>("--stdin") { Description = "A file whose contents are the program's standard input ('-': this command's own)" };
-        var command = new Command(
+    private readonly Argument<FileInfo> _file = new("file") { Description = "The program's source file" };
+    private readonly Argument<string[]> _args = new("args") { Description = "Arguments of the program (after --)", Arity = ArgumentArity.ZeroOrMore };
+    private readonly Option<string?> _language = new("--lang") { Description = "The language (default: from the file's extension: .py .c .cpp .js .java .cs .rs .sh)" };
+    private readonly Option<FileInfo?> _stdin = new("--stdin") { Description = "A file whose contents are the program's standard input ('-': this command's own)" };
+
+    public RunCommand(CliEnvironment environment, GlobalOptions globals)
+        : base(
             "run",
-            "Run a program in the server's sandbox: its stdout and stderr come out here byte for byte, a verdict line goes to stderr, and the exit code is the program's (see docs/cli.md)")
-        {
-            file, args, language, stdin,
-        };
-        command.SetCliAction(environment, globals, async (context, parse, cancellationToken) =>
-        {
-            var source = parse.GetRequiredValue(file);
-            var lang = parse.GetValue(language) ?? LanguageOf(source.Name);
-            if (!source.Exists)
-            {
-                throw new CliException($"There is no file '{source.FullName}'.");
-            }
-
-            var input = parse.GetValue(stdin) is { } stdinFile
-                ? stdinFile.Name == "-" ? await environment.In.ReadToEndAsync(cancellationToken) : await ReadAsync(stdinFile, cancellationToken)
-                : null;
-            var request = new SubmitExecutionRequest(lang, await ReadAsync(source, cancellationToken), input, parse.GetValue(args) is { Length: > 0 } a ? a : null);
-            var client = context.Authenticated();
-            var submitted = await client.SubmitExecutionAsync(request, wait: true, base64: true, cancellationToken);
-            var result = submitted.Result;
-            while (result is null || result.Status is "queued" or "processing")
-            {
-                // Not done within the server's wait bound: poll until it is.
-                await Task.Delay(PollInterval, cancellationToken);
-                result = await client.GetExecutionResultAsync(submitted.JobId, base64: true, cancellationToken);
-            }
-
-            if (context.Output.Json)
-            {
-                context.Output.WriteJson(result, PoddleJsonContext.Default.ExecutionResultResponse);
-            }
-            else
-            {
-                await WriteBytesAsync(environment.Out, environment.OutStream, Decode(result.Stdout), cancellationToken);
-                await WriteBytesAsync(environment.Error, environment.ErrorStream, Decode(result.Stderr), cancellationToken);
-                context.Output.Error.WriteLine(VerdictLine(result));
-            }
-
-            return (ExitCode)ExitCodeOf(result);
-        });
-        return command;
+            "Run a program in the server's sandbox: its stdout and stderr come out here byte for byte, a verdict line goes to stderr, and the exit code is the program's (see docs/cli.md)",
+            environment,
+            globals)
+    {
+        Arguments.Add(_file);
+        Arguments.Add(_args);
+        Options.Add(_language);
+        Options.Add(_stdin);
     }
 
-    public static Command Runtimes(CliEnvironment environment, GlobalOptions globals)
+    protected override async Task<ExitCode> ExecuteAsync(CliContext context, ParseResult parse, CancellationToken cancellationToken)
     {
-        var command = new Command("runtimes", "The languages the server runs");
-        command.SetCliAction(environment, globals, async (context, _, cancellationToken) =>
+        var environment = context.Environment;
+        var source = parse.GetRequiredValue(_file);
+        var lang = parse.GetValue(_language) ?? LanguageOf(source.Name);
+        if (!source.Exists)
         {
-            var runtimes = await context.Anonymous().GetRuntimesAsync(cancellationToken);
-            if (context.Output.Json)
-            {
-                context.Output.WriteJson(runtimes, PoddleJsonContext.Default.IReadOnlyListRuntimeResponse);
-                return ExitCode.Ok;
-            }
+            throw new CliException($"There is no file '{source.FullName}'.");
+        }
 
-            if (runtimes.Count == 0)
-            {
-                context.Output.Message("The server runs no languages (no sandbox, or no toolchains found; see `poddle doctor` on the server).");
-                return ExitCode.Ok;
-            }
+        var input = parse.GetValue(_stdin) is { } stdinFile
+            ? stdinFile.Name == "-" ? await environment.In.ReadToEndAsync(cancellationToken) : await ReadAsync(stdinFile, cancellationToken)
+            : null;
+        var request = new SubmitExecutionRequest(lang, await ReadAsync(source, cancellationToken), input, parse.GetValue(_args) is { Length: > 0 } a ? a : null);
+        var client = context.Authenticated();
+        var submitted = await client.SubmitExecutionAsync(request, wait: true, base64: true, cancellationToken);
+        var result = submitted.Result;
+        while (result is null || result.Status is "queued" or "processing")
+        {
+            // Not done within the server's wait bound: poll until it is.
+            await Task.Delay(PollInterval, cancellationToken);
+            result = await client.GetExecutionResultAsync(submitted.JobId, base64: true, cancellationToken);
+        }
 
-            var table = CliOutput.Table("LANGUAGE", "VERSION", "ALIASES", "COMPILED");
-            foreach (var runtime in runtimes)
-            {
-                table.AddRow(new Text(runtime.Language), new Text(runtime.Version), new Text(string.Join(", ", runtime.Aliases)), new Text(runtime.Compiled ? "yes" : "no"));
-            }
+        if (context.Output.Json)
+        {
+            context.Output.WriteJson(result, PoddleJsonContext.Default.ExecutionResultResponse);
+        }
+        else
+        {
+            await WriteBytesAsync(environment.Out, environment.OutStream, Decode(result.Stdout), cancellationToken);
+            await WriteBytesAsync(environment.Error, environment.ErrorStream, Decode(result.Stderr), cancellationToken);
+            context.Output.Error.WriteLine(VerdictLine(result));
+        }
 
-            context.Output.Out.Write(table);
-            return ExitCode.Ok;
-        });
-        return command;
+        return (ExitCode)ExitCodeOf(result);
     }
 
     /// <summary>The language of a file by its extension; a usage error when it has none we know.</summary>

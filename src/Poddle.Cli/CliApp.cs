@@ -5,6 +5,8 @@ using Poddle.Agent.Health;
 using Poddle.Agent.Monitoring;
 using Poddle.Cli.Commands.Accounts;
 using Poddle.Cli.Commands.Admin;
+using Poddle.Cli.Commands.Curriculum;
+using Poddle.Cli.Commands.Deployments;
 using Poddle.Cli.Commands.Executions;
 using Poddle.Cli.Commands.Hosting;
 using Poddle.Cli.Commands.Pods;
@@ -109,13 +111,25 @@ public static class CliApp
             new TokensCommand(environment, globals),
             new RunCommand(environment, globals),
             new RuntimesCommand(environment, globals),
-            Commands.DoctorCommand.Create(environment, globals),
-            Commands.DeployCommand.Create(environment, globals),
+            new DoctorCommand(environment, globals),
+            new DeployCommand(environment, globals),
             new DiagnoseCommand(environment, globals),
-            Commands.StaticCommand.Create(environment, globals),
-            Commands.BenchCommand.Create(environment, globals),
-            .. Commands.DeploymentCommands.Create(environment, globals),
-            .. Commands.CurriculumCommands.Create(environment, globals),
+            new StaticCommand(environment, globals),
+            new BenchCommand(environment, globals),
+            new PsCommand(environment, globals),
+            new LogsCommand(environment, globals),
+            new EventsCommand(environment, globals),
+            new ScaleCommand(environment, globals),
+            new RestartCommand(environment, globals),
+            new RollbackCommand(environment, globals),
+            new RemoveCommand(environment, globals),
+            new EnvCommand(environment, globals),
+            new SecretsCommand(environment, globals),
+            new DomainsCommand(environment, globals),
+            new ProblemsCommand(environment, globals),
+            new SubmitCommand(environment, globals),
+            new ProgressCommand(environment, globals),
+            new ClassesCommand(environment, globals),
         ];
         return CreateRoot(globals, commands);
     }

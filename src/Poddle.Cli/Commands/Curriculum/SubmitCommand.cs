@@ -6,14 +6,14 @@ using Poddle.Client;
 using Poddle.Contracts;
 using Spectre.Console;
 
-namespace Poddle.Cli.Commands;
+namespace Poddle.Cli.Commands.Curriculum;
 
 /// <summary>
 /// `poddle submit --problem ID FILE`: grades a solution against every case of a problem and prints a per-case table.
 /// Exits 0 only when every case passed (<see cref="ExitCode.TestsFailed"/> otherwise, <see cref="ExitCode.Timeout"/>
 /// when grading did not finish within --timeout).
 /// </summary>
-internal static class SubmitCommand
+internal sealed class SubmitCommand : CliCommand
 {
     /// <summary>
     /// Larger than any server accepts (Execution:MaxCodeBytes is at most 16 MiB): a file past this is surely the wrong
@@ -24,52 +24,22 @@ internal static class SubmitCommand
     /// <summary>How much of an expected or actual output a failing public case shows.</summary>
     private const int ShownChars = 120;
 
-    public static Command Create(CliEnvironment environment, GlobalOptions globals)
-    {
-        var problem = new Option<string>("--problem", "-p") { Description = "The problem's id (see `poddle problems ls`)", Required = true };
-        var file = new Argument<FileInfo>("file") { Description = "Your solution's source file" };
-        var language = new Option<string?>("--lang") { Description = "The language (default: the problem's)" };
-        var timeout = new Option<string?>("--timeout") { Description = "How long to wait for the grade (default 5m); exit code 4 when it is not done by then" };
-        var command = new Command(
+    private readonly Option<string> _problem = new("--problem", "-p") { Description = "The problem's id (see `poddle problems ls`)", Required = true };
+    private readonly Argument<FileInfo> _file = new("file") { Description = "Your solution's source file" };
+    private readonly Option<string?> _language = new("--lang") { Description = "The language (default: the problem's)" };
+    private readonly Option<string?> _timeout = new("--timeout") { Description = "How long to wait for the grade (default 5m); exit code 4 when it is not done by then" };
+
+    public SubmitCommand(CliEnvironment environment, GlobalOptions globals)
+        : base(
             "submit",
-            "Grade your solution against all of a problem's tests (public and hidden): a table of the cases, exit code 0 only when all pass (see docs/cli.md)")
-        {
-            problem, file, language, timeout,
-        };
-        command.SetCliAction(environment, globals, async (context, parse, cancellationToken) =>
-        {
-            var problemId = parse.GetRequiredValue(problem);
-            var path = CurriculumCommands.ResolvePath(environment, parse.GetRequiredValue(file));
-            var wait = parse.GetValue(timeout) is { } t
-                ? Quantities.ParseDuration(t) is { } d && d > TimeSpan.Zero ? d : throw CliException.Usage($"--timeout '{t}' is not a duration; use e.g. 90s, 5m.")
-                : TimeSpan.FromMinutes(5);
-            var code = await CurriculumCommands.ReadTextFileAsync(path, MaxFileBytes, "solution", cancellationToken);
-            var client = context.Authenticated();
-
-            SubmissionResponse submission;
-            try
-            {
-                submission = await CurriculumCommands.ForProblemAsync(
-                    problemId, () => client.SubmitForGradingAsync(new GradeSubmissionRequest(code, problemId, parse.GetValue(language)), wait: true, cancellationToken));
-            }
-            catch (PoddleApiException ex) when (ex.Status == 413)
-            {
-                throw new CliException($"'{path}' is too large for the server: {ex.Detail ?? ex.Title}. Shorten your solution and submit again.");
-            }
-
-            submission = await WaitForGradeAsync(context, client, submission, wait, cancellationToken);
-            if (context.Output.Json)
-            {
-                context.Output.WriteJson(submission, PoddleJsonContext.Default.SubmissionResponse);
-            }
-            else
-            {
-                WriteResult(context.Output, submission, problemId, Path.GetFileName(path));
-            }
-
-            return ExitCodeOf(submission);
-        });
-        return command;
+            "Grade your solution against all of a problem's tests (public and hidden): a table of the cases, exit code 0 only when all pass (see docs/cli.md)",
+            environment,
+            globals)
+    {
+        Options.Add(_problem);
+        Arguments.Add(_file);
+        Options.Add(_language);
+        Options.Add(_timeout);
     }
 
     /// <summary>Ok when every case passed; <see cref="ExitCode.TestsFailed"/> when one did not; <see cref="ExitCode.Error"/> when the server could not grade.</summary>
@@ -79,6 +49,40 @@ internal static class SubmitCommand
         { Status: "completed" } => ExitCode.TestsFailed,
         _ => ExitCode.Error,
     };
+
+    protected override async Task<ExitCode> ExecuteAsync(CliContext context, ParseResult parse, CancellationToken cancellationToken)
+    {
+        var problemId = parse.GetRequiredValue(_problem);
+        var path = CurriculumFiles.ResolvePath(context.Environment, parse.GetRequiredValue(_file));
+        var wait = parse.GetValue(_timeout) is { } t
+            ? Quantities.ParseDuration(t) is { } d && d > TimeSpan.Zero ? d : throw CliException.Usage($"--timeout '{t}' is not a duration; use e.g. 90s, 5m.")
+            : TimeSpan.FromMinutes(5);
+        var code = await CurriculumFiles.ReadTextFileAsync(path, MaxFileBytes, "solution", cancellationToken);
+        var client = context.Authenticated();
+
+        SubmissionResponse submission;
+        try
+        {
+            submission = await ProblemsCommand.ForProblemAsync(
+                problemId, () => client.SubmitForGradingAsync(new GradeSubmissionRequest(code, problemId, parse.GetValue(_language)), wait: true, cancellationToken));
+        }
+        catch (PoddleApiException ex) when (ex.Status == 413)
+        {
+            throw new CliException($"'{path}' is too large for the server: {ex.Detail ?? ex.Title}. Shorten your solution and submit again.");
+        }
+
+        submission = await WaitForGradeAsync(context, client, submission, wait, cancellationToken);
+        if (context.Output.Json)
+        {
+            context.Output.WriteJson(submission, PoddleJsonContext.Default.SubmissionResponse);
+        }
+        else
+        {
+            WriteResult(context.Output, submission, problemId, Path.GetFileName(path));
+        }
+
+        return ExitCodeOf(submission);
+    }
 
     /// <summary>Polls until the submission is graded, saying on stderr (once per change) that it is queued or grading.</summary>
     private static async Task<SubmissionResponse> WaitForGradeAsync(
@@ -122,7 +126,7 @@ internal static class SubmitCommand
         foreach (var c in cases.OrderBy(c => c.Index))
         {
             table.AddRow(
-                new Text(CurriculumCommands.Number(c.Index)),
+                new Text(CurriculumText.Number(c.Index)),
                 new Text(c.Hidden ? "hidden" : "public"),
                 new Text(c.Passed ? "passed" : "FAILED", new Style(c.Passed ? Color.Green : Color.Red)),
                 new Text(c.Verdict),
@@ -132,14 +136,14 @@ internal static class SubmitCommand
         output.Out.Write(table);
         foreach (var c in cases.Where(c => !c.Passed && !c.Hidden).OrderBy(c => c.Index))
         {
-            output.Out.WriteLine($"Test {CurriculumCommands.Number(c.Index)} ({c.Verdict}):");
+            output.Out.WriteLine($"Test {CurriculumText.Number(c.Index)} ({c.Verdict}):");
             if (c.Input is not null)
             {
-                output.Out.WriteLine("  input:    " + CurriculumCommands.Quote(c.Input, ShownChars));
+                output.Out.WriteLine("  input:    " + CurriculumText.Quote(c.Input, ShownChars));
             }
 
-            output.Out.WriteLine("  expected: " + CurriculumCommands.Quote(c.Expected ?? string.Empty, ShownChars));
-            output.Out.WriteLine("  got:      " + CurriculumCommands.Quote(c.Actual ?? string.Empty, ShownChars));
+            output.Out.WriteLine("  expected: " + CurriculumText.Quote(c.Expected ?? string.Empty, ShownChars));
+            output.Out.WriteLine("  got:      " + CurriculumText.Quote(c.Actual ?? string.Empty, ShownChars));
             if (!string.IsNullOrWhiteSpace(c.Error))
             {
                 output.Out.WriteLine("  error:    " + LastLine(c.Error));
@@ -151,7 +155,7 @@ internal static class SubmitCommand
             output.Out.WriteLine("Hidden tests show only their verdict. Think about cases the public tests do not cover (empty input, negative numbers, large values).");
         }
 
-        var summary = string.Create(CultureInfo.InvariantCulture, $"passed {s.Passed ?? 0}/{s.Total ?? cases.Count} ({CurriculumCommands.Percent(s.PassRate ?? 0)})");
+        var summary = string.Create(CultureInfo.InvariantCulture, $"passed {s.Passed ?? 0}/{s.Total ?? cases.Count} ({CurriculumText.Percent(s.PassRate ?? 0)})");
         if (s.AllPassed == true)
         {
             output.Success(summary + " — solved!");

@@ -5,61 +5,67 @@ using Poddle.Cli.Deployments;
 using Poddle.Cli.Output;
 using Spectre.Console;
 
-namespace Poddle.Cli.Commands;
+namespace Poddle.Cli.Commands.Hosting;
 
 /// <summary>
 /// `poddle bench URL`: latency of the health endpoint, a page and an asset, then requests/s at each concurrency level
 /// (docs/static-and-bench.md). Progress goes to standard error; the summary table to standard output, or the report
 /// alone as JSON with --json. Exit 0 when no request failed, 1 otherwise.
 /// </summary>
-internal static class BenchCommand
+internal sealed class BenchCommand : CliCommand
 {
-    public static Command Create(CliEnvironment environment, GlobalOptions globals)
+    private readonly Argument<string> _url = new("url") { Description = "The target, e.g. http://localhost:8080 (a path in it is the page to load)" };
+    private readonly Option<string> _duration = new("--duration", "-d") { Description = "How long each concurrency level runs (5s, 1m); the whole run is about levels × (duration + 1 s) plus the latency probes", DefaultValueFactory = _ => "5s" };
+    private readonly Option<string> _concurrency = new("--concurrency", "-c") { Description = "Concurrent clients per level, comma-separated", DefaultValueFactory = _ => "1,8,32,64" };
+    private readonly Option<string?> _asset = new("--asset") { Description = "A static asset's path (default: the first script or stylesheet of the page)" };
+    private readonly Option<string?> _page = new("--page") { Description = "The page's path (default: the URL's path, else /)" };
+    private readonly Option<string> _health = new("--health") { Description = "The health endpoint's path", DefaultValueFactory = _ => "/health.json" };
+    private readonly Option<int> _requests = new("--requests", "-n") { Description = "Sequential requests for the health, page and asset latencies (each stops after 10 s)", DefaultValueFactory = _ => 200 };
+
+    public BenchCommand(CliEnvironment environment, GlobalOptions globals)
+        : base("bench", "Benchmark an HTTP target: health/page/asset latency, requests/s per concurrency level, compression and cache headers, the target's CPU and memory when local. A page that redirects within the target is measured where it leads", environment, globals)
     {
-        var url = new Argument<string>("url") { Description = "The target, e.g. http://localhost:8080 (a path in it is the page to load)" };
-        var duration = new Option<string>("--duration", "-d") { Description = "How long each concurrency level runs (5s, 1m); the whole run is about levels × (duration + 1 s) plus the latency probes", DefaultValueFactory = _ => "5s" };
-        var concurrency = new Option<string>("--concurrency", "-c") { Description = "Concurrent clients per level, comma-separated", DefaultValueFactory = _ => "1,8,32,64" };
-        var asset = new Option<string?>("--asset") { Description = "A static asset's path (default: the first script or stylesheet of the page)" };
-        var page = new Option<string?>("--page") { Description = "The page's path (default: the URL's path, else /)" };
-        var health = new Option<string>("--health") { Description = "The health endpoint's path", DefaultValueFactory = _ => "/health.json" };
-        var requests = new Option<int>("--requests", "-n") { Description = "Sequential requests for the health, page and asset latencies (each stops after 10 s)", DefaultValueFactory = _ => 200 };
-        var command = new Command("bench", "Benchmark an HTTP target: health/page/asset latency, requests/s per concurrency level, compression and cache headers, the target's CPU and memory when local. A page that redirects within the target is measured where it leads")
+        Arguments.Add(_url);
+        Options.Add(_duration);
+        Options.Add(_concurrency);
+        Options.Add(_asset);
+        Options.Add(_page);
+        Options.Add(_health);
+        Options.Add(_requests);
+    }
+
+    protected override async Task<ExitCode> ExecuteAsync(CliContext context, ParseResult parse, CancellationToken cancellationToken)
+    {
+        var environment = context.Environment;
+        var options = new BenchOptions
         {
-            url, duration, concurrency, asset, page, health, requests,
+            Url = ParseUrl(parse.GetValue(_url)!),
+            Duration = Quantities.ParseDuration(parse.GetValue(_duration)!) is { } d && d > TimeSpan.Zero
+                ? d
+                : throw CliException.Usage($"--duration '{parse.GetValue(_duration)}' is not a duration (10s, 1m)."),
+            Concurrency = ParseLevels(parse.GetValue(_concurrency)!),
+            AssetPath = parse.GetValue(_asset),
+            PagePath = parse.GetValue(_page),
+            HealthPath = parse.GetValue(_health)!,
+            Samples = parse.GetValue(_requests),
         };
-        command.SetCliAction(environment, globals, async (context, parse, cancellationToken) =>
+        if (options.Validate() is { Count: > 0 } errors)
         {
-            var options = new BenchOptions
-            {
-                Url = ParseUrl(parse.GetValue(url)!),
-                Duration = Quantities.ParseDuration(parse.GetValue(duration)!) is { } d && d > TimeSpan.Zero
-                    ? d
-                    : throw CliException.Usage($"--duration '{parse.GetValue(duration)}' is not a duration (10s, 1m)."),
-                Concurrency = ParseLevels(parse.GetValue(concurrency)!),
-                AssetPath = parse.GetValue(asset),
-                PagePath = parse.GetValue(page),
-                HealthPath = parse.GetValue(health)!,
-                Samples = parse.GetValue(requests),
-            };
-            if (options.Validate() is { Count: > 0 } errors)
-            {
-                throw CliException.Usage(string.Join(Environment.NewLine, errors));
-            }
+            throw CliException.Usage(string.Join(Environment.NewLine, errors));
+        }
 
-            var report = await new HttpBenchmark(options, new ProgressLines(context.Output.Error), environment.Time).RunAsync(cancellationToken);
-            if (context.Output.Json)
-            {
-                context.Output.WriteJson(report, BenchJsonContext.Default.BenchReport);
-            }
-            else
-            {
-                Print(context.Output.Out, report);
-            }
+        var report = await new HttpBenchmark(options, new ProgressLines(context.Output.Error), environment.Time).RunAsync(cancellationToken);
+        if (context.Output.Json)
+        {
+            context.Output.WriteJson(report, BenchJsonContext.Default.BenchReport);
+        }
+        else
+        {
+            Print(context.Output.Out, report);
+        }
 
-            var failed = report.Health.Errors + report.Page.Errors + (report.Asset?.Errors ?? 0) + report.Levels.Sum(l => l.Errors);
-            return failed == 0 ? ExitCode.Ok : ExitCode.Error;
-        });
-        return command;
+        var failed = report.Health.Errors + report.Page.Errors + (report.Asset?.Errors ?? 0) + report.Levels.Sum(l => l.Errors);
+        return failed == 0 ? ExitCode.Ok : ExitCode.Error;
     }
 
     private static Uri ParseUrl(string text)

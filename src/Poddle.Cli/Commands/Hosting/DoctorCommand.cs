@@ -9,82 +9,23 @@ using Poddle.Drivers.Sandbox.Pods;
 using Poddle.Server.Hosting;
 using Spectre.Console;
 
-namespace Poddle.Cli.Commands;
-
-/// <summary>
-/// `poddle doctor --json`: the sandbox's readiness on this machine. <c>Toolchains</c> lists every language, offered or
-/// not and why: the server's own verdict (<see cref="SandboxCodeExecutor.Languages"/>).
-/// </summary>
-internal sealed record DoctorReport(
-    string Isolation,
-    string Summary,
-    string? Reason,
-    bool Root,
-    BubblewrapReport Bubblewrap,
-    UserNamespacesReport UserNamespaces,
-    CgroupsReport Cgroups,
-    PodsReport Pods,
-    IReadOnlyList<LanguageVerdict> Toolchains);
-
-/// <summary>
-/// Whether a sandbox pod can start with the server's data directory (a throwaway pod, as /readyz checks it);
-/// <c>Checked</c> is false when the data directory does not exist yet (`poddle serve` creates it).
-/// </summary>
-internal sealed record PodsReport(bool Checked, bool Ok, string StateDirectory, string Detail);
-
-/// <summary>bubblewrap: where it is expected, whether it is there, and its version.</summary>
-internal sealed record BubblewrapReport(string Path, bool Found, string? Version);
-
-/// <summary>/proc/sys/user/max_user_namespaces and, on kernels that have it, /proc/sys/kernel/unprivileged_userns_clone.</summary>
-internal sealed record UserNamespacesReport(bool Allowed, long? MaxUserNamespaces, int? UnprivilegedUsernsClone);
-
-/// <summary>The cgroup hierarchy: v1 or v2 (null when neither is mounted), and whether the sandbox can create cgroups in it.</summary>
-internal sealed record CgroupsReport(string? Version, bool Writable);
+namespace Poddle.Cli.Commands.Hosting;
 
 /// <summary>`poddle doctor`: what isolation the sandbox gets on this machine, without a server.</summary>
-internal static class DoctorCommand
+internal sealed class DoctorCommand : CliCommand
 {
-    public static Command Create(CliEnvironment environment, GlobalOptions globals)
-    {
-        var dataDir = new Option<string?>("--data-dir") { Description = "The server's data directory, as `poddle serve` takes it (default: $PODDLE_DATA_DIR, then ./data)" };
-        var config = new Option<string?>("--config") { Description = "The server's JSON config file (default: $PODDLE_CONFIG, then <data-dir>/poddle.json when present)" };
-        var command = new Command(
+    private readonly Option<string?> _dataDir = new("--data-dir") { Description = "The server's data directory, as `poddle serve` takes it (default: $PODDLE_DATA_DIR, then ./data)" };
+    private readonly Option<string?> _config = new("--config") { Description = "The server's JSON config file (default: $PODDLE_CONFIG, then <data-dir>/poddle.json when present)" };
+
+    public DoctorCommand(CliEnvironment environment, GlobalOptions globals)
+        : base(
             "doctor",
-            "Check this machine for the sandbox as `poddle serve` would run it: bubblewrap, user namespaces, cgroups, root, a test pod, every language (exit 0 only with full isolation and pods that start)")
-        {
-            dataDir,
-            config,
-        };
-        command.SetCliAction(environment, globals, async (context, parse, cancellationToken) =>
-        {
-            if (!OperatingSystem.IsLinux())
-            {
-                throw new CliException("The sandbox runs on Linux only; this machine cannot run code.");
-            }
-
-            SandboxSettings settings;
-            try
-            {
-                settings = SandboxSettings.Read(new ServerStartOptions { DataDir = parse.GetValue(dataDir), ConfigFile = parse.GetValue(config) });
-            }
-            catch (StartupConfigurationException ex)
-            {
-                throw new CliException("poddle doctor: configuration error: " + ex.Message);
-            }
-
-            var report = await InspectAsync(settings, cancellationToken);
-            if (context.Output.Json)
-            {
-                context.Output.WriteJson(report, CliJsonContext.Default.DoctorReport);
-            }
-            else
-            {
-                Print(context.Output, report);
-            }
-
-            return report.Isolation == "full" && report.Pods.Ok ? ExitCode.Ok : ExitCode.Error;
-        });
-        return command;
+            "Check this machine for the sandbox as `poddle serve` would run it: bubblewrap, user namespaces, cgroups, root, a test pod, every language (exit 0 only with full isolation and pods that start)",
+            environment,
+            globals)
+    {
+        Options.Add(_dataDir);
+        Options.Add(_config);
     }
 
     /// <summary>
@@ -121,6 +62,36 @@ internal static class DoctorCommand
         return new DoctorReport(
             level, summary, reason, Environment.IsPrivilegedProcess, bubblewrap, namespaces, cgroups,
             await CheckPodsAsync(settings, cancellationToken), await LanguagesAsync(settings.Execution, cancellationToken));
+    }
+
+    protected override async Task<ExitCode> ExecuteAsync(CliContext context, ParseResult parse, CancellationToken cancellationToken)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new CliException("The sandbox runs on Linux only; this machine cannot run code.");
+        }
+
+        SandboxSettings settings;
+        try
+        {
+            settings = SandboxSettings.Read(new ServerStartOptions { DataDir = parse.GetValue(_dataDir), ConfigFile = parse.GetValue(_config) });
+        }
+        catch (StartupConfigurationException ex)
+        {
+            throw new CliException("poddle doctor: configuration error: " + ex.Message);
+        }
+
+        var report = await InspectAsync(settings, cancellationToken);
+        if (context.Output.Json)
+        {
+            context.Output.WriteJson(report, CliJsonContext.Default.DoctorReport);
+        }
+        else
+        {
+            Print(context.Output, report);
+        }
+
+        return report.Isolation == "full" && report.Pods.Ok ? ExitCode.Ok : ExitCode.Error;
     }
 
     /// <summary>The server's verdict on each language: the executor's own discovery, without a warm pool.</summary>

@@ -56,6 +56,19 @@ internal sealed class CliOutput
         _environment.Out.Flush();
     }
 
+    /// <summary>A command's result: <paramref name="value"/> as JSON with --json, else <paramref name="message"/> for people.</summary>
+    public void Result<T>(T value, JsonTypeInfo<T> type, string message)
+    {
+        if (Json)
+        {
+            WriteJson(value, type);
+        }
+        else
+        {
+            Success(message);
+        }
+    }
+
     /// <summary>A table in the house style.</summary>
     public static Table Table(params string[] columns)
     {

@@ -45,14 +45,7 @@ internal sealed class VerifyEmailCommand : CliCommand
             throw new CliException("The verification code is wrong, used already or expired. Get a new one with `poddle verify-email --resend`.");
         }
 
-        if (context.Output.Json)
-        {
-            context.Output.WriteJson(user, PoddleJsonContext.Default.UserResponse);
-        }
-        else
-        {
-            context.Output.Success($"Verified {user.Email} for {user.Username}.");
-        }
+        context.Output.Result(user, PoddleJsonContext.Default.UserResponse, $"Verified {user.Email} for {user.Username}.");
 
         return ExitCode.Ok;
     }

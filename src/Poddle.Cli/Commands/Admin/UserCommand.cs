@@ -28,14 +28,7 @@ internal abstract class UserCommand : CliCommand
     /// <summary>The updated account with --json, else <paramref name="message"/>.</summary>
     protected static ExitCode Report(CliContext context, UserResponse user, string message)
     {
-        if (context.Output.Json)
-        {
-            context.Output.WriteJson(user, PoddleJsonContext.Default.UserResponse);
-        }
-        else
-        {
-            context.Output.Success(message);
-        }
+        context.Output.Result(user, PoddleJsonContext.Default.UserResponse, message);
 
         return ExitCode.Ok;
     }

@@ -55,14 +55,7 @@ internal sealed partial class DeployCommand
 
             if (deployment.Status == "running" && ReadyOf(deployment, targetRevision) >= deployment.Replicas)
             {
-                if (context.Output.Json)
-                {
-                    context.Output.WriteJson(deployment, PoddleJsonContext.Default.DeploymentResponse);
-                }
-                else
-                {
-                    context.Output.Success(string.Create(CultureInfo.InvariantCulture, $"{deployment.Name} is running ({deployment.ReadyReplicas}/{deployment.Replicas} ready, revision {deployment.Revision}): {deployment.Url}"));
-                }
+                context.Output.Result(deployment, PoddleJsonContext.Default.DeploymentResponse, string.Create(CultureInfo.InvariantCulture, $"{deployment.Name} is running ({deployment.ReadyReplicas}/{deployment.Replicas} ready, revision {deployment.Revision}): {deployment.Url}"));
 
                 return ExitCode.Ok;
             }

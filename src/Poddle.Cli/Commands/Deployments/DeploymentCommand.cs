@@ -38,14 +38,7 @@ internal abstract class DeploymentCommand : CliCommand
     /// <summary>The changed deployment with --json, else <paramref name="message"/>.</summary>
     protected static ExitCode Done(CliContext context, DeploymentResponse deployment, string message)
     {
-        if (context.Output.Json)
-        {
-            context.Output.WriteJson(deployment, PoddleJsonContext.Default.DeploymentResponse);
-        }
-        else
-        {
-            context.Output.Success(message);
-        }
+        context.Output.Result(deployment, PoddleJsonContext.Default.DeploymentResponse, message);
 
         return ExitCode.Ok;
     }

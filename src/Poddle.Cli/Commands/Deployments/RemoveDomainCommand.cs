@@ -12,14 +12,7 @@ internal sealed class RemoveDomainCommand(CliEnvironment environment, GlobalOpti
     {
         var domain = await FindDomainAsync(parse, client, deployment, cancellationToken);
         await client.RemoveDomainAsync(deployment.Id, domain.Id, cancellationToken);
-        if (context.Output.Json)
-        {
-            context.Output.WriteJson(domain, PoddleJsonContext.Default.DomainResponse);
-        }
-        else
-        {
-            context.Output.Success($"Removed {domain.Hostname} from {deployment.Name}.");
-        }
+        context.Output.Result(domain, PoddleJsonContext.Default.DomainResponse, $"Removed {domain.Hostname} from {deployment.Name}.");
 
         return ExitCode.Ok;
     }

@@ -20,14 +20,7 @@ internal sealed class CreateProjectCommand : CliCommand
     {
         var project = await context.Authenticated().CreateProjectAsync(
             new CreateProjectRequest(parse.GetRequiredValue(_name), parse.GetValue(_description)), cancellationToken);
-        if (context.Output.Json)
-        {
-            context.Output.WriteJson(project, PoddleJsonContext.Default.ProjectResponse);
-        }
-        else
-        {
-            context.Output.Success($"Created project {project.Name} ({project.Id}).");
-        }
+        context.Output.Result(project, PoddleJsonContext.Default.ProjectResponse, $"Created project {project.Name} ({project.Id}).");
 
         return ExitCode.Ok;
     }

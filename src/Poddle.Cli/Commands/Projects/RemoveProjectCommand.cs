@@ -21,14 +21,7 @@ internal sealed class RemoveProjectCommand : CliCommand
         var client = context.Authenticated();
         var target = await DeploymentTarget.FindProjectAsync(client, parse.GetRequiredValue(_project), cancellationToken);
         await client.DeleteProjectAsync(target.Id, cancellationToken);
-        if (context.Output.Json)
-        {
-            context.Output.WriteJson(target, PoddleJsonContext.Default.ProjectResponse);
-        }
-        else
-        {
-            context.Output.Success($"Deleted project {target.Name} ({target.Id}).");
-        }
+        context.Output.Result(target, PoddleJsonContext.Default.ProjectResponse, $"Deleted project {target.Name} ({target.Id}).");
 
         return ExitCode.Ok;
     }

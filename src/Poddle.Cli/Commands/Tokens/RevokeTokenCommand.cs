@@ -21,14 +21,7 @@ internal sealed class RevokeTokenCommand : CliCommand
         var client = context.Authenticated();
         var target = await FindAsync(client, parse.GetRequiredValue(_token), cancellationToken);
         await client.RevokeTokenAsync(target.Id, cancellationToken);
-        if (context.Output.Json)
-        {
-            context.Output.WriteJson(target, PoddleJsonContext.Default.ApiTokenResponse);
-        }
-        else
-        {
-            context.Output.Success($"Revoked token '{target.Name}' ({target.Id}).");
-        }
+        context.Output.Result(target, PoddleJsonContext.Default.ApiTokenResponse, $"Revoked token '{target.Name}' ({target.Id}).");
 
         if (CliContext.SameServer(context.Config.Server, context.Server) && context.Config.TokenId == target.Id)
         {

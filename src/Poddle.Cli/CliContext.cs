@@ -30,7 +30,7 @@ internal sealed class CliContext : IDisposable
 
     public CliConfigStore Store { get; }
 
-    public bool Debug => Environment.Variable("PODDLE_DEBUG") is not null;
+    public bool Debug => Environment.Variable(CliEnvironment.DebugVariable) is not null;
 
     /// <summary>--server as given, if it was.</summary>
     public string? ServerOption { get; }

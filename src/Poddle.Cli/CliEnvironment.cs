@@ -12,6 +12,18 @@ public sealed class CliEnvironment
     public const string ServerVariable = "PODDLE_SERVER";
     public const string TokenVariable = "PODDLE_TOKEN";
 
+    /// <summary>Set (to anything): unexpected failures print their stack trace.</summary>
+    public const string DebugVariable = "PODDLE_DEBUG";
+
+    /// <summary>Set (to anything): no colours (https://no-color.org).</summary>
+    public const string NoColorVariable = "NO_COLOR";
+
+    /// <summary>Where the config directory is, when <see cref="ConfigDirVariable"/> is not set (the XDG base directory spec).</summary>
+    public const string XdgConfigHomeVariable = "XDG_CONFIG_HOME";
+
+    /// <summary>The port `poddle static` listens on when --port is not given (as platforms that run pods set it).</summary>
+    public const string PortVariable = "PORT";
+
     public required TextWriter Out { get; init; }
 
     public required TextWriter Error { get; init; }
@@ -87,7 +99,7 @@ public sealed class CliEnvironment
             return Path.GetFullPath(explicitDir);
         }
 
-        if (variables.TryGetValue("XDG_CONFIG_HOME", out var xdg) && Path.IsPathRooted(xdg))
+        if (variables.TryGetValue(XdgConfigHomeVariable, out var xdg) && Path.IsPathRooted(xdg))
         {
             return Path.Combine(xdg, "poddle");
         }

@@ -21,7 +21,7 @@ internal sealed class GlobalOptions
 
     public Option<bool> NoColor { get; } = new("--no-color")
     {
-        Description = "Do not colour the output (NO_COLOR in the environment does the same)",
+        Description = $"Do not colour the output ({CliEnvironment.NoColorVariable} in the environment does the same)",
         Recursive = true,
     };
 

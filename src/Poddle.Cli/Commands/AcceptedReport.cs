@@ -7,13 +7,6 @@ internal static class AcceptedReport
 {
     public static void Write(CliContext context, AcceptedResponse result, string message)
     {
-        if (context.Output.Json)
-        {
-            context.Output.WriteJson(result, PoddleJsonContext.Default.AcceptedResponse);
-        }
-        else
-        {
-            context.Output.Success(message);
-        }
+        context.Output.Result(result, PoddleJsonContext.Default.AcceptedResponse, message);
     }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Poddle.Cli.Commands;
+using Poddle.Cli.Commands.Accounts;
+using Poddle.Cli.Commands.Curriculum;
+using Poddle.Cli.Commands.Hosting;
 
 namespace Poddle.Cli.Configuration;
 

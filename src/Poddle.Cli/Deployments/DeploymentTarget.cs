@@ -21,7 +21,7 @@ internal static class DeploymentTarget
     {
         if ((flag ?? fromFile()) is { } named)
         {
-            return await Commands.ProjectCommands.FindAsync(client, named, cancellationToken);
+            return await FindProjectAsync(client, named, cancellationToken);
         }
 
         var projects = await client.ListProjectsAsync(cancellationToken);
@@ -32,6 +32,19 @@ internal static class DeploymentTarget
             _ => throw CliException.Usage(
                 $"You have {projects.Count} projects ({string.Join(", ", projects.Select(p => p.Name).Order(StringComparer.Ordinal))}); say which with --project NAME, or set `project = \"NAME\"` in poddle.toml."),
         };
+    }
+
+    /// <summary>A project by id, else by exact name.</summary>
+    public static async Task<ProjectResponse> FindProjectAsync(PoddleClient client, string nameOrId, CancellationToken cancellationToken)
+    {
+        if (Guid.TryParse(nameOrId, out var id))
+        {
+            return await client.GetProjectAsync(id, cancellationToken);
+        }
+
+        var projects = await client.ListProjectsAsync(cancellationToken);
+        return projects.FirstOrDefault(p => string.Equals(p.Name, nameOrId, StringComparison.Ordinal))
+            ?? throw new CliException($"You have no project named '{nameOrId}'. See yours with `poddle projects ls`.");
     }
 
     /// <summary>The project the working directory's app file names, if it has one.</summary>

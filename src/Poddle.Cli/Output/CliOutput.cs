@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Spectre.Console;
@@ -17,7 +18,7 @@ internal sealed class CliOutput
     {
         _environment = environment;
         Json = json;
-        var color = !noColor && environment.Variable("NO_COLOR") is null;
+        var color = !noColor && environment.Variable(CliEnvironment.NoColorVariable) is null;
         Out = CreateConsole(environment.Out, color && environment.OutputIsTerminal, environment.OutputIsTerminal, environment.IsInteractive);
         Error = CreateConsole(environment.Error, color && environment.ErrorIsTerminal, environment.ErrorIsTerminal, environment.IsInteractive);
     }
@@ -55,6 +56,19 @@ internal sealed class CliOutput
         _environment.Out.Flush();
     }
 
+    /// <summary>A command's result: <paramref name="value"/> as JSON with --json, else <paramref name="message"/> for people.</summary>
+    public void Result<T>(T value, JsonTypeInfo<T> type, string message)
+    {
+        if (Json)
+        {
+            WriteJson(value, type);
+        }
+        else
+        {
+            Success(message);
+        }
+    }
+
     /// <summary>A table in the house style.</summary>
     public static Table Table(params string[] columns)
     {
@@ -66,6 +80,9 @@ internal sealed class CliOutput
 
         return table;
     }
+
+    /// <summary>A time for people: local, to the minute ("2026-01-02 15:04").</summary>
+    public static string Minute(DateTimeOffset value) => value.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     private static IAnsiConsole CreateConsole(TextWriter writer, bool color, bool terminal, bool interactive)
     {

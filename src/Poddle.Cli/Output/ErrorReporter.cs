@@ -46,7 +46,7 @@ internal static class ErrorReporter
                 }
                 else
                 {
-                    output.Error.WriteLine("Set PODDLE_DEBUG=1 for details.");
+                    output.Error.WriteLine($"Set {CliEnvironment.DebugVariable}=1 for details.");
                 }
 
                 return ExitCode.Error;

@@ -38,18 +38,12 @@ internal static class UsageErrors
     /// <summary>
     /// A mistyped option that the parser took for an argument value (`poddle deploy --replcas 2` makes "--replcas" the
     /// directory): the first argument word before `--` that starts with '-' and is neither "-" nor a number. Null when
-    /// there is none, or for <paramref name="exempt"/> commands whose arguments are another program's command line.
+    /// there is none. (Not for commands whose arguments are another program's command line: <see cref="CliCommand.TakesCommandLine"/>.)
     /// </summary>
-    public static string? OptionTakenAsArgument(ParseResult parse, IReadOnlySet<Command> exempt)
+    public static string? OptionTakenAsArgument(ParseResult parse)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        ArgumentNullException.ThrowIfNull(exempt);
         var command = parse.CommandResult.Command;
-        if (exempt.Contains(command))
-        {
-            return null;
-        }
-
         var afterDash = parse.Tokens.SkipWhile(t => t.Type != TokenType.DoubleDash).Skip(1).Count();
         var arguments = parse.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens).ToList();
         var word = arguments.Take(Math.Max(0, arguments.Count - afterDash))

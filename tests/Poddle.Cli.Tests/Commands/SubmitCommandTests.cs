@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Poddle.Cli.Commands;
+using Poddle.Cli.Commands.Curriculum;
 using Poddle.Contracts;
 
 namespace Poddle.Cli.Tests.Commands;

@@ -1,4 +1,3 @@
-using Poddle.Cli.Commands;
 using Poddle.Cli.Deployments;
 using Poddle.Contracts;
 

@@ -12,7 +12,7 @@ internal sealed class ServeCommand : CliCommand
     private readonly Option<string?> _config = new("--config") { Description = "A JSON config file (default: $PODDLE_CONFIG, then <data-dir>/poddle.json when present)" };
 
     public ServeCommand(CliEnvironment environment, GlobalOptions globals)
-        : base("serve", "Run the Poddle server (API, dashboard, workers). Settings also come from PODDLE_* variables.", environment, globals)
+        : base("serve", "Run the Poddle server (API, app proxy, job workers, deployment controller). Settings also come from PODDLE_* variables.", environment, globals)
     {
         Options.Add(_urls);
         Options.Add(_dataDir);

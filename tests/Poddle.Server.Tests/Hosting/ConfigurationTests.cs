@@ -38,6 +38,15 @@ public sealed class ConfigurationTests : IDisposable
         { "Email:ServerUrl", "poddle.example.test" },
         { "RateLimits:ApiPerUser:PermitLimit", "0" },
         { "RateLimits:Registration:Window", "00:00:00" },
+        { "Jobs:Workers", "-1" },
+        { "Execution:Concurrency", "-1" },
+        { "Grading:Concurrency", "-1" },
+        { "Deployments:ReconcileInterval", "00:00:00" },
+        { "Deployments:DefaultImageDriver", "dokcer" },
+        { "Agents:HeartbeatInterval", "00:00:00.100" },
+        { "Docker:PidsLimit", "1" },
+        { "Sandbox:Pods:PortRangeStart", "80" },
+        { "Proxy:ConnectTimeout", "soon" },
     };
 
     [Theory]

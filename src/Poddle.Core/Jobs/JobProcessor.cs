@@ -81,7 +81,11 @@ public sealed partial class JobProcessor(
         try
         {
             var context = new JobContext(job.Id, job.Kind, job.Payload, job.Attempts, job.MaxAttempts, owner);
-            await RunWithHeartbeatAsync(handler.HandleAsync(context, handlerStop.Token), job, owner, handlerStop);
+
+            // The heartbeat's clock starts before the handler does and ticks at a fixed rate: neither a handler's synchronous
+            // start nor a slow lease write pushes the next beat later (nor loses a tick that came due during the write).
+            using var heartbeat = new PeriodicTimer(options.Value.HeartbeatInterval, clock);
+            await RunWithHeartbeatAsync(handler.HandleAsync(context, handlerStop.Token), heartbeat, job, owner, handlerStop);
         }
         catch (Exception ex)
         {
@@ -153,17 +157,17 @@ public sealed partial class JobProcessor(
     }
 
     /// <summary>Awaits the handler; every heartbeat interval extends the lease; a lost lease cancels the handler.</summary>
-    private async Task RunWithHeartbeatAsync(Task handlerTask, Job job, string owner, CancellationTokenSource handlerStop)
+    private async Task RunWithHeartbeatAsync(Task handlerTask, PeriodicTimer heartbeat, Job job, string owner, CancellationTokenSource handlerStop)
     {
-        var interval = options.Value.HeartbeatInterval;
         while (!handlerTask.IsCompleted)
         {
             using var tick = new CancellationTokenSource();
-            var beat = Task.Delay(interval, clock, tick.Token);
+            var beat = heartbeat.WaitForNextTickAsync(tick.Token).AsTask();
             await Task.WhenAny(handlerTask, beat);
-            await tick.CancelAsync();
             if (handlerTask.IsCompleted)
             {
+                // The timer is not used again, so cancelling its pending wait is all the clean-up it needs.
+                await tick.CancelAsync();
                 break;
             }
 

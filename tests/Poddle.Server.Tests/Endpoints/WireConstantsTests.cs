@@ -1,6 +1,8 @@
 using System.Reflection;
 using Poddle.Contracts;
+using Poddle.Core.Curriculum.Submissions;
 using Poddle.Core.Deployments;
+using Poddle.Core.Executions;
 
 namespace Poddle.Server.Tests.Endpoints;
 
@@ -38,6 +40,22 @@ public sealed class WireConstantsTests
         var wire = Enum.GetNames<ReplicaPhase>().Select(n => n.ToLowerInvariant()).Order(StringComparer.Ordinal);
 
         Assert.Equal(wire, Constants(typeof(ReplicaPhases)).Values.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void SubmissionStatuses_MatchSubmissionStatusEnum_ValueForValue()
+    {
+        var wire = Enum.GetNames<SubmissionStatus>().Select(n => n.ToLowerInvariant()).Order(StringComparer.Ordinal);
+
+        Assert.Equal(wire, Constants(typeof(SubmissionStatuses)).Values.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void ExecutionStatuses_MatchExecutionStatusEnum_ValueForValue()
+    {
+        var wire = Enum.GetNames<ExecutionStatus>().Select(n => n.ToLowerInvariant()).Order(StringComparer.Ordinal);
+
+        Assert.Equal(wire, Constants(typeof(ExecutionStatuses)).Values.Order(StringComparer.Ordinal));
     }
 
     private static Dictionary<string, string> Constants(Type type) =>

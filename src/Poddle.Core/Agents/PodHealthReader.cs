@@ -51,6 +51,6 @@ public sealed class PodHealthReader(PoddleDbContext db, IOptions<AgentOptions> o
         }
 
         var lost = row.LostAt is not null || clock.GetUtcNow() - last > options.Value.LostAfter;
-        return new PodHealth(lost ? "lost" : row.ReportStatus ?? "unknown", last, row.ReportJson);
+        return new PodHealth(lost ? PodHealthStatuses.Lost : row.ReportStatus ?? PodHealthStatuses.Unknown, last, row.ReportJson);
     }
 }

@@ -139,7 +139,7 @@ public static partial class DeploymentValidation
         {
             if (missing.HasFlag(feature))
             {
-                errors.Add(field, $"The driver '{driver.Name}' cannot honour this setting{(driver.Name == "sandbox" ? " (its pods always run as its own unprivileged user, without capabilities)" : string.Empty)}.");
+                errors.Add(field, $"The driver '{driver.Name}' cannot honour this setting{(driver.Name == PodDriverNames.Sandbox ? " (its pods always run as its own unprivileged user, without capabilities)" : string.Empty)}.");
             }
         }
     }

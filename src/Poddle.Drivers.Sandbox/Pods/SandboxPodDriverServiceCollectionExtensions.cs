@@ -21,13 +21,14 @@ public static class SandboxPodDriverServiceCollectionExtensions
     public static IServiceCollection AddSandboxPodDriver(this IServiceCollection services, Action<SandboxPodOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.SectionName);
+        services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.SectionName).ValidateOnStart();
         var pods = services.AddOptions<SandboxPodOptions>().BindConfiguration(SandboxPodOptions.SectionName).ValidateOnStart();
         if (configure is not null)
         {
             pods.Configure(configure);
         }
 
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SandboxOptions>, SandboxOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SandboxPodOptions>, SandboxPodOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SandboxPodDriver(

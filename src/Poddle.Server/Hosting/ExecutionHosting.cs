@@ -60,6 +60,11 @@ internal static class ExecutionHosting
             throw new StartupConfigurationException(invalid.FailureMessage);
         }
 
+        if (new SandboxOptionsValidator().Validate(null, options.Sandbox) is { Failed: true } sandbox)
+        {
+            throw new StartupConfigurationException(sandbox.FailureMessage);
+        }
+
         return options;
     }
 

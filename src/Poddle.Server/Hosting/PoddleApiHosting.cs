@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Poddle.Contracts;
+using Poddle.Core.Common;
 using Poddle.Server.Auth;
 using Poddle.Server.Endpoints;
 using Poddle.Server.Errors;
@@ -17,7 +18,7 @@ internal static class PoddleApiHosting
     /// <summary>Problem details, JSON, authentication, health checks, OpenAPI and the Piston API's options.</summary>
     public static IServiceCollection AddPoddleApi(this IServiceCollection services)
     {
-        services.AddOptions<PistonOptions>().BindConfiguration(PistonOptions.SectionName);
+        services.AddValidatedOptions<PistonOptions, PistonOptionsValidator>(PistonOptions.SectionName);
         services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
         services.AddExceptionHandler<ErrorHandling>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -47,6 +47,11 @@ public sealed class ConfigurationTests : IDisposable
         { "Docker:PidsLimit", "1" },
         { "Sandbox:Pods:PortRangeStart", "80" },
         { "Proxy:ConnectTimeout", "soon" },
+        { "Sandbox:BwrapPath", " " },
+        { "Sandbox:SandboxUid", "-1" },
+        { "Sandbox:SandboxGid", "-1" },
+        { "Sandbox:PollInterval", "-00:00:01" },
+        { "Piston:AllowAnonymous", "maybe" },
     };
 
     [Theory]

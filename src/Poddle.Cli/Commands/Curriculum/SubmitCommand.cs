@@ -45,8 +45,8 @@ internal sealed class SubmitCommand : CliCommand
     /// <summary>Ok when every case passed; <see cref="ExitCode.TestsFailed"/> when one did not; <see cref="ExitCode.Error"/> when the server could not grade.</summary>
     public static ExitCode ExitCodeOf(SubmissionResponse submission) => submission switch
     {
-        { Status: "completed", AllPassed: true } => ExitCode.Ok,
-        { Status: "completed" } => ExitCode.TestsFailed,
+        { Status: SubmissionStatuses.Completed, AllPassed: true } => ExitCode.Ok,
+        { Status: SubmissionStatuses.Completed } => ExitCode.TestsFailed,
         _ => ExitCode.Error,
     };
 
@@ -91,12 +91,12 @@ internal sealed class SubmitCommand : CliCommand
         var time = context.Environment.Time;
         var deadline = time.GetUtcNow() + timeout;
         string? shown = null;
-        while (submission.Status is "queued" or "grading")
+        while (submission.Status is SubmissionStatuses.Queued or SubmissionStatuses.Grading)
         {
             if (submission.Status != shown)
             {
                 shown = submission.Status;
-                context.Output.Error.WriteLine(shown == "queued" ? "Queued for grading…" : "Grading…");
+                context.Output.Error.WriteLine(shown == SubmissionStatuses.Queued ? "Queued for grading…" : "Grading…");
             }
 
             if (time.GetUtcNow() >= deadline)
@@ -115,7 +115,7 @@ internal sealed class SubmitCommand : CliCommand
 
     private static void WriteResult(CliOutput output, SubmissionResponse s, string problemId, string fileName)
     {
-        if (s.Status != "completed")
+        if (s.Status != SubmissionStatuses.Completed)
         {
             output.ErrorMessage($"The server could not grade this submission ({s.Status}): {s.Message ?? "no reason given"}. This is not your code's fault; submit again later.");
             return;

@@ -48,12 +48,12 @@ internal sealed partial class DeployCommand
                     + (deployment.StatusReason is { } r ? $": {r}" : string.Empty) + $". See `poddle events {deployment.Name}` and `poddle logs {deployment.Name}`.");
             }
 
-            if (deployment.Status is "failed" or "deleted" or "stopped")
+            if (deployment.Status is DeploymentStatuses.Failed or DeploymentStatuses.Deleted or DeploymentStatuses.Stopped)
             {
                 return Fail(context, deployment, $"{deployment.Name} {deployment.Status}: {deployment.StatusReason ?? "no reason given"}. See `poddle events {deployment.Name}` and `poddle logs {deployment.Name}`.");
             }
 
-            if (deployment.Status == "running" && ReadyOf(deployment, targetRevision) >= deployment.Replicas)
+            if (deployment.Status == DeploymentStatuses.Running && ReadyOf(deployment, targetRevision) >= deployment.Replicas)
             {
                 context.Output.Result(deployment, PoddleJsonContext.Default.DeploymentResponse, string.Create(CultureInfo.InvariantCulture, $"{deployment.Name} is running ({deployment.ReadyReplicas}/{deployment.Replicas} ready, revision {deployment.Revision}): {deployment.Url}"));
 

@@ -92,7 +92,7 @@ internal sealed class LogsCommand : DeploymentCommand
     {
         var wanted = id.Trim().ToLowerInvariant();
         return deployment.ReplicaDetails.FirstOrDefault(r => ShortId(r) == wanted || r.Id.ToString() == wanted || r.Id.ToString("N") == wanted)
-            ?? throw CliException.Usage($"{deployment.Name} has no replica '{id}'. Its replicas: {string.Join(", ", deployment.ReplicaDetails.Where(r => r.Phase != "stopped").Select(ShortId))} (`poddle ps {deployment.Name}`).");
+            ?? throw CliException.Usage($"{deployment.Name} has no replica '{id}'. Its replicas: {string.Join(", ", deployment.ReplicaDetails.Where(r => r.Phase != ReplicaPhases.Stopped).Select(ShortId))} (`poddle ps {deployment.Name}`).");
     }
 
     private static void WriteLogLine(CliContext context, LogLineResponse line)

@@ -26,8 +26,8 @@ internal sealed class PsCommand : CliCommand
     /// </summary>
     internal static string HealthSummary(IReadOnlyList<ReplicaResponse> replicas)
     {
-        var statuses = replicas.Select(r => r.Health?.Status ?? "unknown").ToList();
-        if (statuses.All(s => s == "unknown"))
+        var statuses = replicas.Select(r => r.Health?.Status ?? HealthStatuses.Unknown).ToList();
+        if (statuses.All(s => s == HealthStatuses.Unknown))
         {
             return "-";
         }
@@ -87,7 +87,7 @@ internal sealed class PsCommand : CliCommand
             return ExitCode.Ok;
         }
 
-        var live = deployment.ReplicaDetails.Where(r => r.Phase != "stopped").ToList();
+        var live = deployment.ReplicaDetails.Where(r => r.Phase != ReplicaPhases.Stopped).ToList();
         if (live.Count == 0)
         {
             context.Output.Message($"{deployment.Name} has no replicas ({deployment.Status}{(deployment.StatusReason is { } why ? ": " + why : string.Empty)}).");
@@ -102,11 +102,11 @@ internal sealed class PsCommand : CliCommand
             table.AddRow(
                 new Text(DeploymentCommand.ShortId(r)),
                 new Text(r.Revision.ToString(CultureInfo.InvariantCulture)),
-                new Text(phase, r.CrashLooping || r.Phase == "crashed" ? new Style(Color.Red) : Style.Plain),
+                new Text(phase, r.CrashLooping || r.Phase == ReplicaPhases.Crashed ? new Style(Color.Red) : Style.Plain),
                 new Text(r.Ready ? "yes" : "no", r.Ready ? new Style(Color.Green) : new Style(Color.Yellow)),
                 new Text(r.Restarts.ToString(CultureInfo.InvariantCulture)),
                 new Text(r.LastExitReason ?? "-"),
-                new Text(r.Health?.Status ?? "unknown"),
+                new Text(r.Health?.Status ?? HealthStatuses.Unknown),
                 new Text(r.StartedAt is { } started ? Quantities.Format(now - started) : "-"));
         }
 
@@ -116,30 +116,30 @@ internal sealed class PsCommand : CliCommand
 
     private static int HealthRank(string status) => status switch
     {
-        "critical" => 0,
-        "lost" => 1,
-        "degraded" => 2,
-        "healthy" => 3,
+        HealthStatuses.Critical => 0,
+        HealthStatuses.Lost => 1,
+        HealthStatuses.Degraded => 2,
+        HealthStatuses.Healthy => 3,
         _ => 4,
     };
 
     private static Style HealthStyle(IReadOnlyList<ReplicaResponse> replicas)
     {
-        var worst = replicas.Select(r => r.Health?.Status ?? "unknown").Where(s => s != "unknown").OrderBy(HealthRank).FirstOrDefault();
+        var worst = replicas.Select(r => r.Health?.Status ?? HealthStatuses.Unknown).Where(s => s != HealthStatuses.Unknown).OrderBy(HealthRank).FirstOrDefault();
         return worst switch
         {
-            "critical" or "lost" => new Style(Color.Red),
-            "degraded" => new Style(Color.Yellow),
-            "healthy" => new Style(Color.Green),
+            HealthStatuses.Critical or HealthStatuses.Lost => new Style(Color.Red),
+            HealthStatuses.Degraded => new Style(Color.Yellow),
+            HealthStatuses.Healthy => new Style(Color.Green),
             _ => Style.Plain,
         };
     }
 
     private static Style StatusStyle(string status) => status switch
     {
-        "running" => new Style(Color.Green),
-        "failed" or "unhealthy" => new Style(Color.Red),
-        "degraded" or "pending" or "provisioning" => new Style(Color.Yellow),
+        DeploymentStatuses.Running => new Style(Color.Green),
+        DeploymentStatuses.Failed or DeploymentStatuses.Unhealthy => new Style(Color.Red),
+        DeploymentStatuses.Degraded or DeploymentStatuses.Pending or DeploymentStatuses.Provisioning => new Style(Color.Yellow),
         _ => Style.Plain,
     };
 }

@@ -65,7 +65,7 @@ internal sealed class RunCommand : CliCommand
         var client = context.Authenticated();
         var submitted = await client.SubmitExecutionAsync(request, wait: true, base64: true, cancellationToken);
         var result = submitted.Result;
-        while (result is null || result.Status is "queued" or "processing")
+        while (result is null || result.Status is ExecutionStatuses.Queued or ExecutionStatuses.Processing)
         {
             // Not done within the server's wait bound: poll until it is.
             await Task.Delay(PollInterval, cancellationToken);

@@ -110,16 +110,6 @@ public sealed class DeployCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Deploy_UnknownDriver_SaysWhichDriversExistAndSendsNothing()
-    {
-        var run = await _cli.RunAsync("deploy", "--name", "web", "--image", "busybox", "--driver", "dokcer");
-
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains("--driver 'dokcer' is not a pod driver: use sandbox or docker", run.Stderr, StringComparison.Ordinal);
-        Assert.Empty(_api.RequestsTo("POST", ".*"));
-    }
-
-    [Fact]
     public async Task Deploy_Failed_ExitsDeploymentFailedWithTheReason()
     {
         _api.Outcome = "failed";

@@ -3,7 +3,6 @@ using System.Globalization;
 using Poddle.Cli.Deployments;
 using Poddle.Client;
 using Poddle.Contracts;
-using Poddle.Drivers.Abstractions.Pods;
 using Spectre.Console;
 
 namespace Poddle.Cli.Commands.Deployments;
@@ -35,7 +34,7 @@ internal sealed partial class DeployCommand : CliCommand
     private readonly Option<string?> _cpu = new("--cpu") { Description = "CPU per replica: 250m or 0.5 (cores)" };
     private readonly Option<string?> _memory = new("--memory") { Description = "Memory per replica: 256Mi, 512M, 1Gi" };
     private readonly Option<string?> _healthPath = new("--health-path") { Description = "Probe this HTTP path for readiness and liveness (default: a TCP check of the port)" };
-    private readonly Option<string?> _driver = new("--driver") { Description = $"{PodDriverNames.Sandbox} (default for a command) or {PodDriverNames.Docker} (default for an image)" };
+    private readonly Option<string?> _driver = new("--driver") { Description = "sandbox (default for a command) or docker (default for an image)" };
     private readonly Option<bool> _noWait = new("--no-wait") { Description = "Return once the server accepted the deployment, without following it" };
     private readonly Option<string?> _timeout = new("--timeout") { Description = "How long to wait until the deployment runs: 90s, 5m (default 5m)" };
 
@@ -54,7 +53,6 @@ internal sealed partial class DeployCommand : CliCommand
         Options.Add(_cpu);
         Options.Add(_memory);
         Options.Add(_healthPath);
-        _driver.Validators.Add(ValidateDriver);
         Options.Add(_driver);
         Options.Add(_noWait);
         Options.Add(_timeout);
@@ -104,15 +102,6 @@ internal sealed partial class DeployCommand : CliCommand
         < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KiB"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024.0:0.0} MiB"),
     };
-
-    /// <summary>A misspelt driver fails here, saying which exist, instead of as a server-side validation error after the upload.</summary>
-    private static void ValidateDriver(System.CommandLine.Parsing.OptionResult result)
-    {
-        if (result.GetValueOrDefault<string?>() is { } driver && !PodDriverNames.BuiltIn.Contains(driver, StringComparer.Ordinal))
-        {
-            result.AddError($"--driver '{driver}' is not a pod driver: use {string.Join(" or ", PodDriverNames.BuiltIn)}, or leave it out ({PodDriverNames.Sandbox} for a command, {PodDriverNames.Docker} for an image).");
-        }
-    }
 
     protected override async Task<ExitCode> ExecuteAsync(CliContext context, ParseResult parse, CancellationToken cancellationToken)
     {

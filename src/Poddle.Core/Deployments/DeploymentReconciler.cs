@@ -29,6 +29,7 @@ public sealed partial class DeploymentReconciler(
     DeploymentLocks locks,
     DeploymentControllerStartup startup,
     ControllerLeadership leadership,
+    DeploymentMetrics metrics,
     IOptions<DeploymentOptions> options,
     TimeProvider clock,
     ILogger<DeploymentReconciler> logger) : BackgroundService
@@ -59,6 +60,7 @@ public sealed partial class DeploymentReconciler(
             }
 
             await DiagnoseStuckAsync(cancellationToken);
+            metrics.ReconcilePassCompleted();
         }
         finally
         {

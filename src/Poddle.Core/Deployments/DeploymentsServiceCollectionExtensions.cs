@@ -55,6 +55,8 @@ public static class DeploymentsServiceCollectionExtensions
         services.TryAddScoped<DeploymentLogReader>();
         services.TryAddScoped<DeploymentConvergeStep>();
         services.AddJobHandler<DeploymentConvergeHandler>(DeploymentJobs.Converge);
+        services.AddMetrics();
+        services.TryAddSingleton<DeploymentMetrics>();
         services.TryAddSingleton<DeploymentReconciler>();
         services.TryAddSingleton<ReplicaHealthMonitor>();
         services.TryAddSingleton<ReplicaMetricsCollector>();

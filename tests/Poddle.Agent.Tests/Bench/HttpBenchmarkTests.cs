@@ -229,6 +229,7 @@ public sealed class HttpBenchmarkTests
     {
         await using var app = await StartAsync(async context =>
         {
+            // The slow target under test: it answers after 200 ms of real time, which the probes' budget must cut.
             await Task.Delay(200, context.RequestAborted);
             await context.Response.WriteAsync("slow");
         });

@@ -40,6 +40,7 @@ public sealed class ProcessSamplerTests
         var cpuBefore = self.TotalProcessorTime;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var sampler = new ProcessSampler([Environment.ProcessId]);
+        // The measurement window the sampler averages real CPU time over, not a wait for a condition.
         await Task.Delay(TimeSpan.FromMilliseconds(1600));
         var usage = await sampler.StopAsync();
         self.Refresh();

@@ -147,6 +147,7 @@ public sealed class SystemMetersTests : IDisposable
     {
         var meters = new SystemMeters("/proc", "/sys/fs/cgroup", TimeProvider.System);
         var first = meters.SampleCpu();
+        // The CPU measurement window on the real machine (/proc/stat counters), not a wait for a condition.
         Thread.Sleep(200);
         var second = meters.SampleCpu();
         var memory = meters.ReadMemory();

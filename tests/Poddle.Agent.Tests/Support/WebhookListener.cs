@@ -89,6 +89,7 @@ public sealed class WebhookListener : IAsyncDisposable
                 Requests.Enqueue(new RecordedRequest(context.Request.HttpMethod, context.Request.Url?.AbsolutePath ?? string.Empty, context.Request.Headers["Authorization"], body, DateTime.UtcNow));
                 if (Delay > TimeSpan.Zero)
                 {
+                    // A slow webhook, as a test configures it: the behaviour under test, not a wait.
                     await Task.Delay(Delay);
                 }
 

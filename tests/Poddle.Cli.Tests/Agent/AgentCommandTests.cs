@@ -95,6 +95,7 @@ public sealed class AgentCommandTests : IDisposable
 
         File.WriteAllText(Path("hang"), string.Empty);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => http.GetAsync(new Uri($"http://127.0.0.1:{port}/health")));
+        // A negative check, so a fixed window: five periods of a hanging app in which the supervisor must not restart it.
         await Task.Delay(1000);
 
         var report = JsonSerializer.Deserialize(File.ReadAllText(Path("report.json")), PoddleJsonContext.Default.AgentHealthReport)!;
@@ -173,7 +174,8 @@ public sealed class AgentCommandTests : IDisposable
     public async Task Agent_AppExitsAtOnce_IsRestartedWithBackoffNotInABusyLoop()
     {
         await using var agent = Start(["--restart", "always", "--restart-delay", "200ms", "--restart-max-delay", "800ms"], ["exit-now", "1"]);
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        // Until the back-off has reached its cap twice (0.2, 0.4, 0.8, 0.8 s): a busy loop would log no delays at all.
+        await WaitUntilAsync(() => RestartDelays().Count >= 4, 30, "four restart delays logged");
 
         agent.Signal(SigTerm);
         var exit = await agent.WaitForExitAsync(TimeSpan.FromSeconds(20));
@@ -181,13 +183,15 @@ public sealed class AgentCommandTests : IDisposable
         // Delays of 0.2, 0.4, 0.8, 0.8 ... s plus python's start-up each time: a handful of starts, never hundreds.
         var starts = File.ReadAllLines(Path("starts")).Length;
         Assert.InRange(starts, 3, 15);
-        var delays = System.Text.RegularExpressions.Regex.Matches(agent.Stderr, @"Restarting the app in ([0-9.]+) s")
-            .Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var delays = RestartDelays();
         Assert.Equal(new[] { 0.2, 0.4, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8 }.Take(delays.Count), delays);
         Assert.True(delays.Count >= 2, agent.Stderr);
 
         // Stopped during a back-off: the last exit code; during a run: python killed by the forwarded SIGTERM.
         Assert.True(exit is 1 or 128 + SigTerm, $"exit {exit}");
+
+        List<double> RestartDelays() => [.. System.Text.RegularExpressions.Regex.Matches(agent.Stderr, @"Restarting the app in ([0-9.]+) s")
+            .Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
     }
 
     [Fact]
@@ -246,7 +250,8 @@ public sealed class AgentCommandTests : IDisposable
             ["--restart", "always", "--restart-delay", "1500ms", "--period", "200ms", "--alert-throttle", "1h", "--webhook", json.Url.ToString(), "--webhook", "slack=" + slack.Url],
             ["crash", "1", "2"]);
         await WaitUntilAsync(() => File.Exists(Path("starts")) && File.ReadAllLines(Path("starts")).Length >= 3, 20, "three starts");
-        await Task.Delay(500);
+        // The second crash, throttled, was 3 s before the third start: an alert it wrongly sent would be here by now.
+        await WaitUntilAsync(() => AppProcessAlerts(json) >= 2 && AppProcessAlerts(slack) >= 2, 20, "both webhooks got the problem and the recovery");
 
         // Only the app's alerts: the machine's checks may alert too on a loaded test machine.
         var kinds = json.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement).Select(e => (e.GetProperty("kind").GetString(), e.GetProperty("check").GetString(), e.GetProperty("status").GetString()))
@@ -258,6 +263,8 @@ public sealed class AgentCommandTests : IDisposable
         Assert.Contains("RECOVERED app.process", texts[1], StringComparison.Ordinal);
         Assert.Contains("ALERT", agent.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-key", agent.Stderr, StringComparison.Ordinal);
+
+        static int AppProcessAlerts(WebhookListener listener) => listener.Requests.Count(r => r.Body.Contains("app.process", StringComparison.Ordinal));
     }
 
     [Fact]

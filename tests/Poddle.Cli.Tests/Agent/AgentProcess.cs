@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using Poddle.Cli.Tests.EndToEnd;
+using Poddle.Testing;
 
 namespace Poddle.Cli.Tests.Agent;
 
@@ -98,19 +99,12 @@ public sealed class AgentProcess : IAsyncDisposable
     /// <summary>The agent's own pid when it runs under a wrapper: the wrapper's child.</summary>
     public async Task<int> WrappedAgentPidAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            var children = File.ReadAllText($"/proc/{_process.Id}/task/{_process.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (children.Length > 0)
-            {
-                return int.Parse(children[0], System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("the wrapper started no agent");
+        string[] children = [];
+        await Poll.UntilAsync(
+            () => (children = File.ReadAllText($"/proc/{_process.Id}/task/{_process.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries)).Length > 0,
+            "the wrapper started the agent",
+            TimeSpan.FromSeconds(20));
+        return int.Parse(children[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
@@ -129,20 +123,28 @@ public sealed class AgentProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until standard error holds <paramref name="text"/>.</summary>
-    public async Task WaitForLogAsync(string text, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!Stderr.Contains(text, StringComparison.Ordinal))
-        {
-            if (DateTime.UtcNow > deadline || _process.HasExited)
+    public Task WaitForLogAsync(string text, TimeSpan timeout) =>
+        Poll.UntilAsync(
+            async () =>
             {
-                await Task.Delay(200);
-                Assert.Fail($"'{text}' not logged within {timeout}{(_process.HasExited ? " (agent exited)" : string.Empty)}. stderr:{Environment.NewLine}{Stderr}");
-            }
+                if (Stderr.Contains(text, StringComparison.Ordinal))
+                {
+                    return true;
+                }
 
-            await Task.Delay(50);
-        }
-    }
+                if (_process.HasExited)
+                {
+                    // Waiting for the exit again also waits until its redirected output is read to the end.
+                    await _process.WaitForExitAsync();
+                    Assert.True(Stderr.Contains(text, StringComparison.Ordinal), $"'{text}' not logged (agent exited). stderr:{Environment.NewLine}{Stderr}");
+                    return true;
+                }
+
+                return false;
+            },
+            $"'{text}' is logged",
+            timeout,
+            () => Task.FromResult($"stderr:{Environment.NewLine}{Stderr}"));
 
     public async ValueTask DisposeAsync()
     {

@@ -114,6 +114,7 @@ public sealed class ExecutionCommandsTests : IDisposable
         await cli.RegisterAndLoginAsync("poller");
         executor.Behaviour = request =>
         {
+            // What is tested, not a wait: a run that outlasts the server's 200 ms wait, so it answers 202 and the CLI polls.
             Thread.Sleep(1_500);
             return ScriptedCodeExecutor.Default(request);
         };

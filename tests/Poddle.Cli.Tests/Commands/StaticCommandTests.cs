@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Poddle.Cli.Tests.EndToEnd;
+using Poddle.Testing;
 
 namespace Poddle.Cli.Tests.Commands;
 
@@ -86,26 +87,21 @@ public sealed class StaticCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_site, recursive: true);
 
-    internal static async Task WaitForHealthAsync(HttpClient http, PoddleProcess server)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            Assert.False(server.HasExited, $"poddle static exited: {server.Stderr}");
-            try
+    internal static Task WaitForHealthAsync(HttpClient http, PoddleProcess server) =>
+        Poll.UntilAsync(
+            async () =>
             {
-                if (await http.GetStringAsync(new Uri("/health.json", UriKind.Relative)) == """{"status":"healthy"}""")
+                Assert.False(server.HasExited, $"poddle static exited: {server.Stderr}");
+                try
                 {
-                    return;
+                    return await http.GetStringAsync(new Uri("/health.json", UriKind.Relative)) == """{"status":"healthy"}""";
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"poddle static did not answer within 60 s: {server.Stderr}");
-            await Task.Delay(200);
-        }
-    }
+                catch (HttpRequestException)
+                {
+                    return false; // Not listening yet.
+                }
+            },
+            "poddle static answers healthy",
+            TimeSpan.FromSeconds(60),
+            () => Task.FromResult($"stderr: {server.Stderr}"));
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Poddle.Contracts;
 using Poddle.Drivers.Sandbox;
 using Poddle.Drivers.Sandbox.Pods;
+using Poddle.Testing;
 
 namespace Poddle.Cli.Tests.EndToEnd;
 
@@ -102,18 +103,13 @@ public sealed class AgentHeartbeatEndToEndTests
 
             async Task<ReplicaResponse> WaitForHealthAsync(string status)
             {
-                var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-                while (true)
-                {
-                    var replica = await ReplicaAsync();
-                    if (replica.Health?.Status == status)
-                    {
-                        return replica;
-                    }
-
-                    Assert.True(DateTimeOffset.UtcNow < deadline, $"health still {replica.Health?.Status}, not {status}");
-                    await Task.Delay(500);
-                }
+                ReplicaResponse? replica = null;
+                await Poll.UntilAsync(
+                    async () => (replica = await ReplicaAsync()).Health?.Status == status,
+                    $"health is {status}",
+                    TimeSpan.FromSeconds(60),
+                    () => Task.FromResult($"health {replica!.Health?.Status}"));
+                return replica!;
             }
 
             var healthy = await WaitForHealthAsync("healthy");
@@ -133,20 +129,19 @@ public sealed class AgentHeartbeatEndToEndTests
             Assert.Contains(lostTable.Stdout.Split('\n'), l => l.Contains("beat", StringComparison.Ordinal) && l.Contains("1 lost", StringComparison.Ordinal));
 
             // The API decides "lost" from the last heartbeat's time; the monitor's event follows within its tick.
-            var eventDeadline = DateTimeOffset.UtcNow.AddSeconds(30);
-            while (true)
-            {
-                var events = await Poddle(null, "events", "beat", "--project", "demo", "--json");
-                Assert.True(events.ExitCode == 0, events.ToString());
-                var list = JsonSerializer.Deserialize(events.Stdout, PoddleJsonContext.Default.IReadOnlyListDeploymentEventResponse)!;
-                if (list.Any(e => e.Type == "AgentLost" && e.ReplicaId == healthy.Id))
+            var eventsJson = string.Empty;
+            await Poll.UntilAsync(
+                async () =>
                 {
-                    break;
-                }
-
-                Assert.True(DateTimeOffset.UtcNow < eventDeadline, "no AgentLost event: " + events.Stdout);
-                await Task.Delay(500);
-            }
+                    var events = await Poddle(null, "events", "beat", "--project", "demo", "--json");
+                    Assert.True(events.ExitCode == 0, events.ToString());
+                    eventsJson = events.Stdout;
+                    var list = JsonSerializer.Deserialize(events.Stdout, PoddleJsonContext.Default.IReadOnlyListDeploymentEventResponse)!;
+                    return list.Any(e => e.Type == "AgentLost" && e.ReplicaId == healthy.Id);
+                },
+                "an AgentLost event",
+                TimeSpan.FromSeconds(30),
+                () => Task.FromResult(eventsJson));
 
             var removed = await Poddle(null, "rm", "beat", "--project", "demo", "--yes");
             Assert.True(removed.ExitCode == 0, removed.ToString());
@@ -210,21 +205,15 @@ public sealed class AgentHeartbeatEndToEndTests
             var id = (await created.Content.ReadFromJsonAsync<DeploymentResponse>())!.Id;
             deploymentId = id;
 
-            var deadline = DateTimeOffset.UtcNow.AddSeconds(90);
-            while (true)
-            {
-                var deployment = (await http.GetFromJsonAsync<DeploymentResponse>($"/api/deployments/{id}"))!;
-                if (deployment.ReplicaDetails.SingleOrDefault()?.Health is { Status: "degraded" } health)
-                {
-                    Assert.Equal("docker", health.Report!.Environment);
-                    var logs = await http.GetStringAsync($"/api/deployments/{id}/logs?tail=100");
-                    Assert.Contains($"server http://{hostAddress}:{agentPort}", logs, StringComparison.Ordinal);
-                    break;
-                }
-
-                Assert.True(DateTimeOffset.UtcNow < deadline, $"no heartbeat from the Docker pod: {deployment.Status} {deployment.StatusReason}");
-                await Task.Delay(500);
-            }
+            DeploymentResponse? deployment = null;
+            await Poll.UntilAsync(
+                async () => (deployment = (await http.GetFromJsonAsync<DeploymentResponse>($"/api/deployments/{id}"))!).ReplicaDetails.SingleOrDefault()?.Health is { Status: "degraded" },
+                "a heartbeat from the Docker pod",
+                TimeSpan.FromSeconds(90),
+                () => Task.FromResult($"{deployment!.Status} {deployment.StatusReason}"));
+            Assert.Equal("docker", deployment!.ReplicaDetails.Single().Health!.Report!.Environment);
+            var logs = await http.GetStringAsync($"/api/deployments/{id}/logs?tail=100");
+            Assert.Contains($"server http://{hostAddress}:{agentPort}", logs, StringComparison.Ordinal);
 
             Assert.Equal(System.Net.HttpStatusCode.Accepted, (await http.DeleteAsync($"/api/deployments/{id}")).StatusCode);
             Assert.DoesNotContain("pagent_", server.Stdout + server.Stderr, StringComparison.Ordinal);

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Formats.Tar;
+using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Poddle.Contracts;
 using Poddle.Drivers.Sandbox;
 using Poddle.Drivers.Sandbox.Pods;
@@ -18,7 +20,7 @@ namespace Poddle.Cli.Tests.EndToEnd;
 /// ready rolled back automatically, replicas killed, the server killed with SIGKILL and restarted (pods re-adopted, not
 /// restarted), and everything deleted leaving no pod.
 /// </summary>
-public sealed class DeploymentsEndToEndTests
+public sealed partial class DeploymentsEndToEndTests
 {
     private const string Password = "correct-horse-battery";
     private const string TestImage = "poddle-test/busybox:latest";
@@ -172,7 +174,9 @@ public sealed class DeploymentsEndToEndTests
             // The next start swept them, but not the pods, which outlive the server on purpose (ADR 0007).
             Assert.Empty(RunLeftovers(killedPid));
             Assert.All(podCgroups, c => Assert.NotEmpty(File.ReadAllText(Path.Combine(c, "cgroup.procs")).Trim()));
-            await Task.Delay(TimeSpan.FromSeconds(8)); // more than two reconcile intervals
+            // Two whole reconciler passes after the restart's startup pass: had they restarted or duplicated a pod, it shows below.
+            var passes = await ReconcilePassesAsync(http);
+            await Poll.UntilAsync(async () => await ReconcilePassesAsync(http) >= passes + 2, $"the reconciler completed two passes after {passes}", TimeSpan.FromSeconds(60));
             var webAfter = await WaitForAsync(http, web.Id, d => d.ReadyReplicas == 2, "web ready after restart");
             var boxAfter = await WaitForAsync(http, box.Id, d => d.ReadyReplicas == 2, "box ready after restart");
             Assert.Equal(Running(webBeforeKill), Running(webAfter));
@@ -475,23 +479,28 @@ public sealed class DeploymentsEndToEndTests
 
     private static async Task<DeploymentResponse> WaitForAsync(HttpClient http, Guid id, Func<DeploymentResponse, bool> condition, string what, TimeSpan? timeout = null)
     {
-        var clock = Stopwatch.StartNew();
-        DeploymentResponse last;
-        do
-        {
-            last = await GetDeploymentAsync(http, id);
-            if (condition(last))
+        DeploymentResponse? last = null;
+        await Poll.UntilAsync(
+            async () => condition(last = await GetDeploymentAsync(http, id)),
+            what,
+            timeout ?? TimeSpan.FromSeconds(60),
+            async () =>
             {
-                return last;
-            }
-
-            await Task.Delay(250);
-        }
-        while (clock.Elapsed < (timeout ?? TimeSpan.FromSeconds(60)));
-
-        var events = await http.GetStringAsync($"/api/deployments/{id}/events");
-        throw new Xunit.Sdk.XunitException($"timed out waiting for {what}: status {last.Status} ({last.StatusReason}), revision {last.Revision}, ready {last.ReadyReplicas}/{last.Replicas}, replicas {string.Join("; ", last.ReplicaDetails.Select(r => $"{r.Revision}/{r.Phase}/{r.Ready}/{r.Restarts}/{r.LastExitReason}"))}{Environment.NewLine}events: {events}");
+                var events = await http.GetStringAsync($"/api/deployments/{id}/events");
+                return $"status {last!.Status} ({last.StatusReason}), revision {last.Revision}, ready {last.ReadyReplicas}/{last.Replicas}, replicas {string.Join("; ", last.ReplicaDetails.Select(r => $"{r.Revision}/{r.Phase}/{r.Ready}/{r.Restarts}/{r.LastExitReason}"))}{Environment.NewLine}events: {events}";
+            });
+        return last!;
     }
+
+    /// <summary>The reconciler passes the server completed (poddle_deployments_reconcile_passes at /metrics); 0 before the first.</summary>
+    private static async Task<double> ReconcilePassesAsync(HttpClient http)
+    {
+        var match = ReconcilePassesLine().Match(await http.GetStringAsync("/metrics"));
+        return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+    }
+
+    [GeneratedRegex(@"^poddle_deployments_reconcile_passes(?:_total)?(?:\{[^}]*\})? (\S+)", RegexOptions.Multiline)]
+    private static partial Regex ReconcilePassesLine();
 
     private static async Task<HttpResponseMessage> SendThroughProxyAsync(HttpClient proxy, string host)
     {
@@ -507,22 +516,15 @@ public sealed class DeploymentsEndToEndTests
         return (await response.Content.ReadAsStringAsync()).Trim();
     }
 
-    private static async Task WaitForProxyAsync(HttpClient proxy, string host, string body)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            using var response = await SendThroughProxyAsync(proxy, host);
-            if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Trim() == body)
+    private static Task WaitForProxyAsync(HttpClient proxy, string host, string body) =>
+        Poll.UntilAsync(
+            async () =>
             {
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new Xunit.Sdk.XunitException($"{host} did not answer {body} within 30 s");
-    }
+                using var response = await SendThroughProxyAsync(proxy, host);
+                return response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Trim() == body;
+            },
+            $"{host} answers {body}",
+            TimeSpan.FromSeconds(30));
 
     /// <summary>Kills the app process of one sandbox pod (SIGKILL to the test app's python3 serving v1).</summary>
     private static void KillOneSandboxApp()
@@ -662,29 +664,23 @@ public sealed class DeploymentsEndToEndTests
                         }
                     }
 
+                    // Pacing of the load generator, not a wait for a condition: it stays below what would saturate this machine.
                     await Task.Delay(20);
                 }
             });
         }
 
-        public async Task WaitForAsync(string host, string body)
-        {
-            var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < TimeSpan.FromSeconds(30))
-            {
-                lock (gate)
+        public Task WaitForAsync(string host, string body) =>
+            Poll.UntilAsync(
+                () =>
                 {
-                    if (latest.GetValueOrDefault(host) == body)
+                    lock (gate)
                     {
-                        return;
+                        return latest.GetValueOrDefault(host) == body;
                     }
-                }
-
-                await Task.Delay(100);
-            }
-
-            throw new Xunit.Sdk.XunitException($"{host} did not answer {body} through the proxy within 30 s");
-        }
+                },
+                $"{host} answers {body} through the proxy",
+                TimeSpan.FromSeconds(30));
 
         public async Task<LoadSummary> StopAsync()
         {

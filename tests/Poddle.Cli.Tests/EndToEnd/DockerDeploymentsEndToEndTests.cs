@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Poddle.Contracts;
+using Poddle.Testing;
 
 namespace Poddle.Cli.Tests.EndToEnd;
 
@@ -81,19 +81,12 @@ public sealed class DockerDeploymentsEndToEndTests
             Assert.DoesNotContain(sickEvents, e => e.Type == "ReplicaReady");
 
             // The restart replaced the container; the replica's logs still begin with the replaced one's lines.
-            var deadline = Stopwatch.StartNew();
-            string logs;
-            while (true)
-            {
-                logs = await http.GetStringAsync($"/api/deployments/{sick.Id}/logs?tail=100");
-                if (CountOf(logs, "sick started") >= 2)
-                {
-                    break;
-                }
-
-                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), "the replaced container's lines are not in the logs: " + logs);
-                await Task.Delay(500);
-            }
+            var logs = string.Empty;
+            await Poll.UntilAsync(
+                async () => CountOf(logs = await http.GetStringAsync($"/api/deployments/{sick.Id}/logs?tail=100"), "sick started") >= 2,
+                "the replaced container's lines are in the logs",
+                TimeSpan.FromSeconds(60),
+                () => Task.FromResult(logs));
 
             var failed = await WaitForAsync(http, ghost.Id, d => d.Status == "failed", "the missing image fails the deployment");
             Assert.StartsWith($"image poddle-test/missing-", failed.StatusReason, StringComparison.Ordinal);
@@ -139,17 +132,12 @@ public sealed class DockerDeploymentsEndToEndTests
 
     private static async Task<DeploymentResponse> WaitForAsync(HttpClient http, Guid id, Func<DeploymentResponse, bool> condition, string what)
     {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var deployment = (await http.GetFromJsonAsync<DeploymentResponse>($"/api/deployments/{id}"))!;
-            if (condition(deployment))
-            {
-                return deployment;
-            }
-
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"{what}: still {deployment.Status} ({deployment.StatusReason}), {deployment.ReadyReplicas} ready");
-            await Task.Delay(500);
-        }
+        DeploymentResponse? deployment = null;
+        await Poll.UntilAsync(
+            async () => condition(deployment = (await http.GetFromJsonAsync<DeploymentResponse>($"/api/deployments/{id}"))!),
+            what,
+            TimeSpan.FromSeconds(90),
+            () => Task.FromResult($"still {deployment!.Status} ({deployment.StatusReason}), {deployment.ReadyReplicas} ready"));
+        return deployment!;
     }
 }

@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Poddle.Contracts;
 using Poddle.Drivers.Compliance.Networking;
+using Poddle.Testing;
 
 namespace Poddle.Cli.Tests.EndToEnd;
 
@@ -161,35 +162,25 @@ public sealed class NetworkIsolationEndToEndTests
 
     private static async Task<DeploymentResponse> WaitAsync(HttpClient http, Guid id, Func<DeploymentResponse, bool> done, string what)
     {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            var deployment = (await http.GetFromJsonAsync<DeploymentResponse>($"/api/deployments/{id}"))!;
-            if (done(deployment))
-            {
-                return deployment;
-            }
-
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"{what}: still {deployment.Status} ({deployment.StatusReason})");
-            await Task.Delay(500);
-        }
+        DeploymentResponse? deployment = null;
+        await Poll.UntilAsync(
+            async () => done(deployment = (await http.GetFromJsonAsync<DeploymentResponse>($"/api/deployments/{id}"))!),
+            what,
+            TimeSpan.FromSeconds(90),
+            () => Task.FromResult($"still {deployment!.Status} ({deployment.StatusReason})"));
+        return deployment!;
     }
 
     /// <summary>The probe's log lines once it printed them all.</summary>
     private static async Task<List<string>> ProbeOutputAsync(HttpClient http, Guid id)
     {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(120);
-        while (true)
-        {
-            var lines = (await http.GetFromJsonAsync<List<LogLineResponse>>($"/api/deployments/{id}/logs?tail=500"))!.Select(l => l.Text.Trim()).ToList();
-            if (lines.Contains("probes-done"))
-            {
-                return lines;
-            }
-
-            Assert.True(DateTimeOffset.UtcNow < deadline, "the probe did not finish: " + string.Join(" | ", lines));
-            await Task.Delay(500);
-        }
+        List<string> lines = [];
+        await Poll.UntilAsync(
+            async () => (lines = (await http.GetFromJsonAsync<List<LogLineResponse>>($"/api/deployments/{id}/logs?tail=500"))!.Select(l => l.Text.Trim()).ToList()).Contains("probes-done"),
+            "the probe finished",
+            TimeSpan.FromSeconds(120),
+            () => Task.FromResult(string.Join(" | ", lines)));
+        return lines;
     }
 
     /// <summary>A sandbox replica's address: the host port its pod's state records (the proxy reaches it there).</summary>

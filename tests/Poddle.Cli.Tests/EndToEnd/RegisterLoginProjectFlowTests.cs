@@ -159,33 +159,28 @@ public sealed class RegisterLoginProjectFlowTests
         }
     }
 
-    internal static async Task WaitUntilReadyAsync(HttpClient http, PoddleProcess server, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (server.HasExited)
+    internal static Task WaitUntilReadyAsync(HttpClient http, PoddleProcess server, TimeSpan timeout) =>
+        Poll.UntilAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"poddle serve exited early.{Environment.NewLine}stdout: {server.Stdout}{Environment.NewLine}stderr: {server.Stderr}");
-            }
-
-            try
-            {
-                if ((await http.GetAsync("/readyz")).IsSuccessStatusCode)
+                if (server.HasExited)
                 {
-                    return;
+                    throw new InvalidOperationException($"poddle serve exited early.{Environment.NewLine}stdout: {server.Stdout}{Environment.NewLine}stderr: {server.Stderr}");
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
 
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"poddle serve was not ready within {timeout}.{Environment.NewLine}stdout: {server.Stdout}{Environment.NewLine}stderr: {server.Stderr}");
-    }
+                try
+                {
+                    using var response = await http.GetAsync("/readyz");
+                    return response.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false; // Not listening yet.
+                }
+            },
+            "poddle serve is ready",
+            timeout,
+            () => Task.FromResult($"{Environment.NewLine}stdout: {server.Stdout}{Environment.NewLine}stderr: {server.Stderr}"));
 
     private static string TemporaryDirectory(string kind) =>
         Path.Combine(Path.GetTempPath(), $"poddle-e2e-{kind}-" + Guid.NewGuid().ToString("N")[..12]);

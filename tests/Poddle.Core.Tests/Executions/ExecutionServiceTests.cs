@@ -147,6 +147,7 @@ public sealed class ExecutionServiceTests
         var service = scope.ServiceProvider.GetRequiredService<ExecutionService>();
 
         var waiting = service.WaitAsync(submitted.Value.Id, TimeSpan.FromSeconds(30), CancellationToken.None);
+        // A negative check, so a short fixed window: the wait does not end by itself before the worker runs.
         await Task.Delay(50);
         Assert.False(waiting.IsCompleted);
         Assert.True(await harness.RunNextAsync());

@@ -151,13 +151,9 @@ public sealed class JobTakeBackTests
         NullLogger<JobProcessor>.Instance);
 
     /// <summary>The heartbeat's timer fires on the fake clock but writes asynchronously: wait (bounded) until it has.</summary>
-    private static async Task WaitForLeaseBeyondAsync(JobsHarness jobs, Guid id, DateTimeOffset previous)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while ((await jobs.GetAsync(id)).LeaseExpiresAt!.Value <= previous)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the heartbeat did not extend the lease");
-            await Task.Delay(10);
-        }
-    }
+    private static Task WaitForLeaseBeyondAsync(JobsHarness jobs, Guid id, DateTimeOffset previous) =>
+        Poll.UntilAsync(
+            async () => (await jobs.GetAsync(id)).LeaseExpiresAt!.Value > previous,
+            "the heartbeat extended the lease",
+            TimeSpan.FromSeconds(20));
 }

@@ -191,23 +191,42 @@ public sealed class DeploymentTelemetryEndpointsTests
         await using var body = await response.Content.ReadAsStreamAsync(cts.Token);
         using var reader = new StreamReader(body);
         Assert.Equal(": stream open", await reader.ReadLineAsync(cts.Token));
-        // The collector has no way to tell that the stream subscribed: a moment of real time for that. The sample's own
-        // time is on the pods' clock.
-        await Task.Delay(TimeSpan.FromMilliseconds(300), cts.Token);
-        fixture.Clock.Advance(TimeSpan.FromMilliseconds(300));
-        pod.CpuNanoseconds += 100_000_000;
-        await collector.SampleOnceAsync(CancellationToken.None);
-        string? line;
-        do
-        {
-            line = await reader.ReadLineAsync(cts.Token);
-        }
-        while (line is not null && !line.StartsWith("event: ", StringComparison.Ordinal));
+        // The stream subscribes to the collector after ": stream open", at a moment the test cannot see: sample again (on
+        // the pods' clock) until the stream's first event arrives, instead of guessing how long subscribing takes.
+        var nextEvent = ReadEventLineAsync();
+        await Poll.UntilAsync(
+            async () =>
+            {
+                if (nextEvent.IsCompleted)
+                {
+                    return true;
+                }
+
+                fixture.Clock.Advance(TimeSpan.FromMilliseconds(300));
+                pod.CpuNanoseconds += 100_000_000;
+                await collector.SampleOnceAsync(CancellationToken.None);
+                return false;
+            },
+            "the metrics stream sends an event",
+            Bound);
+        var line = await nextEvent;
 
         Assert.Equal("event: metrics", line);
         var message = System.Text.Json.JsonSerializer.Deserialize((await reader.ReadLineAsync(cts.Token))!["data: ".Length..], PoddleJsonContext.Default.DeploymentMetricsResponse)!;
         Assert.Equal(replica.ReplicaId, Assert.Single(message.Replicas).ReplicaId);
         Assert.Single(message.Replicas[0].Samples);
+
+        async Task<string?> ReadEventLineAsync()
+        {
+            string? read;
+            do
+            {
+                read = await reader.ReadLineAsync(cts.Token);
+            }
+            while (read is not null && !read.StartsWith("event: ", StringComparison.Ordinal));
+
+            return read;
+        }
     }
 
     /// <summary>A server with a fake driver, two users, and a running deployment of Alice's.</summary>

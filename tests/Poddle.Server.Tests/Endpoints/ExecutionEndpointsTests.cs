@@ -105,6 +105,7 @@ public sealed class ExecutionEndpointsTests(SharedServers servers) : IClassFixtu
         {
             using var probe = server.CreateClient();
             health.Add((await probe.GetAsync("/healthz")).StatusCode);
+            // The probe's sampling rate while the runs go on, not a wait for a condition: the runs' end ends the loop.
             await Task.Delay(100);
         }
 

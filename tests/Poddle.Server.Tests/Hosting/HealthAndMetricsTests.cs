@@ -128,6 +128,20 @@ public sealed class HealthAndMetricsTests(SharedServers servers) : IClassFixture
         Assert.Matches("http_requests_received_total\\{[^}]*code=\"401\"[^}]*\\} [1-9]", text);
     }
 
+    [Fact]
+    public async Task Metrics_ReconcilerPasses_AreCounted()
+    {
+        var server = await servers.GetAsync(DatabaseProvider.Sqlite);
+        using var client = server.CreateClient();
+        var text = string.Empty;
+
+        // The reconciler's startup pass runs in the background: counted once it completes.
+        await Poll.UntilAsync(
+            async () => System.Text.RegularExpressions.Regex.IsMatch(text = await client.GetStringAsync("/metrics"), "(?m)^poddle_deployments_reconcile_passes(_total)? [1-9]"),
+            "/metrics counts a reconciler pass",
+            describe: () => Task.FromResult(text));
+    }
+
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task OpenApi_DocumentAndDocsPage_AreServed(DatabaseProvider provider)

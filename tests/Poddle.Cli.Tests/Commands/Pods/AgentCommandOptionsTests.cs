@@ -1,6 +1,6 @@
 using Poddle.Agent.Options;
 
-namespace Poddle.Cli.Tests.Commands;
+namespace Poddle.Cli.Tests.Commands.Pods;
 
 /// <summary>`poddle agent` in process: its help and its option errors (the runs themselves are in Agent/, as real processes).</summary>
 public sealed class AgentCommandOptionsTests

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 
-namespace Poddle.Cli.Tests.Commands;
+namespace Poddle.Cli.Tests.Commands.Pods;
 
 /// <summary>`poddle diagnose` on this machine, through the real CLI entry point.</summary>
 public sealed class DiagnoseCommandTests : IDisposable

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Poddle.Drivers.Abstractions.Execution;
 using Poddle.Server.Hosting;
 
-namespace Poddle.Cli.Tests.Commands;
+namespace Poddle.Cli.Tests.Commands.Hosting;
 
 /// <summary>
 /// `poddle doctor` against this machine's real sandbox, with the server's own settings: the languages it offers are the

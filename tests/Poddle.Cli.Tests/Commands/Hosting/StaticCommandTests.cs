@@ -3,7 +3,7 @@ using System.Net;
 using Poddle.Cli.Tests.EndToEnd;
 using Poddle.Testing;
 
-namespace Poddle.Cli.Tests.Commands;
+namespace Poddle.Cli.Tests.Commands.Hosting;
 
 /// <summary>`poddle static` as a real process: serves a site, honours $PORT, stops on SIGTERM with exit 0, refuses a bad directory.</summary>
 public sealed class StaticCommandTests : IDisposable

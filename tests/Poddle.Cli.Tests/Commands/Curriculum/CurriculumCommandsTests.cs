@@ -2,7 +2,7 @@ using System.Text.Json;
 using Poddle.Cli.Configuration;
 using Poddle.Contracts;
 
-namespace Poddle.Cli.Tests.Commands;
+namespace Poddle.Cli.Tests.Commands.Curriculum;
 
 /// <summary>`poddle problems`, `progress` and `classes` against the scripted API: what is shown, what is sent, and the messages.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Disposed in DisposeAsync (IAsyncLifetime).")]

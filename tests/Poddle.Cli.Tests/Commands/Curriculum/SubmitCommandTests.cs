@@ -2,7 +2,7 @@ using System.Text.Json;
 using Poddle.Cli.Commands.Curriculum;
 using Poddle.Contracts;
 
-namespace Poddle.Cli.Tests.Commands;
+namespace Poddle.Cli.Tests.Commands.Curriculum;
 
 /// <summary>`poddle submit` against the scripted API: the table, the exit codes, waiting, and the failures it explains.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Disposed in DisposeAsync (IAsyncLifetime).")]

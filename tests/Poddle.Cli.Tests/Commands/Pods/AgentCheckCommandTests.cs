@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Poddle.Contracts;
 
-namespace Poddle.Cli.Tests.Commands;
+namespace Poddle.Cli.Tests.Commands.Pods;
 
 /// <summary>
 /// `poddle agent check` through the real CLI entry point; CPU and memory come from a still temp /proc so the exit

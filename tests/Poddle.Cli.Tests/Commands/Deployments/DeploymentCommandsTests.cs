@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Poddle.Contracts;
 
-namespace Poddle.Cli.Tests.Commands;
+namespace Poddle.Cli.Tests.Commands.Deployments;
 
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Disposed in DisposeAsync (IAsyncLifetime).")]
 public sealed class DeploymentCommandsTests : IAsyncLifetime

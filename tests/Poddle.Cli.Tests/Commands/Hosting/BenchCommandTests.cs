@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Poddle.Cli.Tests.EndToEnd;
 
-namespace Poddle.Cli.Tests.Commands;
+namespace Poddle.Cli.Tests.Commands.Hosting;
 
 /// <summary>`poddle bench` as a real process against `poddle static` as another: JSON alone on stdout, the table, exit codes.</summary>
 public sealed class BenchCommandTests : IDisposable

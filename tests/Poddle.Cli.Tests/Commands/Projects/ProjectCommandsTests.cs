@@ -4,7 +4,7 @@ using Poddle.Contracts;
 using Poddle.Core.Persistence;
 using Poddle.Testing;
 
-namespace Poddle.Cli.Tests.Commands;
+namespace Poddle.Cli.Tests.Commands.Projects;
 
 public sealed class ProjectCommandsTests
 {

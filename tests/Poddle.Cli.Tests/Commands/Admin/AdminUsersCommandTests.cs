@@ -3,7 +3,7 @@ using Poddle.Contracts;
 using Poddle.Core.Persistence;
 using Poddle.Testing;
 
-namespace Poddle.Cli.Tests.Commands;
+namespace Poddle.Cli.Tests.Commands.Admin;
 
 public sealed class AdminUsersCommandTests
 {

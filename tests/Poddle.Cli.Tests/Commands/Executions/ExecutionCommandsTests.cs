@@ -7,7 +7,7 @@ using Poddle.Core.Persistence;
 using Poddle.Drivers.Abstractions.Execution;
 using Poddle.Testing;
 
-namespace Poddle.Cli.Tests.Commands;
+namespace Poddle.Cli.Tests.Commands.Executions;
 
 public sealed class ExecutionCommandsTests : IDisposable
 {

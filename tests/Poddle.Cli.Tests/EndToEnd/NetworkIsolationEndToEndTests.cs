@@ -101,7 +101,7 @@ public sealed class NetworkIsolationEndToEndTests
                 HealthCheck: new HealthCheckDto("none"),
                 Driver: driver));
             deploymentIds.Add(probe.Id);
-            var lines = await ProbeOutputAsync(alice, probe.Id);
+            var lines = await ProbeOutputAsync(alice, probe.Id, targets.Count);
 
             // Tests running beside this one remove their tenant networks, so a bridge address listed above may have left the
             // host before the probe tried it; such an address is no longer the host's, and the network this machine sits
@@ -171,14 +171,17 @@ public sealed class NetworkIsolationEndToEndTests
         return deployment!;
     }
 
-    /// <summary>The probe's log lines once it printed them all.</summary>
-    private static async Task<List<string>> ProbeOutputAsync(HttpClient http, Guid id)
+    /// <summary>
+    /// The probe's log lines once it printed them all. A target may take the probe's whole connect timeout (3 s), and a
+    /// host carries a bridge address per tenant network, so the wait grows with the number of targets.
+    /// </summary>
+    private static async Task<List<string>> ProbeOutputAsync(HttpClient http, Guid id, int targets)
     {
         List<string> lines = [];
         await Poll.UntilAsync(
             async () => (lines = (await http.GetFromJsonAsync<List<LogLineResponse>>($"/api/deployments/{id}/logs?tail=500"))!.Select(l => l.Text.Trim()).ToList()).Contains("probes-done"),
             "the probe finished",
-            TimeSpan.FromSeconds(120),
+            TimeSpan.FromSeconds(60 + (3 * targets)),
             () => Task.FromResult(string.Join(" | ", lines)));
         return lines;
     }

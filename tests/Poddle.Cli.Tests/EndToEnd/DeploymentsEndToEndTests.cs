@@ -408,9 +408,16 @@ public sealed partial class DeploymentsEndToEndTests
     /// <summary>register, login and `projects create demo` through the CLI, as a new user does.</summary>
     private static async Task SignUpWithCliAsync(Func<string?, string[], Task<CliRun>> poddle, string username)
     {
-        Assert.Equal(0, (await poddle(Password + "\n", ["register", "--username", username, "--email", $"{username}@example.test", "--password-stdin"])).ExitCode);
-        Assert.Equal(0, (await poddle(Password + "\n", ["login", "--username", username, "--password-stdin"])).ExitCode);
-        Assert.Equal(0, (await poddle(null, ["projects", "create", "demo"])).ExitCode);
+        foreach (var (stdin, args) in new (string?, string[])[]
+        {
+            (Password + "\n", ["register", "--username", username, "--email", $"{username}@example.test", "--password-stdin"]),
+            (Password + "\n", ["login", "--username", username, "--password-stdin"]),
+            (null, ["projects", "create", "demo"]),
+        })
+        {
+            var run = await poddle(stdin, args);
+            Assert.True(run.ExitCode == 0, $"poddle {args[0]}: {run}");
+        }
     }
 
     private static string[] Running(DeploymentResponse deployment) =>

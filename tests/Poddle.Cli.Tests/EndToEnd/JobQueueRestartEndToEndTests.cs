@@ -39,6 +39,11 @@ public sealed class JobQueueRestartEndToEndTests
             ["PODDLE_Grading__Concurrency"] = "1",
             ["PODDLE_Jobs__LeaseDuration"] = "00:10:00",
             ["PODDLE_Jobs__HeartbeatInterval"] = "00:01:00",
+
+            // The waits below read every job's status on each poll (a request per job): far above a person's rate, so the
+            // per-user API limit is lifted; this test is about the queue, not the limits.
+            ["PODDLE_RateLimits__ApiPerUser__PermitLimit"] = "1000000",
+            ["PODDLE_RateLimits__ApiPerIp__PermitLimit"] = "1000000",
         };
         PoddleProcess? server = null;
         try

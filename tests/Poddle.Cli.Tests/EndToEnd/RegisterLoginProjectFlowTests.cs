@@ -168,6 +168,13 @@ public sealed class RegisterLoginProjectFlowTests
                     throw new InvalidOperationException($"poddle serve exited early.{Environment.NewLine}stdout: {server.Stdout}{Environment.NewLine}stderr: {server.Stderr}");
                 }
 
+                // Only our server's answer counts: another process may hold the port (a free port picked by one test can be
+                // taken by another before its server binds it), and then ours exits on the bind while the other answers.
+                if (!ListensOn(server, http.BaseAddress!.Port))
+                {
+                    return false;
+                }
+
                 try
                 {
                     using var response = await http.GetAsync("/readyz");
@@ -181,6 +188,10 @@ public sealed class RegisterLoginProjectFlowTests
             "poddle serve is ready",
             timeout,
             () => Task.FromResult($"{Environment.NewLine}stdout: {server.Stdout}{Environment.NewLine}stderr: {server.Stderr}"));
+
+    /// <summary>Whether the server's own log says it listens on <paramref name="port"/> (ASP.NET's "Now listening on: URL").</summary>
+    private static bool ListensOn(PoddleProcess server, int port) =>
+        System.Text.RegularExpressions.Regex.IsMatch(server.Stdout + server.Stderr, $@"Now listening on: [a-z]+://[^\s""/]+:{port}(?![0-9])");
 
     private static string TemporaryDirectory(string kind) =>
         Path.Combine(Path.GetTempPath(), $"poddle-e2e-{kind}-" + Guid.NewGuid().ToString("N")[..12]);

@@ -24,7 +24,13 @@ public static class DeploymentFields
     public static readonly FieldPath HealthCheckPath = HealthCheck.Member(nameof(HealthCheckInput.Path));
     public static readonly FieldPath HealthCheckPort = HealthCheck.Member(nameof(HealthCheckInput.Port));
     public static readonly FieldPath HealthCheckCommand = HealthCheck.Member(nameof(HealthCheckInput.Command));
+    public static readonly FieldPath HealthCheckPeriodSeconds = HealthCheck.Member(nameof(HealthCheckInput.PeriodSeconds));
+    public static readonly FieldPath HealthCheckTimeoutSeconds = HealthCheck.Member(nameof(HealthCheckInput.TimeoutSeconds));
+    public static readonly FieldPath HealthCheckFailureThreshold = HealthCheck.Member(nameof(HealthCheckInput.FailureThreshold));
+    public static readonly FieldPath HealthCheckInitialDelaySeconds = HealthCheck.Member(nameof(HealthCheckInput.InitialDelaySeconds));
     public static readonly FieldPath Security = FieldPath.Of(nameof(NewDeployment.Security));
+    public static readonly FieldPath SecurityReadOnlyRootFilesystem = Security.Member(nameof(SecurityInput.ReadOnlyRootFilesystem));
+    public static readonly FieldPath SecurityRunAsNonRoot = Security.Member(nameof(SecurityInput.RunAsNonRoot));
     public static readonly FieldPath SecurityUser = Security.Member(nameof(SecurityInput.User));
     public static readonly FieldPath SecurityCapabilities = Security.Member(nameof(SecurityInput.Capabilities));
     public static readonly FieldPath RegistryAuth = FieldPath.Of(nameof(NewDeployment.RegistryAuth));

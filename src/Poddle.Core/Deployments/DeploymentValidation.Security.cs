@@ -146,8 +146,8 @@ public static partial class DeploymentValidation
 
     private static readonly (PodSecurityFeatures Feature, FieldPath Field)[] SecurityFields =
     [
-        (PodSecurityFeatures.ReadOnlyRootFilesystem, DeploymentFields.Security.Member(nameof(SecurityInput.ReadOnlyRootFilesystem))),
-        (PodSecurityFeatures.RunAsNonRoot, DeploymentFields.Security.Member(nameof(SecurityInput.RunAsNonRoot))),
+        (PodSecurityFeatures.ReadOnlyRootFilesystem, DeploymentFields.SecurityReadOnlyRootFilesystem),
+        (PodSecurityFeatures.RunAsNonRoot, DeploymentFields.SecurityRunAsNonRoot),
         (PodSecurityFeatures.User, DeploymentFields.SecurityUser),
         (PodSecurityFeatures.AddCapabilities, DeploymentFields.SecurityCapabilities),
     ];

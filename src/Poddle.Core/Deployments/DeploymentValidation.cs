@@ -216,10 +216,10 @@ public static partial class DeploymentValidation
             errors.Add(DeploymentFields.HealthCheckPort, "Must be between 1 and 65535.");
         }
 
-        var period = Range(input.PeriodSeconds, 10, 1, 300, DeploymentFields.HealthCheck.Member(nameof(HealthCheckInput.PeriodSeconds)), errors);
-        var timeout = Range(input.TimeoutSeconds, 1, 1, 60, DeploymentFields.HealthCheck.Member(nameof(HealthCheckInput.TimeoutSeconds)), errors);
-        var threshold = Range(input.FailureThreshold, 3, 1, 30, DeploymentFields.HealthCheck.Member(nameof(HealthCheckInput.FailureThreshold)), errors);
-        var delay = Range(input.InitialDelaySeconds, 0, 0, 3600, DeploymentFields.HealthCheck.Member(nameof(HealthCheckInput.InitialDelaySeconds)), errors);
+        var period = Range(input.PeriodSeconds, 10, 1, 300, DeploymentFields.HealthCheckPeriodSeconds, errors);
+        var timeout = Range(input.TimeoutSeconds, 1, 1, 60, DeploymentFields.HealthCheckTimeoutSeconds, errors);
+        var threshold = Range(input.FailureThreshold, 3, 1, 30, DeploymentFields.HealthCheckFailureThreshold, errors);
+        var delay = Range(input.InitialDelaySeconds, 0, 0, 3600, DeploymentFields.HealthCheckInitialDelaySeconds, errors);
         return new HealthCheckSpec(type, path, input.Port, type == "command" ? input.Command : null, period, timeout, threshold, delay);
     }
 

@@ -66,6 +66,21 @@ public sealed class DependencyRulesTests
         Assert.True(result.IsSuccessful, $"Poddle.Core uses {forbidden} in: {Failing(result)}");
     }
 
+    /// <summary>
+    /// Core names fields by its own model (FieldPath); the API's wire names live in Poddle.Contracts and the server's
+    /// FieldNames. Core referencing either would let the API's spelling back into Core.
+    /// </summary>
+    [Theory]
+    [InlineData("Poddle.Contracts")]
+    [InlineData("Poddle.Server")]
+    public void Core_References_NotTheApi(string api)
+    {
+        Assert.DoesNotContain(api, Core.GetReferencedAssemblies().Select(a => a.Name!));
+
+        var result = Types.InAssembly(Core).ShouldNot().HaveDependencyOn(api).GetResult();
+        Assert.True(result.IsSuccessful, $"Poddle.Core uses {api} in: {Failing(result)}");
+    }
+
     [Fact]
     public void CoreFeatureFolders_DependOnEachOther_WithoutCycles()
     {

@@ -22,12 +22,12 @@ public sealed partial class AccountService
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(login) || login.Length > 254)
         {
-            errors.Add("login", "Give the email or username (at most 254 characters).");
+            errors.Add(FieldPath.Of(nameof(login)), "Give the email or username (at most 254 characters).");
         }
 
         if (string.IsNullOrEmpty(password) || password.Length > MaxPasswordLength)
         {
-            errors.Add("password", $"Give the password (at most {MaxPasswordLength} characters).");
+            errors.Add(FieldPath.Of(nameof(password)), $"Give the password (at most {MaxPasswordLength} characters).");
         }
 
         if (!errors.IsEmpty)

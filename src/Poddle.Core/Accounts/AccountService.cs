@@ -42,15 +42,15 @@ public sealed partial class AccountService(
         var username = input.Username?.Trim().ToLowerInvariant();
         if (!Validators.IsEmail(email))
         {
-            errors.Add("email", "Must be an email address of at most 254 characters.");
+            errors.Add(FieldPath.Of(nameof(NewUser.Email)), "Must be an email address of at most 254 characters.");
         }
 
         if (!Validators.IsUsername(username))
         {
-            errors.Add("username", "Must be 3-32 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit.");
+            errors.Add(FieldPath.Of(nameof(NewUser.Username)), "Must be 3-32 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit.");
         }
 
-        ValidatePassword(input.Password, "password", errors);
+        ValidatePassword(input.Password, FieldPath.Of(nameof(NewUser.Password)), errors);
         ValidateDisplayName(input.DisplayName, errors);
         if (!errors.IsEmpty)
         {
@@ -59,12 +59,12 @@ public sealed partial class AccountService(
 
         if (await db.Users.AnyAsync(u => u.Email == email, cancellationToken))
         {
-            return Error.Conflict(AccountErrorCodes.EmailTaken, "An account with this email already exists.", "email");
+            return Error.Conflict(AccountErrorCodes.EmailTaken, "An account with this email already exists.", FieldPath.Of(nameof(NewUser.Email)));
         }
 
         if (await db.Users.AnyAsync(u => u.Username == username, cancellationToken))
         {
-            return Error.Conflict(AccountErrorCodes.UsernameTaken, "This username is taken.", "username");
+            return Error.Conflict(AccountErrorCodes.UsernameTaken, "This username is taken.", FieldPath.Of(nameof(NewUser.Username)));
         }
 
         var now = clock.GetStoredUtcNow();
@@ -98,7 +98,7 @@ public sealed partial class AccountService(
         {
             // Lost a race with a concurrent registration of the same email or username.
             db.ChangeTracker.Clear();
-            return Error.Conflict(AccountErrorCodes.AccountExists, "An account with this email or username already exists.", "email");
+            return Error.Conflict(AccountErrorCodes.AccountExists, "An account with this email or username already exists.", FieldPath.Of(nameof(NewUser.Email)));
         }
 
         LogRegistered(user.Id, user.Role);
@@ -113,7 +113,7 @@ public sealed partial class AccountService(
     {
         if (string.IsNullOrEmpty(refreshToken) || refreshToken.Length > 200)
         {
-            return Error.Validation("refreshToken", "Give the refresh token from login or the last refresh.");
+            return Error.Validation(FieldPath.Of(nameof(refreshToken)), "Give the refresh token from login or the last refresh.");
         }
 
         var now = clock.GetStoredUtcNow();
@@ -207,14 +207,14 @@ public sealed partial class AccountService(
             email = changes.Email.Trim().ToLowerInvariant();
             if (!Validators.IsEmail(email))
             {
-                errors.Add("email", "Must be an email address of at most 254 characters.");
+                errors.Add(FieldPath.Of(nameof(UserChanges.Email)), "Must be an email address of at most 254 characters.");
             }
         }
 
         ValidateDisplayName(changes.DisplayName, errors);
         if (changes.Password is not null)
         {
-            ValidatePassword(changes.Password, "password", errors);
+            ValidatePassword(changes.Password, FieldPath.Of(nameof(UserChanges.Password)), errors);
         }
 
         if (changes.Password is not null || (email is not null && email != user.Email))
@@ -222,7 +222,7 @@ public sealed partial class AccountService(
             if (string.IsNullOrEmpty(changes.CurrentPassword) || changes.CurrentPassword.Length > MaxPasswordLength
                 || !PasswordHasher.Verify(changes.CurrentPassword, user.PasswordHash))
             {
-                errors.Add("currentPassword", "Changing the email or password needs the current password.");
+                errors.Add(FieldPath.Of(nameof(UserChanges.CurrentPassword)), "Changing the email or password needs the current password.");
             }
         }
 
@@ -235,7 +235,7 @@ public sealed partial class AccountService(
         {
             if (await db.Users.AnyAsync(u => u.Email == email && u.Id != userId, cancellationToken))
             {
-                return Error.Conflict(AccountErrorCodes.EmailTaken, "An account with this email already exists.", "email");
+                return Error.Conflict(AccountErrorCodes.EmailTaken, "An account with this email already exists.", FieldPath.Of(nameof(NewUser.Email)));
             }
 
             user.Email = email;
@@ -265,7 +265,7 @@ public sealed partial class AccountService(
         catch (DbUpdateException ex) when (databaseErrors.IsUniqueViolation(ex))
         {
             db.ChangeTracker.Clear();
-            return Error.Conflict(AccountErrorCodes.EmailTaken, "An account with this email already exists.", "email");
+            return Error.Conflict(AccountErrorCodes.EmailTaken, "An account with this email already exists.", FieldPath.Of(nameof(NewUser.Email)));
         }
 
         return user;
@@ -308,7 +308,7 @@ public sealed partial class AccountService(
         await mail.EnqueueAsync(new AccountMailPayload(AccountMailKind.PasswordChanged, user.Id, At: now), onePerMinute: false, cancellationToken);
     }
 
-    internal static void ValidatePassword(string? password, string field, FieldErrors errors)
+    internal static void ValidatePassword(string? password, FieldPath field, FieldErrors errors)
     {
         if (password is null || password.Length < MinPasswordLength || password.Length > MaxPasswordLength)
         {
@@ -320,7 +320,7 @@ public sealed partial class AccountService(
     {
         if (displayName is { Length: > 100 })
         {
-            errors.Add("displayName", "Must be at most 100 characters.");
+            errors.Add(FieldPath.Of(nameof(UserChanges.DisplayName)), "Must be at most 100 characters.");
         }
     }
 

@@ -24,12 +24,12 @@ public sealed class ApiTokenService(PoddleDbContext db, TimeProvider clock)
         var trimmed = name?.Trim();
         if (string.IsNullOrEmpty(trimmed) || trimmed.Length > 64)
         {
-            errors.Add("name", "Give a name of 1-64 characters, e.g. the machine or script that uses the token.");
+            errors.Add(FieldPath.Of(nameof(name)), "Give a name of 1-64 characters, e.g. the machine or script that uses the token.");
         }
 
         if (expiresInDays is < 1 or > MaxLifetimeDays)
         {
-            errors.Add("expiresInDays", $"Must be between 1 and {MaxLifetimeDays}, or left out for a token that does not expire.");
+            errors.Add(FieldPath.Of(nameof(expiresInDays)), $"Must be between 1 and {MaxLifetimeDays}, or left out for a token that does not expire.");
         }
 
         if (!errors.IsEmpty)

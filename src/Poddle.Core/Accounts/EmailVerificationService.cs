@@ -25,7 +25,7 @@ public sealed partial class EmailVerificationService(
     {
         if (string.IsNullOrWhiteSpace(token))
         {
-            return Error.Validation("token", "Give the verification code from the mail.");
+            return Error.Validation(FieldPath.Of(nameof(token)), "Give the verification code from the mail.");
         }
 
         var found = await tokens.FindUsableAsync(token, AccountTokenPurpose.EmailVerification, cancellationToken);
@@ -35,7 +35,7 @@ public sealed partial class EmailVerificationService(
                 ErrorKind.Validation,
                 AccountErrorCodes.InvalidVerificationToken,
                 "The verification code is wrong, used already or expired. Ask for a new one (poddle verify-email --resend).",
-                new Dictionary<string, string[]> { ["token"] = ["The verification code is wrong, used already or expired."] });
+                Error.One(FieldPath.Of(nameof(token)), "The verification code is wrong, used already or expired."));
         }
 
         var user = await db.Users.FirstAsync(u => u.Id == found.UserId, cancellationToken);

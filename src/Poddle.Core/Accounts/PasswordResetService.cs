@@ -29,7 +29,7 @@ public sealed partial class PasswordResetService(
         var address = email?.Trim().ToLowerInvariant();
         if (!Validators.IsEmail(address))
         {
-            return Error.Validation("email", "Must be an email address of at most 254 characters.");
+            return Error.Validation(FieldPath.Of(nameof(email)), "Must be an email address of at most 254 characters.");
         }
 
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email == address, cancellationToken);
@@ -46,10 +46,10 @@ public sealed partial class PasswordResetService(
     public async Task<Result<User>> ConfirmAsync(string? token, string? newPassword, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        AccountService.ValidatePassword(newPassword, "newPassword", errors);
+        AccountService.ValidatePassword(newPassword, FieldPath.Of(nameof(newPassword)), errors);
         if (string.IsNullOrWhiteSpace(token))
         {
-            errors.Add("token", "Give the reset code from the mail.");
+            errors.Add(FieldPath.Of(nameof(token)), "Give the reset code from the mail.");
         }
 
         if (!errors.IsEmpty)
@@ -60,7 +60,7 @@ public sealed partial class PasswordResetService(
         var found = await tokens.FindUsableAsync(token, AccountTokenPurpose.PasswordReset, cancellationToken);
         if (found is null)
         {
-            return InvalidToken();
+            return InvalidToken(FieldPath.Of(nameof(token)));
         }
 
         var user = await db.Users.FirstAsync(u => u.Id == found.UserId, cancellationToken);
@@ -71,7 +71,7 @@ public sealed partial class PasswordResetService(
 
         if (!await tokens.SpendAsync(found.Id, cancellationToken))
         {
-            return InvalidToken();
+            return InvalidToken(FieldPath.Of(nameof(token)));
         }
 
         user.EmailVerifiedAt ??= clock.GetStoredUtcNow();
@@ -81,11 +81,11 @@ public sealed partial class PasswordResetService(
         return user;
     }
 
-    private static Error InvalidToken() => new(
+    private static Error InvalidToken(FieldPath token) => new(
         ErrorKind.Validation,
         AccountErrorCodes.InvalidResetToken,
         "The reset code is wrong, used already or expired. Ask for a new one (poddle password reset --email ...).",
-        new Dictionary<string, string[]> { ["token"] = ["The reset code is wrong, used already or expired."] });
+        Error.One(token, "The reset code is wrong, used already or expired."));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Password reset requested for user {UserId}")]
     private partial void LogRequested(Guid userId);

@@ -172,7 +172,7 @@ public sealed partial class TwoFactorService(
         ArgumentNullException.ThrowIfNull(user);
         if (string.IsNullOrWhiteSpace(code) == string.IsNullOrWhiteSpace(recoveryCode))
         {
-            return Error.Validation("code", recoveryCode is null
+            return Error.Validation(FieldPath.Of(nameof(code)), recoveryCode is null
                 ? $"Give the {Digits}-digit code from your authenticator app."
                 : "Give either a code from your authenticator app or a recovery code, not both.");
         }
@@ -190,11 +190,11 @@ public sealed partial class TwoFactorService(
         {
             await CountFailureAsync(key, cancellationToken);
             LogWrongCode(user.Id);
-            var field = code is not null ? "code" : "recoveryCode";
+            var field = FieldPath.Of(code is not null ? nameof(code) : nameof(recoveryCode));
             var message = code is not null
                 ? "The code is wrong, expired or used already. Enter the current code from your authenticator app."
                 : "The recovery code is wrong or used already.";
-            return new Error(wrongKind, AccountErrorCodes.InvalidTwoFactorCode, message, new Dictionary<string, string[]> { [field] = [message] });
+            return new Error(wrongKind, AccountErrorCodes.InvalidTwoFactorCode, message, Error.One(field, message));
         }
 
         await failures.ClearAsync(key, cancellationToken);
@@ -270,7 +270,7 @@ public sealed partial class TwoFactorService(
         if (string.IsNullOrEmpty(password) || password.Length > AccountService.MaxPasswordLength || !PasswordHasher.Verify(password, user.PasswordHash))
         {
             await CountFailureAsync(key, cancellationToken);
-            return Error.Validation("password", "Give your current password.");
+            return Error.Validation(FieldPath.Of(nameof(password)), "Give your current password.");
         }
 
         return null;

@@ -17,12 +17,12 @@ public sealed partial class UserAdministration(PoddleDbContext db, AccountServic
         var errors = new FieldErrors();
         if (offset < 0)
         {
-            errors.Add("offset", "Must be 0 or more.");
+            errors.Add(FieldPath.Of(nameof(offset)), "Must be 0 or more.");
         }
 
         if (limit is < 1 or > MaxPageSize)
         {
-            errors.Add("limit", $"Must be between 1 and {MaxPageSize}.");
+            errors.Add(FieldPath.Of(nameof(limit)), $"Must be between 1 and {MaxPageSize}.");
         }
 
         if (!errors.IsEmpty)
@@ -47,7 +47,7 @@ public sealed partial class UserAdministration(PoddleDbContext db, AccountServic
         if (role is { } newRole && newRole != UserRole.Admin && user.Role == UserRole.Admin && user.DisabledAt is null
             && await db.Users.CountAsync(u => u.Role == UserRole.Admin && u.DisabledAt == null, cancellationToken) == 1)
         {
-            return Error.Conflict(AccountErrorCodes.LastAdmin, "This is the only admin; make another user admin first.", "role");
+            return Error.Conflict(AccountErrorCodes.LastAdmin, "This is the only admin; make another user admin first.", FieldPath.Of(nameof(role)));
         }
 
         user.Role = role ?? user.Role;
@@ -120,7 +120,7 @@ public sealed partial class UserAdministration(PoddleDbContext db, AccountServic
         if (password is not null)
         {
             var errors = new FieldErrors();
-            AccountService.ValidatePassword(password, "password", errors);
+            AccountService.ValidatePassword(password, FieldPath.Of(nameof(password)), errors);
             if (!errors.IsEmpty)
             {
                 return errors.ToError();

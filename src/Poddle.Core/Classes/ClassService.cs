@@ -47,7 +47,7 @@ public sealed class ClassService(PoddleDbContext db, ProgressService progress, I
         var trimmed = name?.Trim();
         if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxNameLength || trimmed.Any(char.IsControl))
         {
-            return Error.Validation("name", $"The name is required: 1 to {MaxNameLength} characters without control characters.");
+            return Error.Validation(FieldPath.Of(nameof(name)), $"The name is required: 1 to {MaxNameLength} characters without control characters.");
         }
 
         var teacher = await db.Users.AsNoTracking().FirstAsync(u => u.Id == caller.UserId, cancellationToken);
@@ -113,7 +113,7 @@ public sealed class ClassService(PoddleDbContext db, ProgressService progress, I
         var normalized = new string((code ?? string.Empty).Where(c => !char.IsWhiteSpace(c) && c != '-').ToArray()).ToUpperInvariant();
         if (normalized.Length == 0)
         {
-            return Error.Validation("code", "The class's join code is required (ask your teacher).");
+            return Error.Validation(FieldPath.Of(nameof(code)), "The class's join code is required (ask your teacher).");
         }
 
         if (caller.IsAdmin)
@@ -129,7 +129,7 @@ public sealed class ClassService(PoddleDbContext db, ProgressService progress, I
 
         if (found.TeacherId == caller.UserId)
         {
-            return Error.Conflict(ClassErrorCodes.OwnClass, "You teach this class; your students join it with this code.", "code");
+            return Error.Conflict(ClassErrorCodes.OwnClass, "You teach this class; your students join it with this code.", FieldPath.Of(nameof(code)));
         }
 
         if (!await db.Set<ClassroomMember>().AnyAsync(m => m.ClassId == found.Id && m.UserId == caller.UserId, cancellationToken))

@@ -19,7 +19,8 @@ public enum ErrorKind
 
 /// <summary>
 /// An expected outcome that is not success: a stable machine-readable <paramref name="Code"/> (it becomes the
-/// ProblemDetails <c>type</c>), a message for people, and, for validation, the offending fields.
+/// ProblemDetails <c>type</c>), a message for people, and, for validation, the offending fields: keyed by
+/// <see cref="FieldPath.Value"/>, Core's own names, which the server maps to its API's field names.
 /// Bugs are exceptions, never <see cref="Error"/>s.
 /// </summary>
 public sealed record Error(
@@ -29,19 +30,23 @@ public sealed record Error(
     IReadOnlyDictionary<string, string[]>? Fields = null,
     TimeSpan? RetryAfter = null)
 {
-    public static Error Validation(string field, string message) =>
-        new(ErrorKind.Validation, ErrorCodes.Validation, message, new Dictionary<string, string[]> { [field] = [message] });
+    public static Error Validation(FieldPath field, string message) =>
+        new(ErrorKind.Validation, ErrorCodes.Validation, message, One(field, message));
 
     public static Error Validation(IReadOnlyDictionary<string, string[]> fields) =>
         new(ErrorKind.Validation, ErrorCodes.Validation, "One or more fields are invalid.", fields);
 
     public static Error NotFound(string what) => new(ErrorKind.NotFound, ErrorCodes.NotFound, $"{what} was not found.");
 
-    public static Error Conflict(string code, string message, string? field = null) =>
-        new(ErrorKind.Conflict, code, message, field is null ? null : new Dictionary<string, string[]> { [field] = [message] });
+    public static Error Conflict(string code, string message, FieldPath? field = null) =>
+        new(ErrorKind.Conflict, code, message, field is { } named ? One(named, message) : null);
 
-    public static Error TooLarge(string field, string message) =>
-        new(ErrorKind.TooLarge, ErrorCodes.TooLarge, message, new Dictionary<string, string[]> { [field] = [message] });
+    public static Error TooLarge(FieldPath field, string message) =>
+        new(ErrorKind.TooLarge, ErrorCodes.TooLarge, message, One(field, message));
+
+    /// <summary>The fields of an error about one field, whose message is the error's.</summary>
+    public static IReadOnlyDictionary<string, string[]> One(FieldPath field, string message) =>
+        new Dictionary<string, string[]>(StringComparer.Ordinal) { [field.Value] = [message] };
 
     public static Error Unauthorized(string code, string message) => new(ErrorKind.Unauthorized, code, message);
 }

@@ -61,7 +61,7 @@ public sealed class ProblemService(
         ArgumentNullException.ThrowIfNull(filter);
         if (filter.IncludeArchived && !caller.IsWriter)
         {
-            return Forbidden("includeArchived", "Only teachers and admins see archived problems.");
+            return Forbidden(FieldPath.Of(nameof(ProblemFilter.IncludeArchived)), "Only teachers and admins see archived problems.");
         }
 
         var snapshot = await catalog.SnapshotAsync(cancellationToken);
@@ -95,7 +95,7 @@ public sealed class ProblemService(
         var problem = found.Value;
         if (includeHidden && !caller.Owns(problem))
         {
-            return Forbidden("includeHidden", "Only the problem's author and admins see its hidden cases.");
+            return Forbidden(FieldPath.Of(nameof(includeHidden)), "Only the problem's author and admins see its hidden cases.");
         }
 
         IReadOnlyList<(int, TestCase)> tests = [.. problem.Problem.Tests.Select((t, i) => (i, t)).Where(x => includeHidden || !x.t.Hidden)];
@@ -243,7 +243,7 @@ public sealed class ProblemService(
             buffer.Write(chunk, 0, read);
             if (buffer.Length > MaxImportBytes)
             {
-                return Error.TooLarge("body", $"The problem file is larger than {MaxImportBytes} bytes.");
+                return Error.TooLarge(CurriculumFields.ProblemFile, $"The problem file is larger than {MaxImportBytes} bytes.");
             }
         }
 
@@ -261,7 +261,7 @@ public sealed class ProblemService(
         var stored = await db.Set<StoredProblem>().FirstOrDefaultAsync(p => p.Id == problem.Id, cancellationToken);
         if (stored is not null && !CanEdit(caller, stored))
         {
-            return Error.Conflict(CurriculumErrorCodes.ProblemExists, $"The problem '{problem.Id}' exists and belongs to another author; change the file's id to import it as yours.", "id");
+            return Error.Conflict(CurriculumErrorCodes.ProblemExists, $"The problem '{problem.Id}' exists and belongs to another author; change the file's id to import it as yours.", FieldPath.Of(nameof(Problem.Id)));
         }
 
         var referenceCheck = await CheckReferenceSolutionAsync(problem, cancellationToken);
@@ -354,7 +354,7 @@ public sealed class ProblemService(
         // The author wrote every case, hidden ones included, so naming the failing ones tells them nothing new.
         var failures = string.Join(", ", result.Cases.Where(c => !c.Passed).Select(c => $"tests[{c.Index}]{(c.Hidden ? " (hidden)" : string.Empty)}: {c.Verdict.ToWireName()}"));
         var message = $"The reference solution passes {result.Passed} of {result.Total} cases; it must pass every case. Failing: {failures}.";
-        return new Error(ErrorKind.Validation, CurriculumErrorCodes.ReferenceSolutionFailed, message, new Dictionary<string, string[]> { ["referenceSolution"] = [message] });
+        return new Error(ErrorKind.Validation, CurriculumErrorCodes.ReferenceSolutionFailed, message, Error.One(FieldPath.Of(nameof(Problem.ReferenceSolution)), message));
     }
 
     private async Task<Result<StoredProblemView>> SaveNewAsync(CurriculumCaller caller, Problem problem, CancellationToken cancellationToken)
@@ -420,11 +420,11 @@ public sealed class ProblemService(
             // Errors without a field, or placed by line (YAML syntax), are about the body as a whole.
             if (error.Field.Length == 0 || error.Field.StartsWith("line ", StringComparison.Ordinal))
             {
-                fields.Add("body", error.Field.Length == 0 ? error.Message : $"{error.Field}: {error.Message}");
+                fields.Add(CurriculumFields.ProblemFile, error.Field.Length == 0 ? error.Message : $"{error.Field}: {error.Message}");
             }
             else
             {
-                fields.Add(error.Field, error.Message);
+                fields.Add(FieldPath.AsSpelled(error.Field), error.Message);
             }
         }
 
@@ -434,12 +434,12 @@ public sealed class ProblemService(
     private static Error ProblemNotFound() => Error.NotFound("The problem");
 
     private static Error ProblemExists(string id) =>
-        Error.Conflict(CurriculumErrorCodes.ProblemExists, $"A problem with the id '{id}' exists already (archived ones count); choose another id.", "id");
+        Error.Conflict(CurriculumErrorCodes.ProblemExists, $"A problem with the id '{id}' exists already (archived ones count); choose another id.", FieldPath.Of(nameof(Problem.Id)));
 
     private static Error WritersOnly() => new(ErrorKind.Forbidden, ErrorCodes.Forbidden, "Only teachers and admins write curriculum content.");
 
     private static Error NotYours() => new(ErrorKind.Forbidden, CurriculumErrorCodes.NotYourProblem, "Only the problem's author and admins may change it.");
 
-    private static Error Forbidden(string? field, string message) =>
-        new(ErrorKind.Forbidden, ErrorCodes.Forbidden, message, field is null ? null : new Dictionary<string, string[]> { [field] = [message] });
+    private static Error Forbidden(FieldPath? field, string message) =>
+        new(ErrorKind.Forbidden, ErrorCodes.Forbidden, message, field is { } named ? Error.One(named, message) : null);
 }

@@ -48,7 +48,7 @@ public sealed partial class DeploymentService(
         var replicas = request.Replicas ?? 1;
         if (replicas < 0)
         {
-            errors.Add("replicas", "Must be 0 or more.");
+            errors.Add(DeploymentFields.Replicas, "Must be 0 or more.");
         }
 
         var driver = DeploymentValidation.ResolveDriver(request.Driver, spec, drivers, options.Value, errors);
@@ -67,7 +67,7 @@ public sealed partial class DeploymentService(
         if (await db.Deployments.CountAsync(d => d.OwnerId == ownerId && d.DeletedAt == null, cancellationToken) >= limits.MaxDeployments)
         {
             return new Error(ErrorKind.Forbidden, DeploymentErrorCodes.TierLimit, $"The {tierName} tier allows at most {limits.MaxDeployments} deployments; delete one first.",
-                new Dictionary<string, string[]> { ["deployments"] = [$"At most {limits.MaxDeployments} deployments on the {tierName} tier."] });
+                Error.One(DeploymentFields.Deployments, $"At most {limits.MaxDeployments} deployments on the {tierName} tier."));
         }
 
         if (await db.Deployments.AnyAsync(d => d.ProjectId == projectId && d.Name == request.Name && d.DeletedAt == null, cancellationToken))
@@ -147,7 +147,7 @@ public sealed partial class DeploymentService(
 
         if (changes.IsEmpty)
         {
-            return Error.Validation("body", "Nothing to change: give at least one of image, command, sourceId, port, env, secrets, resources, healthCheck, security, registryAuth.");
+            return Error.Validation(DeploymentFields.Changes, "Nothing to change: give at least one of image, command, sourceId, port, env, secrets, resources, healthCheck, security, registryAuth.");
         }
 
         var current = await db.DeploymentRevisions.AsNoTracking()
@@ -208,7 +208,7 @@ public sealed partial class DeploymentService(
     {
         if (replicas is null or < 0)
         {
-            return Error.Validation("replicas", "Give the number of replicas, 0 or more.");
+            return Error.Validation(DeploymentFields.Replicas, "Give the number of replicas, 0 or more.");
         }
 
         var (deployment, failure) = await FindLiveAsync(ownerId, deploymentId, cancellationToken);
@@ -284,18 +284,18 @@ public sealed partial class DeploymentService(
         var targetNumber = revision ?? deployment.CurrentRevision - 1;
         if (targetNumber < 1)
         {
-            return Error.Validation("revision", revision is null ? "There is no earlier revision to roll back to." : "Revisions are numbered from 1.");
+            return Error.Validation(DeploymentFields.Revision, revision is null ? "There is no earlier revision to roll back to." : "Revisions are numbered from 1.");
         }
 
         if (targetNumber == deployment.CurrentRevision)
         {
-            return Error.Validation("revision", $"Revision {targetNumber} is already the current one.");
+            return Error.Validation(DeploymentFields.Revision, $"Revision {targetNumber} is already the current one.");
         }
 
         var target = await db.DeploymentRevisions.AsNoTracking().FirstOrDefaultAsync(r => r.DeploymentId == deployment.Id && r.Number == targetNumber, cancellationToken);
         if (target is null)
         {
-            return Error.Validation("revision", $"This deployment has no revision {targetNumber}.");
+            return Error.Validation(DeploymentFields.Revision, $"This deployment has no revision {targetNumber}.");
         }
 
         var spec = DeploymentSpecJson.Deserialize(target.SpecJson);
@@ -363,7 +363,7 @@ public sealed partial class DeploymentService(
     {
         if (limit is < 1 or > MaxEventsPage)
         {
-            return Error.Validation("limit", $"Must be between 1 and {MaxEventsPage}.");
+            return Error.Validation(DeploymentFields.Limit, $"Must be between 1 and {MaxEventsPage}.");
         }
 
         if (!await db.Deployments.AnyAsync(d => d.Id == deploymentId && d.OwnerId == ownerId, cancellationToken))
@@ -413,7 +413,7 @@ public sealed partial class DeploymentService(
     {
         if (sourceId is { } id && !await db.SourceBundles.AnyAsync(s => s.Id == id && s.OwnerId == ownerId, cancellationToken))
         {
-            errors.Add("sourceId", "No such source bundle of yours; upload one with POST /api/projects/{id}/sources.");
+            errors.Add(DeploymentFields.SourceId, "No such source bundle of yours; upload one with POST /api/projects/{id}/sources.");
         }
     }
 
@@ -569,7 +569,7 @@ public sealed partial class DeploymentService(
     private static string Shorten(string text) => text.Length <= 200 ? text : text[..199] + "…";
 
     private static Error NameTaken(string name) =>
-        Error.Conflict(DeploymentErrorCodes.DeploymentNameTaken, $"This project already has a deployment named '{name}'.", "name");
+        Error.Conflict(DeploymentErrorCodes.DeploymentNameTaken, $"This project already has a deployment named '{name}'.", DeploymentFields.Name);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deployment {DeploymentId} ({Name}) created in project {ProjectId} on driver {Driver}")]
     private static partial void LogCreated(ILogger logger, Guid deploymentId, string name, Guid projectId, string driver);

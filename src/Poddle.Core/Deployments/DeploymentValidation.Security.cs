@@ -30,11 +30,11 @@ public static partial class DeploymentValidation
             var match = UserRegex().Match(user);
             if (!match.Success || user.Split(':').Any(part => part.All(char.IsAsciiDigit) && !int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
             {
-                errors.Add("security.user", "Must be a uid, uid:gid, name or name:group (names: lower-case letters, digits, '_', '-', at most 32 characters; ids up to 2147483647).");
+                errors.Add(DeploymentFields.SecurityUser, "Must be a uid, uid:gid, name or name:group (names: lower-case letters, digits, '_', '-', at most 32 characters; ids up to 2147483647).");
             }
             else if (runAsNonRoot && (match.Groups["user"].Value is "root" || (uint.TryParse(match.Groups["user"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var uid) && uid == 0)))
             {
-                errors.Add("security.user", "Is root (uid 0), which runAsNonRoot forbids; give a non-root uid such as 65534.");
+                errors.Add(DeploymentFields.SecurityUser, "Is root (uid 0), which runAsNonRoot forbids; give a non-root uid such as 65534.");
             }
         }
 
@@ -50,7 +50,7 @@ public static partial class DeploymentValidation
             }
             else
             {
-                errors.Add($"security.capabilities[{i}]", $"'{Truncate(name, 40)}' cannot be given to a pod; allowed: {string.Join(", ", PodSecurity.AllowedCapabilities.Order(StringComparer.Ordinal))}.");
+                errors.Add(DeploymentFields.SecurityCapabilities.Index(i), $"'{Truncate(name, 40)}' cannot be given to a pod; allowed: {string.Join(", ", PodSecurity.AllowedCapabilities.Order(StringComparer.Ordinal))}.");
             }
         }
 
@@ -73,7 +73,7 @@ public static partial class DeploymentValidation
         {
             if (current is not null && image is not null && PodRegistryAuth.NormalizeServer(current.Server) != PodRegistryAuth.RegistryOf(image))
             {
-                errors.Add("registryAuth.server", $"The credentials are for {current.Server} but the image is pulled from {PodRegistryAuth.RegistryOf(image)}; give registryAuth for that registry, or {{}} to remove them.");
+                errors.Add(DeploymentFields.RegistryServer, $"The credentials are for {current.Server} but the image is pulled from {PodRegistryAuth.RegistryOf(image)}; give registryAuth for that registry, or {{}} to remove them.");
             }
 
             return image is null ? null : current;
@@ -81,24 +81,24 @@ public static partial class DeploymentValidation
 
         if (image is null)
         {
-            errors.Add("registryAuth", "Only an image deployment pulls from a registry.");
+            errors.Add(DeploymentFields.RegistryAuth, "Only an image deployment pulls from a registry.");
             return null;
         }
 
         var server = input.Server?.Trim() ?? string.Empty;
         if (server.Length is 0 or > MaxRegistryServerLength || !RegistryServerRegex().IsMatch(server))
         {
-            errors.Add("registryAuth.server", $"Must be the registry's host[:port] as the image names it (e.g. registry.example.com or localhost:5000), at most {MaxRegistryServerLength} characters.");
+            errors.Add(DeploymentFields.RegistryServer, $"Must be the registry's host[:port] as the image names it (e.g. registry.example.com or localhost:5000), at most {MaxRegistryServerLength} characters.");
         }
         else if (PodRegistryAuth.NormalizeServer(server) != PodRegistryAuth.RegistryOf(image))
         {
-            errors.Add("registryAuth.server", $"The image is pulled from {PodRegistryAuth.RegistryOf(image)}, not from {Truncate(server, 64)}: credentials are only sent to the image's registry.");
+            errors.Add(DeploymentFields.RegistryServer, $"The image is pulled from {PodRegistryAuth.RegistryOf(image)}, not from {Truncate(server, 64)}: credentials are only sent to the image's registry.");
         }
 
         var username = input.Username ?? string.Empty;
         if (username.Length is 0 or > MaxRegistryUsernameLength || username.Any(char.IsControl) || username.Contains(':', StringComparison.Ordinal))
         {
-            errors.Add("registryAuth.username", $"Required: 1-{MaxRegistryUsernameLength} characters, without ':' or control characters.");
+            errors.Add(DeploymentFields.RegistryUsername, $"Required: 1-{MaxRegistryUsernameLength} characters, without ':' or control characters.");
         }
 
         byte[]? ciphertext = null;
@@ -111,12 +111,12 @@ public static partial class DeploymentValidation
             }
             else
             {
-                errors.Add("registryAuth.password", "Required (write-only: it is never shown again).");
+                errors.Add(DeploymentFields.RegistryPassword, "Required (write-only: it is never shown again).");
             }
         }
         else if (input.Password.Length > MaxRegistryPasswordLength || input.Password.Any(c => c is '\0' or '\r' or '\n'))
         {
-            errors.Add("registryAuth.password", $"Must be at most {MaxRegistryPasswordLength} characters, without NUL or line breaks.");
+            errors.Add(DeploymentFields.RegistryPassword, $"Must be at most {MaxRegistryPasswordLength} characters, without NUL or line breaks.");
         }
         else
         {
@@ -131,7 +131,7 @@ public static partial class DeploymentValidation
     {
         if (string.Equals(spec.HealthCheck?.Type, "command", StringComparison.OrdinalIgnoreCase) && !driver.Capabilities.Exec)
         {
-            errors.Add("healthCheck.type", $"The driver '{driver.Name}' cannot run a command inside a pod, so a 'command' check cannot run there; use 'http' (with a path) or 'tcp' (the port).");
+            errors.Add(DeploymentFields.HealthCheckType, $"The driver '{driver.Name}' cannot run a command inside a pod, so a 'command' check cannot run there; use 'http' (with a path) or 'tcp' (the port).");
         }
 
         var missing = spec.Security.ToPodSecurity().Requested & ~driver.Capabilities.Security;
@@ -144,12 +144,12 @@ public static partial class DeploymentValidation
         }
     }
 
-    private static readonly (PodSecurityFeatures Feature, string Field)[] SecurityFields =
+    private static readonly (PodSecurityFeatures Feature, FieldPath Field)[] SecurityFields =
     [
-        (PodSecurityFeatures.ReadOnlyRootFilesystem, "security.readOnlyRootFilesystem"),
-        (PodSecurityFeatures.RunAsNonRoot, "security.runAsNonRoot"),
-        (PodSecurityFeatures.User, "security.user"),
-        (PodSecurityFeatures.AddCapabilities, "security.capabilities"),
+        (PodSecurityFeatures.ReadOnlyRootFilesystem, DeploymentFields.SecurityReadOnlyRootFilesystem),
+        (PodSecurityFeatures.RunAsNonRoot, DeploymentFields.SecurityRunAsNonRoot),
+        (PodSecurityFeatures.User, DeploymentFields.SecurityUser),
+        (PodSecurityFeatures.AddCapabilities, DeploymentFields.SecurityCapabilities),
     ];
 
     // A uid (at most 2147483647, as the kernel's uid_t as Docker reads it) or a POSIX-ish name; then optionally :gid or :group.

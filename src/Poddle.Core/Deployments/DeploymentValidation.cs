@@ -26,11 +26,11 @@ public static partial class DeploymentValidation
     {
         if (!Validators.IsDnsLabel(name))
         {
-            errors.Add("name", "Must be a DNS label: 1-63 lower-case letters, digits or '-', not starting or ending with '-'.");
+            errors.Add(DeploymentFields.Name, "Must be a DNS label: 1-63 lower-case letters, digits or '-', not starting or ending with '-'.");
         }
         else if (DeploymentHostNames.Label(name!, projectName).Length > DeploymentHostNames.MaxLabelLength)
         {
-            errors.Add("name", $"'{name}-{projectName}' (deployment-project, the first label of its host name) must be at most {DeploymentHostNames.MaxLabelLength} characters; use a shorter name (at most {DeploymentHostNames.MaxLabelLength - 1 - projectName.Length}).");
+            errors.Add(DeploymentFields.Name, $"'{name}-{projectName}' (deployment-project, the first label of its host name) must be at most {DeploymentHostNames.MaxLabelLength} characters; use a shorter name (at most {DeploymentHostNames.MaxLabelLength - 1 - projectName.Length}).");
         }
     }
 
@@ -59,50 +59,50 @@ public static partial class DeploymentValidation
         var hasCommand = command is not null;
         if (!hasImage && !hasCommand)
         {
-            errors.Add("image", "Give an 'image' (a container image; 'command' then overrides its command) or a 'command' (argv to run, with an optional source bundle).");
+            errors.Add(DeploymentFields.Image, "Give an 'image' (a container image; 'command' then overrides its command) or a 'command' (argv to run, with an optional source bundle).");
         }
 
         if (hasImage && !ImageReference.TryParse(image, out _))
         {
-            errors.Add("image", "Not a valid image reference: [registry[:port]/]path[:tag][@sha256:<64 hex>], with lower-case path components and a tag of at most 128 of [A-Za-z0-9_.-].");
+            errors.Add(DeploymentFields.Image, "Not a valid image reference: [registry[:port]/]path[:tag][@sha256:<64 hex>], with lower-case path components and a tag of at most 128 of [A-Za-z0-9_.-].");
         }
 
         if (hasCommand && command!.Count == 0)
         {
-            errors.Add("command", "Empty: give a command line (a string, run by /bin/sh -c) or an array of 1 to 64 arguments.");
+            errors.Add(DeploymentFields.Command, "Empty: give a command line (a string, run by /bin/sh -c) or an array of 1 to 64 arguments.");
         }
         else if (hasCommand)
         {
-            ValidateArgv(command!, "command", errors);
+            ValidateArgv(command!, DeploymentFields.Command, errors);
         }
 
         if (sourceId is not null && hasImage)
         {
-            errors.Add("sourceId", "A source bundle runs with a command, not with an image.");
+            errors.Add(DeploymentFields.SourceId, "A source bundle runs with a command, not with an image.");
         }
 
         if (port is < 1 or > 65535)
         {
-            errors.Add("port", "Must be between 1 and 65535.");
+            errors.Add(DeploymentFields.Port, "Must be between 1 and 65535.");
         }
 
-        ValidateVariables(env, "env", quoteNames: true, errors);
-        ValidateVariables(secrets, "secrets", quoteNames: false, errors);
+        ValidateVariables(env, DeploymentFields.Env, quoteNames: true, errors);
+        ValidateVariables(secrets, DeploymentFields.Secrets, quoteNames: false, errors);
         foreach (var key in secrets.Keys.Where(env.ContainsKey))
         {
-            errors.Add("secrets", $"'{key}' is both an env variable and a secret; keep it in one of them.");
+            errors.Add(DeploymentFields.Secrets, $"'{key}' is both an env variable and a secret; keep it in one of them.");
         }
 
         var cpu = resources?.CpuMillicores ?? currentResources?.CpuMillicores ?? DefaultCpuMillicores;
         var memory = resources?.MemoryMb ?? currentResources?.MemoryMb ?? DefaultMemoryMb;
         if (cpu < MinCpuMillicores)
         {
-            errors.Add("resources.cpuMillicores", $"Must be at least {MinCpuMillicores}.");
+            errors.Add(DeploymentFields.CpuMillicores, $"Must be at least {MinCpuMillicores}.");
         }
 
         if (memory < MinMemoryMb)
         {
-            errors.Add("resources.memoryMb", $"Must be at least {MinMemoryMb}.");
+            errors.Add(DeploymentFields.MemoryMb, $"Must be at least {MinMemoryMb}.");
         }
 
         var health = healthCheck is null ? currentHealthCheck : BuildHealthCheck(healthCheck, errors);
@@ -120,23 +120,24 @@ public static partial class DeploymentValidation
     /// <summary>Refuses what the tier does not allow (403 tier-limit, naming the field and the limit).</summary>
     internal static Error? CheckTier(string tierName, TierLimits limits, ResourceSpec resources, int replicas)
     {
-        var fields = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var errors = new FieldErrors();
         if (replicas > limits.MaxReplicas)
         {
-            fields["replicas"] = [$"The {tierName} tier allows at most {limits.MaxReplicas} replicas."];
+            errors.Add(DeploymentFields.Replicas, $"The {tierName} tier allows at most {limits.MaxReplicas} replicas.");
         }
 
         if (resources.CpuMillicores > limits.MaxCpuMillicores)
         {
-            fields["resources.cpuMillicores"] = [$"The {tierName} tier allows at most {limits.MaxCpuMillicores} millicores per replica."];
+            errors.Add(DeploymentFields.CpuMillicores, $"The {tierName} tier allows at most {limits.MaxCpuMillicores} millicores per replica.");
         }
 
         if (resources.MemoryMb > limits.MaxMemoryMb)
         {
-            fields["resources.memoryMb"] = [$"The {tierName} tier allows at most {limits.MaxMemoryMb} MiB per replica."];
+            errors.Add(DeploymentFields.MemoryMb, $"The {tierName} tier allows at most {limits.MaxMemoryMb} MiB per replica.");
         }
 
-        return fields.Count == 0
+        var fields = errors.ToDictionary();
+        return errors.IsEmpty
             ? null
             : new Error(ErrorKind.Forbidden, DeploymentErrorCodes.TierLimit, $"Over the limits of the {tierName} tier: {string.Join(" ", fields.Values.SelectMany(v => v))}", fields);
     }
@@ -149,7 +150,7 @@ public static partial class DeploymentValidation
         var available = drivers.Names.Count == 0 ? "none" : string.Join(", ", drivers.Names.Order(StringComparer.Ordinal));
         if (driver is null)
         {
-            errors.Add("driver", requested is null
+            errors.Add(DeploymentFields.Driver, requested is null
                 ? $"The default driver '{name}' for this kind of deployment is not available on this server (available: {available})."
                 : $"Unknown driver '{Truncate(name, 40)}' (available: {available}).");
             return null;
@@ -157,12 +158,12 @@ public static partial class DeploymentValidation
 
         if (spec.Image is not null && !driver.Capabilities.Images)
         {
-            errors.Add("driver", $"The driver '{name}' cannot run images; use one of: {string.Join(", ", drivers.All.Where(d => d.Capabilities.Images).Select(d => d.Name).Order(StringComparer.Ordinal))}.");
+            errors.Add(DeploymentFields.Driver, $"The driver '{name}' cannot run images; use one of: {string.Join(", ", drivers.All.Where(d => d.Capabilities.Images).Select(d => d.Name).Order(StringComparer.Ordinal))}.");
         }
 
         if (spec.Command is not null && spec.Image is null && !driver.Capabilities.Commands)
         {
-            errors.Add("driver", $"The driver '{name}' cannot run plain commands; use one of: {string.Join(", ", drivers.All.Where(d => d.Capabilities.Commands).Select(d => d.Name).Order(StringComparer.Ordinal))}.");
+            errors.Add(DeploymentFields.Driver, $"The driver '{name}' cannot run plain commands; use one of: {string.Join(", ", drivers.All.Where(d => d.Capabilities.Commands).Select(d => d.Name).Order(StringComparer.Ordinal))}.");
         }
 
         CheckDriverAbilities(driver, spec, errors);
@@ -174,55 +175,55 @@ public static partial class DeploymentValidation
         var type = input.Type?.ToLowerInvariant();
         if (type is not ("http" or "tcp" or "command" or HealthCheckSpec.NoProbe))
         {
-            errors.Add("healthCheck.type", $"Must be 'http', 'tcp', 'command' or '{HealthCheckSpec.NoProbe}' (no probe: ready while running).");
+            errors.Add(DeploymentFields.HealthCheckType, $"Must be 'http', 'tcp', 'command' or '{HealthCheckSpec.NoProbe}' (no probe: ready while running).");
             return null;
         }
 
         if (type == HealthCheckSpec.NoProbe && input.Port is not null)
         {
-            errors.Add("healthCheck.port", $"A '{HealthCheckSpec.NoProbe}' check probes no port.");
+            errors.Add(DeploymentFields.HealthCheckPort, $"A '{HealthCheckSpec.NoProbe}' check probes no port.");
         }
 
         var path = type == "http" ? input.Path ?? "/" : null;
         if (type == "http" && (!path!.StartsWith('/') || path.Length > 2048 || path.Any(char.IsControl) || path.Contains(' ', StringComparison.Ordinal)))
         {
-            errors.Add("healthCheck.path", "Must start with '/', at most 2048 characters, without spaces or control characters.");
+            errors.Add(DeploymentFields.HealthCheckPath, "Must start with '/', at most 2048 characters, without spaces or control characters.");
         }
 
         if (type != "http" && input.Path is not null)
         {
-            errors.Add("healthCheck.path", "Only an http check has a path.");
+            errors.Add(DeploymentFields.HealthCheckPath, "Only an http check has a path.");
         }
 
         if (type == "command")
         {
             if (input.Command is null)
             {
-                errors.Add("healthCheck.command", "A command check needs the command (argv) to run.");
+                errors.Add(DeploymentFields.HealthCheckCommand, "A command check needs the command (argv) to run.");
             }
             else
             {
-                ValidateArgv(input.Command, "healthCheck.command", errors);
+                ValidateArgv(input.Command, DeploymentFields.HealthCheckCommand, errors);
             }
         }
         else if (input.Command is not null)
         {
-            errors.Add("healthCheck.command", "Only a command check has a command.");
+            errors.Add(DeploymentFields.HealthCheckCommand, "Only a command check has a command.");
         }
 
         if (input.Port is < 1 or > 65535)
         {
-            errors.Add("healthCheck.port", "Must be between 1 and 65535.");
+            errors.Add(DeploymentFields.HealthCheckPort, "Must be between 1 and 65535.");
         }
 
-        var period = Range(input.PeriodSeconds, 10, 1, 300, "healthCheck.periodSeconds", errors);
-        var timeout = Range(input.TimeoutSeconds, 1, 1, 60, "healthCheck.timeoutSeconds", errors);
-        var threshold = Range(input.FailureThreshold, 3, 1, 30, "healthCheck.failureThreshold", errors);
-        var delay = Range(input.InitialDelaySeconds, 0, 0, 3600, "healthCheck.initialDelaySeconds", errors);
+        var period = Range(input.PeriodSeconds, 10, 1, 300, DeploymentFields.HealthCheckPeriodSeconds, errors);
+        var timeout = Range(input.TimeoutSeconds, 1, 1, 60, DeploymentFields.HealthCheckTimeoutSeconds, errors);
+        var threshold = Range(input.FailureThreshold, 3, 1, 30, DeploymentFields.HealthCheckFailureThreshold, errors);
+        var delay = Range(input.InitialDelaySeconds, 0, 0, 3600, DeploymentFields.HealthCheckInitialDelaySeconds, errors);
         return new HealthCheckSpec(type, path, input.Port, type == "command" ? input.Command : null, period, timeout, threshold, delay);
     }
 
-    private static int Range(int? value, int fallback, int min, int max, string field, FieldErrors errors)
+    private static int Range(int? value, int fallback, int min, int max, FieldPath field, FieldErrors errors)
     {
         var actual = value ?? fallback;
         if (actual < min || actual > max)
@@ -233,7 +234,7 @@ public static partial class DeploymentValidation
         return actual;
     }
 
-    private static void ValidateArgv(IReadOnlyList<string> argv, string field, FieldErrors errors)
+    private static void ValidateArgv(IReadOnlyList<string> argv, FieldPath field, FieldErrors errors)
     {
         if (argv.Count is < 1 or > MaxCommandArgs)
         {
@@ -250,12 +251,12 @@ public static partial class DeploymentValidation
         {
             if (argv[i] is null || argv[i].Length > MaxArgLength || argv[i].Contains('\0', StringComparison.Ordinal))
             {
-                errors.Add($"{field}[{i}]", $"Must be a string of at most {MaxArgLength} characters without NUL.");
+                errors.Add(field.Index(i), $"Must be a string of at most {MaxArgLength} characters without NUL.");
             }
         }
     }
 
-    private static void ValidateVariables(IReadOnlyDictionary<string, string> variables, string field, bool quoteNames, FieldErrors errors)
+    private static void ValidateVariables(IReadOnlyDictionary<string, string> variables, FieldPath field, bool quoteNames, FieldErrors errors)
     {
         if (variables.Count > MaxVariables)
         {
@@ -265,7 +266,7 @@ public static partial class DeploymentValidation
         foreach (var (name, value) in variables)
         {
             // Secret names are not quoted: a value pasted where a name belongs must not come back in an error.
-            var entry = quoteNames ? $"{field}.{Truncate(name, 64)}" : field;
+            var entry = quoteNames ? field.Key(Truncate(name, 64)) : field;
             if (!IsVariableName(name))
             {
                 errors.Add(entry, $"Names must match [A-Za-z_][A-Za-z0-9_]* and be at most {MaxVariableNameLength} characters.");

@@ -46,12 +46,12 @@ public sealed partial class DomainService(
         var normalized = Normalize(hostname, options.Value.BaseDomain, out var problem);
         if (normalized is null)
         {
-            return Error.Validation("hostname", problem!);
+            return Error.Validation(DeploymentFields.Hostname, problem!);
         }
 
         if (await db.CustomDomains.CountAsync(d => d.DeploymentId == deploymentId, cancellationToken) >= MaxDomainsPerDeployment)
         {
-            return Error.Conflict(DeploymentErrorCodes.DomainLimit, $"At most {MaxDomainsPerDeployment} domains per deployment.", "hostname");
+            return Error.Conflict(DeploymentErrorCodes.DomainLimit, $"At most {MaxDomainsPerDeployment} domains per deployment.", DeploymentFields.Hostname);
         }
 
         if (await db.CustomDomains.AnyAsync(d => d.Hostname == normalized, cancellationToken))
@@ -143,7 +143,7 @@ public sealed partial class DomainService(
             return Error.Conflict(
                 DeploymentErrorCodes.DomainNotVerified,
                 $"No TXT record at {TxtRecordName(domain.Hostname)} holds the verification token ({records.Count} TXT record(s) found). Publish it, wait for DNS to update, and try again.",
-                "hostname");
+                DeploymentFields.Hostname);
         }
 
         return await MarkVerifiedAsync(domain, "dns", cancellationToken);
@@ -203,7 +203,7 @@ public sealed partial class DomainService(
     }
 
     private static Error Taken(string hostname) =>
-        Error.Conflict(DeploymentErrorCodes.DomainTaken, $"The host name '{hostname}' is already added to a deployment on this server.", "hostname");
+        Error.Conflict(DeploymentErrorCodes.DomainTaken, $"The host name '{hostname}' is already added to a deployment on this server.", DeploymentFields.Hostname);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Domain {DomainId} ({Hostname}) added to deployment {DeploymentId}")]
     private static partial void LogAdded(ILogger logger, Guid domainId, string hostname, Guid deploymentId);

@@ -37,7 +37,7 @@ public sealed partial class SourceBundleService(
         catch (InvalidSourceBundleException ex)
         {
             LogRejected(logger, projectId, ex.Message);
-            return Error.Validation("body", ex.Message);
+            return Error.Validation(DeploymentFields.SourceBundle, ex.Message);
         }
 
         if (stored is null)
@@ -62,7 +62,7 @@ public sealed partial class SourceBundleService(
     }
 
     private static Error TooLarge(long max) =>
-        Error.TooLarge("body", $"A source bundle may be at most {max} bytes (Deployments:MaxSourceBytes); leave build outputs and dependencies out of it.");
+        Error.TooLarge(DeploymentFields.SourceBundle, $"A source bundle may be at most {max} bytes (Deployments:MaxSourceBytes); leave build outputs and dependencies out of it.");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Source bundle {SourceId} stored ({SizeBytes} bytes) for project {ProjectId}")]
     private static partial void LogStored(ILogger logger, Guid sourceId, long sizeBytes, Guid projectId);

@@ -21,7 +21,8 @@ public sealed record LimitRequest(int? CpuMs, int? WallMs, int? MemoryMb);
 
 /// <summary>
 /// A program to run. <paramref name="Files"/>: the first is the entry point; a single unnamed file takes the
-/// language's main file name. <paramref name="CodeField"/> names the request field in errors ("code" or "files").
+/// language's main file name. Errors name the fields by this record's properties (<see cref="ExecutionFields"/>); each API
+/// maps them to its own names.
 /// </summary>
 public sealed record ExecutionSubmission(
     string? Language,
@@ -30,9 +31,7 @@ public sealed record ExecutionSubmission(
     IReadOnlyList<string>? Args = null,
     LimitRequest? Limits = null,
     LimitRequest? CompileLimits = null,
-    string Source = "api",
-    string CodeField = "code",
-    string LimitsField = "limits");
+    string Source = "api");
 
 /// <summary>Queue statistics: depth and recent throughput, wait and run percentiles, warm pools.</summary>
 public sealed record ExecutionStats(
@@ -90,30 +89,30 @@ public sealed class ExecutionService(
         var codeBytes = submission.Files.Sum(f => (long)f.Content.Length);
         if (codeBytes > settings.MaxCodeBytes)
         {
-            return Error.TooLarge(submission.CodeField, $"The code is {codeBytes} bytes; at most {settings.MaxCodeBytes} bytes are accepted.");
+            return Error.TooLarge(ExecutionFields.Files, $"The code is {codeBytes} bytes; at most {settings.MaxCodeBytes} bytes are accepted.");
         }
 
         if (submission.Stdin.Length > settings.MaxStdinBytes)
         {
-            return Error.TooLarge("stdin", $"stdin is {submission.Stdin.Length} bytes; at most {settings.MaxStdinBytes} bytes are accepted.");
+            return Error.TooLarge(ExecutionFields.Stdin, $"stdin is {submission.Stdin.Length} bytes; at most {settings.MaxStdinBytes} bytes are accepted.");
         }
 
         var errors = new FieldErrors();
         var runtime = FindRuntime(submission.Language);
         if (string.IsNullOrWhiteSpace(submission.Language))
         {
-            errors.Add("language", "The language is required. GET /api/execution/runtimes lists them.");
+            errors.Add(ExecutionFields.Language, "The language is required. GET /api/execution/runtimes lists them.");
         }
         else if (runtime is null)
         {
-            errors.Add("language", $"'{submission.Language}' is not a language this server runs. Available: {string.Join(", ", executor.Runtimes.Select(r => r.Language))}.");
+            errors.Add(ExecutionFields.Language, $"'{submission.Language}' is not a language this server runs. Available: {string.Join(", ", executor.Runtimes.Select(r => r.Language))}.");
         }
 
         var files = ValidateFiles(submission, runtime, errors);
         var args = submission.Args ?? [];
         ValidateArgs(args, errors);
-        var run = ResolveLimits(submission.Limits, submission.LimitsField, errors);
-        var compile = submission.CompileLimits is null ? null : ResolveLimits(submission.CompileLimits, "compileLimits", errors);
+        var run = ResolveLimits(submission.Limits, ExecutionFields.Limits, errors);
+        var compile = submission.CompileLimits is null ? null : ResolveLimits(submission.CompileLimits, ExecutionFields.CompileLimits, errors);
         if (!errors.IsEmpty)
         {
             return errors.ToError();
@@ -228,7 +227,7 @@ public sealed class ExecutionService(
 
     private static List<StoredFile> ValidateFiles(ExecutionSubmission submission, LanguageRuntime? runtime, FieldErrors errors)
     {
-        var field = submission.CodeField;
+        var field = ExecutionFields.Files;
         if (submission.Files.Count == 0)
         {
             errors.Add(field, "The code is required.");
@@ -298,21 +297,21 @@ public sealed class ExecutionService(
     {
         if (args.Count > MaxArgs)
         {
-            errors.Add("args", $"At most {MaxArgs} arguments.");
+            errors.Add(ExecutionFields.Args, $"At most {MaxArgs} arguments.");
         }
 
         if (args.Any(a => a is null || a.Length > MaxArgLength || a.Contains('\0', StringComparison.Ordinal)))
         {
-            errors.Add("args", $"Each argument must be a string of at most {MaxArgLength} characters without NUL.");
+            errors.Add(ExecutionFields.Args, $"Each argument must be a string of at most {MaxArgLength} characters without NUL.");
         }
     }
 
-    private ExecutionLimits? ResolveLimits(LimitRequest? request, string field, FieldErrors errors)
+    private ExecutionLimits? ResolveLimits(LimitRequest? request, FieldPath field, FieldErrors errors)
     {
         var settings = options.Value;
         var defaults = settings.DefaultLimits;
         var max = settings.MaxLimits;
-        int Pick(int? asked, int fallback, int maximum, int minimum, string name, string unit)
+        int Pick(int? asked, int fallback, int maximum, int minimum, string member, string name, string unit)
         {
             if (asked is null)
             {
@@ -321,15 +320,15 @@ public sealed class ExecutionService(
 
             if (asked < minimum || asked > maximum)
             {
-                errors.Add($"{field}.{name}", $"{name} must be between {minimum} and {maximum} {unit} (got {asked}).");
+                errors.Add(field.Member(member), $"{name} must be between {minimum} and {maximum} {unit} (got {asked}).");
             }
 
             return asked.Value;
         }
 
-        var cpu = Pick(request?.CpuMs, defaults.CpuMs, max.CpuMs, 1, "cpuMs", "ms");
-        var wall = Pick(request?.WallMs, defaults.WallMs, max.WallMs, 1, "wallMs", "ms");
-        var memory = Pick(request?.MemoryMb, defaults.MemoryMb, max.MemoryMb, 16, "memoryMb", "MB");
+        var cpu = Pick(request?.CpuMs, defaults.CpuMs, max.CpuMs, 1, nameof(LimitRequest.CpuMs), "cpuMs", "ms");
+        var wall = Pick(request?.WallMs, defaults.WallMs, max.WallMs, 1, nameof(LimitRequest.WallMs), "wallMs", "ms");
+        var memory = Pick(request?.MemoryMb, defaults.MemoryMb, max.MemoryMb, 16, nameof(LimitRequest.MemoryMb), "memoryMb", "MB");
         return new ExecutionLimits(cpu, wall, memory);
     }
 }

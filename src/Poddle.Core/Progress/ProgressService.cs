@@ -57,7 +57,7 @@ public sealed class ProgressService(PoddleDbContext db, IProblemCatalog catalog,
     {
         if (string.IsNullOrWhiteSpace(problemId))
         {
-            return Error.Validation("problemId", "The problem id is required.");
+            return Error.Validation(FieldPath.Of(nameof(problemId)), "The problem id is required.");
         }
 
         if (await catalog.FindAsync(problemId, cancellationToken) is not { Archived: false })
@@ -83,12 +83,12 @@ public sealed class ProgressService(PoddleDbContext db, IProblemCatalog catalog,
         var fields = new FieldErrors();
         if (string.IsNullOrWhiteSpace(problemId))
         {
-            fields.Add("problemId", "The problem id is required.");
+            fields.Add(FieldPath.Of(nameof(problemId)), "The problem id is required.");
         }
 
         if (submissionId is null || submissionId == Guid.Empty)
         {
-            fields.Add("submissionId", "The id of a graded submission that passed every case is required.");
+            fields.Add(FieldPath.Of(nameof(submissionId)), "The id of a graded submission that passed every case is required.");
         }
 
         if (!fields.IsEmpty)
@@ -105,17 +105,17 @@ public sealed class ProgressService(PoddleDbContext db, IProblemCatalog catalog,
 
         if (!string.Equals(submission.ProblemId, problemId, StringComparison.Ordinal))
         {
-            return Error.Conflict(ProgressErrorCodes.SubmissionOtherProblem, $"Submission {submission.Id} is of problem '{submission.ProblemId}', not '{problemId}'.", "submissionId");
+            return Error.Conflict(ProgressErrorCodes.SubmissionOtherProblem, $"Submission {submission.Id} is of problem '{submission.ProblemId}', not '{problemId}'.", FieldPath.Of(nameof(submissionId)));
         }
 
         if (submission.Status != SubmissionStatus.Completed)
         {
-            return Error.Conflict(ProgressErrorCodes.SubmissionNotGraded, $"Submission {submission.Id} is {submission.Status.ToString().ToLowerInvariant()}, not graded; wait for its result.", "submissionId");
+            return Error.Conflict(ProgressErrorCodes.SubmissionNotGraded, $"Submission {submission.Id} is {submission.Status.ToString().ToLowerInvariant()}, not graded; wait for its result.", FieldPath.Of(nameof(submissionId)));
         }
 
         if (!submission.AllPassed)
         {
-            return Error.Conflict(ProgressErrorCodes.SubmissionNotPassed, $"Submission {submission.Id} passed {submission.Passed} of {submission.Total} cases; a problem completes only when every case passes.", "submissionId");
+            return Error.Conflict(ProgressErrorCodes.SubmissionNotPassed, $"Submission {submission.Id} passed {submission.Passed} of {submission.Total} cases; a problem completes only when every case passes.", FieldPath.Of(nameof(submissionId)));
         }
 
         return await SaveWithRetryAsync(async () =>

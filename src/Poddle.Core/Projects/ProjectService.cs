@@ -139,7 +139,7 @@ public sealed class ProjectService(PoddleDbContext db, IProjectDeployments deplo
     {
         if (!Validators.IsDnsLabel(name))
         {
-            errors.Add("name", "Must be a DNS label: 1-63 lower-case letters, digits or '-', not starting or ending with '-'.");
+            errors.Add(FieldPath.Of(nameof(ProjectChanges.Name)), "Must be a DNS label: 1-63 lower-case letters, digits or '-', not starting or ending with '-'.");
         }
     }
 
@@ -147,12 +147,12 @@ public sealed class ProjectService(PoddleDbContext db, IProjectDeployments deplo
     {
         if (description is { Length: > MaxDescriptionLength })
         {
-            errors.Add("description", $"Must be at most {MaxDescriptionLength} characters.");
+            errors.Add(FieldPath.Of(nameof(ProjectChanges.Description)), $"Must be at most {MaxDescriptionLength} characters.");
         }
     }
 
     private static Error NameTaken(string name) =>
-        Error.Conflict(ProjectErrorCodes.ProjectNameTaken, $"You already have a project named '{name}'.", "name");
+        Error.Conflict(ProjectErrorCodes.ProjectNameTaken, $"You already have a project named '{name}'.", FieldPath.Of(nameof(ProjectChanges.Name)));
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

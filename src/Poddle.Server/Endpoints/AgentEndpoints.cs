@@ -113,20 +113,20 @@ internal static class AgentHeartbeatValidation
         var errors = new FieldErrors();
         if (request is null)
         {
-            errors.Add("report", "A heartbeat needs a body: {\"agentVersion\": \"…\", \"report\": {…}}.");
+            errors.Add(FieldPath.AsSpelled("report"), "A heartbeat needs a body: {\"agentVersion\": \"…\", \"report\": {…}}.");
             return errors;
         }
 
         Bounded(errors, "agentVersion", request.AgentVersion, 64);
         if (request.Report is not { } report)
         {
-            errors.Add("report", "The health report is required.");
+            errors.Add(FieldPath.AsSpelled("report"), "The health report is required.");
             return errors;
         }
 
         if (!ReportStatuses.Contains(report.Status ?? string.Empty))
         {
-            errors.Add("report.status", "Must be one of healthy, degraded, critical.");
+            errors.Add(FieldPath.AsSpelled("report.status"), "Must be one of healthy, degraded, critical.");
         }
 
         Bounded(errors, "report.podId", report.PodId, MaxShortLength);
@@ -134,11 +134,11 @@ internal static class AgentHeartbeatValidation
         Required(errors, "report.hostname", report.Hostname, MaxShortLength);
         if (report.Checks is null)
         {
-            errors.Add("report.checks", "The list of checks is required (it may be empty).");
+            errors.Add(FieldPath.AsSpelled("report.checks"), "The list of checks is required (it may be empty).");
         }
         else if (report.Checks.Count > MaxChecks)
         {
-            errors.Add("report.checks", $"At most {MaxChecks} checks.");
+            errors.Add(FieldPath.AsSpelled("report.checks"), $"At most {MaxChecks} checks.");
         }
         else
         {
@@ -148,14 +148,14 @@ internal static class AgentHeartbeatValidation
                 var at = $"report.checks[{i}]";
                 if (check is null)
                 {
-                    errors.Add(at, "A check must not be null.");
+                    errors.Add(FieldPath.AsSpelled(at), "A check must not be null.");
                     continue;
                 }
 
                 Required(errors, $"{at}.name", check.Name, MaxNameLength);
                 if (!CheckStatuses.Contains(check.Status ?? string.Empty))
                 {
-                    errors.Add($"{at}.status", "Must be one of healthy, degraded, critical, skipped.");
+                    errors.Add(FieldPath.AsSpelled($"{at}.status"), "Must be one of healthy, degraded, critical, skipped.");
                 }
 
                 Bounded(errors, $"{at}.unit", check.Unit, 16);
@@ -167,12 +167,12 @@ internal static class AgentHeartbeatValidation
         {
             if (!AppStates.Contains(app.State ?? string.Empty))
             {
-                errors.Add("report.app.state", "Must be one of starting, running, backoff, stopped, exited.");
+                errors.Add(FieldPath.AsSpelled("report.app.state"), "Must be one of starting, running, backoff, stopped, exited.");
             }
 
             if (app.Restarts < 0)
             {
-                errors.Add("report.app.restarts", "Must not be negative.");
+                errors.Add(FieldPath.AsSpelled("report.app.restarts"), "Must not be negative.");
             }
         }
 
@@ -183,7 +183,7 @@ internal static class AgentHeartbeatValidation
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            errors.Add(field, "Required.");
+            errors.Add(FieldPath.AsSpelled(field), "Required.");
         }
         else
         {
@@ -195,11 +195,11 @@ internal static class AgentHeartbeatValidation
     {
         if (value is not null && value.Length > max)
         {
-            errors.Add(field, $"At most {max} characters.");
+            errors.Add(FieldPath.AsSpelled(field), $"At most {max} characters.");
         }
         else if (value is not null && value.Contains('\0', StringComparison.Ordinal))
         {
-            errors.Add(field, "Must not contain NUL.");
+            errors.Add(FieldPath.AsSpelled(field), "Must not contain NUL.");
         }
     }
 }

@@ -98,6 +98,6 @@ internal static class CurriculumMappings
     /// <summary>The problem of a failed curriculum write: a failing reference solution is 422, the rest as usual.</summary>
     public static ProblemResult ToCurriculumProblem(Error error) =>
         error.Code == CurriculumErrorCodes.ReferenceSolutionFailed
-            ? Problems.Problem(StatusCodes.Status422UnprocessableEntity, error.Code, "Unprocessable content", error.Message, error.Fields)
+            ? Problems.Problem(StatusCodes.Status422UnprocessableEntity, error.Code, "Unprocessable content", error.Message, FieldNames.Api.ToApi(error.Fields))
             : Problems.ToResult(error);
 }

@@ -115,7 +115,7 @@ internal static class DeploymentTelemetryEndpoints
         var count = defaultTail;
         if (tail is not null && (!int.TryParse(tail, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxTail))
         {
-            errors.Add("tail", $"tail must be a whole number from 1 to {MaxTail}.");
+            errors.Add(FieldPath.AsSpelled("tail"), $"tail must be a whole number from 1 to {MaxTail}.");
         }
 
         DateTimeOffset? from = null;
@@ -131,7 +131,7 @@ internal static class DeploymentTelemetryEndpoints
             }
             else
             {
-                errors.Add("since", "since must be an ISO 8601 time (2026-01-02T15:04:05Z) or a duration such as 30s, 5m, 2h or 1d.");
+                errors.Add(FieldPath.AsSpelled("since"), "since must be an ISO 8601 time (2026-01-02T15:04:05Z) or a duration such as 30s, 5m, 2h or 1d.");
             }
         }
 

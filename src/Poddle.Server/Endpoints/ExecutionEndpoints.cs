@@ -56,7 +56,7 @@ internal static class ExecutionEndpoints
     {
         if (ParseEncoding(encoding) is not { } base64)
         {
-            return Problems.ToResult(Error.Validation("encoding", "encoding must be 'utf-8' or 'base64'."));
+            return Problems.ToResult(Error.Validation(FieldPath.AsSpelled("encoding"), "encoding must be 'utf-8' or 'base64'."));
         }
 
         return (await service.GetAsync(caller.UserId(), jobId, ct)).ToHttp(e => TypedResults.Ok(ToResponse(e, base64)));
@@ -82,7 +82,7 @@ internal static class ExecutionEndpoints
     {
         if (ParseEncoding(encoding) is not { } base64)
         {
-            return Problems.ToResult(Error.Validation("encoding", "encoding must be 'utf-8' or 'base64'."));
+            return Problems.ToResult(Error.Validation(FieldPath.AsSpelled("encoding"), "encoding must be 'utf-8' or 'base64'."));
         }
 
         var code = request.Code is null ? [] : new[] { new CodeFile("", Encoding.UTF8.GetBytes(request.Code)) };

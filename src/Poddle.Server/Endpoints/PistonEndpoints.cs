@@ -209,9 +209,7 @@ internal static class PistonEndpoints
                 request.Args ?? [],
                 run,
                 compile is { CpuMs: null, WallMs: null, MemoryMb: null } || !runtime.Compiled ? null : compile,
-                Source,
-                CodeField: "files",
-                LimitsField: "run")));
+                Source)));
     }
 
     /// <summary>A limit in Piston's terms: absent, 0 or -1 is the server's default; negative or above the maximum is an error.</summary>
@@ -381,7 +379,7 @@ internal static class PistonEndpoints
 
         // Piston clients read one message: the field messages, or the error's own.
         var message = error.Fields is { Count: > 0 } fields ? string.Join(" ", fields.Values.SelectMany(m => m)) : error.Message;
-        return Write(http, Problems.StatusOf(error.Kind), error.Code, message, error.Fields);
+        return Write(http, Problems.StatusOf(error.Kind), error.Code, message, FieldNames.Piston.ToApi(error.Fields));
     }
 
     private static JsonHttpResult<PistonErrorResponse> Fail(HttpContext http, int status, string code, string message, string? field = null) =>

@@ -39,12 +39,15 @@ public static class Problems
         return problem;
     }
 
-    /// <summary>Turns an expected error into a problem response (adding Retry-After when the error carries one).</summary>
-    public static ProblemResult ToResult(Error error)
+    /// <summary>
+    /// Turns an expected error into a problem response (adding Retry-After when the error carries one), its fields
+    /// renamed from Core's paths to the API's names by <paramref name="names"/> (<see cref="FieldNames.Api"/> by default).
+    /// </summary>
+    public static ProblemResult ToResult(Error error, FieldNames? names = null)
     {
         ArgumentNullException.ThrowIfNull(error);
         var status = StatusOf(error.Kind);
-        return new ProblemResult(Create(status, error.Code, TitleOf(status), error.Message, error.Fields), error.RetryAfter);
+        return new ProblemResult(Create(status, error.Code, TitleOf(status), error.Message, (names ?? FieldNames.Api).ToApi(error.Fields)), error.RetryAfter);
     }
 
     /// <summary>A problem response made with <see cref="Create"/>, for the failure branch of a typed result.</summary>

@@ -51,7 +51,7 @@ public sealed class AccountMailJobTests
         await harness.DeliverMailAsync();
         Assert.DoesNotContain(smtp.Messages(), m => m.Subject == "New sign-in to your Poddle account");
 
-        await harness.WithAsync<EmailVerificationService, Common.Result<User>>(v => v.ConfirmAsync(verification.Code, CancellationToken.None));
+        await harness.WithAsync<EmailVerificationService, global::Poddle.Core.Common.Result<User>>(v => v.ConfirmAsync(verification.Code, CancellationToken.None));
         await harness.LoginAsync("alice", Password, ip: "10.4.5.6");
         await harness.DeliverMailAsync();
         var notice = await smtp.WaitForAsync(m => m.Subject == "New sign-in to your Poddle account", "the sign-in notice");

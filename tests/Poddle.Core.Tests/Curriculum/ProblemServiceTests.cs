@@ -93,7 +93,7 @@ public sealed class ProblemServiceTests
 
         var exists = await harness.WithServiceAsync(s => s.CreateAsync(CurriculumHarness.Teacher, CurriculumHarness.Draft("k-add"), CancellationToken.None));
         Assert.Equal((ErrorKind.Conflict, "problem-exists"), (exists.Error!.Kind, exists.Error.Code));
-        Assert.Contains("id", exists.Error.Fields!.Keys);
+        Assert.Contains("Id", exists.Error.Fields!.Keys);
 
         var bad = CurriculumHarness.Draft("bad") with
         {

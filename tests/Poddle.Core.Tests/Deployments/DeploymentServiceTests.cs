@@ -122,8 +122,8 @@ public sealed class DeploymentServiceTests
 
         var toCurrent = await harness.WithServiceAsync<Result<DeploymentView>, DeploymentService>(s => s.RollbackAsync(alice, id, 3, CancellationToken.None));
         var missing = await harness.WithServiceAsync<Result<DeploymentView>, DeploymentService>(s => s.RollbackAsync(alice, id, 9, CancellationToken.None));
-        Assert.Equal("revision", Assert.Single(toCurrent.Error!.Fields!).Key);
-        Assert.Equal("revision", Assert.Single(missing.Error!.Fields!).Key);
+        Assert.Equal("Revision", Assert.Single(toCurrent.Error!.Fields!).Key);
+        Assert.Equal("Revision", Assert.Single(missing.Error!.Fields!).Key);
     }
 
     [Theory]
@@ -197,7 +197,7 @@ public sealed class DeploymentServiceTests
         var again = await harness.CreateAsync(alice, project, Web());
 
         Assert.Equal("deployment-name-taken", again.Error!.Code);
-        Assert.Equal("name", Assert.Single(again.Error.Fields!).Key);
+        Assert.Equal("Name", Assert.Single(again.Error.Fields!).Key);
     }
 
     [Theory]
@@ -214,8 +214,8 @@ public sealed class DeploymentServiceTests
 
         Assert.Equal(ErrorKind.Forbidden, refused.Error!.Kind);
         Assert.Equal("tier-limit", refused.Error.Code);
-        Assert.Equal(["replicas", "resources.cpuMillicores", "resources.memoryMb"], refused.Error.Fields!.Keys.Order(StringComparer.Ordinal));
-        Assert.Contains("at most 2 replicas", refused.Error.Fields["replicas"][0], StringComparison.Ordinal);
+        Assert.Equal(["Replicas", "Resources.CpuMillicores", "Resources.MemoryMb"], refused.Error.Fields!.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("at most 2 replicas", refused.Error.Fields["Replicas"][0], StringComparison.Ordinal);
         Assert.True(allowed.IsSuccess);
 
         // Free: at most 3 live deployments.
@@ -230,7 +230,7 @@ public sealed class DeploymentServiceTests
         var a = (await harness.WithServiceAsync<Result<IReadOnlyList<DeploymentView>>, DeploymentService>(s => s.ListAsync(free, freeProject, CancellationToken.None))).Value.First(v => v.Deployment.Name == "a");
         var scaleOver = await harness.WithServiceAsync<Result<DeploymentView>, DeploymentService>(s => s.ScaleAsync(free, a.Deployment.Id, 3, CancellationToken.None));
         Assert.Equal("tier-limit", scaleOver.Error!.Code);
-        Assert.Equal("replicas", Assert.Single(scaleOver.Error.Fields!).Key);
+        Assert.Equal("Replicas", Assert.Single(scaleOver.Error.Fields!).Key);
     }
 
     [Theory]
@@ -258,43 +258,43 @@ public sealed class DeploymentServiceTests
 
     public static TheoryData<string, NewDeployment> InvalidRequests => new()
     {
-        { "name", new NewDeployment("Web", Image: "nginx") },
-        { "name", new NewDeployment("-web", Image: "nginx") },
-        { "name", new NewDeployment(new string('a', 60), Image: "nginx") },
-        { "name", new NewDeployment(null, Image: "nginx") },
-        { "image", new NewDeployment("web") },
-        { "command", new NewDeployment("web", Image: "nginx", Command: []) },
-        { "image", new NewDeployment("web", Image: "Nginx:latest") },
-        { "command", new NewDeployment("web", Command: []) },
-        { "command", new NewDeployment("web", Command: [.. Enumerable.Repeat("x", 65)]) },
-        { "command[1]", new NewDeployment("web", Command: ["sh", new string('x', 4097)]) },
-        { "port", new NewDeployment("web", Image: "nginx", Port: 0) },
-        { "port", new NewDeployment("web", Image: "nginx", Port: 65536) },
-        { "name", new NewDeployment("web\n", Image: "nginx") },
-        { "env.A\n", new NewDeployment("web", Image: "nginx", Env: new Dictionary<string, string> { ["A\n"] = "x" }) },
-        { "env.1BAD", new NewDeployment("web", Image: "nginx", Env: new Dictionary<string, string> { ["1BAD"] = "x" }) },
-        { "env.PORT", new NewDeployment("web", Image: "nginx", Env: new Dictionary<string, string> { ["PORT"] = "1" }) },
-        { "env.PODDLE_X", new NewDeployment("web", Image: "nginx", Env: new Dictionary<string, string> { ["PODDLE_X"] = "1" }) },
-        { "env.BIG", new NewDeployment("web", Image: "nginx", Env: new Dictionary<string, string> { ["BIG"] = new string('x', 32 * 1024 + 1) }) },
-        { "env", new NewDeployment("web", Image: "nginx", Env: Enumerable.Range(0, 101).ToDictionary(i => $"V{i}", i => "x")) },
-        { "secrets", new NewDeployment("web", Image: "nginx", Secrets: new Dictionary<string, string> { ["bad-name"] = "x" }) },
-        { "secrets", new NewDeployment("web", Image: "nginx", Env: new Dictionary<string, string> { ["K"] = "a" }, Secrets: new Dictionary<string, string> { ["K"] = "b" }) },
-        { "resources.cpuMillicores", new NewDeployment("web", Image: "nginx", Resources: new ResourcesInput(CpuMillicores: 5)) },
-        { "resources.memoryMb", new NewDeployment("web", Image: "nginx", Resources: new ResourcesInput(MemoryMb: 8)) },
-        { "replicas", new NewDeployment("web", Image: "nginx", Replicas: -1) },
-        { "healthCheck.type", new NewDeployment("web", Image: "nginx", HealthCheck: new HealthCheckInput("grpc")) },
-        { "healthCheck.path", new NewDeployment("web", Image: "nginx", HealthCheck: new HealthCheckInput("http", Path: "healthz")) },
-        { "healthCheck.periodSeconds", new NewDeployment("web", Image: "nginx", HealthCheck: new HealthCheckInput("tcp", PeriodSeconds: 301)) },
-        { "healthCheck.timeoutSeconds", new NewDeployment("web", Image: "nginx", HealthCheck: new HealthCheckInput("tcp", TimeoutSeconds: 0)) },
-        { "healthCheck.failureThreshold", new NewDeployment("web", Image: "nginx", HealthCheck: new HealthCheckInput("tcp", FailureThreshold: 31)) },
-        { "healthCheck.initialDelaySeconds", new NewDeployment("web", Image: "nginx", HealthCheck: new HealthCheckInput("tcp", InitialDelaySeconds: 3601)) },
-        { "healthCheck.command", new NewDeployment("web", Image: "nginx", HealthCheck: new HealthCheckInput("command")) },
-        { "healthCheck.port", new NewDeployment("web", Image: "nginx", HealthCheck: new HealthCheckInput("tcp", Port: 70000)) },
-        { "driver", new NewDeployment("web", Image: "nginx", Driver: "kubernetes") },
-        { "driver", new NewDeployment("web", Image: "nginx", Driver: "sandbox") },
-        { "driver", new NewDeployment("web", Command: ["python3", "app.py"], Driver: "docker") },
-        { "sourceId", new NewDeployment("web", Command: ["python3", "app.py"], SourceId: Guid.NewGuid()) },
-        { "sourceId", new NewDeployment("web", Image: "nginx", SourceId: Guid.NewGuid()) },
+        { "Name", new NewDeployment("Web", Image: "nginx") },
+        { "Name", new NewDeployment("-web", Image: "nginx") },
+        { "Name", new NewDeployment(new string('a', 60), Image: "nginx") },
+        { "Name", new NewDeployment(null, Image: "nginx") },
+        { "Image", new NewDeployment("web") },
+        { "Command", new NewDeployment("web", Image: "nginx", Command: []) },
+        { "Image", new NewDeployment("web", Image: "Nginx:latest") },
+        { "Command", new NewDeployment("web", Command: []) },
+        { "Command", new NewDeployment("web", Command: [.. Enumerable.Repeat("x", 65)]) },
+        { "Command[1]", new NewDeployment("web", Command: ["sh", new string('x', 4097)]) },
+        { "Port", new NewDeployment("web", Image: "nginx", Port: 0) },
+        { "Port", new NewDeployment("web", Image: "nginx", Port: 65536) },
+        { "Name", new NewDeployment("web\n", Image: "nginx") },
+        { "Env['A\n']", new NewDeployment("web", Image: "nginx", Env: new Dictionary<string, string> { ["A\n"] = "x" }) },
+        { "Env['1BAD']", new NewDeployment("web", Image: "nginx", Env: new Dictionary<string, string> { ["1BAD"] = "x" }) },
+        { "Env['PORT']", new NewDeployment("web", Image: "nginx", Env: new Dictionary<string, string> { ["PORT"] = "1" }) },
+        { "Env['PODDLE_X']", new NewDeployment("web", Image: "nginx", Env: new Dictionary<string, string> { ["PODDLE_X"] = "1" }) },
+        { "Env['BIG']", new NewDeployment("web", Image: "nginx", Env: new Dictionary<string, string> { ["BIG"] = new string('x', 32 * 1024 + 1) }) },
+        { "Env", new NewDeployment("web", Image: "nginx", Env: Enumerable.Range(0, 101).ToDictionary(i => $"V{i}", i => "x")) },
+        { "Secrets", new NewDeployment("web", Image: "nginx", Secrets: new Dictionary<string, string> { ["bad-name"] = "x" }) },
+        { "Secrets", new NewDeployment("web", Image: "nginx", Env: new Dictionary<string, string> { ["K"] = "a" }, Secrets: new Dictionary<string, string> { ["K"] = "b" }) },
+        { "Resources.CpuMillicores", new NewDeployment("web", Image: "nginx", Resources: new ResourcesInput(CpuMillicores: 5)) },
+        { "Resources.MemoryMb", new NewDeployment("web", Image: "nginx", Resources: new ResourcesInput(MemoryMb: 8)) },
+        { "Replicas", new NewDeployment("web", Image: "nginx", Replicas: -1) },
+        { "HealthCheck.Type", new NewDeployment("web", Image: "nginx", HealthCheck: new HealthCheckInput("grpc")) },
+        { "HealthCheck.Path", new NewDeployment("web", Image: "nginx", HealthCheck: new HealthCheckInput("http", Path: "healthz")) },
+        { "HealthCheck.PeriodSeconds", new NewDeployment("web", Image: "nginx", HealthCheck: new HealthCheckInput("tcp", PeriodSeconds: 301)) },
+        { "HealthCheck.TimeoutSeconds", new NewDeployment("web", Image: "nginx", HealthCheck: new HealthCheckInput("tcp", TimeoutSeconds: 0)) },
+        { "HealthCheck.FailureThreshold", new NewDeployment("web", Image: "nginx", HealthCheck: new HealthCheckInput("tcp", FailureThreshold: 31)) },
+        { "HealthCheck.InitialDelaySeconds", new NewDeployment("web", Image: "nginx", HealthCheck: new HealthCheckInput("tcp", InitialDelaySeconds: 3601)) },
+        { "HealthCheck.Command", new NewDeployment("web", Image: "nginx", HealthCheck: new HealthCheckInput("command")) },
+        { "HealthCheck.Port", new NewDeployment("web", Image: "nginx", HealthCheck: new HealthCheckInput("tcp", Port: 70000)) },
+        { "Driver", new NewDeployment("web", Image: "nginx", Driver: "kubernetes") },
+        { "Driver", new NewDeployment("web", Image: "nginx", Driver: "sandbox") },
+        { "Driver", new NewDeployment("web", Command: ["python3", "app.py"], Driver: "docker") },
+        { "SourceId", new NewDeployment("web", Command: ["python3", "app.py"], SourceId: Guid.NewGuid()) },
+        { "SourceId", new NewDeployment("web", Image: "nginx", SourceId: Guid.NewGuid()) },
     };
 
     [Theory]
@@ -341,7 +341,7 @@ public sealed class DeploymentServiceTests
 
         var text = result.Error!.Message + string.Join(' ', result.Error.Fields!.Select(f => f.Key + " " + string.Join(' ', f.Value)));
         Assert.DoesNotContain(SecretValue, text, StringComparison.Ordinal);
-        Assert.Contains("secrets", result.Error.Fields!.Keys);
+        Assert.Contains("Secrets", result.Error.Fields!.Keys);
     }
 
     [Theory]

@@ -19,21 +19,21 @@ public sealed class DeploymentValidationSecurityTests
     public static TheoryData<string, NewDeployment> InvalidRequests => new()
     {
         // The sandbox cannot exec, choose a user or add capabilities.
-        { "healthCheck.type", new NewDeployment("web", Command: ["python3", "app.py"], HealthCheck: new HealthCheckInput("command", Command: ["true"])) },
-        { "security.user", new NewDeployment("web", Command: ["python3", "app.py"]) { Security = new SecurityInput(User: "1000") } },
-        { "security.capabilities", new NewDeployment("web", Command: ["python3", "app.py"]) { Security = new SecurityInput(Capabilities: ["NET_BIND_SERVICE"]) } },
-        { "security.capabilities[1]", new NewDeployment("web", Image: "nginx") { Security = new SecurityInput(Capabilities: ["CHOWN", "SYS_ADMIN"]) } },
-        { "security.capabilities[0]", new NewDeployment("web", Image: "nginx") { Security = new SecurityInput(Capabilities: ["NET_RAW"]) } },
-        { "security.user", new NewDeployment("web", Image: "nginx") { Security = new SecurityInput(User: "not a user") } },
-        { "security.user", new NewDeployment("web", Image: "nginx") { Security = new SecurityInput(User: "99999999999") } },
-        { "security.user", new NewDeployment("web", Image: "nginx") { Security = new SecurityInput(RunAsNonRoot: true, User: "0:0") } },
-        { "security.user", new NewDeployment("web", Image: "nginx") { Security = new SecurityInput(RunAsNonRoot: true, User: "root") } },
-        { "registryAuth", new NewDeployment("web", Command: ["python3", "app.py"]) { RegistryAuth = new RegistryAuthInput("docker.io", "alice", Password) } },
-        { "registryAuth.server", new NewDeployment("web", Image: "ghcr.io/team/web:1") { RegistryAuth = new RegistryAuthInput("registry.example.com", "alice", Password) } },
-        { "registryAuth.server", new NewDeployment("web", Image: "ghcr.io/team/web:1") { RegistryAuth = new RegistryAuthInput("ghcr.io/../x", "alice", Password) } },
-        { "registryAuth.username", new NewDeployment("web", Image: "ghcr.io/team/web:1") { RegistryAuth = new RegistryAuthInput("ghcr.io", null, Password) } },
-        { "registryAuth.password", new NewDeployment("web", Image: "ghcr.io/team/web:1") { RegistryAuth = new RegistryAuthInput("ghcr.io", "alice") } },
-        { "registryAuth.password", new NewDeployment("web", Image: "ghcr.io/team/web:1") { RegistryAuth = new RegistryAuthInput("ghcr.io", "alice", "a\nb") } },
+        { "HealthCheck.Type", new NewDeployment("web", Command: ["python3", "app.py"], HealthCheck: new HealthCheckInput("command", Command: ["true"])) },
+        { "Security.User", new NewDeployment("web", Command: ["python3", "app.py"]) { Security = new SecurityInput(User: "1000") } },
+        { "Security.Capabilities", new NewDeployment("web", Command: ["python3", "app.py"]) { Security = new SecurityInput(Capabilities: ["NET_BIND_SERVICE"]) } },
+        { "Security.Capabilities[1]", new NewDeployment("web", Image: "nginx") { Security = new SecurityInput(Capabilities: ["CHOWN", "SYS_ADMIN"]) } },
+        { "Security.Capabilities[0]", new NewDeployment("web", Image: "nginx") { Security = new SecurityInput(Capabilities: ["NET_RAW"]) } },
+        { "Security.User", new NewDeployment("web", Image: "nginx") { Security = new SecurityInput(User: "not a user") } },
+        { "Security.User", new NewDeployment("web", Image: "nginx") { Security = new SecurityInput(User: "99999999999") } },
+        { "Security.User", new NewDeployment("web", Image: "nginx") { Security = new SecurityInput(RunAsNonRoot: true, User: "0:0") } },
+        { "Security.User", new NewDeployment("web", Image: "nginx") { Security = new SecurityInput(RunAsNonRoot: true, User: "root") } },
+        { "RegistryAuth", new NewDeployment("web", Command: ["python3", "app.py"]) { RegistryAuth = new RegistryAuthInput("docker.io", "alice", Password) } },
+        { "RegistryAuth.Server", new NewDeployment("web", Image: "ghcr.io/team/web:1") { RegistryAuth = new RegistryAuthInput("registry.example.com", "alice", Password) } },
+        { "RegistryAuth.Server", new NewDeployment("web", Image: "ghcr.io/team/web:1") { RegistryAuth = new RegistryAuthInput("ghcr.io/../x", "alice", Password) } },
+        { "RegistryAuth.Username", new NewDeployment("web", Image: "ghcr.io/team/web:1") { RegistryAuth = new RegistryAuthInput("ghcr.io", null, Password) } },
+        { "RegistryAuth.Password", new NewDeployment("web", Image: "ghcr.io/team/web:1") { RegistryAuth = new RegistryAuthInput("ghcr.io", "alice") } },
+        { "RegistryAuth.Password", new NewDeployment("web", Image: "ghcr.io/team/web:1") { RegistryAuth = new RegistryAuthInput("ghcr.io", "alice", "a\nb") } },
     };
 
     [Theory]
@@ -107,8 +107,8 @@ public sealed class DeploymentValidationSecurityTests
         Assert.Equal(Password, protector.UnprotectValue(sameAccount.Value.Spec.RegistryAuth!.PasswordCiphertext));
 
         // Another account needs its password; an image from another registry cannot keep these credentials.
-        Assert.Contains("registryAuth.password", (await Update(new DeploymentChanges { RegistryAuth = new RegistryAuthInput("ghcr.io", "bob") })).Error!.Fields!.Keys);
-        Assert.Contains("registryAuth.server", (await Update(new DeploymentChanges(Image: "nginx:1.27"))).Error!.Fields!.Keys);
+        Assert.Contains("RegistryAuth.Password", (await Update(new DeploymentChanges { RegistryAuth = new RegistryAuthInput("ghcr.io", "bob") })).Error!.Fields!.Keys);
+        Assert.Contains("RegistryAuth.Server", (await Update(new DeploymentChanges(Image: "nginx:1.27"))).Error!.Fields!.Keys);
 
         var removed = await Update(new DeploymentChanges(Image: "nginx:1.27") { RegistryAuth = new RegistryAuthInput() });
         Assert.Null(removed.Value.Spec.RegistryAuth);

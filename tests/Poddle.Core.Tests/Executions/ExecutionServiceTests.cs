@@ -82,15 +82,15 @@ public sealed class ExecutionServiceTests
         var badName = await harness.SubmitAsync(new ExecutionSubmission("python", [new CodeFile("../evil.py", "x"u8.ToArray())]));
         var nulArg = await harness.SubmitAsync(ExecutionsHarness.Python("x") with { Args = ["a\0b"] });
 
-        Assert.Equal(["language"], unknown.Error!.Fields!.Keys);
-        Assert.Contains("python", unknown.Error.Fields["language"][0], StringComparison.Ordinal);
-        Assert.Equal(["language"], missing.Error!.Fields!.Keys);
-        Assert.Equal(["code"], empty.Error!.Fields!.Keys);
-        Assert.Equal((ErrorKind.TooLarge, "code"), (tooBig.Error!.Kind, tooBig.Error.Fields!.Keys.Single()));
-        Assert.Equal((ErrorKind.TooLarge, "stdin"), (bigStdin.Error!.Kind, bigStdin.Error.Fields!.Keys.Single()));
-        Assert.Equal(["limits.cpuMs", "limits.wallMs"], limits.Error!.Fields!.Keys.Order());
-        Assert.Equal(["code"], badName.Error!.Fields!.Keys);
-        Assert.Equal(["args"], nulArg.Error!.Fields!.Keys);
+        Assert.Equal(["Language"], unknown.Error!.Fields!.Keys);
+        Assert.Contains("python", unknown.Error.Fields["Language"][0], StringComparison.Ordinal);
+        Assert.Equal(["Language"], missing.Error!.Fields!.Keys);
+        Assert.Equal(["Files"], empty.Error!.Fields!.Keys);
+        Assert.Equal((ErrorKind.TooLarge, "Files"), (tooBig.Error!.Kind, tooBig.Error.Fields!.Keys.Single()));
+        Assert.Equal((ErrorKind.TooLarge, "Stdin"), (bigStdin.Error!.Kind, bigStdin.Error.Fields!.Keys.Single()));
+        Assert.Equal(["Limits.CpuMs", "Limits.WallMs"], limits.Error!.Fields!.Keys.Order());
+        Assert.Equal(["Files"], badName.Error!.Fields!.Keys);
+        Assert.Equal(["Args"], nulArg.Error!.Fields!.Keys);
         await using var db = harness.Database.CreateContext();
         Assert.Empty(db.Set<Execution>());
         Assert.Empty(db.Set<Job>());

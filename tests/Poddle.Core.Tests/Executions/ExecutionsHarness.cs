@@ -54,7 +54,7 @@ public sealed class ExecutionsHarness : IAsyncDisposable
 
     public AsyncServiceScope Scope() => _services.CreateAsyncScope();
 
-    public async Task<Common.Result<Execution>> SubmitAsync(ExecutionSubmission submission, Submitter? submitter = null)
+    public async Task<global::Poddle.Core.Common.Result<Execution>> SubmitAsync(ExecutionSubmission submission, Submitter? submitter = null)
     {
         await using var scope = Scope();
         return await scope.ServiceProvider.GetRequiredService<ExecutionService>().SubmitAsync(submitter ?? Alice, submission, CancellationToken.None);

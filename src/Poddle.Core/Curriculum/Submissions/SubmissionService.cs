@@ -54,12 +54,12 @@ public sealed class SubmissionService(
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(request.Code))
         {
-            errors.Add("code", "The code is required.");
+            errors.Add(FieldPath.Of(nameof(GradeSubmission.Code)), "The code is required.");
         }
 
         if (string.IsNullOrWhiteSpace(request.ProblemId))
         {
-            errors.Add("problemId", "The problem id is required. GET /api/problems lists them.");
+            errors.Add(FieldPath.Of(nameof(GradeSubmission.ProblemId)), "The problem id is required. GET /api/problems lists them.");
         }
 
         if (!errors.IsEmpty)
@@ -70,7 +70,7 @@ public sealed class SubmissionService(
         var codeBytes = Encoding.UTF8.GetByteCount(request.Code!);
         if (codeBytes > MaxCodeBytes)
         {
-            return Error.TooLarge("code", $"The code is {codeBytes} bytes; at most {MaxCodeBytes} bytes are accepted.");
+            return Error.TooLarge(FieldPath.Of(nameof(GradeSubmission.Code)), $"The code is {codeBytes} bytes; at most {MaxCodeBytes} bytes are accepted.");
         }
 
         // Archived problems answer 404 like unknown ones: they are not listed and take no new submissions.
@@ -87,7 +87,7 @@ public sealed class SubmissionService(
             // function tests call Python.
             if (grader.CheckLanguage(problem, request.Language.Trim()) is { } why)
             {
-                return Error.Validation("language", why);
+                return Error.Validation(FieldPath.Of(nameof(GradeSubmission.Language)), why);
             }
 
             language = CanonicalLanguage(request.Language.Trim());
@@ -144,12 +144,12 @@ public sealed class SubmissionService(
         var errors = new FieldErrors();
         if (limit is < 1 or > GradingOptions.MaxListLimit)
         {
-            errors.Add("limit", $"limit must be between 1 and {GradingOptions.MaxListLimit} (got {limit}).");
+            errors.Add(FieldPath.Of(nameof(limit)), $"limit must be between 1 and {GradingOptions.MaxListLimit} (got {limit}).");
         }
 
         if (offset < 0)
         {
-            errors.Add("offset", $"offset must be 0 or more (got {offset}).");
+            errors.Add(FieldPath.Of(nameof(offset)), $"offset must be 0 or more (got {offset}).");
         }
 
         if (!errors.IsEmpty)

@@ -27,12 +27,12 @@ public sealed class SubmissionServiceTests
         var tooBig = await harness.SubmitAsync(user, new string('x', 64 * 1024 + 1));
         var otherLanguage = await harness.SubmitAsync(user, Right, language: "c");
 
-        Assert.Equal((ErrorKind.Validation, "code"), (noCode.Error!.Kind, noCode.Error.Fields!.Keys.Single()));
-        Assert.Equal((ErrorKind.Validation, "problemId"), (noProblem.Error!.Kind, noProblem.Error.Fields!.Keys.Single()));
+        Assert.Equal((ErrorKind.Validation, "Code"), (noCode.Error!.Kind, noCode.Error.Fields!.Keys.Single()));
+        Assert.Equal((ErrorKind.Validation, "ProblemId"), (noProblem.Error!.Kind, noProblem.Error.Fields!.Keys.Single()));
         Assert.Equal(ErrorKind.NotFound, unknown.Error!.Kind);
         Assert.Equal(ErrorKind.NotFound, archived.Error!.Kind);
-        Assert.Equal((ErrorKind.TooLarge, "code"), (tooBig.Error!.Kind, tooBig.Error.Fields!.Keys.Single()));
-        Assert.Equal((ErrorKind.Validation, "language"), (otherLanguage.Error!.Kind, otherLanguage.Error.Fields!.Keys.Single()));
+        Assert.Equal((ErrorKind.TooLarge, "Code"), (tooBig.Error!.Kind, tooBig.Error.Fields!.Keys.Single()));
+        Assert.Equal((ErrorKind.Validation, "Language"), (otherLanguage.Error!.Kind, otherLanguage.Error.Fields!.Keys.Single()));
         await using var db = harness.Database.CreateContext();
         Assert.Equal(0, await db.Set<Submission>().CountAsync());
         Assert.Equal(0, await db.Set<Core.Jobs.Job>().CountAsync(j => j.Kind == SubmissionService.JobKind));

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
-using Microsoft.Extensions.Logging;
 using Poddle.Agent.Health;
 using Poddle.Agent.Monitoring;
 using Poddle.Cli.Commands.Accounts;

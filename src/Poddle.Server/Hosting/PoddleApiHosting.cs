@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Poddle.Contracts;
 using Poddle.Core.Common;
 using Poddle.Server.Auth;
@@ -73,7 +72,6 @@ internal static class PoddleApiHosting
         app.MapMetrics("/metrics");
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithTitle("Poddle API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
-        app.MapGet("/", () => TypedResults.Redirect("/docs")).ExcludeFromDescription();
         app.MapAuthEndpoints();
         app.MapAccountRecoveryEndpoints();
         app.MapUserEndpoints();

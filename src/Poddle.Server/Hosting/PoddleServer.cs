@@ -13,6 +13,7 @@ using Poddle.Core.Executions;
 using Poddle.Core.Persistence;
 using Poddle.Server.Proxy;
 using Poddle.Server.RateLimiting;
+using Poddle.Web;
 
 namespace Poddle.Server.Hosting;
 
@@ -57,13 +58,15 @@ public static partial class PoddleServer
         var host = PoddleHost.Read(builder.Configuration);
         var listenUrls = builder.AddPoddleProxy(builder.Configuration["Urls"] is { Length: > 0 } urls ? urls : DefaultUrls);
         var agentListener = builder.AddPoddleHost(host, listenUrls);
+        builder.UsePoddleWebAssets();
 
         builder.Services
             .AddPoddlePersistence(host.Database)
             .AddPoddleCore(host.DataDir)
             .AddPoddleDrivers(builder.Configuration, host.DataDir, agentListener.Port)
             .AddPoddleRateLimiting()
-            .AddPoddleApi();
+            .AddPoddleApi()
+            .AddPoddleWeb();
 
         configure?.Invoke(builder);
 
@@ -71,6 +74,7 @@ public static partial class PoddleServer
         PoddleHost.ValidateAtBuild(app.Services);
         app.UsePoddlePipeline(host.Options);
         app.MapPoddleApi();
+        app.MapPoddleWeb();
 
         // Pods get PODDLE_SERVER for the agent listener unless configured; without one, the address this server really
         // listens on (port 0 resolved).

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Hosting;
 using Poddle.Server.Hosting;
 
 namespace Poddle.Cli.Commands.Hosting;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Extensions.Logging;
 using Poddle.Agent.Static;
 
 namespace Poddle.Cli.Commands.Hosting;

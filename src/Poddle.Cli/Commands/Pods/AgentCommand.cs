@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using Microsoft.Extensions.Logging;
 using Poddle.Agent;
 using Poddle.Agent.Health;
 using Poddle.Agent.Options;

@@ -2,11 +2,13 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text;
 
-namespace Poddle.Cli.Tests.EndToEnd;
+namespace Poddle.Testing;
 
 /// <summary>
 /// The built `poddle` executable run as a real child process (`dotnet poddle.dll ...`), with its output captured.
-/// Every wait is bounded; <see cref="DisposeAsync"/> kills the process tree if it is still running.
+/// Every wait is bounded; <see cref="DisposeAsync"/> kills the process tree if it is still running. Shared by the CLI's
+/// end-to-end tests and the web app's browser tests; a project that starts it must build src/Poddle.Cli (a project
+/// reference, with ReferenceOutputAssembly="false" where it needs only the program).
 /// </summary>
 public sealed class PoddleProcess : IAsyncDisposable
 {
@@ -46,7 +48,7 @@ public sealed class PoddleProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    /// <summary>poddle.dll of the Poddle.Cli build with the same configuration as these tests.</summary>
+    /// <summary>poddle.dll of the Poddle.Cli build with the same configuration as these tests (Debug or Release).</summary>
     public static string ExecutablePath
     {
         get
@@ -135,7 +137,7 @@ public sealed class PoddleProcess : IAsyncDisposable
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(url.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)), Timeout = TimeSpan.FromSeconds(30) };
-            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            await server.WaitUntilReadyAsync(http, TimeSpan.FromSeconds(90));
             return server;
         }
         catch
@@ -145,12 +147,45 @@ public sealed class PoddleProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>`http://127.0.0.1:PORT` on a port that was free a moment ago (the OS picked it), for a server to listen on.</summary>
+    public static string FreeLoopbackUrl() => $"http://127.0.0.1:{FreePort.Next()}";
+
     /// <summary>Runs a command to completion (at most <paramref name="timeout"/>) and returns its result.</summary>
     public static async Task<CliRun> RunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment, string? stdin = null, TimeSpan? timeout = null)
     {
         await using var child = Start(args, environment, stdin);
         var exitCode = await child.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60));
         return new CliRun(exitCode, child.Stdout, child.Stderr);
+    }
+
+    /// <summary>
+    /// Waits until `poddle serve` answers /readyz through <paramref name="http"/> (its BaseAddress is the server), failing
+    /// at once with its output if the process exits first.
+    /// </summary>
+    public Task WaitUntilReadyAsync(HttpClient http, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return Poll.UntilAsync(
+            async () =>
+            {
+                if (HasExited)
+                {
+                    throw new InvalidOperationException($"poddle serve exited early.{Environment.NewLine}stdout: {Stdout}{Environment.NewLine}stderr: {Stderr}");
+                }
+
+                try
+                {
+                    using var response = await http.GetAsync("/readyz");
+                    return response.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false; // Not listening yet.
+                }
+            },
+            "poddle serve is ready",
+            timeout,
+            () => Task.FromResult($"{Environment.NewLine}stdout: {Stdout}{Environment.NewLine}stderr: {Stderr}"));
     }
 
     /// <summary>SIGKILL to the server process alone, as `kill -9 PID` would: its children (and detached pods) live on.</summary>

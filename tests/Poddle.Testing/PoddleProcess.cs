@@ -12,6 +12,9 @@ namespace Poddle.Testing;
 /// </summary>
 public sealed class PoddleProcess : IAsyncDisposable
 {
+    /// <summary>The password <see cref="StartServerAsync"/> gives the built-in admin (user name `admin`).</summary>
+    public const string AdminPassword = "admin-password-for-e2e";
+
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
@@ -127,7 +130,7 @@ public sealed class PoddleProcess : IAsyncDisposable
     /// </summary>
     public static async Task<PoddleProcess> StartServerAsync(string url, string home, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var environment = new Dictionary<string, string?> { ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e", ["PODDLE_Auth__PasswordWorkFactor"] = "10" };
+        var environment = new Dictionary<string, string?> { ["PODDLE_ADMIN_PASSWORD"] = AdminPassword, ["PODDLE_Auth__PasswordWorkFactor"] = "10" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             environment[key] = value;

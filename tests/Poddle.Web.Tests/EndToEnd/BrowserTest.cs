@@ -52,9 +52,18 @@ public abstract class BrowserTest : IAsyncLifetime
         page.PageError += (_, error) => Record($"page error on {page.Url}: {error}");
         page.Console += (_, message) =>
         {
-            if (message.Type == "error")
+            // "Failed to load resource" repeats a failed response without its address; Response below names it.
+            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
             {
                 Record($"console error on {page.Url}: {message.Text}");
+            }
+        };
+        page.Response += (_, response) =>
+        {
+            // The browser asks for /favicon.ico by itself, whatever the page links: not the page's own request.
+            if (response.Status >= 400 && !response.Url.EndsWith("/favicon.ico", StringComparison.Ordinal))
+            {
+                Record($"HTTP {response.Status} for {response.Request.Method} {response.Url} (page {page.Url})");
             }
         };
         return page;

@@ -48,6 +48,7 @@ public static class Screenshots
         foreach (var dark in themes)
         {
             await SetThemeAsync(page, dark);
+            await page.Mouse.MoveAsync(0, 0); // no hover highlight left on the switch
             var path = Path.Combine(Directory, $"{name}.{(dark ? "dark" : "light")}.png");
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
             written.Add(path);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs and starts what the tests need (PostgreSQL, Docker Engine, bubblewrap, python3, python3-aiosmtpd, gcc, node and npm from Debian's packages), builds, runs every
+# The test command: installs and starts what the tests need (PostgreSQL, Docker Engine, bubblewrap, python3, python3-aiosmtpd, gcc, node and npm, chromium from Debian's packages), builds, runs every
 # test project, and ends with the line "N passed, N failed, N skipped". Exits non-zero when anything fails.
 # Usage: bash scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Projects]
 set -euo pipefail
@@ -74,14 +74,19 @@ apt_install python3-aiosmtpd
 # Pod networks: each sandbox pod in a network namespace of its own behind pasta (passt), Docker pods on a network per
 # owner, and nftables tables that keep both off the host's services (docs/security.md, "Network isolation").
 apt_install passt nftables iproute2
+# The web app's browser tests drive Debian's Chromium with Playwright (never a browser download: Playwright's own builds
+# cannot be fetched here), at /usr/bin/chromium; fonts-dejavu-core gives its screenshots readable text.
+apt_install chromium fonts-dejavu-core
 # The piston-client test runs the npm package piston-client (tests/piston-client) with node; npm ci fetches it from the registry.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then apt_install nodejs npm; fi
 
 log "building"
 dotnet build Poddle.slnx -c Release -warnaserror --nologo -v:q -clp:NoSummary
 
-rm -rf "$out/TestResults"
-mkdir -p "$out/TestResults"
+rm -rf "$out/TestResults" "$out/screenshots"
+mkdir -p "$out/TestResults" "$out/screenshots"
+# The browser tests write each page's light and dark screenshot here, next to the results, for a reviewer.
+export PODDLE_SCREENSHOTS="$out/screenshots"
 log "running tests"
 set +e
 dotnet test Poddle.slnx -c Release --no-build --nologo \

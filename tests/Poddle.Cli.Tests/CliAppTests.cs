@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Poddle.Core.Persistence;
 using Poddle.Testing;
 
@@ -157,12 +155,6 @@ public sealed class CliAppTests
         Assert.Contains(cli.ConfigFile, run.Stderr, StringComparison.Ordinal);
     }
 
-    internal static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    /// <summary>A port nothing listens on (it was free a moment ago).</summary>
+    internal static int ClosedPort() => FreePort.Next();
 }

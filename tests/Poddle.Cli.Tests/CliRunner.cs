@@ -1,10 +1,6 @@
-namespace Poddle.Cli.Tests;
+using Poddle.Testing;
 
-/// <summary>The result of one in-process `poddle` run.</summary>
-public sealed record CliRun(int ExitCode, string Stdout, string Stderr)
-{
-    public override string ToString() => $"exit {ExitCode}{Environment.NewLine}stdout:{Environment.NewLine}{Stdout}{Environment.NewLine}stderr:{Environment.NewLine}{Stderr}";
-}
+namespace Poddle.Cli.Tests;
 
 /// <summary>
 /// Runs the real CLI entry point in process with captured output, a private config directory and, when given,

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using MimeKit;
 
@@ -78,7 +76,7 @@ public sealed partial class SmtpTestServer : IAsyncDisposable
         Directory.CreateDirectory(Path.Combine(root, "mail"));
         var script = Path.Combine(root, "smtp_server.py");
         await File.WriteAllTextAsync(script, Script);
-        var port = FreePort();
+        var port = FreePort.Next();
         var start = new ProcessStartInfo(Python)
         {
             RedirectStandardInput = true,
@@ -155,12 +153,6 @@ public sealed partial class SmtpTestServer : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>One message the test SMTP server accepted: recipients, subject, the plain-text body, and the code in it.</summary>

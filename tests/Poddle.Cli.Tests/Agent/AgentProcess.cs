@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
-using Poddle.Cli.Tests.EndToEnd;
 using Poddle.Testing;
 
 namespace Poddle.Cli.Tests.Agent;

@@ -39,7 +39,7 @@ public sealed class AccountSecurityEndToEndTests
             // The data directory does not exist yet: `poddle serve` makes it, as it does for a new user.
             await using var server = PoddleProcess.Start(["serve", "--urls", url, "--data-dir", Path.Combine(root, "data")], environment);
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
-            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            await server.WaitUntilReadyAsync(http, TimeSpan.FromSeconds(90));
 
             await ThroughTheCliAsync(smtp, url, Path.Combine(root, "config"));
             await ThroughTheApiAsync(smtp, http);

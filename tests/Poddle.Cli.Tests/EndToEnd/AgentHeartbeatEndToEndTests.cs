@@ -71,7 +71,7 @@ public sealed class AgentHeartbeatEndToEndTests
                 },
                 workingDirectory: home);
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
-            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            await server.WaitUntilReadyAsync(http, TimeSpan.FromSeconds(90));
             await File.WriteAllTextAsync(Path.Combine(appDir, "app.py"), HeartbeatingApp);
             await File.WriteAllTextAsync(Path.Combine(appDir, "poddle.toml"), """
                 name = "beat"

@@ -64,7 +64,7 @@ public sealed partial class DeploymentsEndToEndTests
         {
             server = PoddleProcess.Start(["serve", "--urls", url], environment, workingDirectory: home);
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
-            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            await server.WaitUntilReadyAsync(http, TimeSpan.FromSeconds(90));
             Assert.True(OperatingSystem.IsLinux() && File.GetUnixFileMode(dataDir) == (UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute), "./data is not the server's own, of mode 0700");
             await SignInAsync(http);
             var project = await PostAsync<ProjectResponse>(http, "/api/projects", new CreateProjectRequest("demo"));
@@ -170,7 +170,7 @@ public sealed partial class DeploymentsEndToEndTests
             await Poll.UntilAsync(() => RunCgroupsAreEmpty(killedPid), "the killed server's runs are dead", TimeSpan.FromSeconds(20));
 
             server = PoddleProcess.Start(["serve", "--urls", url], environment, workingDirectory: home);
-            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            await server.WaitUntilReadyAsync(http, TimeSpan.FromSeconds(90));
             // The next start swept them, but not the pods, which outlive the server on purpose (ADR 0007).
             Assert.Empty(RunLeftovers(killedPid));
             Assert.All(podCgroups, c => Assert.NotEmpty(File.ReadAllText(Path.Combine(c, "cgroup.procs")).Trim()));

@@ -35,7 +35,7 @@ public sealed class DockerDeploymentsEndToEndTests
                     ["PODDLE_Docker__ImagePullPolicy"] = "IfNotPresent",
                 });
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
-            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            await server.WaitUntilReadyAsync(http, TimeSpan.FromSeconds(90));
             (await http.PostAsJsonAsync("/api/auth/register", new RegisterRequest("docker-e2e@example.test", "docker-e2e", Password))).EnsureSuccessStatusCode();
             var login = await http.PostAsJsonAsync("/api/auth/login", new LoginRequest("docker-e2e", Password));
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await login.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken);

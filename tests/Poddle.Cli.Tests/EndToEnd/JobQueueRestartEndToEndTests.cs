@@ -50,7 +50,7 @@ public sealed class JobQueueRestartEndToEndTests
         {
             server = PoddleProcess.Start(["serve", "--urls", url, "--data-dir", dataDir], environment);
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
-            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            await server.WaitUntilReadyAsync(http, TimeSpan.FromSeconds(90));
             await SignInAsAdminAsync(http); // admins are exempt from the execution rate limits
 
             var executions = new List<Guid>();
@@ -77,7 +77,7 @@ public sealed class JobQueueRestartEndToEndTests
             Assert.True(atKill.Count(s => s == "queued") >= 10, $"the backlog was mostly queued at the kill: {string.Join(", ", atKill)}");
 
             server = PoddleProcess.Start(["serve", "--urls", url, "--data-dir", dataDir], environment);
-            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            await server.WaitUntilReadyAsync(http, TimeSpan.FromSeconds(90));
             await SignInAsAdminAsync(http);
             await WaitUntilAsync(
                 async () => (await ExecutionStatusesAsync(http, executions)).All(s => s is "completed" or "failed")

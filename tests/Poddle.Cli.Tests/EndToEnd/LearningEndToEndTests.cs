@@ -86,7 +86,7 @@ public sealed class LearningEndToEndTests
                     ["PODDLE_Auth__PasswordWorkFactor"] = "10",
                 });
             using var anonymous = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
-            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(anonymous, server, TimeSpan.FromSeconds(90));
+            await server.WaitUntilReadyAsync(anonymous, TimeSpan.FromSeconds(90));
 
             Task<CliRun> Teacher(params string[] args) => Cli(teacherConfig, null, args);
             async Task<CliRun> Student(params string[] args)

@@ -34,7 +34,7 @@ public sealed class RegisterLoginProjectFlowTests
                     ["PODDLE_Auth__PasswordWorkFactor"] = "10",
                 });
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
-            await WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            await server.WaitUntilReadyAsync(http, TimeSpan.FromSeconds(90));
 
             // Through the API.
             (await http.PostAsJsonAsync("/api/auth/register", new RegisterRequest("api@example.test", "api-user", Password))).EnsureSuccessStatusCode();
@@ -130,7 +130,7 @@ public sealed class RegisterLoginProjectFlowTests
                     ["PODDLE_Auth__PasswordWorkFactor"] = "10",
                 });
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
-            await WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            await server.WaitUntilReadyAsync(http, TimeSpan.FromSeconds(90));
             (await http.GetAsync("/healthz")).EnsureSuccessStatusCode();
 
             // SIGTERM, as systemd, Docker and Kubernetes send it.
@@ -158,40 +158,6 @@ public sealed class RegisterLoginProjectFlowTests
             DeleteQuietly(dataDir);
         }
     }
-
-    internal static Task WaitUntilReadyAsync(HttpClient http, PoddleProcess server, TimeSpan timeout) =>
-        Poll.UntilAsync(
-            async () =>
-            {
-                if (server.HasExited)
-                {
-                    throw new InvalidOperationException($"poddle serve exited early.{Environment.NewLine}stdout: {server.Stdout}{Environment.NewLine}stderr: {server.Stderr}");
-                }
-
-                // Only our server's answer counts: another process may hold the port (a free port picked by one test can be
-                // taken by another before its server binds it), and then ours exits on the bind while the other answers.
-                if (!ListensOn(server, http.BaseAddress!.Port))
-                {
-                    return false;
-                }
-
-                try
-                {
-                    using var response = await http.GetAsync("/readyz");
-                    return response.IsSuccessStatusCode;
-                }
-                catch (HttpRequestException)
-                {
-                    return false; // Not listening yet.
-                }
-            },
-            "poddle serve is ready",
-            timeout,
-            () => Task.FromResult($"{Environment.NewLine}stdout: {server.Stdout}{Environment.NewLine}stderr: {server.Stderr}"));
-
-    /// <summary>Whether the server's own log says it listens on <paramref name="port"/> (ASP.NET's "Now listening on: URL").</summary>
-    private static bool ListensOn(PoddleProcess server, int port) =>
-        System.Text.RegularExpressions.Regex.IsMatch(server.Stdout + server.Stderr, $@"Now listening on: [a-z]+://[^\s""/]+:{port}(?![0-9])");
 
     private static string TemporaryDirectory(string kind) =>
         Path.Combine(Path.GetTempPath(), $"poddle-e2e-{kind}-" + Guid.NewGuid().ToString("N")[..12]);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Poddle.Core.Deployments;
+using Poddle.Testing;
 
 namespace Poddle.Cli.Tests.EndToEnd;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Poddle.Cli.Tests.EndToEnd;
+using Poddle.Testing;
 
 namespace Poddle.Cli.Tests.Commands.Hosting;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using Poddle.Cli.Tests.EndToEnd;
 using Poddle.Testing;
 
 namespace Poddle.Cli.Tests.Commands.Hosting;

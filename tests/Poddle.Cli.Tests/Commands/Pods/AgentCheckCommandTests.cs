@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Poddle.Contracts;
+using Poddle.Testing;
 
 namespace Poddle.Cli.Tests.Commands.Pods;
 

@@ -2,14 +2,19 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text;
 
-namespace Poddle.Cli.Tests.EndToEnd;
+namespace Poddle.Testing;
 
 /// <summary>
 /// The built `poddle` executable run as a real child process (`dotnet poddle.dll ...`), with its output captured.
-/// Every wait is bounded; <see cref="DisposeAsync"/> kills the process tree if it is still running.
+/// Every wait is bounded; <see cref="DisposeAsync"/> kills the process tree if it is still running. Shared by the CLI's
+/// end-to-end tests and the web app's browser tests; a project that starts it must build src/Poddle.Cli (a project
+/// reference, with ReferenceOutputAssembly="false" where it needs only the program).
 /// </summary>
 public sealed class PoddleProcess : IAsyncDisposable
 {
+    /// <summary>The password <see cref="StartServerAsync"/> gives the built-in admin (user name `admin`).</summary>
+    public const string AdminPassword = "admin-password-for-e2e";
+
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
@@ -46,7 +51,7 @@ public sealed class PoddleProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    /// <summary>poddle.dll of the Poddle.Cli build with the same configuration as these tests.</summary>
+    /// <summary>poddle.dll of the Poddle.Cli build with the same configuration as these tests (Debug or Release).</summary>
     public static string ExecutablePath
     {
         get
@@ -125,7 +130,7 @@ public sealed class PoddleProcess : IAsyncDisposable
     /// </summary>
     public static async Task<PoddleProcess> StartServerAsync(string url, string home, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var environment = new Dictionary<string, string?> { ["PODDLE_ADMIN_PASSWORD"] = "admin-password-for-e2e", ["PODDLE_Auth__PasswordWorkFactor"] = "10" };
+        var environment = new Dictionary<string, string?> { ["PODDLE_ADMIN_PASSWORD"] = AdminPassword, ["PODDLE_Auth__PasswordWorkFactor"] = "10" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             environment[key] = value;
@@ -135,7 +140,7 @@ public sealed class PoddleProcess : IAsyncDisposable
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(url.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)), Timeout = TimeSpan.FromSeconds(30) };
-            await RegisterLoginProjectFlowTests.WaitUntilReadyAsync(http, server, TimeSpan.FromSeconds(90));
+            await server.WaitUntilReadyAsync(http, TimeSpan.FromSeconds(90));
             return server;
         }
         catch
@@ -145,6 +150,9 @@ public sealed class PoddleProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>`http://127.0.0.1:PORT` on a port that was free a moment ago (the OS picked it), for a server to listen on.</summary>
+    public static string FreeLoopbackUrl() => $"http://127.0.0.1:{FreePort.Next()}";
+
     /// <summary>Runs a command to completion (at most <paramref name="timeout"/>) and returns its result.</summary>
     public static async Task<CliRun> RunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment, string? stdin = null, TimeSpan? timeout = null)
     {
@@ -152,6 +160,47 @@ public sealed class PoddleProcess : IAsyncDisposable
         var exitCode = await child.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60));
         return new CliRun(exitCode, child.Stdout, child.Stderr);
     }
+
+    /// <summary>
+    /// Waits until `poddle serve` answers /readyz through <paramref name="http"/> (its BaseAddress is the server), failing
+    /// at once with its output if the process exits first.
+    /// </summary>
+    public Task WaitUntilReadyAsync(HttpClient http, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return Poll.UntilAsync(
+            async () =>
+            {
+                if (HasExited)
+                {
+                    throw new InvalidOperationException($"poddle serve exited early.{Environment.NewLine}stdout: {Stdout}{Environment.NewLine}stderr: {Stderr}");
+                }
+
+                // Only our server's answer counts: another process may hold the port (a free port picked by one test can be
+                // taken by another before its server binds it), and then ours exits on the bind while the other answers.
+                if (!ListensOn(http.BaseAddress!.Port))
+                {
+                    return false;
+                }
+
+                try
+                {
+                    using var response = await http.GetAsync("/readyz");
+                    return response.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false; // Not listening yet.
+                }
+            },
+            "poddle serve is ready",
+            timeout,
+            () => Task.FromResult($"{Environment.NewLine}stdout: {Stdout}{Environment.NewLine}stderr: {Stderr}"));
+    }
+
+    /// <summary>Whether this server's own log says it listens on <paramref name="port"/> (ASP.NET's "Now listening on: URL").</summary>
+    private bool ListensOn(int port) =>
+        System.Text.RegularExpressions.Regex.IsMatch(Stdout + Stderr, $@"Now listening on: [a-z]+://[^\s""/]+:{port}(?![0-9])");
 
     /// <summary>SIGKILL to the server process alone, as `kill -9 PID` would: its children (and detached pods) live on.</summary>
     public async Task KillWithoutChildrenAsync()

@@ -1,0 +1,46 @@
+using System.Text;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace Poddle.Web.Tests.EndToEnd;
+
+/// <summary>
+/// axe-core (Deque.AxeCore.Playwright) on a page as it is now: any violation of impact serious or critical fails, with
+/// each violation's rule id, help text, link and the nodes it found (selector and HTML). Moderate and minor ones are
+/// written to the test output only.
+/// </summary>
+public static class Accessibility
+{
+    private static readonly string[] Failing = ["serious", "critical"];
+
+    public static async Task AssertAccessibleAsync(IPage page, ITestOutputHelper? output = null)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var result = await page.RunAxe();
+        var failing = result.Violations.Where(v => Failing.Contains(v.Impact, StringComparer.OrdinalIgnoreCase)).ToList();
+        var other = result.Violations.Except(failing).ToList();
+        if (other.Count > 0)
+        {
+            output?.WriteLine($"axe on {page.Url}: {other.Count} moderate or minor violation(s), not failing:{Environment.NewLine}{Describe(other)}");
+        }
+
+        Assert.True(failing.Count == 0, $"axe on {page.Url}: {failing.Count} serious or critical violation(s):{Environment.NewLine}{Describe(failing)}");
+    }
+
+    private static string Describe(IEnumerable<AxeResultItem> violations)
+    {
+        var text = new StringBuilder();
+        foreach (var violation in violations)
+        {
+            text.AppendLine($"- {violation.Id} ({violation.Impact}): {violation.Help} <{violation.HelpUrl}>");
+            foreach (var node in violation.Nodes)
+            {
+                text.AppendLine($"    at {node.Target}: {node.Html}");
+            }
+        }
+
+        return text.ToString();
+    }
+}

@@ -67,15 +67,17 @@ public sealed class LearnHarness : IAsyncDisposable
         context.JSInterop.Mode = JSRuntimeMode.Loose;
 
         var harness = new LearnHarness(database, context, clock, executor, await AddUserAsync(database, clock));
+
+        // Every service is registered before the first is resolved (bUnit's rule).
+        var auth = context.AddAuthorization();
+        auth.SetAuthorized("student");
+        auth.SetClaims(new Claim("sub", harness.UserId.ToString()), new Claim(AccessTokenIssuer.RoleClaim, "student"));
         await harness.InScopeAsync<CurriculumSeeder, (int, int)>(s =>
         {
             var starter = CurriculumLoader.LoadStarter();
             return s.SeedAsync(new CurriculumSet(starter.Levels, [.. starter.Problems, InMemoryProblemCatalog.SecretShout(), InMemoryProblemCatalog.SecretAdd()]), CancellationToken.None);
         });
 
-        var auth = context.AddAuthorization();
-        auth.SetAuthorized("student");
-        auth.SetClaims(new Claim("sub", harness.UserId.ToString()), new Claim(AccessTokenIssuer.RoleClaim, "student"));
         return harness;
     }
 
@@ -117,6 +119,13 @@ public sealed class LearnHarness : IAsyncDisposable
         return user.Id;
     }
 
-    /// <summary>The database; the bUnit context is the test class, which xUnit disposes.</summary>
-    public ValueTask DisposeAsync() => Database.DisposeAsync();
+    /// <summary>
+    /// The bUnit context first, asynchronously (MudBlazor has services that only dispose asynchronously; xUnit's later
+    /// synchronous Dispose then finds nothing left), then the database.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Context.DisposeAsync();
+        await Database.DisposeAsync();
+    }
 }

@@ -15,13 +15,3 @@ internal sealed class CodeDraftConfiguration : IEntityTypeConfiguration<CodeDraf
         builder.Property(d => d.Language).HasMaxLength(32);
     }
 }
-
-internal sealed class LearnerPreferenceConfiguration : IEntityTypeConfiguration<LearnerPreference>
-{
-    public void Configure(EntityTypeBuilder<LearnerPreference> builder)
-    {
-        builder.ToTable("learner_preferences");
-        builder.HasKey(p => p.UserId);
-        builder.Property(p => p.AgeGroup).HasMaxLength(16);
-    }
-}

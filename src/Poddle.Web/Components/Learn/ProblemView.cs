@@ -2,9 +2,6 @@ using Poddle.Core.Curriculum;
 
 namespace Poddle.Web.Components.Learn;
 
-/// <summary>A public example of a problem: stdin and expected output, or a call and its expected value.</summary>
-public sealed record ExampleView(string Input, string Expected, bool IsCall);
-
 /// <summary>
 /// What the problem page keeps of a problem: the statement, the starter code, the languages it can be solved in, and
 /// the public examples. Built from the public cases alone, so no hidden case nor solution is held by the circuit.

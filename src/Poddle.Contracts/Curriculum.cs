@@ -219,3 +219,10 @@ public sealed record StudentProgressResponse(
     int StreakDays,
     DateTimeOffset? LastActivity,
     IReadOnlyList<ProblemProgressResponse> Problems);
+
+/// <summary>A student's code draft of a problem (GET/PUT /api/problems/{id}/draft): saved as they type, continued on any device.</summary>
+/// <param name="Language">The runtime's canonical name.</param>
+public sealed record CodeDraftResponse(string ProblemId, string Language, string Code, DateTimeOffset UpdatedAt);
+
+/// <summary>PUT /api/problems/{id}/draft: the code (an empty string is a draft too) and its language (the problem's when null).</summary>
+public sealed record SaveCodeDraftRequest(string? Code, string? Language);

@@ -29,6 +29,8 @@ namespace Poddle.Contracts;
 [JsonSerializable(typeof(ProblemProgressResponse))]
 [JsonSerializable(typeof(IReadOnlyList<ProblemProgressResponse>))]
 [JsonSerializable(typeof(RecordAttemptRequest))]
+[JsonSerializable(typeof(CodeDraftResponse))]
+[JsonSerializable(typeof(SaveCodeDraftRequest))]
 [JsonSerializable(typeof(CompleteProblemRequest))]
 [JsonSerializable(typeof(ProgressSummaryResponse))]
 [JsonSerializable(typeof(CreateClassRequest))]

@@ -1347,6 +1347,60 @@ namespace Poddle.Data.Postgres.Migrations
                     b.ToTable("recurring_jobs", (string)null);
                 });
 
+            modelBuilder.Entity("Poddle.Core.Progress.CodeDraft", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("ProblemId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("problem_id");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("UserId", "ProblemId", "Language")
+                        .HasName("pk_code_drafts");
+
+                    b.ToTable("code_drafts", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Progress.LearnerPreference", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("AgeGroup")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("age_group");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_learner_preferences");
+
+                    b.ToTable("learner_preferences", (string)null);
+                });
+
             modelBuilder.Entity("Poddle.Core.Progress.ProblemProgress", b =>
                 {
                     b.Property<Guid>("UserId")

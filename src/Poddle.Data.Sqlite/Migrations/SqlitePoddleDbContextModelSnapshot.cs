@@ -1340,6 +1340,60 @@ namespace Poddle.Data.Sqlite.Migrations
                     b.ToTable("recurring_jobs", (string)null);
                 });
 
+            modelBuilder.Entity("Poddle.Core.Progress.CodeDraft", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("ProblemId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("problem_id");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("UserId", "ProblemId", "Language")
+                        .HasName("pk_code_drafts");
+
+                    b.ToTable("code_drafts", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Progress.LearnerPreference", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("AgeGroup")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("age_group");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_learner_preferences");
+
+                    b.ToTable("learner_preferences", (string)null);
+                });
+
             modelBuilder.Entity("Poddle.Core.Progress.ProblemProgress", b =>
                 {
                     b.Property<Guid>("UserId")

@@ -84,6 +84,7 @@ internal static class PoddleApiHosting
         app.MapPistonEndpoints();
         app.MapSubmissionEndpoints();
         app.MapProgressEndpoints();
+        app.MapCodeDraftEndpoints();
         app.MapClassEndpoints();
         app.MapDeploymentEndpoints();
         app.MapDomainEndpoints();

@@ -1,0 +1,53 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Poddle.Data.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class WipLearnDrafts : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "code_drafts",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    problem_id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    language = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    code = table.Column<string>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_code_drafts", x => new { x.user_id, x.problem_id, x.language });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "learner_preferences",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    age_group = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_learner_preferences", x => x.user_id);
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "code_drafts");
+
+            migrationBuilder.DropTable(
+                name: "learner_preferences");
+        }
+    }
+}

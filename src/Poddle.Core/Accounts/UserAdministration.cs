@@ -12,7 +12,14 @@ public sealed partial class UserAdministration(PoddleDbContext db, AccountServic
 {
     public const int MaxPageSize = 200;
 
-    public async Task<Result<UserPage>> ListAsync(int offset, int limit, CancellationToken cancellationToken)
+    /// <summary>Longest search text.</summary>
+    public const int MaxSearchLength = 100;
+
+    /// <summary>
+    /// A page of accounts by username; with <paramref name="search"/>, only those whose username, email or display name
+    /// contains it (any case).
+    /// </summary>
+    public async Task<Result<UserPage>> ListAsync(int offset, int limit, CancellationToken cancellationToken, string? search = null)
     {
         var errors = new FieldErrors();
         if (offset < 0)
@@ -25,13 +32,27 @@ public sealed partial class UserAdministration(PoddleDbContext db, AccountServic
             errors.Add("limit", $"Must be between 1 and {MaxPageSize}.");
         }
 
+        var term = search?.Trim().ToLowerInvariant();
+        if (term?.Length > MaxSearchLength)
+        {
+            errors.Add("search", $"At most {MaxSearchLength} characters.");
+        }
+
         if (!errors.IsEmpty)
         {
             return errors.ToError();
         }
 
-        var total = await db.Users.CountAsync(cancellationToken);
-        var users = await db.Users.AsNoTracking().OrderBy(u => u.Username).Skip(offset).Take(limit).ToListAsync(cancellationToken);
+        var matching = db.Users.AsNoTracking();
+        if (!string.IsNullOrEmpty(term))
+        {
+            // Lower-cased on both sides: SQLite's and PostgreSQL's LIKE disagree on case, lower() does not.
+            matching = matching.Where(u => u.Username.ToLower().Contains(term) || u.Email.ToLower().Contains(term)
+                || (u.DisplayName != null && u.DisplayName.ToLower().Contains(term)));
+        }
+
+        var total = await matching.CountAsync(cancellationToken);
+        var users = await matching.OrderBy(u => u.Username).Skip(offset).Take(limit).ToListAsync(cancellationToken);
         return new UserPage(users, total);
     }
 

@@ -1,4 +1,6 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using Poddle.Core.Accounts;
 using Poddle.Core.Curriculum;
 using Poddle.Web.Components.Teach;
@@ -51,8 +53,10 @@ public sealed class ProblemEditPageTests : WebServicesContext
         Fill(page, "Reference solution", EchoSolution);
         page.Find("form").Submit();
 
+        page.WaitForAssertion(() => Assert.Contains("Saved.", page.Markup, StringComparison.Ordinal));
         var saved = await WithAsync<ProblemService, Poddle.Core.Common.Result<StoredProblemView>>(s => s.GetAsync("echo-it", CancellationToken.None));
         Assert.True(saved.IsSuccess);
+        Assert.EndsWith(WebPaths.Of(WebPaths.EditProblem, "echo-it"), Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
         Assert.Equal((teacher, "Echo it"), (saved.Value.AuthorId!.Value, saved.Value.Problem.Title));
     }
 

@@ -209,6 +209,12 @@ public sealed record JoinClassRequest(string? Code);
 /// <summary>GET /api/classes/{id}/progress: the teacher's view of every student in the class.</summary>
 public sealed record ClassProgressResponse(Guid ClassId, string Name, IReadOnlyList<StudentProgressResponse> Students);
 
+/// <summary>GET /api/classes/{id}/students/{userId}/submissions: one student's graded submissions, as their teacher sees them.</summary>
+public sealed record StudentSubmissionsResponse(Guid ClassId, Guid UserId, string Username, string? DisplayName, IReadOnlyList<StudentSubmissionResponse> Submissions);
+
+/// <summary>A student's graded submission and its code; hidden cases show only passed and verdict, as to the student.</summary>
+public sealed record StudentSubmissionResponse(SubmissionResponse Submission, string Code);
+
 /// <summary>One student in a class's progress.</summary>
 public sealed record StudentProgressResponse(
     Guid UserId,

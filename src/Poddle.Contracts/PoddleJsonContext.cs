@@ -38,6 +38,7 @@ namespace Poddle.Contracts;
 [JsonSerializable(typeof(IReadOnlyList<ClassResponse>))]
 [JsonSerializable(typeof(JoinClassRequest))]
 [JsonSerializable(typeof(ClassProgressResponse))]
+[JsonSerializable(typeof(StudentSubmissionsResponse))]
 [JsonSerializable(typeof(AgentHealthReport))]
 [JsonSerializable(typeof(AgentHeartbeatRequest))]
 [JsonSerializable(typeof(AgentHeartbeatResponse))]

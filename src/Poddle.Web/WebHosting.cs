@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using Poddle.Web.Components;
+using Poddle.Web.Components.Teach;
 
 namespace Poddle.Web;
 
@@ -15,6 +16,7 @@ public static class WebHosting
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
         services.AddMudServices();
+        services.AddPoddleTeach();
         return services;
     }
 

@@ -24,7 +24,7 @@ public sealed record StudentProgress(User Student, ProgressSummary Summary, IRea
 /// Classes: teachers create them, students join by code, and a class's teacher (or an admin) sees its students'
 /// progress. Anyone else asking about a class gets "not found", never "forbidden", so ids reveal nothing.
 /// </summary>
-public sealed class ClassService(PoddleDbContext db, ProgressService progress, IDatabaseErrors errors, TimeProvider clock)
+public sealed partial class ClassService(PoddleDbContext db, ProgressService progress, IDatabaseErrors errors, TimeProvider clock)
 {
     /// <summary>Join codes use letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L).</summary>
     public const string JoinCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";

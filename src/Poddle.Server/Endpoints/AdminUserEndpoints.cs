@@ -17,7 +17,7 @@ internal static class AdminUserEndpoints
         var users = app.MapGroup("/api/admin/users").WithTags("Admin").RequireAuthorization(AuthenticationSetup.AdminPolicy);
 
         users.MapGet("/", ListUsers)
-            .WithSummary("All accounts, by username (admin only)");
+            .WithSummary("All accounts, by username; ?search= keeps those whose username, email or display name contains it (admin only)");
 
         users.MapPatch("/{id:guid}", ChangeUserAccess)
             .WithSummary("Change a user's role or tier (admin only)")
@@ -42,8 +42,8 @@ internal static class AdminUserEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<UserListResponse>, ProblemResult>> ListUsers(UserAdministration admin, CancellationToken ct, int offset = 0, int limit = 50) =>
-        (await admin.ListAsync(offset, limit, ct))
+    private static async Task<Results<Ok<UserListResponse>, ProblemResult>> ListUsers(string? search, UserAdministration admin, CancellationToken ct, int offset = 0, int limit = 50) =>
+        (await admin.ListAsync(offset, limit, ct, search))
             .ToHttp(page => TypedResults.Ok(new UserListResponse([.. page.Users.Select(u => u.ToResponse())], page.Total)));
 
     private static async Task<Results<Ok<UserResponse>, ProblemResult>> ChangeUserAccess(Guid id, UpdateUserAccessRequest request, UserAdministration admin, CancellationToken ct) =>

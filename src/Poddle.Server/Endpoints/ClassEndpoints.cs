@@ -45,6 +45,11 @@ internal static class ClassEndpoints
             .WithSummary("Every student's progress in your class (its teacher or an admin)")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        classes.MapGet("/{id:guid}/students/{userId:guid}/submissions", ListStudentSubmissions)
+            .WithSummary("A student's graded submissions with their code, newest first (?problemId=; ?offset=&limit= up to 100): the class's teacher or an admin")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         return app;
     }
 
@@ -76,6 +81,15 @@ internal static class ClassEndpoints
                 s.Summary.StreakDays,
                 s.Summary.LastActivity,
                 [.. s.Problems.Select(ProgressEndpoints.ToResponse)]))])));
+
+    private static async Task<Results<Ok<StudentSubmissionsResponse>, ProblemResult>> ListStudentSubmissions(
+        Guid id, Guid userId, string? problemId, ClaimsPrincipal caller, ClassService service, CancellationToken ct, int offset = 0, int limit = 20) =>
+        (await service.StudentSubmissionsAsync(Caller(caller), id, userId, problemId, offset, limit, ct)).ToHttp(v => TypedResults.Ok(new StudentSubmissionsResponse(
+            v.Class.Id,
+            v.Student.Id,
+            v.Student.Username,
+            v.Student.DisplayName,
+            [.. v.Submissions.Select(s => new StudentSubmissionResponse(SubmissionEndpoints.ToResponse(s), s.Code))])));
 
     /// <summary>The caller's role as the access token states it.</summary>
     private static ClassCaller Caller(ClaimsPrincipal caller) => new(

@@ -70,4 +70,25 @@ public sealed class UserAdministrationTests
         Assert.NotNull((await harness.LoginAsync("alice", "chosen-by-the-admin")).AccessToken);
         Assert.Equal("validation", (await harness.WithAsync<UserAdministration, Result<string?>>(a => a.ResetPasswordAsync(admin.Id, user.Id, "short", CancellationToken.None))).Error?.Code);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ListAsync_Search_MatchesUsernameOrEmailInAnyCase(DatabaseProvider provider)
+    {
+        await using var harness = await AccountsHarness.CreateAsync(provider);
+        await harness.RegisterAsync("alice");
+        await harness.RegisterAsync("malika");
+        await harness.RegisterAsync("bob");
+
+        var byName = await harness.WithAsync<UserAdministration, Result<UserPage>>(a => a.ListAsync(0, 50, CancellationToken.None, " ALI "));
+        var byEmail = await harness.WithAsync<UserAdministration, Result<UserPage>>(a => a.ListAsync(0, 50, CancellationToken.None, "bob@EXAMPLE"));
+        var everyone = await harness.WithAsync<UserAdministration, Result<UserPage>>(a => a.ListAsync(0, 50, CancellationToken.None, ""));
+        var tooLong = await harness.WithAsync<UserAdministration, Result<UserPage>>(a => a.ListAsync(0, 50, CancellationToken.None, new string('a', 101)));
+
+        Assert.Equal(["alice", "malika"], byName.Value.Users.Select(u => u.Username));
+        Assert.Equal(2, byName.Value.Total);
+        Assert.Equal(["bob"], byEmail.Value.Users.Select(u => u.Username));
+        Assert.Equal(3, everyone.Value.Total);
+        Assert.Equal("search", tooLong.Error!.Fields!.Keys.Single());
+    }
 }

@@ -88,4 +88,43 @@ public sealed class ClassServiceTests
         Assert.Equal(["ana"], (await With(harness, s => s.ProgressAsync(teacher, created.Class.Id, CancellationToken.None))).Value.Students.Select(s => s.Student.Username));
         Assert.Empty(await With(harness, s => s.ListAsync(ben, CancellationToken.None)));
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task StudentSubmissionsAsync_OwnClassesMembersOnly_WithTheirCode(DatabaseProvider provider)
+    {
+        await using var harness = await GradingHarness.CreateAsync(provider);
+        var teacher = new ClassCaller(await harness.AddUserAsync("ms-ito", UserRole.Teacher), UserRole.Teacher);
+        var otherTeacher = new ClassCaller(await harness.AddUserAsync("mr-bay", UserRole.Teacher), UserRole.Teacher);
+        var admin = new ClassCaller(await harness.AddUserAsync("root", UserRole.Admin), UserRole.Admin);
+        var ana = new ClassCaller(await harness.AddUserAsync("ana"), UserRole.Student);
+        var outsider = await harness.AddUserAsync("zed");
+        var created = (await With(harness, s => s.CreateAsync(teacher, "6C", CancellationToken.None))).Value;
+        var otherClass = (await With(harness, s => s.CreateAsync(otherTeacher, "6D", CancellationToken.None))).Value;
+        await With(harness, s => s.JoinAsync(ana, created.Class.JoinCode, CancellationToken.None));
+        var first = (await harness.SubmitAsync(ana.UserId, "print('first')")).Value;
+        harness.Clock.Advance(TimeSpan.FromSeconds(1));
+        var second = (await harness.SubmitAsync(ana.UserId, "print('second')", "secret-shout")).Value;
+        await harness.SubmitAsync(outsider, "print('not yours')");
+
+        var all = (await With(harness, s => s.StudentSubmissionsAsync(teacher, created.Class.Id, ana.UserId, null, 0, 20, CancellationToken.None))).Value;
+        var one = (await With(harness, s => s.StudentSubmissionsAsync(teacher, created.Class.Id, ana.UserId, "secret-add", 0, 20, CancellationToken.None))).Value;
+
+        Assert.Equal(("ana", created.Class.Id), (all.Student.Username, all.Class.Id));
+        Assert.Equal([(second.Id, "print('second')"), (first.Id, "print('first')")], all.Submissions.Select(s => (s.Id, s.Code)));
+        Assert.Equal([first.Id], one.Submissions.Select(s => s.Id));
+        Assert.True((await With(harness, s => s.StudentSubmissionsAsync(admin, created.Class.Id, ana.UserId, null, 0, 20, CancellationToken.None))).IsSuccess);
+
+        Task<Result<StudentSubmissions>> Ask(ClassCaller caller, Guid classId, Guid studentId) =>
+            With(harness, s => s.StudentSubmissionsAsync(caller, classId, studentId, null, 0, 20, CancellationToken.None));
+        Assert.Equal(ErrorKind.NotFound, (await Ask(otherTeacher, created.Class.Id, ana.UserId)).Error!.Kind);
+        Assert.Equal(ErrorKind.NotFound, (await Ask(otherTeacher, otherClass.Class.Id, ana.UserId)).Error!.Kind);
+        Assert.Equal(ErrorKind.NotFound, (await Ask(teacher, created.Class.Id, outsider)).Error!.Kind);
+        Assert.Equal(ErrorKind.NotFound, (await Ask(ana, created.Class.Id, ana.UserId)).Error!.Kind);
+        Assert.Equal(ErrorKind.NotFound, (await Ask(teacher, Guid.NewGuid(), ana.UserId)).Error!.Kind);
+        Assert.Equal("limit", (await With(harness, s => s.StudentSubmissionsAsync(teacher, created.Class.Id, ana.UserId, null, 0, 0, CancellationToken.None))).Error!.Fields!.Keys.Single());
+
+        await With(harness, s => s.RemoveStudentAsync(teacher, created.Class.Id, ana.UserId, CancellationToken.None));
+        Assert.Equal(ErrorKind.NotFound, (await Ask(teacher, created.Class.Id, ana.UserId)).Error!.Kind);
+    }
 }

@@ -24,6 +24,8 @@ public sealed class AdminUserEndpointsTests
         Assert.Equal("pro", me!.Tier);
         var list = await admin.GetFromJsonAsync<UserListResponse>("/api/admin/users");
         Assert.Equal(2, list!.Total);
+        var searched = await admin.GetFromJsonAsync<UserListResponse>("/api/admin/users?search=ALI");
+        Assert.Equal(["alice"], searched!.Users.Select(u => u.Username));
     }
 
     [Theory]

@@ -109,7 +109,7 @@ public sealed class GradingEndpointsTests(GradingServers servers) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, confirmed.Status);
         Assert.Equal((string)solved["solvedAt"]!, (string)confirmed.Body!["solvedAt"]!);
 
-        var leaky = await PostAsync(student, "/api/execution/submit/grade?wait=true", new GradeSubmissionRequest(LeakyShout, "secret-shout"));
+        var leaky = await PostAsync(student, "/api/execution/submit/grade?wait=true", new GradeSubmissionRequest("print(input())\n", "secret-shout"));
         Assert.Equal(["ok", "runtime_error"], leaky.Body!["cases"]!.AsArray().Select(c => (string)c!["verdict"]!));
         AssertHiddenCasesBare(leaky.Body);
 
@@ -240,6 +240,43 @@ public sealed class GradingEndpointsTests(GradingServers servers) : IClassFixtur
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(teacher, HttpMethod.Delete, $"/api/classes/{classId}/students/{studentUser.Id}")).Status);
         Assert.Empty((await GetAsync(teacher, $"/api/classes/{classId}/progress")).Body!["students"]!.AsArray());
         Assert.Empty((await GetAsync(student, "/api/classes")).Body!.AsArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task StudentSubmissions_TheClassesTeacherSeesCodeAndResults_OthersGet404(DatabaseProvider provider)
+    {
+        var server = await servers.GetAsync(provider);
+        var suffix = provider.ToString().ToLowerInvariant();
+        var (teacher, _) = await GradingServers.CreateUserAsync(server, "code-teacher-" + suffix, UserRoleName.Teacher);
+        var (otherTeacher, _) = await GradingServers.CreateUserAsync(server, "code-other-" + suffix, UserRoleName.Teacher);
+        var (student, studentUser) = await GradingServers.CreateUserAsync(server, "code-student-" + suffix, UserRoleName.Student);
+        var (outsider, outsiderUser) = await GradingServers.CreateUserAsync(server, "code-outsider-" + suffix, UserRoleName.Student);
+        var classId = (string)(await PostAsync(teacher, "/api/classes", new CreateClassRequest("5A"))).Body!["id"]!;
+        var code = (string)(await GetAsync(teacher, $"/api/classes/{classId}")).Body!["joinCode"]!;
+        await PostAsync(student, "/api/classes/join", new JoinClassRequest(code));
+        var wrong = await PostAsync(student, "/api/execution/submit/grade?wait=true", new GradeSubmissionRequest(Wrong, "secret-add"));
+        await PostAsync(student, "/api/execution/submit/grade?wait=true", new GradeSubmissionRequest("print(input())\n", "secret-shout"));
+        await PostAsync(outsider, "/api/execution/submit/grade?wait=true", new GradeSubmissionRequest(Right, "secret-add"));
+        var path = $"/api/classes/{classId}/students/{studentUser.Id}/submissions";
+
+        var all = await GetAsync(teacher, path);
+        var one = await GetAsync(teacher, path + "?problemId=secret-add");
+
+        Assert.Equal(HttpStatusCode.OK, all.Status);
+        Assert.Equal(("code-student-" + suffix, 2), ((string)all.Body!["username"]!, all.Body["submissions"]!.AsArray().Count));
+        var seen = one.Body!["submissions"]!.AsArray().Single()!;
+        Assert.Equal(((string)wrong.Body!["id"]!, Wrong, false), ((string)seen["submission"]!["id"]!, (string)seen["code"]!, (bool)seen["submission"]!["allPassed"]!));
+        foreach (var submission in all.Body["submissions"]!.AsArray())
+        {
+            AssertHiddenCasesBare(submission!["submission"]!);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(otherTeacher, path)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(student, path)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(teacher, $"/api/classes/{classId}/students/{outsiderUser.Id}/submissions")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await GetAsync(teacher, path + "?limit=101")).Status);
+        AssertNothingHiddenLeaked();
     }
 
     [Fact]

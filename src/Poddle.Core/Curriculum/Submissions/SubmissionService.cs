@@ -141,6 +141,24 @@ public sealed class SubmissionService(
     /// <summary>The owner's submissions, newest first, optionally of one problem; <paramref name="limit"/> from 1 to <see cref="GradingOptions.MaxListLimit"/>.</summary>
     public async Task<Result<IReadOnlyList<Submission>>> ListAsync(Guid ownerId, string? problemId, int offset, int limit, CancellationToken cancellationToken)
     {
+        if (PageError(offset, limit) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var query = db.Set<Submission>().AsNoTracking().Where(s => s.OwnerId == ownerId);
+        if (!string.IsNullOrEmpty(problemId))
+        {
+            query = query.Where(s => s.ProblemId == problemId);
+        }
+
+        // Ids are version 7: their order is submission order, and unlike a timestamp they never tie.
+        return await query.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Skip(offset).Take(limit).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The error of a list page's bounds (<paramref name="limit"/> from 1 to <see cref="GradingOptions.MaxListLimit"/>); null when they are fine.</summary>
+    internal static Error? PageError(int offset, int limit)
+    {
         var errors = new FieldErrors();
         if (limit is < 1 or > GradingOptions.MaxListLimit)
         {
@@ -152,19 +170,7 @@ public sealed class SubmissionService(
             errors.Add(FieldPath.Of(nameof(offset)), $"offset must be 0 or more (got {offset}).");
         }
 
-        if (!errors.IsEmpty)
-        {
-            return errors.ToError();
-        }
-
-        var query = db.Set<Submission>().AsNoTracking().Where(s => s.OwnerId == ownerId);
-        if (!string.IsNullOrEmpty(problemId))
-        {
-            query = query.Where(s => s.ProblemId == problemId);
-        }
-
-        // Ids are version 7: their order is submission order, and unlike a timestamp they never tie.
-        return await query.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Skip(offset).Take(limit).ToListAsync(cancellationToken);
+        return errors.IsEmpty ? null : errors.ToError();
     }
 
     /// <summary>

@@ -1,0 +1,32 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Poddle.Core.Accounts;
+using Poddle.Core.Classes;
+using Poddle.Core.Curriculum;
+
+namespace Poddle.Web.Components.Teach;
+
+/// <summary>
+/// The signed-in user as the teacher and admin pages pass them to Core's services: the same <c>sub</c> claim and role the
+/// API's endpoints read (ClassEndpoints.Caller, CurriculumMappings.ToCurriculumCaller). The one place these pages read
+/// claims; an absent or malformed id becomes <see cref="Guid.Empty"/>, which owns nothing.
+/// </summary>
+internal static class TeachCaller
+{
+    public static async Task<ClaimsPrincipal> PrincipalAsync(Task<AuthenticationState>? state) =>
+        state is null ? new ClaimsPrincipal(new ClaimsIdentity()) : (await state).User;
+
+    public static Guid UserId(ClaimsPrincipal principal) =>
+        Guid.TryParse(principal.FindFirstValue(JwtRegisteredClaimNames.Sub), out var id) ? id : Guid.Empty;
+
+    public static UserRole Role(ClaimsPrincipal principal) =>
+        principal.IsInRole(Roles.Admin) ? UserRole.Admin
+        : principal.IsInRole(Roles.Teacher) ? UserRole.Teacher
+        : principal.IsInRole(Roles.Student) ? UserRole.Student
+        : UserRole.Member;
+
+    public static ClassCaller ForClasses(ClaimsPrincipal principal) => new(UserId(principal), Role(principal));
+
+    public static CurriculumCaller ForCurriculum(ClaimsPrincipal principal) => new(UserId(principal), Role(principal));
+}

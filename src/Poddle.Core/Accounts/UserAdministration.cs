@@ -35,7 +35,7 @@ public sealed partial class UserAdministration(PoddleDbContext db, AccountServic
         var term = search?.Trim().ToLowerInvariant();
         if (term?.Length > MaxSearchLength)
         {
-            errors.Add("search", $"At most {MaxSearchLength} characters.");
+            errors.Add(FieldPath.Of(nameof(search)), $"At most {MaxSearchLength} characters.");
         }
 
         if (!errors.IsEmpty)

@@ -44,13 +44,13 @@ public sealed class CodeDraftService(
     {
         if (code is null)
         {
-            return Error.Validation("code", "The code is required (an empty string is a valid draft).");
+            return Error.Validation(FieldPath.Of(nameof(code)), "The code is required (an empty string is a valid draft).");
         }
 
         var bytes = Encoding.UTF8.GetByteCount(code);
         if (bytes > MaxCodeBytes)
         {
-            return Error.TooLarge("code", $"The draft is {bytes} bytes; at most {MaxCodeBytes} bytes are kept.");
+            return Error.TooLarge(FieldPath.Of(nameof(code)), $"The draft is {bytes} bytes; at most {MaxCodeBytes} bytes are kept.");
         }
 
         var resolved = await ResolveAsync(problemId, language, cancellationToken);
@@ -121,7 +121,7 @@ public sealed class CodeDraftService(
         }
 
         return runtime is null
-            ? Error.Validation("language", $"'{asked}' is not a language this server runs. Available: {string.Join(", ", executor.Runtimes.Select(r => r.Language))}.")
+            ? Error.Validation(FieldPath.Of(nameof(language)), $"'{asked}' is not a language this server runs. Available: {string.Join(", ", executor.Runtimes.Select(r => r.Language))}.")
             : runtime.Language;
     }
 }

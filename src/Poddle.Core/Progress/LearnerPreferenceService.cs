@@ -18,7 +18,7 @@ public sealed class LearnerPreferenceService(PoddleDbContext db, IProblemCatalog
         var known = (await catalog.LevelsAsync(cancellationToken)).Select(l => l.AgeGroup).Distinct(StringComparer.Ordinal).ToList();
         if (ageGroup is null || !known.Contains(ageGroup, StringComparer.Ordinal))
         {
-            return Error.Validation("ageGroup", $"Choose one of the age groups: {string.Join(", ", known)}.");
+            return Error.Validation(FieldPath.Of(nameof(ageGroup)), $"Choose one of the age groups: {string.Join(", ", known)}.");
         }
 
         for (var attempt = 1; ; attempt++)

@@ -63,6 +63,7 @@ public sealed class LearnHarness : IAsyncDisposable
         services.AddPoddleCurriculum();
         services.AddSingleton<ICodeExecutor>(executor);
         services.AddLocalization();
+        services.AddSingleton<Poddle.Web.Markdown.MarkdownRenderer>();
         services.AddMudServices();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
 

@@ -59,7 +59,8 @@ public static class WebHosting
             app.MapStaticAssets(endpoints);
         }
 
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Blazor's own frame-ancestors header is left out: SecurityHeaders sends the whole policy ('none').
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 

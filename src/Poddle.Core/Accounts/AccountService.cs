@@ -169,7 +169,7 @@ public sealed partial class AccountService(
 
     /// <summary>
     /// The user of a session that still stands (as <see cref="IsSessionActiveAsync"/>), or null; marks the session used
-    /// now. The web app's cookie names a session and asks this at most once per check interval.
+    /// now (at most once a minute). The web app's cookie names a session and asks this at most once per check interval.
     /// </summary>
     public async Task<User?> TouchSessionAsync(Guid sessionId, CancellationToken cancellationToken)
     {
@@ -180,7 +180,9 @@ public sealed partial class AccountService(
             .FirstOrDefaultAsync(u => u.DisabledAt == null, cancellationToken);
         if (user is not null)
         {
-            await db.Sessions.Where(s => s.Id == sessionId)
+            // At most one write a minute per session: "last used" is for people, and SQLite has one writer.
+            var staleBefore = now - TimeSpan.FromMinutes(1);
+            await db.Sessions.Where(s => s.Id == sessionId && s.LastUsedAt < staleBefore)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastUsedAt, now), cancellationToken);
         }
 

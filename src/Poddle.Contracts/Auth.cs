@@ -23,11 +23,13 @@ public sealed record UserResponse(
     DateTimeOffset CreatedAt,
     bool EmailVerified = false,
     bool TwoFactorEnabled = false,
-    bool Disabled = false);
+    bool Disabled = false,
+    string? PreferredLanguage = null);
 
 public sealed record TokenResponse(string AccessToken, string RefreshToken, DateTimeOffset ExpiresAt, string TokenType, UserResponse User);
 
-public sealed record UpdateUserRequest(string? DisplayName = null, string? Email = null, string? Password = null, string? CurrentPassword = null);
+/// <summary><see cref="PreferredLanguage"/>: "en", "ru" or "uz-Latn" (the web app's language), "" to forget it.</summary>
+public sealed record UpdateUserRequest(string? DisplayName = null, string? Email = null, string? Password = null, string? CurrentPassword = null, string? PreferredLanguage = null);
 
 public sealed record SessionResponse(Guid Id, DateTimeOffset CreatedAt, DateTimeOffset LastUsedAt, DateTimeOffset ExpiresAt, string? IpAddress, string? UserAgent, bool Current);
 

@@ -3,8 +3,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
+using Poddle.Web.Auth;
 using Poddle.Web.Components;
 using Poddle.Web.Components.Teach;
+using Poddle.Web.Localization;
+using Poddle.Web.Security;
 
 namespace Poddle.Web;
 
@@ -15,6 +18,9 @@ public static class WebHosting
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
+
+        // No ResourcesPath: a marker class's namespace is its resources' name (Poddle.Web.Resources.ShellText → Resources/ShellText.resx).
+        services.AddLocalization();
         services.AddMudServices();
         services.AddPoddleTeach();
         return services;
@@ -42,7 +48,12 @@ public static class WebHosting
     public static WebApplication MapPoddleWeb(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+
+        // The web app's requests only: the API keeps the invariant culture and its own headers.
+        app.Use(SecurityHeaders.AddAsync);
+        app.UseWhen(http => WebAuthentication.IsWebRequest(http.Request), web => web.UseRequestLocalization(WebCultures.Options()));
         app.UseAntiforgery();
+        app.MapPreferenceEndpoints();
 
         // A host without the manifest (a test host that embeds the server) serves the pages without their assets.
         if (ManifestPath("endpoints") is { } endpoints)
@@ -50,7 +61,8 @@ public static class WebHosting
             app.MapStaticAssets(endpoints);
         }
 
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Blazor's own frame-ancestors header is left out: SecurityHeaders sends the whole policy ('none').
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 

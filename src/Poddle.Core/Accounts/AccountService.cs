@@ -14,8 +14,11 @@ public sealed record ClientInfo(string? IpAddress, string? UserAgent);
 
 public sealed record NewUser(string? Email, string? Username, string? Password, string? DisplayName = null);
 
-/// <summary>A profile change; <paramref name="CallerSessionId"/> is the session that asks (kept signed in when the password changes).</summary>
-public sealed record UserChanges(string? DisplayName, string? Email, string? Password, string? CurrentPassword, Guid? CallerSessionId = null);
+/// <summary>
+/// A profile change; <paramref name="CallerSessionId"/> is the session that asks (kept signed in when the password changes);
+/// <paramref name="PreferredLanguage"/> is one of <see cref="Languages.All"/>, or "" to forget the preference.
+/// </summary>
+public sealed record UserChanges(string? DisplayName, string? Email, string? Password, string? CurrentPassword, Guid? CallerSessionId = null, string? PreferredLanguage = null);
 
 /// <summary>Registration, sign-in, token refresh with rotation and reuse detection, sessions, and profile changes.</summary>
 /// <remarks>Split by concern: sign-in (password, two-factor step, sessions) is in AccountService.SignIn.cs.</remarks>
@@ -164,6 +167,28 @@ public sealed partial class AccountService(
             .AnyAsync(u => u.DisabledAt == null, cancellationToken);
     }
 
+    /// <summary>
+    /// The user of a session that still stands (as <see cref="IsSessionActiveAsync"/>), or null; marks the session used
+    /// now (at most once a minute). The web app's cookie names a session and asks this at most once per check interval.
+    /// </summary>
+    public async Task<User?> TouchSessionAsync(Guid sessionId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetStoredUtcNow();
+        var user = await db.Sessions.AsNoTracking()
+            .Where(s => s.Id == sessionId && s.RevokedAt == null && s.ExpiresAt > now)
+            .Join(db.Users, s => s.UserId, u => u.Id, (_, u) => u)
+            .FirstOrDefaultAsync(u => u.DisabledAt == null, cancellationToken);
+        if (user is not null)
+        {
+            // At most one write a minute per session: "last used" is for people, and SQLite has one writer.
+            var staleBefore = now - TimeSpan.FromMinutes(1);
+            await db.Sessions.Where(s => s.Id == sessionId && s.LastUsedAt < staleBefore)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastUsedAt, now), cancellationToken);
+        }
+
+        return user;
+    }
+
     public async Task LogoutAsync(Guid sessionId, CancellationToken cancellationToken) =>
         await RevokeSessionAsync(sessionId, "logout", cancellationToken);
 
@@ -212,6 +237,11 @@ public sealed partial class AccountService(
         }
 
         ValidateDisplayName(changes.DisplayName, errors);
+        if (changes.PreferredLanguage is { Length: > 0 } language && Languages.Find(language) is null)
+        {
+            errors.Add("preferredLanguage", $"Must be one of: {string.Join(", ", Languages.All)} (or empty to forget it).");
+        }
+
         if (changes.Password is not null)
         {
             ValidatePassword(changes.Password, FieldPath.Of(nameof(UserChanges.Password)), errors);
@@ -249,6 +279,11 @@ public sealed partial class AccountService(
         if (changes.DisplayName is not null)
         {
             user.DisplayName = changes.DisplayName.Trim().Length == 0 ? null : changes.DisplayName.Trim();
+        }
+
+        if (changes.PreferredLanguage is not null)
+        {
+            user.PreferredLanguage = Languages.Find(changes.PreferredLanguage);
         }
 
         if (changes.Password is not null)

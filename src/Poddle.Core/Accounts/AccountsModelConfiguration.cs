@@ -15,6 +15,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
         builder.Property(u => u.Tier).HasConversion<string>().HasMaxLength(16);
         builder.Property(u => u.TwoFactorSecret).HasMaxLength(128);
+        builder.Property(u => u.PreferredLanguage).HasMaxLength(16);
         builder.Ignore(u => u.IsTwoFactorEnabled);
         builder.HasIndex(u => u.Email).IsUnique();
         builder.HasIndex(u => u.Username).IsUnique();

@@ -58,6 +58,9 @@ public sealed class User
     public long? TwoFactorLastTimeStep { get; set; }
 
     public bool IsTwoFactorEnabled => TwoFactorEnabledAt is not null;
+
+    /// <summary>The language the web app speaks to this user (one of <see cref="Languages.All"/>); null: the browser's choice.</summary>
+    public string? PreferredLanguage { get; set; }
 }
 
 /// <summary>

@@ -6,6 +6,7 @@ using Poddle.Core.Accounts;
 using Poddle.Core.Agents;
 using Poddle.Core.Common;
 using Poddle.Server.Errors;
+using Poddle.Web.Auth;
 
 namespace Poddle.Server.Auth;
 
@@ -13,7 +14,9 @@ namespace Poddle.Server.Auth;
 /// One bearer header, two kinds of token: "pdl_..." API tokens go to <see cref="ApiTokenAuthenticationHandler"/>,
 /// everything else is a JWT access token. A JWT is accepted only while its session stands, so signing out or
 /// revoking a session takes effect at once rather than when the token expires. Pod agent tokens ("pagent_...") are
-/// refused by the default scheme; only endpoints with <see cref="AgentPolicy"/> accept them.
+/// refused by the default scheme; only endpoints with <see cref="AgentPolicy"/> accept them. The web app's paths (not
+/// /api) go to the browser's sign-in cookie instead (<see cref="WebAuthentication"/>): a cookie never authenticates an
+/// API request, so the API needs no CSRF defence.
 /// </summary>
 internal static class AuthenticationSetup
 {
@@ -26,8 +29,15 @@ internal static class AuthenticationSetup
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "JWT or API token", options =>
             {
+                // Challenge and forbid follow the same choice: the web app's redirect to /signin, the API's problem answers
+                // (the API-token schemes forward theirs to the JWT scheme).
                 options.ForwardDefaultSelector = context =>
                 {
+                    if (WebAuthentication.IsWebRequest(context.Request))
+                    {
+                        return WebAuthentication.Scheme;
+                    }
+
                     var header = context.Request.Headers.Authorization.ToString();
                     return header.StartsWith("Bearer " + SecretTokens.ApiTokenPrefix, StringComparison.OrdinalIgnoreCase)
                         ? ApiTokenAuthenticationHandler.SchemeName
@@ -35,8 +45,6 @@ internal static class AuthenticationSetup
                             ? AgentTokenAuthenticationHandler.RefusedSchemeName
                             : JwtBearerDefaults.AuthenticationScheme;
                 };
-                options.ForwardChallenge = JwtBearerDefaults.AuthenticationScheme;
-                options.ForwardForbid = JwtBearerDefaults.AuthenticationScheme;
             })
             .AddJwtBearer(options =>
             {
@@ -72,9 +80,14 @@ internal static class AuthenticationSetup
                     },
                 };
             })
-            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, AnswerAsJwt)
             .AddScheme<AgentTokenAuthenticationOptions, AgentTokenAuthenticationHandler>(AgentTokenAuthenticationHandler.SchemeName, null)
-            .AddScheme<AgentTokenAuthenticationOptions, AgentTokenAuthenticationHandler>(AgentTokenAuthenticationHandler.RefusedSchemeName, o => o.Accept = false);
+            .AddScheme<AgentTokenAuthenticationOptions, AgentTokenAuthenticationHandler>(AgentTokenAuthenticationHandler.RefusedSchemeName, o =>
+            {
+                o.Accept = false;
+                AnswerAsJwt(o);
+            })
+            .AddPoddleWebCookie();
 
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<AccessTokenIssuer, TimeProvider>((options, issuer, clock) =>
@@ -87,5 +100,12 @@ internal static class AuthenticationSetup
             .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin))
             .AddPolicy(AgentPolicy, policy => policy.AddAuthenticationSchemes(AgentTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         return services;
+    }
+
+    /// <summary>A bearer scheme's 401 and 403 are the JWT scheme's problem answers.</summary>
+    private static void AnswerAsJwt(AuthenticationSchemeOptions options)
+    {
+        options.ForwardChallenge = JwtBearerDefaults.AuthenticationScheme;
+        options.ForwardForbid = JwtBearerDefaults.AuthenticationScheme;
     }
 }

@@ -17,7 +17,8 @@ internal static class Mappings
         user.CreatedAt,
         user.EmailVerifiedAt is not null,
         user.IsTwoFactorEnabled,
-        user.DisabledAt is not null);
+        user.DisabledAt is not null,
+        user.PreferredLanguage);
 
     public static TokenResponse ToResponse(this AuthTokens tokens) =>
         new(tokens.AccessToken, tokens.RefreshToken, tokens.ExpiresAt, "Bearer", tokens.User.ToResponse());

@@ -19,7 +19,7 @@ internal static class UserEndpoints
         me.MapGet("/", AuthEndpoints.GetMe).WithSummary("The signed-in user");
 
         me.MapPatch("/", UpdateMe)
-            .WithSummary("Change display name, email or password (email and password need currentPassword)")
+            .WithSummary("Change display name, email, password (email and password need currentPassword) or preferred language")
             .ProducesValidationProblem();
 
         me.MapGet("/sessions", ListSessions)
@@ -33,7 +33,7 @@ internal static class UserEndpoints
     }
 
     private static async Task<Results<Ok<UserResponse>, ProblemResult>> UpdateMe(UpdateUserRequest request, ClaimsPrincipal caller, AccountService accounts, CancellationToken ct) =>
-        (await accounts.UpdateUserAsync(caller.UserId(), new UserChanges(request.DisplayName, request.Email, request.Password, request.CurrentPassword, caller.SessionId()), ct))
+        (await accounts.UpdateUserAsync(caller.UserId(), new UserChanges(request.DisplayName, request.Email, request.Password, request.CurrentPassword, caller.SessionId(), request.PreferredLanguage), ct))
             .ToHttp(user => TypedResults.Ok(user.ToResponse()));
 
     private static async Task<Ok<IReadOnlyList<SessionResponse>>> ListSessions(ClaimsPrincipal caller, AccountService accounts, CancellationToken ct)

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Poddle.Core.Common;
 using Poddle.Server.Errors;
+using Poddle.Web.Auth;
 
 namespace Poddle.Server.RateLimiting;
 
@@ -19,11 +20,11 @@ namespace Poddle.Server.RateLimiting;
 /// </summary>
 internal static class RateLimitingSetup
 {
-    /// <summary>Policy of POST /api/auth/register.</summary>
-    public const string Registration = "registration";
+    /// <summary>Policy of POST /api/auth/register and the web app's sign-up form.</summary>
+    public const string Registration = AccountRateLimits.Registration;
 
-    /// <summary>Policy of the password reset and email verification endpoints.</summary>
-    public const string PasswordReset = "password-reset";
+    /// <summary>Policy of the password reset and email verification endpoints and the web app's password reset forms.</summary>
+    public const string PasswordReset = AccountRateLimits.PasswordReset;
 
     /// <summary>
     /// Registers the limiter with its options (section "RateLimits", validated at start; <paramref name="configure"/> runs
@@ -58,8 +59,14 @@ internal static class RateLimitingSetup
 
     private static RateLimitOptions Options(HttpContext http) => http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
 
+    /// <summary>
+    /// Counts posts only: the API's endpoints under these policies are all POSTs, and a web page that carries the policy
+    /// (its form is posted to the page's own address) must not count a visitor who only opens it.
+    /// </summary>
     private static RateLimitPartition<string> PerIp(HttpContext http, string policy, Func<RateLimitOptions, FixedWindowLimit> limit) =>
-        Window($"{policy}:{IpOf(http)}", limit(Options(http)));
+        HttpMethods.IsPost(http.Request.Method)
+            ? Window($"{policy}:{IpOf(http)}", limit(Options(http)))
+            : RateLimitPartition.GetNoLimiter(string.Empty);
 
     private static RateLimitPartition<string> Window(string key, FixedWindowLimit limit) =>
         RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
@@ -76,6 +83,15 @@ internal static class RateLimitingSetup
         if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
         {
             http.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        // A web page's form: back to the page (a GET, never limited), which says how long to wait.
+        if (WebAuthentication.IsWebRequest(http.Request))
+        {
+            var seconds = retryAfter > TimeSpan.Zero ? Math.Ceiling(retryAfter.TotalSeconds) : 60;
+            http.Response.StatusCode = StatusCodes.Status303SeeOther;
+            http.Response.Headers.Location = http.Request.Path.Value + QueryString.Create(AccountRateLimits.RetryAfterQuery, seconds.ToString(CultureInfo.InvariantCulture));
+            return;
         }
 
         var policy = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;

@@ -261,8 +261,9 @@ public sealed class ProxyRoutingTests(ProxyServerFixture fixture) : IClassFixtur
         await ProxyTestKit.NotifyAndWaitAsync(Server, id, "shop.example.test", 1);
         var verified = await client.GetAsync($"http://shop.example.test:{Port}/");
 
-        // Unverified, the name is not an app's: the request is Poddle's own (its root redirects to the API docs).
-        Assert.Equal(HttpStatusCode.Redirect, unverified.StatusCode);
+        // Unverified, the name is not an app's: the request is Poddle's own (its root is the web app's home page).
+        Assert.Equal(HttpStatusCode.OK, unverified.StatusCode);
+        Assert.True(unverified.Headers.Contains("Content-Security-Policy"));
         Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
         Assert.Contains("backend=custom", await verified.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(1, backend.Requests);

@@ -239,7 +239,7 @@ public sealed partial class AccountService(
         ValidateDisplayName(changes.DisplayName, errors);
         if (changes.PreferredLanguage is { Length: > 0 } language && Languages.Find(language) is null)
         {
-            errors.Add("preferredLanguage", $"Must be one of: {string.Join(", ", Languages.All)} (or empty to forget it).");
+            errors.Add(FieldPath.Of(nameof(UserChanges.PreferredLanguage)), $"Must be one of: {string.Join(", ", Languages.All)} (or empty to forget it).");
         }
 
         if (changes.Password is not null)

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Poddle.Core.Accounts;
+using Poddle.Core.Classes;
 
 namespace Poddle.Web.Auth;
 
@@ -27,6 +28,10 @@ public static class WebUser
 
     /// <summary>The role's wire name (<see cref="Roles"/>), or null when not signed in.</summary>
     public static string? Role(this ClaimsPrincipal principal) => principal.FindFirstValue(AccessTokenIssuer.RoleClaim);
+
+    /// <summary>The role as Core's services take it (<see cref="ClassCaller"/>, <see cref="Poddle.Core.Curriculum.CurriculumCaller"/>); a member when unknown.</summary>
+    public static UserRole RoleOf(this ClaimsPrincipal principal) =>
+        Enum.TryParse<UserRole>(principal.Role(), ignoreCase: true, out var role) ? role : UserRole.Member;
 
     public static string? Username(this ClaimsPrincipal principal) => principal.FindFirstValue(JwtRegisteredClaimNames.PreferredUsername);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
@@ -34,10 +35,10 @@ public static class Accessibility
         var text = new StringBuilder();
         foreach (var violation in violations)
         {
-            text.AppendLine($"- {violation.Id} ({violation.Impact}): {violation.Help} <{violation.HelpUrl}>");
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {violation.Id} ({violation.Impact}): {violation.Help} <{violation.HelpUrl}>");
             foreach (var node in violation.Nodes)
             {
-                text.AppendLine($"    at {node.Target}: {node.Html}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"    at {node.Target}: {node.Html}");
             }
         }
 

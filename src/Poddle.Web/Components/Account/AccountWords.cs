@@ -47,8 +47,10 @@ internal static class AccountWords
     public static Dictionary<string, string> Fields(IStringLocalizer<AccountText> text, Error error)
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (field, messages) in error.Fields ?? new Dictionary<string, string[]>())
+        foreach (var (path, messages) in error.Fields ?? new Dictionary<string, string[]>())
         {
+            // Core names a field by its own model (Username, NewPassword); the forms name theirs as the API does (username).
+            var field = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(path);
             fields[field] = error.Code switch
             {
                 AccountErrorCodes.EmailTaken or AccountErrorCodes.AccountExists => text["EmailTaken"],

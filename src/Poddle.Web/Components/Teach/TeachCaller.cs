@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Poddle.Core.Accounts;
 using Poddle.Core.Classes;
 using Poddle.Core.Curriculum;
+using Poddle.Web.Auth;
 
 namespace Poddle.Web.Components.Teach;
 
@@ -17,14 +17,9 @@ internal static class TeachCaller
     public static async Task<ClaimsPrincipal> PrincipalAsync(Task<AuthenticationState>? state) =>
         state is null ? new ClaimsPrincipal(new ClaimsIdentity()) : (await state).User;
 
-    public static Guid UserId(ClaimsPrincipal principal) =>
-        Guid.TryParse(principal.FindFirstValue(JwtRegisteredClaimNames.Sub), out var id) ? id : Guid.Empty;
+    public static Guid UserId(ClaimsPrincipal principal) => principal.FindUserId() ?? Guid.Empty;
 
-    public static UserRole Role(ClaimsPrincipal principal) =>
-        principal.IsInRole(Roles.Admin) ? UserRole.Admin
-        : principal.IsInRole(Roles.Teacher) ? UserRole.Teacher
-        : principal.IsInRole(Roles.Student) ? UserRole.Student
-        : UserRole.Member;
+    public static UserRole Role(ClaimsPrincipal principal) => principal.RoleOf();
 
     public static ClassCaller ForClasses(ClaimsPrincipal principal) => new(UserId(principal), Role(principal));
 

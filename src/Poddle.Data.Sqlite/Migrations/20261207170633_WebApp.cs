@@ -6,11 +6,18 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Poddle.Data.Sqlite.Migrations
 {
     /// <inheritdoc />
-    public partial class WipLearnDrafts : Migration
+    public partial class WebApp : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "preferred_language",
+                table: "users",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "code_drafts",
                 columns: table => new
@@ -48,6 +55,10 @@ namespace Poddle.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "learner_preferences");
+
+            migrationBuilder.DropColumn(
+                name: "preferred_language",
+                table: "users");
         }
     }
 }

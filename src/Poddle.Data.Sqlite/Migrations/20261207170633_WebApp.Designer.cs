@@ -11,8 +11,8 @@ using Poddle.Data.Sqlite;
 namespace Poddle.Data.Sqlite.Migrations
 {
     [DbContext(typeof(SqlitePoddleDbContext))]
-    [Migration("20261207161832_WipWebLanguage")]
-    partial class WipWebLanguage
+    [Migration("20261207170633_WebApp")]
+    partial class WebApp
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1346,6 +1346,60 @@ namespace Poddle.Data.Sqlite.Migrations
                         .HasName("pk_recurring_jobs");
 
                     b.ToTable("recurring_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Progress.CodeDraft", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("ProblemId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("problem_id");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("UserId", "ProblemId", "Language")
+                        .HasName("pk_code_drafts");
+
+                    b.ToTable("code_drafts", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Progress.LearnerPreference", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("AgeGroup")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("age_group");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_learner_preferences");
+
+                    b.ToTable("learner_preferences", (string)null);
                 });
 
             modelBuilder.Entity("Poddle.Core.Progress.ProblemProgress", b =>

@@ -12,8 +12,8 @@ using Poddle.Data.Postgres;
 namespace Poddle.Data.Postgres.Migrations
 {
     [DbContext(typeof(PostgresPoddleDbContext))]
-    [Migration("20261207160502_WipLearnDrafts")]
-    partial class WipLearnDrafts
+    [Migration("20261207170640_WebApp")]
+    partial class WebApp
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -274,6 +274,11 @@ namespace Poddle.Data.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("password_hash");
+
+                    b.Property<string>("PreferredLanguage")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("preferred_language");
 
                     b.Property<string>("Role")
                         .IsRequired()

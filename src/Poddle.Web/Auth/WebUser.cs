@@ -27,7 +27,9 @@ public static class WebUser
         Guid.TryParse(principal.FindFirstValue(AccessTokenIssuer.SessionClaim), out var id) ? id : null;
 
     /// <summary>The role's wire name (<see cref="Roles"/>), or null when not signed in.</summary>
-    public static string? Role(this ClaimsPrincipal principal) => principal.FindFirstValue(AccessTokenIssuer.RoleClaim);
+    public static string? Role(this ClaimsPrincipal principal) =>
+        principal.FindFirstValue(AccessTokenIssuer.RoleClaim)
+        ?? new[] { Roles.Admin, Roles.Teacher, Roles.Student, Roles.Member }.FirstOrDefault(principal.IsInRole); // an identity whose role claim has another type
 
     /// <summary>The role as Core's services take it (<see cref="ClassCaller"/>, <see cref="Poddle.Core.Curriculum.CurriculumCaller"/>); a member when unknown.</summary>
     public static UserRole RoleOf(this ClaimsPrincipal principal) =>

@@ -12,6 +12,12 @@ command -v dotnet >/dev/null || { echo "The .NET SDK is required: https://learn.
 # /readyz and `poddle doctor` say what is missing.
 missing=()
 for pkg in bubblewrap util-linux mount libseccomp2 python3 passt nftables iproute2; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+# The web app speaks English, Russian and Uzbek through ICU (docs/decisions/0011): the SDK's Debian packages bring
+# libicu, an SDK installed by hand may not.
+if ! ldconfig -p 2>/dev/null | grep -q 'libicuuc\.so'; then
+  icu="$(apt-cache search --names-only '^libicu[0-9]+$' 2>/dev/null | awk '{print $1}' | sort -V | tail -1)"
+  missing+=("${icu:-libicu72}")
+fi
 if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
   sudo_cmd=(); [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   echo "==> installing ${missing[*]}" >&2

@@ -21,6 +21,7 @@ public sealed class DependencyRulesTests
 
     private static readonly Assembly Core = typeof(PoddleDbContext).Assembly;
     private static readonly Assembly Abstractions = typeof(IPodDriver).Assembly;
+    private static readonly Assembly Web = typeof(Poddle.Web.WebPaths).Assembly;
     private static readonly Assembly[] Drivers = [typeof(SandboxPodDriver).Assembly, typeof(DockerPodDriver).Assembly];
 
     [Fact]
@@ -79,6 +80,26 @@ public sealed class DependencyRulesTests
 
         var result = Types.InAssembly(Core).ShouldNot().HaveDependencyOn(api).GetResult();
         Assert.True(result.IsSuccessful, $"Poddle.Core uses {api} in: {Failing(result)}");
+    }
+
+    /// <summary>
+    /// The web app is a client of Core's services in the same process, as the API's endpoints are: it never reaches
+    /// around them into the server, a driver or a database provider (Server → Web, never the other way).
+    /// </summary>
+    [Theory]
+    [InlineData("Poddle.Server")]
+    [InlineData("Poddle.Drivers.Sandbox")]
+    [InlineData("Poddle.Drivers.Docker")]
+    [InlineData("Poddle.Data.Sqlite")]
+    [InlineData("Poddle.Data.Postgres")]
+    [InlineData("Npgsql")]
+    [InlineData("Microsoft.EntityFrameworkCore.Sqlite")]
+    public void Web_References_NeitherTheServerNorDriversNorProviders(string forbidden)
+    {
+        Assert.DoesNotContain(forbidden, Web.GetReferencedAssemblies().Select(a => a.Name!));
+
+        var result = Types.InAssembly(Web).ShouldNot().HaveDependencyOn(forbidden).GetResult();
+        Assert.True(result.IsSuccessful, $"Poddle.Web uses {forbidden} in: {Failing(result)}");
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Poddle.Web.Components.Learn;
+namespace Poddle.Web;
 
 /// <summary>
 /// Runs one use case in a DI scope of its own. A circuit's scope lives as long as the browser tab, and Core's services

@@ -109,7 +109,7 @@ public sealed class GradingEndpointsTests(GradingServers servers) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, confirmed.Status);
         Assert.Equal((string)solved["solvedAt"]!, (string)confirmed.Body!["solvedAt"]!);
 
-        var leaky = await PostAsync(student, "/api/execution/submit/grade?wait=true", new GradeSubmissionRequest("print(input())\n", "secret-shout"));
+        var leaky = await PostAsync(student, "/api/execution/submit/grade?wait=true", new GradeSubmissionRequest(LeakyShout, "secret-shout"));
         Assert.Equal(["ok", "runtime_error"], leaky.Body!["cases"]!.AsArray().Select(c => (string)c!["verdict"]!));
         AssertHiddenCasesBare(leaky.Body);
 

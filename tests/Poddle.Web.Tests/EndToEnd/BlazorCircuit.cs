@@ -62,6 +62,13 @@ public static class BlazorCircuit
         return await target.CountAsync() > 0 && await target.First.EvaluateAsync<bool>(ElementIsInteractive);
     }
 
+    /// <summary>Whether the page's circuit is connected and some component has an event handler now; no wait.</summary>
+    public static Task<bool> IsInteractiveAsync(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return page.EvaluateAsync<bool>(PageIsInteractive);
+    }
+
     /// <summary>Navigates to <paramref name="path"/> (relative to the server) and waits until the page is interactive.</summary>
     public static async Task<IResponse?> GotoInteractiveAsync(IPage page, string path, TimeSpan? timeout = null)
     {

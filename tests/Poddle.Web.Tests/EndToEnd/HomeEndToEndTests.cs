@@ -12,12 +12,14 @@ public sealed class HomeEndToEndTests(BrowserFixture browser, ITestOutputHelper 
     [BrowserFact]
     public async Task Home_InChromiumAgainstTheRealServer_RendersTheMudBlazorLayoutWithItsStyles()
     {
-        var response = await GotoInteractiveAsync(Page, "/");
+        // Home is a static page (no circuit): the welcome for a visitor who is not signed in.
+        var response = await Page.GotoAsync(WebPaths.Home);
 
         Assert.NotNull(response);
         Assert.Equal(200, response.Status);
         Assert.Equal("Poddle", await Page.TitleAsync());
-        Assert.Equal("Poddle", await Page.Locator("h1").InnerTextAsync());
+        Assert.Equal("Learn to code with Poddle", await Page.Locator("h1").InnerTextAsync());
+        Assert.Equal("en", await Page.Locator("html").GetAttributeAsync("lang"));
         // MudBlazor.min.css (a static web asset of a package, served by the program from _content/MudBlazor/) makes the
         // app bar, a <header>, a column flex box; without the stylesheet it is display: block.
         var appBar = Page.Locator("header.mud-appbar");
@@ -34,7 +36,7 @@ public sealed class HomeEndToEndTests(BrowserFixture browser, ITestOutputHelper 
     [BrowserFact]
     public async Task Home_Axe_HasNoSeriousOrCriticalViolations()
     {
-        await GotoInteractiveAsync(Page, "/");
+        await Page.GotoAsync(WebPaths.Home);
 
         await AssertAccessibleAsync(Page);
     }
@@ -42,7 +44,7 @@ public sealed class HomeEndToEndTests(BrowserFixture browser, ITestOutputHelper 
     [BrowserFact]
     public async Task Home_Screenshot_WritesLightAndDarkThroughTheLayoutsSwitch()
     {
-        await GotoInteractiveAsync(Page, "/");
+        await Page.GotoAsync(WebPaths.Home);
         var light = await BodyBackgroundAsync(Page);
 
         var written = await Screenshots.ScreenshotAsync(Page, "home");
@@ -57,9 +59,12 @@ public sealed class HomeEndToEndTests(BrowserFixture browser, ITestOutputHelper 
 
         Assert.NotEqual(await File.ReadAllBytesAsync(written[0]), await File.ReadAllBytesAsync(written[1]));
         Assert.Equal(light, await BodyBackgroundAsync(Page)); // left as it was
-        // Dark went through the layout's switch over the circuit, so the page is live: switch it once more by hand.
+        // Dark went through the layout's switch (a form that sets the theme cookie): switch it once more by hand, and the
+        // choice outlives a fresh load of the page.
         await Page.Locator(Screenshots.ThemeToggle).First.ClickAsync();
         await Page.WaitForFunctionAsync($"() => getComputedStyle(document.body).backgroundColor !== '{light}'");
+        await Page.ReloadAsync();
+        Assert.NotEqual(light, await BodyBackgroundAsync(Page));
         Assert.Empty(PageErrors);
     }
 

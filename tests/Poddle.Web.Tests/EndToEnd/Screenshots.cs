@@ -10,17 +10,17 @@ namespace Poddle.Web.Tests.EndToEnd;
 public static class Screenshots
 {
     /// <summary>
-    /// The layout's light/dark switch. The data-testid is the stable hook; the aria-label matches the skeleton's button
-    /// until the layout gives it one (the label gets translated, the test id does not).
+    /// The layout's light/dark switch: a one-button form posting to /preferences/theme (it sets the theme cookie and
+    /// reloads the page), on static and interactive pages alike. Found by the form's action, which is not translated.
     /// </summary>
-    public const string ThemeToggle = "[data-testid='theme-toggle'], header.mud-appbar button[aria-label='Light or dark']";
+    public const string ThemeToggle = "form[action='" + Poddle.Web.Localization.PreferenceEndpoints.ThemePath + "'] button[type='submit']";
 
     /// <summary>Dark when the body's background (MudBlazor's --mud-palette-background) has a luminance under one half.</summary>
     private const string IsDark =
         "() => { const c = getComputedStyle(document.body).backgroundColor.match(/[\\d.]+/g); if (!c) return false; " +
         "const [r, g, b] = c.map(Number); return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128; }";
 
-    private static readonly TimeSpan ThemeTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ThemeTimeout = TimeSpan.FromSeconds(30);
 
     public static string Directory { get; } = Environment.GetEnvironmentVariable("PODDLE_SCREENSHOTS") is { Length: > 0 } configured
         ? configured
@@ -49,6 +49,9 @@ public static class Screenshots
         {
             await SetThemeAsync(page, dark);
             await page.Mouse.MoveAsync(0, 0); // no hover highlight left on the switch
+            // From the top: a page scrolled down (a click scrolls its button into view) draws the fixed app bar over the
+            // middle of a full-page shot.
+            await page.EvaluateAsync("() => window.scrollTo(0, 0)");
             var path = Path.Combine(Directory, $"{name}.{(dark ? "dark" : "light")}.png");
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
             written.Add(path);
@@ -58,7 +61,11 @@ public static class Screenshots
         return written;
     }
 
-    /// <summary>Makes the page light or dark: the layout's switch when it is live, else the emulated colour scheme.</summary>
+    /// <summary>
+    /// Makes the page light or dark through the layout's switch (a form post: the page reloads, and an interactive page is
+    /// waited for until its circuit is back), or the emulated colour scheme on a page without the switch. What the page
+    /// showed before the reload (a run's output) is gone afterwards: take the screenshot of such a state first.
+    /// </summary>
     public static async Task SetThemeAsync(IPage page, bool dark)
     {
         ArgumentNullException.ThrowIfNull(page);
@@ -68,9 +75,15 @@ public static class Screenshots
         }
 
         var toggle = page.Locator(ThemeToggle).First;
-        if (await BlazorCircuit.IsInteractiveAsync(toggle))
+        var wasInteractive = await BlazorCircuit.IsInteractiveAsync(page);
+        if (await toggle.CountAsync() > 0)
         {
-            await toggle.ClickAsync();
+            // The post answers with a redirect back here: wait for that page load.
+            await page.RunAndWaitForResponseAsync(
+                () => toggle.ClickAsync(),
+                r => r.Request.IsNavigationRequest && r.Request.Method == "GET",
+                new PageRunAndWaitForResponseOptions { Timeout = (float)ThemeTimeout.TotalMilliseconds });
+            await page.WaitForLoadStateAsync(LoadState.Load);
         }
         else
         {
@@ -86,6 +99,11 @@ public static class Screenshots
             throw new InvalidOperationException(
                 $"{page.Url} did not turn {(dark ? "dark" : "light")}: no live light/dark switch ({ThemeToggle}) and the page does not follow prefers-color-scheme. " +
                 "Pass darkToo: false for a page that has no dark mode.", e);
+        }
+
+        if (wasInteractive)
+        {
+            await BlazorCircuit.WaitUntilInteractiveAsync(page);
         }
     }
 }

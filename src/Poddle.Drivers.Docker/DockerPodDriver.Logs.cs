@@ -196,6 +196,11 @@ public sealed partial class DockerPodDriver
             {
                 throw NotFound(handle, ex);
             }
+            catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
+            {
+                // "can not get logs from container which is dead or marked for removal": as good as gone.
+                throw NotFound(handle, ex);
+            }
         });
         using (stream)
         {

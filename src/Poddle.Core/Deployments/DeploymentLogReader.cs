@@ -43,9 +43,17 @@ public sealed class DeploymentLogReader(
                 continue;
             }
 
-            await foreach (var line in source.ReadLogsAsync(handle, new PodLogQuery(tail, since), cancellationToken))
+            try
             {
-                lines.Add(new DeploymentLogLine(replica.Id, line.Timestamp, line.Stream, line.Text));
+                await foreach (var line in source.ReadLogsAsync(handle, new PodLogQuery(tail, since), cancellationToken))
+                {
+                    lines.Add(new DeploymentLogLine(replica.Id, line.Timestamp, line.Stream, line.Text));
+                }
+            }
+            catch (PodDriverException)
+            {
+                // The pod went away between the listing and the read (a restart replaced it, a scale-down removed it):
+                // the other replicas' lines, and what was read of this one, are still the answer, not an error.
             }
         }
 

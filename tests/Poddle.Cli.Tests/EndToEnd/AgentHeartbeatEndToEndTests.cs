@@ -212,8 +212,13 @@ public sealed class AgentHeartbeatEndToEndTests
                 TimeSpan.FromSeconds(90),
                 () => Task.FromResult($"{deployment!.Status} {deployment.StatusReason}"));
             Assert.Equal("docker", deployment!.ReplicaDetails.Single().Health!.Report!.Environment);
-            var logs = await http.GetStringAsync($"/api/deployments/{id}/logs?tail=100");
-            Assert.Contains($"server http://{hostAddress}:{agentPort}", logs, StringComparison.Ordinal);
+            // The engine's log driver may hand out the first line after the heartbeat it preceded: wait for it.
+            var logs = string.Empty;
+            await Poll.UntilAsync(
+                async () => (logs = await http.GetStringAsync($"/api/deployments/{id}/logs?tail=100")).Contains($"server http://{hostAddress}:{agentPort}", StringComparison.Ordinal),
+                "the pod's first line in its logs",
+                TimeSpan.FromSeconds(60),
+                () => Task.FromResult(logs));
 
             Assert.Equal(System.Net.HttpStatusCode.Accepted, (await http.DeleteAsync($"/api/deployments/{id}")).StatusCode);
             Assert.DoesNotContain("pagent_", server.Stdout + server.Stderr, StringComparison.Ordinal);

@@ -65,7 +65,16 @@ public static partial class WebSteps
     public static async Task LeftAsync(IPage page, string path)
     {
         ArgumentNullException.ThrowIfNull(page);
-        await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.Equals(path, StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = Timeout });
+        try
+        {
+            await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.Equals(path, StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = Timeout });
+        }
+        catch (TimeoutException ex)
+        {
+            // The form came back instead: say what it says (a field error, a limit), not only that time ran out.
+            throw new TimeoutException($"still on {path}; the page says: {await page.Locator("body").InnerTextAsync()}", ex);
+        }
+
         var cookies = await page.Context.CookiesAsync();
         Assert.Contains(cookies, c => c.Name == Poddle.Web.Auth.WebAuthentication.CookieName);
     }

@@ -14,10 +14,11 @@ namespace Poddle.Drivers.Docker;
 /// <summary>
 /// Tenant networks (<see cref="DockerDriverOptions.IsolateTenants"/>): every tenant's pods (<see cref="PodLabels.Tenant"/>,
 /// else <see cref="PodLabels.Owner"/>) join a bridge network of their own, made with the first pod and removed with the
-/// last. Docker already isolates bridge networks from each
-/// other; what it does not stop is a container opening a service of the host itself (any of the host's addresses is
-/// routed to the host), so the table inet poddle_docker refuses new connections from the tenant bridges (interfaces
-/// pdl-*) to the host, but to the agent listener's port. See docs/security.md, "Network isolation".
+/// last. The table inet poddle_docker keeps them apart itself: a packet routed from one tenant bridge (interfaces pdl-*)
+/// to another is refused — Docker's own DOCKER-ISOLATION chains do the same, but they are iptables rules of the engine's
+/// that an engine started with iptables=false never makes and that have been seen missing while networks come and go —
+/// and a new connection from a tenant bridge to the host itself (any of the host's addresses is routed to the host) is
+/// refused but to the agent listener's port. See docs/security.md, "Network isolation".
 /// </summary>
 public sealed partial class DockerPodDriver
 {
@@ -30,6 +31,7 @@ public sealed partial class DockerPodDriver
     private const string NetworkKind = "network";
     private const string TenantNetworkPrefix = "poddle-net-";
     private const string AgentPortsSet = "agent_ports";
+    private const string SameBridgeSet = "same_bridge";
 
     // One lock per tenant network: making it, a pod joining it (create and start) and removing it never interleave, so a
     // network is never removed between a pod's create and its start. Owners are few, so the locks are kept.
@@ -48,19 +50,38 @@ public sealed partial class DockerPodDriver
     }
 
     /// <summary>The agent listeners' ports of every Poddle server on this host.</summary>
-    internal static IReadOnlyList<NftablesSet> FirewallSets { get; } = [new(AgentPortsSet, "inet_service")];
+    internal static IReadOnlyList<NftablesSet> FirewallSets { get; } =
+    [
+        new(AgentPortsSet, "inet_service"),
+        // Filled by the packet path: every tenant bridge B a packet comes in on puts (B, B) here, so "in . out" is in the
+        // set exactly when a packet stays on its own bridge (nft compares a value with constants and sets, never with
+        // another value of the same packet). An hour unseen and a pair goes; the next packet puts it back.
+        new(SameBridgeSet, "ifname . ifname", "flags dynamic,timeout; timeout 1h; size 65536;"),
+    ];
 
     /// <summary>
     /// From the tenant bridges to the host: answers on connections the host made pass (the proxy's, to a pod), a new
     /// connection passes only to an agent listener's port, anything else is refused. Forwarded out of them: not to
-    /// link-local addresses (a cloud's metadata service hands out the machine's credentials).
+    /// link-local addresses (a cloud's metadata service hands out the machine's credentials), and not to another tenant
+    /// bridge (pods of one tenant still reach each other: that traffic is bridged, in and out on the same bridge).
     /// </summary>
     internal static IReadOnlyList<NftablesChain> FirewallChains { get; } =
     [
         new("input", "type filter hook input priority filter - 5; policy accept;", [$"iifname \"{BridgePrefix}*\" jump pod_to_host"]),
         // A TCP reset, not an ICMP error: a client sees "connection refused" at once, as from a closed port.
         new("pod_to_host", null, ["ct state established,related accept", $"tcp dport @{AgentPortsSet} accept", "meta l4proto tcp reject with tcp reset", "reject"]),
-        new("forward", "type filter hook forward priority filter - 5; policy accept;", [$"iifname \"{BridgePrefix}*\" ip daddr 169.254.0.0/16 reject"]),
+        new("forward", "type filter hook forward priority filter - 5; policy accept;",
+        [
+            $"iifname \"{BridgePrefix}*\" ip daddr 169.254.0.0/16 reject",
+            $"iifname \"{BridgePrefix}*\" oifname \"{BridgePrefix}*\" jump tenant_to_tenant",
+        ]),
+        new("tenant_to_tenant", null,
+        [
+            $"update @{SameBridgeSet} {{ iifname . iifname }}",
+            $"iifname . oifname @{SameBridgeSet} return",
+            "meta l4proto tcp reject with tcp reset",
+            "reject",
+        ]),
     ];
 
     /// <summary>Whose network a pod joins: its tenant, else (a pod without one) its owner; null when tenants are not isolated.</summary>

@@ -14,8 +14,8 @@ namespace Poddle.Drivers.Compliance;
 /// </summary>
 public abstract partial class PodDriverComplianceTests
 {
-    private const string Reached = "reached";
-    private const string Refused = "refused";
+    protected const string Reached = "reached";
+    protected const string Refused = "refused";
 
     /// <summary>
     /// A shell command that prints <c>{name} reached</c> when a TCP connection to host:port opens within a few seconds,
@@ -100,12 +100,12 @@ public abstract partial class PodDriverComplianceTests
             .Distinct()
             .ToList();
 
-    private Dictionary<string, string> OwnerLabels(string tenant) => new() { [PodLabels.Tenant] = $"compliance-{tenant}-{RunId}" };
+    protected Dictionary<string, string> OwnerLabels(string tenant) => new() { [PodLabels.Tenant] = $"compliance-{tenant}-{RunId}" };
 
-    private string Probes(IEnumerable<(string Name, string Host, int Port)> targets) =>
+    protected string Probes(IEnumerable<(string Name, string Host, int Port)> targets) =>
         string.Join("; ", targets.Select(t => ProbeCommand(t.Name, t.Host, t.Port))) + "; echo probes-done";
 
-    private async Task<string> ProbeResultAsync(PodHandle pod, string name)
+    protected async Task<string> ProbeResultAsync(PodHandle pod, string name)
     {
         await WaitForLogAsync(pod, "probes-done");
         var lines = await ReadLogsAsync(pod, new PodLogQuery());

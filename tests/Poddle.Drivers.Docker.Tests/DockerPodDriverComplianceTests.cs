@@ -39,6 +39,19 @@ public sealed class DockerPodDriverComplianceTests : PodDriverComplianceTests, I
         return $"printf 'GET {uri.PathAndQuery} HTTP/1.0\\r\\nHost: {uri.Host}\\r\\n\\r\\n' | nc -w 5 {uri.Host} {uri.Port}";
     }
 
+    // Tenants are kept apart by the driver's own firewall as well as by Docker's isolation chains; what it refuses between
+    // tenant bridges must not cut the pods of one tenant off from each other (that traffic stays on its bridge).
+    [Fact]
+    public async Task Network_SameTenantsPods_ReachEachOther()
+    {
+        var server = await StartAsync(HttpServerScript, OwnerLabels("a"), port: 8080);
+        var endpoint = await WaitForHttpAsync(server);
+
+        var peer = await StartAsync(Probes([("same-tenant", endpoint.Host, endpoint.Port)]), OwnerLabels("a"));
+
+        Assert.Equal(Reached, await ProbeResultAsync(peer, "same-tenant"));
+    }
+
     private static (string Host, TcpListener Listener) StartAgentListener()
     {
         var bridge = NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(i => i.Name == "docker0")

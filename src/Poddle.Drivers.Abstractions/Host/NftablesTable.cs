@@ -9,7 +9,10 @@ namespace Poddle.Drivers.Abstractions.Host;
 public sealed record NftablesChain(string Name, string? Hook, IReadOnlyList<string> Rules);
 
 /// <summary>A named set of an <see cref="NftablesTable"/>, e.g. ports of type inet_service.</summary>
-public sealed record NftablesSet(string Name, string Type);
+/// <param name="Name">The set's name.</param>
+/// <param name="Type">Its element type, e.g. "inet_service" or "ifname . ifname".</param>
+/// <param name="Options">More of its declaration, e.g. "flags dynamic,timeout; timeout 1h;" for a set the packet path fills.</param>
+public sealed record NftablesSet(string Name, string Type, string? Options = null);
 
 /// <summary>
 /// One nftables table that Poddle owns (e.g. <c>inet poddle_docker</c>), shared by every Poddle server on the host. Each
@@ -85,7 +88,13 @@ public sealed class NftablesTable
         script.Append("table ").Append(table).Append(" {\n");
         foreach (var set in sets)
         {
-            script.Append("  set ").Append(set.Name).Append(" { type ").Append(set.Type).Append("; }\n");
+            script.Append("  set ").Append(set.Name).Append(" { type ").Append(set.Type).Append("; ");
+            if (set.Options is not null)
+            {
+                script.Append(set.Options).Append(' ');
+            }
+
+            script.Append("}\n");
         }
 
         foreach (var chain in chains)

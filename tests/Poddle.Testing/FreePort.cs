@@ -1,17 +1,12 @@
-using System.Net;
-using System.Net.Sockets;
+using Poddle.Drivers.Abstractions.Host;
 
 namespace Poddle.Testing;
 
-/// <summary>A loopback TCP port that was free a moment ago: the OS picks it, the listener closes, a test server takes it.</summary>
+/// <summary>
+/// A TCP port that was free a moment ago, for a test server to take: below the ephemeral range, so that no outgoing
+/// connection (the tests' own database clients) takes it in between (<see cref="FreeTcpPort"/>).
+/// </summary>
 public static class FreePort
 {
-    public static int Next()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    public static int Next() => FreeTcpPort.Pick();
 }

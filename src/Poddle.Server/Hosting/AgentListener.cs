@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Poddle.Core.Common;
+using Poddle.Drivers.Abstractions.Host;
 using Poddle.Drivers.Abstractions.Pods;
 using Poddle.Server.Errors;
 
@@ -51,9 +51,7 @@ public sealed partial class AgentListener
 
         if (port == 0)
         {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            port = FreeTcpPort.Pick();
             File.WriteAllText(file, port.ToString(CultureInfo.InvariantCulture));
         }
 

@@ -204,6 +204,11 @@ public sealed class FakePodDriver : IPodDriver, IPodLogSource, IPodStatsSource, 
         }
 
         pod.EnsureAttached();
+        if (pod.LogReadFails is { } failure)
+        {
+            throw new PodDriverException(failure, $"fake: the logs of {handle.PodId} cannot be read");
+        }
+
         var (existing, reader) = pod.Subscribe(query.Follow);
         try
         {
@@ -326,6 +331,12 @@ public sealed class FakePod : IAsyncDisposable
 
     /// <summary>Its HTTP listener answers 200 when true, 503 when false.</summary>
     public bool Healthy { get; set; }
+
+    /// <summary>
+    /// Reading its logs throws a <see cref="PodDriverException"/> of this kind, as a real engine does for a container that
+    /// went away between a listing and the read (Docker's 409 "marked for removal"); null reads normally.
+    /// </summary>
+    public PodFailureKind? LogReadFails { get; set; }
 
     /// <summary>The grace period of the last stop request.</summary>
     public TimeSpan? LastStopGrace { get; set; }

@@ -47,6 +47,23 @@ public sealed class DeploymentTelemetryEndpointsTests
     }
 
     [Fact]
+    public async Task Logs_AReplicaWhosePodGoesAwayDuringTheRead_IsLeftOut_NotA500()
+    {
+        await using var fixture = await Fixture.StartAsync(replicas: 2);
+        var pods = fixture.Driver.Running;
+        pods[0].WriteLog("still here", "stdout");
+        pods[1].WriteLog("going away", "stdout");
+        pods[1].LogReadFails = PodFailureKind.Other;
+
+        using var response = await fixture.Alice.GetAsync($"/api/deployments/{fixture.DeploymentId}/logs");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var lines = (await response.Content.ReadFromJsonAsync<List<LogLineResponse>>())!;
+        Assert.Contains(lines, l => l.Text == "still here");
+        Assert.DoesNotContain(lines, l => l.Text == "going away");
+    }
+
+    [Fact]
     public async Task ReplicasLogsAndEvents_NameEachReplicaByOneShortId_CrashEventsCarryStderr()
     {
         await using var fixture = await Fixture.StartAsync(replicas: 2);

@@ -18,7 +18,6 @@ public static class WebHosting
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
-        services.AddHttpContextAccessor(); // NotFoundStatus answers a prerendered page that is not the caller's with 404
 
         // No ResourcesPath: a marker class's namespace is its resources' name (Poddle.Web.Resources.ShellText → Resources/ShellText.resx).
         services.AddLocalization();

@@ -100,11 +100,11 @@ public sealed class TeacherEndToEndTests(BrowserFixture browser, ITestOutputHelp
         await AssertAccessibleAsync(outsider);
         await ScreenshotAsync(outsider, "not-found", darkToo: false);
 
-        // Another teacher: "not found", no code.
+        // Another teacher: "not found" (the same page, HTTP 404), no code.
         var other = await NewPageAsync();
         await WebSteps.SignInAsync(other, otherTeacher.Username, otherTeacher.Password);
         await BlazorCircuit.GotoInteractiveAsync(other, studentPage);
-        await Assertions.Expect(other.Locator("h1")).ToHaveTextAsync("Not found", WebSteps.TextWithin);
+        await Assertions.Expect(other.Locator("h1")).ToHaveTextAsync("Page not found", WebSteps.TextWithin);
         await WebSteps.AssertNotInPageAsync(other, [marker, className], expectedStatus: 404);
 
         // The teacher's problem pages.

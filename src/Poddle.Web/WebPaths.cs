@@ -8,6 +8,9 @@ public static class WebPaths
 {
     public const string Home = "/";
 
+    /// <summary>What a page that is not the caller's, or not there, shows (Components/NotFound.razor).</summary>
+    public const string NotFound = "/not-found";
+
     // Account (static server rendering: they set or clear the sign-in cookie)
     public const string SignIn = "/signin";
     public const string SignInTwoFactor = "/signin/two-factor";

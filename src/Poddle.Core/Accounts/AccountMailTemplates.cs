@@ -17,7 +17,7 @@ internal static class AccountMailTemplates
 
             {code}
 
-        It works once, for {Describe(lifetime)}. Choose a new password with:
+        It works once, for {Describe(lifetime)}. Choose a new password {InBrowser(serverUrl, "/reset-password")}with:
 
             poddle password reset --token {code}{ServerOption(serverUrl)}
 
@@ -74,6 +74,13 @@ internal static class AccountMailTemplates
         If you did not do this, reset your password now (poddle password reset --email {user.Email})
         or ask an admin of the server.
         """);
+
+    /// <summary>
+    /// The web page that takes the code (the web app's address, Poddle.Web's WebPaths), when the server's address is
+    /// known. The code stays out of the link: an address is kept in browser history and request logs, a code must not be.
+    /// </summary>
+    private static string InBrowser(string? serverUrl, string page) =>
+        serverUrl is null ? string.Empty : $"in a browser at{Environment.NewLine}{Environment.NewLine}    {serverUrl}{page}{Environment.NewLine}{Environment.NewLine}(paste the code there) or ";
 
     private static string ServerOption(string? serverUrl) => serverUrl is null ? string.Empty : " --server " + serverUrl;
 

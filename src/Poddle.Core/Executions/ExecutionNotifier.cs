@@ -11,14 +11,20 @@ public sealed class ExecutionNotifier
 {
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _waiters = new();
 
-    /// <summary>Completes when this process stores the execution's result. Take it before reading the execution's state.</summary>
+    /// <summary>Completes when this process stores the execution's result (or a part of it). Take it before reading the execution's state.</summary>
     public Task Finished(Guid executionId) =>
         _waiters.GetOrAdd(executionId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     /// <summary>Called after the result is committed.</summary>
-    public void Finish(Guid executionId)
+    public void Finish(Guid executionId) => Changed(executionId);
+
+    /// <summary>
+    /// Called after a part of the result is committed (a graded submission's finished case): wakes the waiters, which
+    /// read the state again; a waiter that wants more takes <see cref="Finished"/> again (a new task) before reading.
+    /// </summary>
+    public void Changed(Guid id)
     {
-        if (_waiters.TryRemove(executionId, out var waiter))
+        if (_waiters.TryRemove(id, out var waiter))
         {
             waiter.TrySetResult();
         }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,7 @@ public static class WebAuthentication
         builder.Services.AddValidatedOptions<WebOptions, WebOptionsValidator>(WebOptions.SectionName);
         builder.Services.AddSingleton<WebSessionValidator>();
         builder.Services.AddScoped<AuthenticationStateProvider, SessionRevalidatingStateProvider>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, PageForbiddenResultHandler>();
         builder.AddCookie(Scheme, options =>
         {
             options.Cookie.Name = CookieName;

@@ -6,7 +6,8 @@ namespace Poddle.Web.Tests.EndToEnd;
 /// <summary>
 /// One real `poddle serve` and one headless Chromium for the browser collection. The server is the built program with its
 /// own defaults, as the README starts it: a fresh home directory, no --data-dir (it makes ./data itself), SQLite, the
-/// sandbox driver, a free loopback port, the admin's password through PODDLE_ADMIN_PASSWORD. Tests take fresh contexts
+/// sandbox driver, a free loopback port, the admin's password through PODDLE_ADMIN_PASSWORD, and mail through a real SMTP
+/// server (<see cref="Mail"/>, configured as an operator would: Email:Smtp and Email:ServerUrl). Tests take fresh contexts
 /// from <see cref="NewContextAsync"/> (through <see cref="BrowserTest"/>), never share one.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
@@ -14,6 +15,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private PoddleProcess? _server;
+    private SmtpTestServer? _mail;
     private string? _home;
 
     /// <summary>The server's address, e.g. http://127.0.0.1:41234 (no trailing slash).</summary>
@@ -21,6 +23,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>The running `poddle serve` (its output for failure messages, its process id for memory figures).</summary>
     public PoddleProcess Server => _server ?? throw new InvalidOperationException("The browser fixture did not start (see the test's first failure).");
+
+    /// <summary>The SMTP server the server sends its mail to (password reset codes).</summary>
+    public SmtpTestServer Mail => _mail ?? throw new InvalidOperationException("The browser fixture did not start (see the test's first failure).");
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser fixture did not start (see the test's first failure).");
 
@@ -38,7 +43,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
         _home = PoddleProcess.NewHome("web");
         BaseUrl = PoddleProcess.FreeLoopbackUrl();
-        _server = await PoddleProcess.StartServerAsync(BaseUrl, _home);
+        _mail = await SmtpTestServer.StartAsync();
+        var settings = new Dictionary<string, string?>(_mail.EnvironmentVariables) { ["PODDLE_Email__ServerUrl"] = BaseUrl };
+        _server = await PoddleProcess.StartServerAsync(BaseUrl, _home, settings);
         _playwright = await Playwright.CreateAsync();
         _browser = await LaunchAsync(_playwright);
     }
@@ -85,6 +92,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (_server is not null)
         {
             await _server.DisposeAsync();
+        }
+
+        if (_mail is not null)
+        {
+            await _mail.DisposeAsync();
         }
 
         if (_home is not null)

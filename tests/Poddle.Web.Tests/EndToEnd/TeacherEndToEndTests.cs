@@ -8,7 +8,7 @@ namespace Poddle.Web.Tests.EndToEnd;
 /// A class in Chromium against the real `poddle serve`: the admin makes two signed-up users teachers at /admin/users; one
 /// creates a class and reads its join code; a student joins with it at /learn/join and solves k-add; the teacher sees the
 /// solve in the class's grid and the student's code. Someone else — a learner outside the class, another teacher — gets
-/// no code. axe and light and dark screenshots of each page.
+/// "not found" (HTTP 404) and no code. axe and light and dark screenshots of each page.
 /// </summary>
 public sealed class TeacherEndToEndTests(BrowserFixture browser, ITestOutputHelper output) : BrowserTest(browser, output)
 {
@@ -82,30 +82,30 @@ public sealed class TeacherEndToEndTests(BrowserFixture browser, ITestOutputHelp
         await AssertAccessibleAsync(teach);
         await ScreenshotAsync(teach, "teach-student-code");
 
-        // A learner outside the class: not a teacher, so the router turns them away (to sign in as someone who may, which
-        // sends a signed-in learner on home); no code anywhere on the way.
+        // A learner outside the class: not a teacher, so the page is "not found" (HTTP 404, the app's layout, a link
+        // home), not a sign-in page; no code anywhere. The same for the admin's page.
         var outsider = await NewPageAsync();
         await WebSteps.SignUpAsync(outsider, WebPerson.New("stx"));
-        var seen = new List<string>();
-        outsider.Response += (_, response) =>
+        foreach (var forbidden in new[] { studentPage, WebPaths.Users })
         {
-            if (response.Request.IsNavigationRequest)
-            {
-                seen.Add(response.Url);
-            }
-        };
-        await outsider.GotoAsync(studentPage);
-        await outsider.WaitForURLAsync(url => new Uri(url).AbsolutePath != studentPage, new PageWaitForURLOptions { Timeout = WebSteps.Timeout });
-        await outsider.WaitForLoadStateAsync(LoadState.Load);
-        Output.WriteLine($"the outsider's navigations: {string.Join(" → ", seen)}");
-        await WebSteps.AssertNotInPageAsync(outsider, [marker, student.Username]);
+            var response = await outsider.GotoAsync(forbidden);
+            Assert.Equal(404, response!.Status);
+            Assert.Equal(forbidden, new Uri(outsider.Url).PathAndQuery);
+            await Assertions.Expect(outsider.Locator("h1")).ToHaveTextAsync("Page not found", WebSteps.TextWithin);
+            await Assertions.Expect(outsider.Locator("header.mud-appbar")).ToBeVisibleAsync();
+            await Assertions.Expect(outsider.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Go to the home page" })).ToHaveAttributeAsync("href", WebPaths.Home);
+            await WebSteps.AssertNotInPageAsync(outsider, [marker, student.Username, className], expectedStatus: 404);
+        }
 
-        // Another teacher: "not found", no code.
+        await AssertAccessibleAsync(outsider);
+        await ScreenshotAsync(outsider, "not-found", darkToo: false);
+
+        // Another teacher: "not found" (the same page, HTTP 404), no code.
         var other = await NewPageAsync();
         await WebSteps.SignInAsync(other, otherTeacher.Username, otherTeacher.Password);
         await BlazorCircuit.GotoInteractiveAsync(other, studentPage);
-        await Assertions.Expect(other.Locator("h1")).ToHaveTextAsync("Not found", WebSteps.TextWithin);
-        await WebSteps.AssertNotInPageAsync(other, [marker, className]);
+        await Assertions.Expect(other.Locator("h1")).ToHaveTextAsync("Page not found", WebSteps.TextWithin);
+        await WebSteps.AssertNotInPageAsync(other, [marker, className], expectedStatus: 404);
 
         // The teacher's problem pages.
         await BlazorCircuit.GotoInteractiveAsync(teach, WebPaths.Problems);
@@ -116,7 +116,8 @@ public sealed class TeacherEndToEndTests(BrowserFixture browser, ITestOutputHelp
         await Assertions.Expect(teach.Locator("h1")).ToBeVisibleAsync();
         await AssertAccessibleAsync(teach);
         await ScreenshotAsync(teach, "teach-problem-edit");
-        Assert.Empty(PageErrors);
+        // The 404s above are the pages' answers to the outsider and the other teacher, nothing else failed.
+        Assert.All(PageErrors, e => Assert.Contains("HTTP 404", e, StringComparison.Ordinal));
     }
 
     /// <summary>Finds <paramref name="username"/> at /admin/users, picks the role Teacher and saves.</summary>

@@ -117,15 +117,18 @@ public static partial class WebSteps
         await Assertions.Expect(page.GetByText("Your code is saved.")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = Timeout });
     }
 
-    /// <summary>Asserts that no string of <paramref name="forbidden"/> is in the page's DOM now nor in its HTML fetched afresh.</summary>
-    public static async Task AssertNotInPageAsync(IPage page, IEnumerable<string> forbidden)
+    /// <summary>
+    /// Asserts that no string of <paramref name="forbidden"/> is in the page's DOM now nor in its HTML fetched afresh
+    /// (which answers <paramref name="expectedStatus"/>: 404 for a page that is not the caller's).
+    /// </summary>
+    public static async Task AssertNotInPageAsync(IPage page, IEnumerable<string> forbidden, int expectedStatus = 200)
     {
         ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(forbidden);
         var dom = await page.ContentAsync();
         // The page's source: the same address fetched with the same cookies (the prerendered HTML the server sends).
         var response = await page.APIRequest.GetAsync(page.Url);
-        Assert.Equal(200, response.Status);
+        Assert.Equal(expectedStatus, response.Status);
         var source = await response.TextAsync();
         foreach (var text in forbidden)
         {

@@ -46,7 +46,16 @@ public sealed class ProblemGrader
     /// compiled language is compiled once for all of them. Function cases need Python.
     /// </summary>
     /// <exception cref="ArgumentException">The code is over <see cref="CurriculumLoader.MaxCodeBytes"/> (the API answers 413 before this), the executor does not offer the language, or the problem has function tests and the language is not Python (see <see cref="CheckLanguage"/>).</exception>
-    public async Task<GradingResult> GradeAsync(Problem problem, string code, string? language, CancellationToken cancellationToken)
+    public Task<GradingResult> GradeAsync(Problem problem, string code, string? language, CancellationToken cancellationToken) =>
+        GradeAsync(problem, code, language, onCase: null, cancellationToken);
+
+    /// <summary>
+    /// Grades like <see cref="GradeAsync(Problem, string, string?, CancellationToken)"/>, and hands each case's result
+    /// to <paramref name="onCase"/> as soon as that case is graded (in the order cases finish, one call at a time), so
+    /// a caller can store and show results while the rest still run. Grading waits for each call.
+    /// </summary>
+    public async Task<GradingResult> GradeAsync(
+        Problem problem, string code, string? language, Func<CaseResult, CancellationToken, Task>? onCase, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(code);
@@ -61,7 +70,7 @@ public sealed class ProblemGrader
         }
 
         var runtime = FindRuntime(language ?? problem.Language)!;
-        var results = new CaseResult?[problem.Tests.Count];
+        using var results = new CaseResults(problem.Tests.Count, onCase);
         var indexed = problem.Tests.Select((t, i) => (Index: i, Case: t)).ToList();
         var stdin = indexed.Where(c => c.Case.Kind == TestKind.Stdin).ToList();
         var calls = indexed.Where(c => c.Case.Kind == TestKind.Function).ToList();
@@ -79,7 +88,7 @@ public sealed class ProblemGrader
         }
 
         await Task.WhenAll(work);
-        return GradingResult.Of(problem.Id, [.. results.Select((r, i) => r ?? Result(problem.Tests[i], i, GradingVerdict.InternalError, 0, null, "not graded"))]);
+        return GradingResult.Of(problem.Id, [.. results.All.Select((r, i) => r ?? Result(problem.Tests[i], i, GradingVerdict.InternalError, 0, null, "not graded"))]);
     }
 
     /// <summary>
@@ -117,7 +126,7 @@ public sealed class ProblemGrader
 
     /// <summary>A compiled language: one compile, then one run per case (Judge0's "compile once, run N inputs").</summary>
     private async Task GradeCompiledStdinCasesAsync(
-        Problem problem, LanguageRuntime runtime, string code, List<(int Index, TestCase Case)> cases, CaseResult?[] results, CancellationToken cancellationToken)
+        Problem problem, LanguageRuntime runtime, string code, List<(int Index, TestCase Case)> cases, CaseResults results, CancellationToken cancellationToken)
     {
         if (cases.Count == 0)
         {
@@ -132,7 +141,7 @@ public sealed class ProblemGrader
             var error = ErrorText(batch.Compile);
             foreach (var c in cases)
             {
-                results[c.Index] = Result(c.Case, c.Index, verdict, 0, null, error);
+                await results.SetAsync(Result(c.Case, c.Index, verdict, 0, null, error), cancellationToken);
             }
 
             return;
@@ -143,12 +152,12 @@ public sealed class ProblemGrader
             var verdict = run.Verdict == ExecutionVerdict.Ok
                 ? OutputComparer.Matches(problem.Comparison, c.Case.ExpectedStdout!, run.Stdout) ? GradingVerdict.Ok : GradingVerdict.WrongAnswer
                 : Map(run.Verdict);
-            results[c.Index] = Result(c.Case, c.Index, verdict, run.WallMs, Encoding.UTF8.GetString(run.Stdout), ErrorText(run));
+            await results.SetAsync(Result(c.Case, c.Index, verdict, run.WallMs, Encoding.UTF8.GetString(run.Stdout), ErrorText(run)), cancellationToken);
         }
     }
 
     private async Task GradeStdinCasesAsync(
-        Problem problem, LanguageRuntime runtime, string code, List<(int Index, TestCase Case)> cases, CaseResult?[] results, CancellationToken cancellationToken)
+        Problem problem, LanguageRuntime runtime, string code, List<(int Index, TestCase Case)> cases, CaseResults results, CancellationToken cancellationToken)
     {
         if (cases.Count == 0)
         {
@@ -169,10 +178,10 @@ public sealed class ProblemGrader
                 ExecutionVerdict.RuntimeError when IsSyntaxError(result.Run) => GradingVerdict.CompileError,
                 var other => Map(other),
             };
-            results[c.Index] = Result(
+            await results.SetAsync(Result(
                 c.Case, c.Index, verdict, step?.WallMs ?? 0,
                 step is null ? null : Encoding.UTF8.GetString(step.Stdout),
-                step is null ? result.Run?.Message : ErrorText(step));
+                step is null ? result.Run?.Message : ErrorText(step)), token);
         }
 
         // The first case alone: code that does not compile fails every case the same way, without N runs.
@@ -181,7 +190,7 @@ public sealed class ProblemGrader
         {
             foreach (var c in cases.Skip(1))
             {
-                results[c.Index] = Result(c.Case, c.Index, GradingVerdict.CompileError, 0, null, results[cases[0].Index]!.Error);
+                await results.SetAsync(Result(c.Case, c.Index, GradingVerdict.CompileError, 0, null, results[cases[0].Index]!.Error), cancellationToken);
             }
 
             return;
@@ -193,7 +202,7 @@ public sealed class ProblemGrader
             async (c, token) => await RunAsync(c, token));
     }
 
-    private async Task GradeCallsAsync(Problem problem, string code, List<(int Index, TestCase Case)> cases, CaseResult?[] results, CancellationToken cancellationToken)
+    private async Task GradeCallsAsync(Problem problem, string code, List<(int Index, TestCase Case)> cases, CaseResults results, CancellationToken cancellationToken)
     {
         var cpu = CpuMs(problem);
         var pending = cases;
@@ -223,7 +232,7 @@ public sealed class ProblemGrader
                 };
                 foreach (var c in pending)
                 {
-                    results[c.Index] = Result(c.Case, c.Index, verdict, 0, null, error);
+                    await results.SetAsync(Result(c.Case, c.Index, verdict, 0, null, error), cancellationToken);
                 }
 
                 return;
@@ -248,14 +257,14 @@ public sealed class ProblemGrader
                     _ => GradingVerdict.InternalError,
                 };
                 var error = line.Error ?? (string.IsNullOrEmpty(line.Printed) ? null : "printed:\n" + line.Printed);
-                results[c.Index] = Result(c.Case, c.Index, verdict, line.Ms ?? 0, line.Actual, error);
+                await results.SetAsync(Result(c.Case, c.Index, verdict, line.Ms ?? 0, line.Actual, error), cancellationToken);
             }
 
             pending = [.. pending.Where(p => !done.Contains(p.Index))];
             if (pending.Count > 0)
             {
                 var stuck = pending[0];
-                results[stuck.Index] = Result(stuck.Case, stuck.Index, AbnormalVerdict(result), result.Run?.WallMs ?? 0, null, StopText(result));
+                await results.SetAsync(Result(stuck.Case, stuck.Index, AbnormalVerdict(result), result.Run?.WallMs ?? 0, null, StopText(result)), cancellationToken);
                 pending.RemoveAt(0);
             }
         }

@@ -56,12 +56,15 @@ public sealed partial class GradingJobHandler(
         submission.Status = SubmissionStatus.Grading;
         submission.StartedAt = clock.GetStoredUtcNow();
         submission.ProblemVersion = found.Version;
+        submission.ResultJson = null; // a redelivered job grades again from the first case
         await db.SaveChangesAsync(cancellationToken);
 
         GradingResult result;
+        var finished = new List<CaseResult>();
         try
         {
-            result = await grader.GradeAsync(found.Problem, submission.Code, submission.Language, cancellationToken);
+            result = await grader.GradeAsync(
+                found.Problem, submission.Code, submission.Language, (c, ct) => StoreCaseAsync(submission, finished, c, ct), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -96,6 +99,19 @@ public sealed partial class GradingJobHandler(
 
         notifier.Finish(id);
         LogGraded(logger, id, submission.ProblemId, result.Passed, result.Total);
+    }
+
+    /// <summary>
+    /// Stores one more finished case while the rest are graded (the submission stays "grading"; passed and total stay
+    /// unset until the end) and wakes the waiters, so a page shows each case's row as it is graded. The grader calls
+    /// this one case at a time.
+    /// </summary>
+    private async Task StoreCaseAsync(Submission submission, List<CaseResult> finished, CaseResult graded, CancellationToken cancellationToken)
+    {
+        finished.Add(graded);
+        submission.ResultJson = StoredGradingResult.ToJson(GradingResult.Of(submission.ProblemId, [.. finished.OrderBy(c => c.Index)]));
+        await db.SaveChangesAsync(cancellationToken);
+        notifier.Changed(submission.Id);
     }
 
     private static void Store(Submission submission, GradingResult result, DateTimeOffset now)

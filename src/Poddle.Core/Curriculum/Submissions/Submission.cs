@@ -6,7 +6,7 @@ public enum SubmissionStatus
     /// <summary>Waiting on the "grading" lane.</summary>
     Queued,
 
-    /// <summary>A worker is grading it.</summary>
+    /// <summary>A worker is grading it; <see cref="Submission.ResultJson"/> holds the cases finished so far.</summary>
     Grading,
 
     /// <summary>Graded: <see cref="Submission.ResultJson"/> holds every case's result.</summary>
@@ -46,7 +46,10 @@ public sealed class Submission
     /// <summary>Queued, grading, completed or failed.</summary>
     public SubmissionStatus Status { get; set; }
 
-    /// <summary>The grading result as JSON (<see cref="StoredGradingResult"/>); hidden cases hold only index, passed and verdict. Null until graded.</summary>
+    /// <summary>
+    /// The grading result as JSON (<see cref="StoredGradingResult"/>); hidden cases hold only index, passed and verdict.
+    /// Null until the first case is graded; while grading, the cases finished so far (its totals count those only).
+    /// </summary>
     public string? ResultJson { get; set; }
 
     /// <summary>Cases passed; null until graded.</summary>

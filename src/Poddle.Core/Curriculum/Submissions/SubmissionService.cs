@@ -187,6 +187,28 @@ public sealed class SubmissionService(
             clock,
             cancellationToken);
 
+    /// <summary>
+    /// Waits until the submission has more than <paramref name="knownCases"/> graded cases stored, or is graded (or
+    /// failed), or <paramref name="timeout"/> passes, and returns its latest state: a page shows each case as it is
+    /// graded. Woken in-process by the grader after each case; polls the database for a grader on another server.
+    /// </summary>
+    public Task<Submission?> WaitForCasesAsync(Guid submissionId, int knownCases, TimeSpan timeout, CancellationToken cancellationToken) =>
+        notifier.WaitAsync(
+            submissionId,
+            token => db.Set<Submission>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == submissionId, token),
+            s => s.Status is SubmissionStatus.Completed or SubmissionStatus.Failed || GradedCases(s) > knownCases,
+            timeout,
+            PollInterval,
+            clock,
+            cancellationToken);
+
+    /// <summary>How many of the submission's cases are graded and stored.</summary>
+    public static int GradedCases(Submission submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        return StoredGradingResult.FromJson(submission.ResultJson)?.Cases.Count ?? 0;
+    }
+
     /// <summary>The runtime's canonical name for a name or alias the executor offers (checked before).</summary>
     private string CanonicalLanguage(string asked) =>
         executor.Runtimes.First(r => string.Equals(r.Language, asked, StringComparison.OrdinalIgnoreCase)

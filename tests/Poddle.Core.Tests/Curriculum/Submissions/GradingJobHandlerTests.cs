@@ -1,7 +1,10 @@
 using System.Runtime.Versioning;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Poddle.Core.Curriculum.Grading;
 using Poddle.Core.Curriculum.Submissions;
+using Poddle.Core.Executions;
 using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;
 using Poddle.Core.Progress;
@@ -164,6 +167,55 @@ public sealed class GradingJobHandlerTests(SandboxGraderFixture fixture)
         Assert.Equal((SubmissionStatus.Failed, false), (failed.Status, failed.AllPassed));
         Assert.Contains("internal_error", failed.Message, StringComparison.Ordinal);
         Assert.Empty(await harness.WithAsync(sp => ((ProgressService)sp.GetService(typeof(ProgressService))!).ListAsync(student, CancellationToken.None)));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task SeveralCases_EachStoredAndNotified_AsSoonAsItIsGraded(DatabaseProvider provider)
+    {
+        // The hidden case (the second) waits until the test has seen the first one stored while grading goes on.
+        using var hiddenCase = new ManualResetEventSlim();
+        var executor = new ScriptedCodeExecutor
+        {
+            Behaviour = r =>
+            {
+                var stdin = Encoding.UTF8.GetString(r.Stdin.Span);
+                if (stdin.StartsWith("quiet-zebra", StringComparison.Ordinal))
+                {
+                    hiddenCase.Wait(TimeSpan.FromMinutes(1));
+                }
+
+                return new CodeExecutionResult("python", "3.11.2", null, ScriptedCodeExecutor.Ok(stdin.ToUpperInvariant()));
+            },
+        };
+        await using var harness = await GradingHarness.CreateAsync(provider, executor);
+        var submission = (await harness.SubmitAsync(Guid.NewGuid(), "print(input().upper())\n", problemId: "secret-shout")).Value;
+        var notifier = await harness.WithAsync(sp => Task.FromResult(sp.GetRequiredService<ExecutionNotifier>()));
+        var firstCase = notifier.Finished(submission.Id);
+
+        var grading = harness.GradeNextAsync();
+        Submission partial;
+        Submission? waited;
+        try
+        {
+            await firstCase.WaitAsync(TimeSpan.FromSeconds(60));
+            partial = await harness.GetAsync(submission.Id);
+            waited = await harness.WithAsync(sp => sp.GetRequiredService<SubmissionService>()
+                .WaitForCasesAsync(submission.Id, knownCases: 0, TimeSpan.FromMinutes(1), CancellationToken.None));
+        }
+        finally
+        {
+            hiddenCase.Set();
+        }
+
+        Assert.True(await grading);
+        Assert.Equal((SubmissionStatus.Grading, (int?)null), (partial.Status, partial.Passed));
+        var first = Assert.Single(StoredGradingResult.FromJson(partial.ResultJson)!.Cases);
+        Assert.Equal((0, true, "HELLO\n"), (first.Index, first.Passed, first.Actual));
+        Assert.Equal(1, SubmissionService.GradedCases(waited!));
+        var graded = await harness.GetAsync(submission.Id);
+        Assert.Equal((SubmissionStatus.Completed, 2, 2), (graded.Status, graded.Passed, SubmissionService.GradedCases(graded)));
+        Assert.DoesNotContain(InMemoryProblemCatalog.HiddenMarkers, m => graded.ResultJson!.Contains(m, StringComparison.Ordinal));
     }
 
     [Fact]

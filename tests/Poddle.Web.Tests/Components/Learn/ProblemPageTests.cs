@@ -100,6 +100,47 @@ public sealed class ProblemPageTests : BunitContext
     }
 
     [Fact]
+    public async Task Submit_SeveralTests_ShowsEachRowAsSoonAsItIsGraded()
+    {
+        await using var harness = await LearnHarness.CreateAsync(this);
+        // The hidden case (the second) waits until the page has shown the first one's row.
+        using var hiddenCase = new ManualResetEventSlim();
+        harness.Executor.Behaviour = r =>
+        {
+            var stdin = Encoding.UTF8.GetString(r.Stdin.Span);
+            if (stdin.StartsWith("quiet-zebra", StringComparison.Ordinal))
+            {
+                hiddenCase.Wait(TimeSpan.FromMinutes(1));
+            }
+
+            return new CodeExecutionResult("python", "3.11.2", null, ScriptedCodeExecutor.Ok(stdin.ToUpperInvariant()));
+        };
+        var page = RenderProblem();
+
+        var click = page.Find("#learn-submit").ClickAsync(new());
+        var grading = harness.RunNextJobAsync(SubmissionService.JobKind);
+        try
+        {
+            page.WaitForAssertion(() => Assert.Single(page.FindAll("tr[data-case]")), TimeSpan.FromSeconds(60));
+            Assert.Equal("false", page.Find("tr[data-case='0']").GetAttribute("data-hidden"));
+            Assert.Equal("Tests checked so far: 1…", page.Find("#learn-checked").TextContent.Trim());
+            Assert.Empty(page.FindAll("#learn-score"));
+            Assert.Empty(page.FindAll("#learn-solved"));
+        }
+        finally
+        {
+            hiddenCase.Set();
+        }
+
+        await grading;
+        await click;
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#learn-solved")), TimeSpan.FromSeconds(60));
+        Assert.Equal(2, page.FindAll("tr[data-case]").Count);
+        Assert.Empty(page.FindAll("#learn-checked"));
+        AssertNoHiddenContent(page);
+    }
+
+    [Fact]
     public async Task Submit_EveryTestPasses_SaysSolved()
     {
         await using var harness = await LearnHarness.CreateAsync(this);

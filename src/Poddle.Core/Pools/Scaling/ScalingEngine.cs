@@ -165,7 +165,7 @@ public sealed class ScalingEngine(TimeProvider time)
 
         expired.Sort(static (a, b) => a.Since != b.Since ? a.Since.CompareTo(b.Since) : string.CompareOrdinal(a.Id, b.Id));
         var drain = expired.Take(count).Select(e => e.Id).ToArray();
-        return (drain, expired.Count > count ? now : next);
+        return (drain, next);
     }
 
     private static DateTimeOffset? QueueDelayDeadline(PoolScaler scaler, PoolSnapshot snapshot, DateTimeOffset now) =>
@@ -178,7 +178,7 @@ public sealed class ScalingEngine(TimeProvider time)
         DateTimeOffset? earliest = null;
         foreach (var moment in moments)
         {
-            if (moment is { } m && m >= now && (earliest is null || m < earliest))
+            if (moment is { } m && m > now && (earliest is null || m < earliest))
             {
                 earliest = m;
             }

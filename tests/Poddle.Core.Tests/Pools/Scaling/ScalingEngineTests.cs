@@ -165,6 +165,21 @@ public sealed class ScalingEngineTests
     }
 
     [Fact]
+    public void Decide_SteadyPool_NeedsNoRecheck()
+    {
+        var engine = new ScalingEngine(_clock);
+        var idleSince = _clock.GetUtcNow() - TimeSpan.FromHours(1);
+
+        var busy = engine.Decide(Policy(min: 1), Snapshot(workers: Workers(WorkerState.Running, 1)));
+        var warm = engine.Decide(Policy(min: 2), Snapshot(workers: Workers(WorkerState.Idle, 3, idleSince)));
+
+        Assert.False(busy.Acts);
+        Assert.Null(busy.RecheckAt);
+        Assert.Single(warm.Drain);
+        Assert.Null(warm.RecheckAt);
+    }
+
+    [Fact]
     public void Decide_MinWorkersOnAnEmptyPool_SpawnsThem()
     {
         var decision = new ScalingEngine(_clock).Decide(Policy(min: 2), Snapshot());

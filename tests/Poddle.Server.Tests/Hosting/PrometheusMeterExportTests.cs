@@ -34,6 +34,10 @@ public sealed class PrometheusMeterExportTests(SharedServers servers) : IClassFi
         Assert.Matches($"poddle_pools_job_queue_seconds_bucket\\{{pool=\"{pool}\",le=\"0.25\"\\}} 1\n", text);
         Assert.Matches($"poddle_pools_workers_spawned_total\\{{pool=\"{pool}\"\\}} 2\n", text);
         Assert.Matches($"poddle_pools_jobs_finished_total\\{{outcome=\"COMPLETED\",pool=\"{pool}\"\\}} 1\n", text);
+        // The per-request framework meters stay out (the proxy's throughput), other meters are in.
+        Assert.DoesNotContain("microsoft_aspnetcore_hosting_", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("microsoft_aspnetcore_server_kestrel_", text, StringComparison.Ordinal);
+        Assert.Contains("prometheus_net_meteradapter_instruments_connected", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Poddle.Core.Pools.Scaling;
 
 /// <summary>
@@ -28,4 +30,14 @@ public sealed record ScalingDecision(
 {
     /// <summary>Whether the decision asks for any action.</summary>
     public bool Acts => Spawn > 0 || Drain.Count > 0;
+
+    /// <summary>One line for the pool's event and <c>poddle pools get</c>, e.g.
+    /// <c>spawn 2 (4 → 6 workers) by queue-delay-exceeded: queued 6, oldest wait 4.5 s, in progress 4; starting 0, idle 0, busy 4, draining 0</c>.</summary>
+    public string Describe()
+    {
+        var action = Spawn > 0 ? $"spawn {Spawn}" : Drain.Count > 0 ? $"drain {Drain.Count}" : "hold";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{action} ({CurrentWorkers} → {DesiredWorkers} workers) by {Rule}: queued {Inputs.QueuedJobs}, oldest wait {Inputs.OldestQueuedWait.TotalSeconds:0.#} s, " +
+            $"in progress {Inputs.InProgressJobs}; starting {Inputs.Starting}, idle {Inputs.Idle}, busy {Inputs.Busy}, draining {Inputs.Draining}");
+    }
 }

@@ -64,6 +64,16 @@ public sealed class ScalingEngineTests
     }
 
     [Fact]
+    public void Describe_SpawnDecision_NamesActionRuleAndInputs()
+    {
+        var decision = new ScalingEngine(_clock).Decide(Policy(), Snapshot(queued: 6, oldest: 4.5, workers: Workers(WorkerState.Running, 4)));
+
+        Assert.Equal(
+            "spawn 6 (4 → 10 workers) by queue-delay-exceeded: queued 6, oldest wait 4.5 s, in progress 4; starting 0, idle 0, busy 4, draining 0",
+            decision.Describe());
+    }
+
+    [Fact]
     public void Decide_BurstWithKnownJobDuration_SpawnsAheadOfTheTarget()
     {
         var engine = new ScalingEngine(_clock);

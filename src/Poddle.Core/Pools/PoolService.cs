@@ -25,13 +25,14 @@ public sealed partial class PoolService(
     public async Task<Result<PoolView>> CreateAsync(Guid ownerId, NewPool request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var (tierName, limits) = await OwnerTiers.OfAsync(db, deploymentOptions.Value, ownerId, cancellationToken);
         var errors = new FieldErrors();
         PoolValidation.ValidateName(request.Name, errors);
         var secretValues = request.Secrets ?? new Dictionary<string, string>();
         var spec = BuildSpec(request.Image, request.Command, request.SourceId, request.Env ?? new Dictionary<string, string>(), secretValues, request.Resources, null, errors);
         var knobs = PoolValidation.BuildKnobs(
             request.MinWorkers, request.MaxWorkers, request.Scaler, request.IdleTimeout, request.ScaleUpWindow, request.ScaleDownWindow,
-            request.ExecutionTimeout, request.Ttl, request.MaxRetries, null, options.Value, errors);
+            request.ExecutionTimeout, request.Ttl, request.MaxRetries, null, Math.Min(PoolValidation.DefaultMaxWorkers, limits.MaxReplicas), options.Value, errors);
         var driver = DeploymentValidation.ResolveDriver(request.Driver, spec.ToDeploymentSpec(), drivers, deploymentOptions.Value, errors);
         await CheckSourceAsync(ownerId, spec.SourceId, errors, cancellationToken);
         if (!errors.IsEmpty)
@@ -39,7 +40,6 @@ public sealed partial class PoolService(
             return errors.ToError();
         }
 
-        var (tierName, limits) = await OwnerTiers.OfAsync(db, deploymentOptions.Value, ownerId, cancellationToken);
         if (PoolValidation.CheckTier(tierName, limits, spec.Resources, knobs.MaxWorkers) is { } overLimit)
         {
             return overLimit;
@@ -121,7 +121,7 @@ public sealed partial class PoolService(
         var spec = BuildSpec(image, command, sourceId, env, secretValues, changes.Resources, current.Resources, errors);
         var knobs = PoolValidation.BuildKnobs(
             changes.MinWorkers, changes.MaxWorkers, changes.Scaler, changes.IdleTimeout, changes.ScaleUpWindow, changes.ScaleDownWindow,
-            changes.ExecutionTimeout, changes.Ttl, changes.MaxRetries, PoolKnobs.Of(pool), options.Value, errors);
+            changes.ExecutionTimeout, changes.Ttl, changes.MaxRetries, PoolKnobs.Of(pool), PoolValidation.DefaultMaxWorkers, options.Value, errors);
         DeploymentValidation.ResolveDriver(pool.Driver, spec.ToDeploymentSpec(), drivers, deploymentOptions.Value, errors);
         if (changes.SourceId is not null)
         {

@@ -35,14 +35,14 @@ public static class PoolValidation
 
     /// <summary>
     /// The knobs of a new pool (<paramref name="current"/> null) or of an update (a missing value keeps the current one):
-    /// 0 ≤ min ≤ max, max ≥ 1, each duration in its range. The tier's bound on max is checked after (<see cref="CheckTier"/>).
+    /// 0 ≤ min ≤ max, max ≥ 1, each duration in its range. A new pool's max defaults to <paramref name="defaultMaxWorkers"/> (RunPod's 3, or the tier's bound when lower). The tier's bound on max is checked after (<see cref="CheckTier"/>).
     /// </summary>
     internal static PoolKnobs BuildKnobs(
         int? minWorkers, int? maxWorkers, PoolScalerInput? scaler, int? idleTimeout, int? scaleUpWindow, int? scaleDownWindow,
-        int? executionTimeout, int? ttl, int? maxRetries, PoolKnobs? current, PoolOptions options, FieldErrors errors)
+        int? executionTimeout, int? ttl, int? maxRetries, PoolKnobs? current, int defaultMaxWorkers, PoolOptions options, FieldErrors errors)
     {
         var min = minWorkers ?? current?.MinWorkers ?? 0;
-        var max = maxWorkers ?? current?.MaxWorkers ?? Math.Max(DefaultMaxWorkers, min);
+        var max = maxWorkers ?? current?.MaxWorkers ?? Math.Max(defaultMaxWorkers, min);
         if (min < 0)
         {
             errors.Add(PoolFields.MinWorkers, "Must be 0 or more.");

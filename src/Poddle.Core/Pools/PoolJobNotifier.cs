@@ -23,8 +23,8 @@ public sealed class PoolJobNotifier
     /// <summary>Keyed by job id: completes when the job gets a stream chunk or reaches a final status.</summary>
     internal ExecutionNotifier Streamed { get; } = new();
 
-    /// <summary>Keyed by pool id: completes when a job is queued in the pool.</summary>
-    internal ExecutionNotifier Queued { get; } = new();
+    /// <summary>Completes when a job is queued in the pool (shared by the pool's long-polling workers).</summary>
+    internal PoolQueueSignal Queued { get; } = new();
 
     /// <summary>After a job was committed in a final status.</summary>
     internal void JobFinished(Guid poolId, Guid jobId)
@@ -37,7 +37,7 @@ public sealed class PoolJobNotifier
     /// <summary>After a job was committed queued (new, retried, taken back from a lost worker).</summary>
     internal void JobQueued(Guid poolId)
     {
-        Queued.Finish(poolId);
+        Queued.Signal(poolId);
         QueueChanged?.Invoke(poolId);
     }
 

@@ -95,15 +95,23 @@ public sealed partial class PoolWorkerProtocol(
         ArgumentNullException.ThrowIfNull(worker);
         max = Math.Clamp(max, 1, MaxBatch);
         await SeenAsync(worker.WorkerId, cancellationToken);
-        var taken = await notifier.Queued.WaitAsync(
-            worker.PoolId,
-            async ct => await TakeNowAsync(worker, max, ct),
-            list => list.Count > 0,
-            wait,
-            PoolJobService.FallbackPoll,
-            clock,
-            cancellationToken);
-        return taken ?? [];
+        var deadline = clock.GetUtcNow() + wait;
+        while (true)
+        {
+            var queued = notifier.Queued.Next(worker.PoolId);
+            var taken = await TakeNowAsync(worker, max, cancellationToken);
+            var remaining = deadline - clock.GetUtcNow();
+            if (taken.Count > 0 || remaining <= TimeSpan.Zero)
+            {
+                return taken;
+            }
+
+            // Woken at once by a job queued in this process; the re-read after FallbackPoll finds one queued by another server.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await Task.WhenAny(queued, Task.Delay(remaining < PoolJobService.FallbackPoll ? remaining : PoolJobService.FallbackPoll, clock, stop.Token));
+            await stop.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
     }
 
     /// <summary>

@@ -108,4 +108,22 @@ public sealed class PoolWorkerProtocolTests
         Assert.Equal(["\"c\""], second.Value.Chunks.Select(c => c.OutputJson));
         Assert.Equal(PoolJobStatuses.Completed, second.Value.Status);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Take_AWaiterThatTimedOut_DoesNotStopTheOthersBeingWoken(DatabaseProvider provider)
+    {
+        await using var harness = await PoolsHarness.CreateAsync(provider);
+        var alice = await harness.CreateUserAsync("alice");
+        var pool = await harness.CreateCommandPoolAsync(alice);
+        var a = await harness.CreateWorkerAsync(pool, "a");
+        var b = await harness.CreateWorkerAsync(pool, "b");
+
+        // b waits (the fake clock never moves, so only the signal can wake it); a's zero wait ends at once, empty-handed.
+        var takeB = harness.WithAsync<IReadOnlyList<PoolJob>, PoolWorkerProtocol>(p => p.TakeAsync(b, 1, TimeSpan.FromSeconds(60), CancellationToken.None));
+        Assert.Empty(await harness.WithAsync<IReadOnlyList<PoolJob>, PoolWorkerProtocol>(p => p.TakeAsync(a, 1, TimeSpan.Zero, CancellationToken.None)));
+        await PoolJobServiceTests.Submit(harness, alice, pool, new PoolJobSubmission("1"));
+
+        Assert.Single(await takeB.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
 }

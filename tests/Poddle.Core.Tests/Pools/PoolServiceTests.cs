@@ -170,4 +170,26 @@ public sealed class PoolServiceTests
         Assert.True(deleted.IsSuccess);
         Assert.True(reused.IsSuccess, reused.Error?.Message);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Delete_TakesItsJobsStreamChunksAndWorkerKeysWithIt(DatabaseProvider provider)
+    {
+        await using var harness = await PoolsHarness.CreateAsync(provider);
+        var alice = await harness.CreateUserAsync("alice");
+        var pool = await harness.CreateCommandPoolAsync(alice);
+        var worker = await harness.CreateWorkerAsync(pool, "w");
+        var job = (await PoolJobServiceTests.Submit(harness, alice, pool, new PoolJobSubmission("1"))).Value;
+        await harness.WithAsync<IReadOnlyList<PoolJob>, PoolWorkerProtocol>(p => p.TakeAsync(worker, 1, TimeSpan.Zero, CancellationToken.None));
+        await harness.WithAsync<Result<bool>, PoolWorkerProtocol>(p => p.PostStreamAsync(worker, job.Id, """{"output":1}""", CancellationToken.None));
+
+        var deleted = await harness.WithAsync<Result<bool>, PoolService>(s => s.DeleteAsync(alice, pool, CancellationToken.None));
+
+        Assert.True(deleted.IsSuccess);
+        await using var db = harness.Database.CreateContext();
+        Assert.False(await db.PoolJobs.AnyAsync());
+        Assert.False(await db.Set<PoolJobStreamChunk>().AnyAsync());
+        Assert.False(await db.Set<PoolWorkerKey>().AnyAsync());
+        Assert.Null(await harness.WithAsync<PoolWorkerKey?, PoolWorkerProtocol>(p => p.AuthenticateAsync("pwk_unknown", CancellationToken.None)));
+    }
 }

@@ -77,7 +77,8 @@ apt_install passt nftables iproute2
 # The web app's browser tests drive Debian's Chromium with Playwright (never a browser download: Playwright's own builds
 # cannot be fetched here), at /usr/bin/chromium; fonts-dejavu-core gives its screenshots readable text.
 apt_install chromium fonts-dejavu-core
-# The piston-client test runs the npm package piston-client (tests/piston-client) with node; npm ci fetches it from the registry.
+# The piston-client and runpod-sdk tests run the npm packages piston-client (tests/piston-client) and runpod-sdk
+# (tests/runpod-client) with node; each test runs npm ci, which fetches them from the registry.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then apt_install nodejs npm; fi
 
 log "building"

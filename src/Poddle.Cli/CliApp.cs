@@ -10,6 +10,7 @@ using Poddle.Cli.Commands.Executions;
 using Poddle.Cli.Commands.Hosting;
 using Poddle.Cli.Commands.Pods;
 using Poddle.Cli.Commands.Projects;
+using Poddle.Cli.Commands.Pools;
 using Poddle.Cli.Commands.Tokens;
 using Poddle.Cli.Output;
 
@@ -108,6 +109,7 @@ public static class CliApp
             new AdminCommand(environment, globals),
             new ProjectsCommand(environment, globals),
             new TokensCommand(environment, globals),
+            new PoolsCommand(environment, globals),
             new RunCommand(environment, globals),
             new RuntimesCommand(environment, globals),
             new DoctorCommand(environment, globals),

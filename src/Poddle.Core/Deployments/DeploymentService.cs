@@ -417,24 +417,8 @@ public sealed partial class DeploymentService(
         }
     }
 
-    /// <summary>The owner's tier and its limits; admins are exempt from tier limits (they run the platform).</summary>
-    private async Task<(string Name, TierLimits Limits)> TierOfAsync(Guid ownerId, CancellationToken cancellationToken)
-    {
-        var owner = await db.Users.Where(u => u.Id == ownerId).Select(u => new { u.Tier, u.Role }).FirstOrDefaultAsync(cancellationToken);
-        if (owner?.Role == Accounts.UserRole.Admin)
-        {
-            return ("admin", TierLimits.Unlimited);
-        }
-
-        var tier = owner?.Tier ?? default;
-        var name = tier.ToString().ToLowerInvariant();
-        var tiers = options.Value.Tiers;
-        var limits = tiers.TryGetValue(name, out var found)
-            ? found
-            : tiers.FirstOrDefault(t => string.Equals(t.Key, name, StringComparison.OrdinalIgnoreCase)).Value
-              ?? throw new InvalidOperationException($"Deployments:Tiers:{name} is not configured.");
-        return (name, limits);
-    }
+    private Task<(string Name, TierLimits Limits)> TierOfAsync(Guid ownerId, CancellationToken cancellationToken) =>
+        OwnerTiers.OfAsync(db, options.Value, ownerId, cancellationToken);
 
     private async Task<int> NextRevisionAsync(Guid deploymentId, CancellationToken cancellationToken) =>
         (await db.DeploymentRevisions.Where(r => r.DeploymentId == deploymentId).MaxAsync(r => (int?)r.Number, cancellationToken) ?? 0) + 1;
@@ -490,7 +474,7 @@ public sealed partial class DeploymentService(
         deployment.UpdatedAt = now;
     }
 
-    private static void Merge(Dictionary<string, string> target, IReadOnlyDictionary<string, string?>? changes)
+    internal static void Merge(Dictionary<string, string> target, IReadOnlyDictionary<string, string?>? changes)
     {
         foreach (var (key, value) in changes ?? new Dictionary<string, string?>())
         {

@@ -24,4 +24,7 @@ public static class JobKinds
 
     /// <summary>One converge step of a deployment's controller.</summary>
     public const string DeploymentConverge = "deployment.converge";
+
+    /// <summary>Delivery of a pool job's webhook (its final status).</summary>
+    public const string PoolWebhook = "pool.webhook";
 }

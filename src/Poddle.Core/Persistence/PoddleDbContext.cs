@@ -38,6 +38,10 @@ public class PoddleDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<Deployments.SourceBundle> SourceBundles => Set<Deployments.SourceBundle>();
 
+    public DbSet<Pools.Pool> Pools => Set<Pools.Pool>();
+
+    public DbSet<Pools.PoolJob> PoolJobs => Set<Pools.PoolJob>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PoddleDbContext).Assembly);

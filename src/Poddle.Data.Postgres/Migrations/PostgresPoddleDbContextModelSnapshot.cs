@@ -1352,6 +1352,270 @@ namespace Poddle.Data.Postgres.Migrations
                     b.ToTable("recurring_jobs", (string)null);
                 });
 
+            modelBuilder.Entity("Poddle.Core.Pools.Pool", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Driver")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("driver");
+
+                    b.Property<int>("ExecutionTimeoutSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("execution_timeout_seconds");
+
+                    b.Property<long>("Generation")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("generation");
+
+                    b.Property<int>("IdleTimeoutSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("idle_timeout_seconds");
+
+                    b.Property<int>("MaxRetries")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_retries");
+
+                    b.Property<int>("MaxWorkers")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_workers");
+
+                    b.Property<int>("MinWorkers")
+                        .HasColumnType("integer")
+                        .HasColumnName("min_workers");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<int>("ScaleDownWindowSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("scale_down_window_seconds");
+
+                    b.Property<int>("ScaleUpWindowSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("scale_up_window_seconds");
+
+                    b.Property<string>("ScalerType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("scaler_type");
+
+                    b.Property<int>("ScalerValue")
+                        .HasColumnType("integer")
+                        .HasColumnName("scaler_value");
+
+                    b.Property<byte[]>("SecretsCiphertext")
+                        .HasColumnType("bytea")
+                        .HasColumnName("secrets_ciphertext");
+
+                    b.Property<string>("SpecJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("spec_json");
+
+                    b.Property<int>("TtlSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("ttl_seconds");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pools");
+
+                    b.HasIndex("OwnerId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_pools_owner_id_name");
+
+                    b.ToTable("pools", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Pools.PoolJob", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("DelayTimeMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("delay_time_ms");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<long?>("ExecutionTimeMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("execution_time_ms");
+
+                    b.Property<long>("ExecutionTimeoutMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("execution_timeout_ms");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("InputJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("input_json");
+
+                    b.Property<string>("OutputJson")
+                        .HasColumnType("text")
+                        .HasColumnName("output_json");
+
+                    b.Property<Guid>("PoolId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pool_id");
+
+                    b.Property<DateTimeOffset>("QueuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("queued_at");
+
+                    b.Property<int>("Retries")
+                        .HasColumnType("integer")
+                        .HasColumnName("retries");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("StreamChunks")
+                        .HasColumnType("integer")
+                        .HasColumnName("stream_chunks");
+
+                    b.Property<DateTimeOffset?>("TimeoutAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("timeout_at");
+
+                    b.Property<string>("Webhook")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("webhook");
+
+                    b.Property<string>("WorkerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("worker_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pool_jobs");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_pool_jobs_expires_at");
+
+                    b.HasIndex("WorkerId", "Status")
+                        .HasDatabaseName("ix_pool_jobs_worker_id_status");
+
+                    b.HasIndex("PoolId", "Status", "QueuedAt")
+                        .HasDatabaseName("ix_pool_jobs_pool_id_status_queued_at");
+
+                    b.ToTable("pool_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Pools.PoolJobStreamChunk", b =>
+                {
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Delivered")
+                        .HasColumnType("boolean")
+                        .HasColumnName("delivered");
+
+                    b.Property<string>("OutputJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("output_json");
+
+                    b.HasKey("JobId", "Sequence")
+                        .HasName("pk_pool_job_stream_chunks");
+
+                    b.ToTable("pool_job_stream_chunks", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Pools.PoolWorkerKey", b =>
+                {
+                    b.Property<string>("WorkerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("worker_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key_hash");
+
+                    b.Property<DateTimeOffset?>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<Guid>("PoolId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pool_id");
+
+                    b.HasKey("WorkerId")
+                        .HasName("pk_pool_worker_keys");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_pool_worker_keys_key_hash");
+
+                    b.HasIndex("PoolId")
+                        .HasDatabaseName("ix_pool_worker_keys_pool_id");
+
+                    b.ToTable("pool_worker_keys", (string)null);
+                });
+
             modelBuilder.Entity("Poddle.Core.Progress.CodeDraft", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -1632,6 +1896,46 @@ namespace Poddle.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_replicas_deployments_deployment_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Pools.Pool", b =>
+                {
+                    b.HasOne("Poddle.Core.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pools_users_owner_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Pools.PoolJob", b =>
+                {
+                    b.HasOne("Poddle.Core.Pools.Pool", null)
+                        .WithMany()
+                        .HasForeignKey("PoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pool_jobs_pools_pool_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Pools.PoolJobStreamChunk", b =>
+                {
+                    b.HasOne("Poddle.Core.Pools.PoolJob", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pool_job_stream_chunks_pool_jobs_job_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Pools.PoolWorkerKey", b =>
+                {
+                    b.HasOne("Poddle.Core.Pools.Pool", null)
+                        .WithMany()
+                        .HasForeignKey("PoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pool_worker_keys_pools_pool_id");
                 });
 
             modelBuilder.Entity("Poddle.Core.Projects.Project", b =>

@@ -1345,6 +1345,270 @@ namespace Poddle.Data.Sqlite.Migrations
                     b.ToTable("recurring_jobs", (string)null);
                 });
 
+            modelBuilder.Entity("Poddle.Core.Pools.Pool", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Driver")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("driver");
+
+                    b.Property<int>("ExecutionTimeoutSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("execution_timeout_seconds");
+
+                    b.Property<long>("Generation")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("generation");
+
+                    b.Property<int>("IdleTimeoutSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("idle_timeout_seconds");
+
+                    b.Property<int>("MaxRetries")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_retries");
+
+                    b.Property<int>("MaxWorkers")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_workers");
+
+                    b.Property<int>("MinWorkers")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("min_workers");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<int>("ScaleDownWindowSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("scale_down_window_seconds");
+
+                    b.Property<int>("ScaleUpWindowSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("scale_up_window_seconds");
+
+                    b.Property<string>("ScalerType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scaler_type");
+
+                    b.Property<int>("ScalerValue")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("scaler_value");
+
+                    b.Property<byte[]>("SecretsCiphertext")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("secrets_ciphertext");
+
+                    b.Property<string>("SpecJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("spec_json");
+
+                    b.Property<int>("TtlSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ttl_seconds");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pools");
+
+                    b.HasIndex("OwnerId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_pools_owner_id_name");
+
+                    b.ToTable("pools", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Pools.PoolJob", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completed_at");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("DelayTimeMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delay_time_ms");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<long?>("ExecutionTimeMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("execution_time_ms");
+
+                    b.Property<long>("ExecutionTimeoutMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("execution_timeout_ms");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("InputJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("input_json");
+
+                    b.Property<string>("OutputJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("output_json");
+
+                    b.Property<Guid>("PoolId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pool_id");
+
+                    b.Property<long>("QueuedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("queued_at");
+
+                    b.Property<int>("Retries")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("retries");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<int>("StreamChunks")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stream_chunks");
+
+                    b.Property<long?>("TimeoutAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("timeout_at");
+
+                    b.Property<string>("Webhook")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook");
+
+                    b.Property<string>("WorkerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("worker_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pool_jobs");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_pool_jobs_expires_at");
+
+                    b.HasIndex("WorkerId", "Status")
+                        .HasDatabaseName("ix_pool_jobs_worker_id_status");
+
+                    b.HasIndex("PoolId", "Status", "QueuedAt")
+                        .HasDatabaseName("ix_pool_jobs_pool_id_status_queued_at");
+
+                    b.ToTable("pool_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Pools.PoolJobStreamChunk", b =>
+                {
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Delivered")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delivered");
+
+                    b.Property<string>("OutputJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("output_json");
+
+                    b.HasKey("JobId", "Sequence")
+                        .HasName("pk_pool_job_stream_chunks");
+
+                    b.ToTable("pool_job_stream_chunks", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Pools.PoolWorkerKey", b =>
+                {
+                    b.Property<string>("WorkerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("worker_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_hash");
+
+                    b.Property<long?>("LastSeenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<Guid>("PoolId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pool_id");
+
+                    b.HasKey("WorkerId")
+                        .HasName("pk_pool_worker_keys");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_pool_worker_keys_key_hash");
+
+                    b.HasIndex("PoolId")
+                        .HasDatabaseName("ix_pool_worker_keys_pool_id");
+
+                    b.ToTable("pool_worker_keys", (string)null);
+                });
+
             modelBuilder.Entity("Poddle.Core.Progress.CodeDraft", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -1625,6 +1889,46 @@ namespace Poddle.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_replicas_deployments_deployment_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Pools.Pool", b =>
+                {
+                    b.HasOne("Poddle.Core.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pools_users_owner_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Pools.PoolJob", b =>
+                {
+                    b.HasOne("Poddle.Core.Pools.Pool", null)
+                        .WithMany()
+                        .HasForeignKey("PoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pool_jobs_pools_pool_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Pools.PoolJobStreamChunk", b =>
+                {
+                    b.HasOne("Poddle.Core.Pools.PoolJob", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pool_job_stream_chunks_pool_jobs_job_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Pools.PoolWorkerKey", b =>
+                {
+                    b.HasOne("Poddle.Core.Pools.Pool", null)
+                        .WithMany()
+                        .HasForeignKey("PoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pool_worker_keys_pools_pool_id");
                 });
 
             modelBuilder.Entity("Poddle.Core.Projects.Project", b =>

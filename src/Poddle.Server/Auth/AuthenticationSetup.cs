@@ -24,6 +24,9 @@ internal static class AuthenticationSetup
     public const string AdminPolicy = "admin";
     public const string AgentPolicy = "agent";
 
+    /// <summary>RunPod's serverless API (/v2/...): the owner's API token as "Authorization: Bearer pdl_...", as RunPod's clients send their key.</summary>
+    public const string ServerlessPolicy = "serverless";
+
     public static IServiceCollection AddPoddleAuthentication(this IServiceCollection services)
     {
         services.AddAuthentication(Scheme)
@@ -98,7 +101,8 @@ internal static class AuthenticationSetup
 
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin))
-            .AddPolicy(AgentPolicy, policy => policy.AddAuthenticationSchemes(AgentTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
+            .AddPolicy(AgentPolicy, policy => policy.AddAuthenticationSchemes(AgentTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser())
+            .AddPolicy(ServerlessPolicy, policy => policy.AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         return services;
     }
 

@@ -54,9 +54,16 @@ public sealed class FieldNames
         ["ProblemFile"] = "body",
     };
 
+    /// <summary>Pools: an update that changes nothing and a worker's result are the request's body as a whole.</summary>
+    public static IReadOnlyDictionary<string, string> PoolRenames { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["PoolChanges"] = "body",
+        ["Result"] = "body",
+    };
+
     // After the tables: static initializers run in the order they are written.
     /// <summary>Poddle's own API (/api/...): every feature's renames.</summary>
-    public static FieldNames Api { get; } = new(DeploymentRenames, ExecutionRenames, CurriculumRenames);
+    public static FieldNames Api { get; } = new(DeploymentRenames, ExecutionRenames, CurriculumRenames, PoolRenames);
 
     /// <summary>The Piston-compatible API (/api/v2/...): its body names the code <c>files</c> (Core's name) and the run's limits <c>run</c>.</summary>
     public static FieldNames Piston { get; } = new(new Dictionary<string, string>(StringComparer.Ordinal)

@@ -87,6 +87,9 @@ internal static class PoddleApiHosting
         app.MapCodeDraftEndpoints();
         app.MapClassEndpoints();
         app.MapDeploymentEndpoints();
+        app.MapPoolEndpoints();
+        app.MapServerlessEndpoints();
+        app.MapServerlessWorkerEndpoints();
         app.MapDomainEndpoints();
         app.MapSourceEndpoints();
         app.MapProblemEndpoints();

@@ -10,6 +10,7 @@ using Poddle.Core.Email;
 using Poddle.Core.Executions;
 using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;
+using Poddle.Core.Pools;
 using Poddle.Core.Progress;
 using Poddle.Core.Projects;
 using Poddle.Data.Postgres;
@@ -49,6 +50,7 @@ internal static class PoddleCoreHosting
         services.AddPoddleClasses();
         services.AddPoddleDeployments();
         services.AddPoddleAgents();
+        services.AddPoddlePools();
         return services;
     }
 }

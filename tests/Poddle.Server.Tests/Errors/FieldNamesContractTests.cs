@@ -7,6 +7,7 @@ using Poddle.Core.Common;
 using Poddle.Core.Curriculum.Submissions;
 using Poddle.Core.Deployments;
 using Poddle.Core.Executions;
+using Poddle.Core.Pools;
 using Poddle.Core.Projects;
 using Poddle.Server.Errors;
 
@@ -22,7 +23,7 @@ public sealed class FieldNamesContractTests
     private static readonly JsonSerializerOptions Json = PoddleJsonContext.Default.Options;
 
     /// <summary>Names that are not a property of a request: the body as a whole, a query parameter, a count over the project.</summary>
-    private static readonly HashSet<string> NotARequestProperty = new(StringComparer.Ordinal) { "body", "limit", "deployments" };
+    private static readonly HashSet<string> NotARequestProperty = new(StringComparer.Ordinal) { "body", "limit", "deployments", "pools" };
 
     /// <summary>Each Core input, the request the API reads it from, and the Core properties the server sets itself.</summary>
     public static TheoryData<Type, Type, string[]> Inputs => new()
@@ -35,6 +36,9 @@ public sealed class FieldNamesContractTests
         { typeof(UserChanges), typeof(UpdateUserRequest), [nameof(UserChanges.CallerSessionId)] },
         { typeof(ProjectChanges), typeof(UpdateProjectRequest), [] },
         { typeof(ProjectChanges), typeof(CreateProjectRequest), [] },
+        { typeof(NewPool), typeof(CreatePoolRequest), [] },
+        { typeof(PoolChanges), typeof(UpdatePoolRequest), [] },
+        { typeof(PoolJobSubmission), typeof(ServerlessRunRequest), [] },
     };
 
     /// <summary>Every field path a feature's <c>XxxFields</c> declares (and the indexed and keyed paths built from them), with the requests of that feature.</summary>
@@ -62,6 +66,17 @@ public sealed class FieldNamesContractTests
             foreach (var member in new[] { nameof(LimitRequest.CpuMs), nameof(LimitRequest.WallMs), nameof(LimitRequest.MemoryMb) })
             {
                 data.Add(ExecutionFields.Limits.Member(member).Value, executions);
+            }
+
+            Type[] pools = [typeof(CreatePoolRequest), typeof(UpdatePoolRequest), typeof(ScalePoolRequest)];
+            foreach (var path in Declared(typeof(PoolFields)))
+            {
+                data.Add(path.Value, pools);
+            }
+
+            foreach (var path in Declared(typeof(PoolJobFields)))
+            {
+                data.Add(path.Value, [typeof(ServerlessRunRequest)]);
             }
 
             return data;

@@ -40,4 +40,11 @@ public sealed class PoolOptions
 
     /// <summary>How long one webhook delivery may take.</summary>
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Whether webhooks may reach loopback, private, link-local and other non-public addresses. Off by default: a webhook
+    /// is a URL any user chooses, and the server would otherwise open its own endpoints, the database or a cloud's
+    /// metadata service for them. Turn it on where the receivers live on the operator's own network.
+    /// </summary>
+    public bool WebhookPrivateNetworks { get; set; }
 }

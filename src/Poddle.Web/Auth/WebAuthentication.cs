@@ -26,7 +26,7 @@ public static class WebAuthentication
     public const string CookieName = ".poddle.session";
 
     /// <summary>The paths that are not the web app's: the API, its reference and the operators' endpoints.</summary>
-    private static readonly PathString[] NotWebPaths = ["/api", "/docs", "/openapi", "/metrics", "/healthz", "/readyz"];
+    private static readonly PathString[] NotWebPaths = ["/api", "/v2", "/docs", "/openapi", "/metrics", "/healthz", "/readyz"];
 
     /// <summary>True for the web app's requests (pages, assets, the circuit); false for the API and operators' endpoints.</summary>
     public static bool IsWebRequest(HttpRequest request)

@@ -24,4 +24,7 @@ public static class JobKinds
 
     /// <summary>One converge step of a deployment's controller.</summary>
     public const string DeploymentConverge = "deployment.converge";
+
+    /// <summary>Rating of metered usage into hourly charges (billing).</summary>
+    public const string BillingRating = "billing.rating";
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Poddle.Core.Accounts;
 using Poddle.Core.Agents;
+using Poddle.Core.Billing;
 using Poddle.Core.Classes;
 using Poddle.Core.Curriculum;
 using Poddle.Core.Curriculum.Submissions;
@@ -49,6 +50,7 @@ internal static class PoddleCoreHosting
         services.AddPoddleClasses();
         services.AddPoddleDeployments();
         services.AddPoddleAgents();
+        services.AddPoddleBilling();
         return services;
     }
 }

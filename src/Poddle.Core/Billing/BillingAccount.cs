@@ -10,5 +10,8 @@ public sealed class BillingAccount
 
     public long BalanceMinor { get; set; }
 
+    /// <summary>The <see cref="LedgerEntry.Sequence"/> of the user's latest entry (0 before the first).</summary>
+    public long LastSequence { get; set; }
+
     public required string Currency { get; init; }
 }

@@ -24,7 +24,7 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         builder.Property(e => e.Currency).HasMaxLength(3);
         builder.Property(e => e.Reason).HasMaxLength(500);
         builder.Property(e => e.Reference).HasMaxLength(200);
-        builder.HasIndex(e => new { e.OwnerId, e.CreatedAt });
+        builder.HasIndex(e => new { e.OwnerId, e.Sequence }).IsUnique();
         builder.HasOne<BillingAccount>().WithMany().HasForeignKey(e => e.OwnerId).OnDelete(DeleteBehavior.Cascade);
     }
 }

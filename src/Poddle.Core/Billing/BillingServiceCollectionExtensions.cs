@@ -21,6 +21,7 @@ public static class BillingServiceCollectionExtensions
         services.TryAddScoped<UsageMeter>();
         services.TryAddScoped<Ledger>();
         services.TryAddScoped<UsageRater>();
+        services.TryAddScoped<BillingService>();
         services.AddJobHandler<UsageRatingJob>(UsageRatingJob.JobKind);
         services.AddSingleton(sp => new RecurringJobDefinition(
             UsageRatingJob.ScheduleName,

@@ -71,22 +71,25 @@ public sealed class Ledger(PoddleDbContext db, IDatabaseErrors databaseErrors, I
     {
         var updated = await db.Set<BillingAccount>()
             .Where(a => a.OwnerId == posting.OwnerId)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.BalanceMinor, a => a.BalanceMinor + posting.AmountMinor), cancellationToken);
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(a => a.BalanceMinor, a => a.BalanceMinor + posting.AmountMinor).SetProperty(a => a.LastSequence, a => a.LastSequence + 1),
+                cancellationToken);
         if (updated != 1)
         {
             throw new InvalidOperationException($"User {posting.OwnerId} has no billing account; create it first.");
         }
 
-        var balance = await db.Set<BillingAccount>().AsNoTracking()
-            .Where(a => a.OwnerId == posting.OwnerId).Select(a => a.BalanceMinor).SingleAsync(cancellationToken);
+        var account = await db.Set<BillingAccount>().AsNoTracking()
+            .Where(a => a.OwnerId == posting.OwnerId).Select(a => new { a.BalanceMinor, a.LastSequence }).SingleAsync(cancellationToken);
         var entry = new LedgerEntry
         {
             Id = entryId,
             OwnerId = posting.OwnerId,
+            Sequence = account.LastSequence,
             Kind = posting.Kind,
             AmountMinor = posting.AmountMinor,
             Currency = options.Value.Currency,
-            BalanceAfterMinor = balance,
+            BalanceAfterMinor = account.BalanceMinor,
             Reason = posting.Reason,
             Reference = posting.Reference,
             ActorId = posting.ActorId,

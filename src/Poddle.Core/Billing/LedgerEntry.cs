@@ -7,6 +7,9 @@ public sealed class LedgerEntry
 
     public Guid OwnerId { get; init; }
 
+    /// <summary>1, 2, 3 … per user, without gaps: the ledger's order (taken under the balance row's lock).</summary>
+    public long Sequence { get; init; }
+
     /// <summary><see cref="LedgerEntryKinds"/>.</summary>
     public required string Kind { get; init; }
 

@@ -448,6 +448,10 @@ namespace Poddle.Data.Postgres.Migrations
                         .HasColumnType("character varying(3)")
                         .HasColumnName("currency");
 
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_sequence");
+
                     b.HasKey("OwnerId")
                         .HasName("pk_billing_accounts");
 
@@ -505,11 +509,16 @@ namespace Poddle.Data.Postgres.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("reference");
 
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
                     b.HasKey("Id")
                         .HasName("pk_ledger_entries");
 
-                    b.HasIndex("OwnerId", "CreatedAt")
-                        .HasDatabaseName("ix_ledger_entries_owner_id_created_at");
+                    b.HasIndex("OwnerId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ledger_entries_owner_id_sequence");
 
                     b.ToTable("ledger_entries", (string)null);
                 });

@@ -441,6 +441,10 @@ namespace Poddle.Data.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("currency");
 
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sequence");
+
                     b.HasKey("OwnerId")
                         .HasName("pk_billing_accounts");
 
@@ -498,11 +502,16 @@ namespace Poddle.Data.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("reference");
 
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
                     b.HasKey("Id")
                         .HasName("pk_ledger_entries");
 
-                    b.HasIndex("OwnerId", "CreatedAt")
-                        .HasDatabaseName("ix_ledger_entries_owner_id_created_at");
+                    b.HasIndex("OwnerId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ledger_entries_owner_id_sequence");
 
                     b.ToTable("ledger_entries", (string)null);
                 });

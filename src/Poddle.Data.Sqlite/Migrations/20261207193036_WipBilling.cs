@@ -17,6 +17,7 @@ namespace Poddle.Data.Sqlite.Migrations
                 {
                     owner_id = table.Column<Guid>(type: "TEXT", nullable: false),
                     balance_minor = table.Column<long>(type: "INTEGER", nullable: false),
+                    last_sequence = table.Column<long>(type: "INTEGER", nullable: false),
                     currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false)
                 },
                 constraints: table =>
@@ -92,6 +93,7 @@ namespace Poddle.Data.Sqlite.Migrations
                 {
                     id = table.Column<Guid>(type: "TEXT", nullable: false),
                     owner_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    sequence = table.Column<long>(type: "INTEGER", nullable: false),
                     kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     amount_minor = table.Column<long>(type: "INTEGER", nullable: false),
                     currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
@@ -113,9 +115,10 @@ namespace Poddle.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "ix_ledger_entries_owner_id_created_at",
+                name: "ix_ledger_entries_owner_id_sequence",
                 table: "ledger_entries",
-                columns: new[] { "owner_id", "created_at" });
+                columns: new[] { "owner_id", "sequence" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_replica_runs_deployment_id",

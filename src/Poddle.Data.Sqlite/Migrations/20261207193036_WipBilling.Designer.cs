@@ -11,7 +11,7 @@ using Poddle.Data.Sqlite;
 namespace Poddle.Data.Sqlite.Migrations
 {
     [DbContext(typeof(SqlitePoddleDbContext))]
-    [Migration("20261207191959_WipBilling")]
+    [Migration("20261207193036_WipBilling")]
     partial class WipBilling
     {
         /// <inheritdoc />
@@ -444,6 +444,10 @@ namespace Poddle.Data.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("currency");
 
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sequence");
+
                     b.HasKey("OwnerId")
                         .HasName("pk_billing_accounts");
 
@@ -501,11 +505,16 @@ namespace Poddle.Data.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("reference");
 
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
                     b.HasKey("Id")
                         .HasName("pk_ledger_entries");
 
-                    b.HasIndex("OwnerId", "CreatedAt")
-                        .HasDatabaseName("ix_ledger_entries_owner_id_created_at");
+                    b.HasIndex("OwnerId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ledger_entries_owner_id_sequence");
 
                     b.ToTable("ledger_entries", (string)null);
                 });

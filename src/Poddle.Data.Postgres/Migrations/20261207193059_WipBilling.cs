@@ -17,6 +17,7 @@ namespace Poddle.Data.Postgres.Migrations
                 {
                     owner_id = table.Column<Guid>(type: "uuid", nullable: false),
                     balance_minor = table.Column<long>(type: "bigint", nullable: false),
+                    last_sequence = table.Column<long>(type: "bigint", nullable: false),
                     currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false)
                 },
                 constraints: table =>
@@ -92,6 +93,7 @@ namespace Poddle.Data.Postgres.Migrations
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
                     owner_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sequence = table.Column<long>(type: "bigint", nullable: false),
                     kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     amount_minor = table.Column<long>(type: "bigint", nullable: false),
                     currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
@@ -113,9 +115,10 @@ namespace Poddle.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "ix_ledger_entries_owner_id_created_at",
+                name: "ix_ledger_entries_owner_id_sequence",
                 table: "ledger_entries",
-                columns: new[] { "owner_id", "created_at" });
+                columns: new[] { "owner_id", "sequence" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_replica_runs_deployment_id",

@@ -12,7 +12,7 @@ using Poddle.Data.Postgres;
 namespace Poddle.Data.Postgres.Migrations
 {
     [DbContext(typeof(PostgresPoddleDbContext))]
-    [Migration("20261207192021_WipBilling")]
+    [Migration("20261207193059_WipBilling")]
     partial class WipBilling
     {
         /// <inheritdoc />
@@ -451,6 +451,10 @@ namespace Poddle.Data.Postgres.Migrations
                         .HasColumnType("character varying(3)")
                         .HasColumnName("currency");
 
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_sequence");
+
                     b.HasKey("OwnerId")
                         .HasName("pk_billing_accounts");
 
@@ -508,11 +512,16 @@ namespace Poddle.Data.Postgres.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("reference");
 
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
                     b.HasKey("Id")
                         .HasName("pk_ledger_entries");
 
-                    b.HasIndex("OwnerId", "CreatedAt")
-                        .HasDatabaseName("ix_ledger_entries_owner_id_created_at");
+                    b.HasIndex("OwnerId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ledger_entries_owner_id_sequence");
 
                     b.ToTable("ledger_entries", (string)null);
                 });

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Poddle.Core.Common;
+using Poddle.Core.Deployments;
 using Poddle.Core.Jobs;
 
 namespace Poddle.Core.Billing;
@@ -22,6 +23,7 @@ public static class BillingServiceCollectionExtensions
         services.TryAddScoped<Ledger>();
         services.TryAddScoped<UsageRater>();
         services.TryAddScoped<BillingService>();
+        services.Replace(ServiceDescriptor.Scoped<IDeploymentBalanceGuard, BalanceGuard>());
         services.AddJobHandler<UsageRatingJob>(UsageRatingJob.JobKind);
         services.AddSingleton(sp => new RecurringJobDefinition(
             UsageRatingJob.ScheduleName,

@@ -1,7 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Poddle.Contracts;
 using Poddle.Core.Persistence;
+using Poddle.Drivers.Abstractions.Pods;
 using Poddle.Testing;
 
 namespace Poddle.Server.Tests.Endpoints;
@@ -82,5 +87,73 @@ public sealed class BillingEndpointsTests
         Assert.Empty(usage.Deployments);
         Assert.Equal(1, usage.From.Day);
         Assert.Equal(usage.From.AddMonths(1), usage.MonthEnd);
+    }
+
+    /// <summary>
+    /// With billing on and GuardHours 24, "web" (250 m, 100 MB: 35 000 tiyin an hour per replica) needs 840 000 per
+    /// replica on the balance to be created, and 1 680 000 to be scaled to two replicas.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Guard_BalanceShort_CreateAndScaleUpAre402WithTheAmount_FundedTheyPass(DatabaseProvider provider)
+    {
+        await using var server = await TestServer.StartAsync(provider, new Dictionary<string, string?>
+        {
+            ["Jobs:Workers"] = "0",
+            ["Billing:Enabled"] = "true",
+            ["Billing:GuardHours"] = "24",
+        }, UseNamedTestDrivers);
+        var (admin, _) = await server.SignInAdminAsync();
+        var (alice, aliceTokens) = await server.CreateUserAsync("alice");
+        var created = await alice.PostAsJsonAsync("/api/projects", new CreateProjectRequest("demo"));
+        var project = (await created.Content.ReadFromJsonAsync<ProjectResponse>())!.Id;
+        var web = new CreateDeploymentRequest("web", Command: ["python3", "-m", "http.server"], Port: 8000, Resources: new ResourcesDto(250, 100), Replicas: 1);
+
+        var refused = await alice.PostAsJsonAsync($"/api/projects/{project}/deployments", web);
+        Assert.Equal(HttpStatusCode.PaymentRequired, refused.StatusCode);
+        using (var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()))
+        {
+            var root = problem.RootElement;
+            Assert.Equal("urn:poddle:problem:insufficient-balance", root.GetProperty("type").GetString());
+            Assert.Equal(840_000, root.GetProperty("neededMinor").GetInt64());
+            Assert.Equal(0, root.GetProperty("balanceMinor").GetInt64());
+            Assert.Equal(840_000, root.GetProperty("shortfallMinor").GetInt64());
+            Assert.Equal("UZS", root.GetProperty("currency").GetString());
+        }
+
+        await admin.PostAsJsonAsync($"/api/admin/billing/users/{aliceTokens.User.Id}/credits", new AdminCreditRequest("grant", 840_000, "trial"), PoddleJsonContext.Default.AdminCreditRequest);
+        var accepted = await alice.PostAsJsonAsync($"/api/projects/{project}/deployments", web);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var id = (await accepted.Content.ReadFromJsonAsync<DeploymentResponse>())!.Id;
+
+        var scaleUp = await alice.PatchAsJsonAsync($"/api/deployments/{id}/scale", new ScaleDeploymentRequest(2));
+        Assert.Equal(HttpStatusCode.PaymentRequired, scaleUp.StatusCode);
+        Assert.Contains("1680000", await scaleUp.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Scaling down (or to the same size) is never refused.
+        Assert.Equal(HttpStatusCode.Accepted, (await alice.PatchAsJsonAsync($"/api/deployments/{id}/scale", new ScaleDeploymentRequest(0))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await alice.PatchAsJsonAsync($"/api/deployments/{id}/scale", new ScaleDeploymentRequest(1))).StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Guard_BillingOffByDefault_CreatesWithAnEmptyBalance(DatabaseProvider provider)
+    {
+        await using var server = await TestServer.StartAsync(provider, new Dictionary<string, string?> { ["Jobs:Workers"] = "0" }, UseNamedTestDrivers);
+        var (alice, _) = await server.CreateUserAsync("alice");
+        var created = await alice.PostAsJsonAsync("/api/projects", new CreateProjectRequest("demo"));
+        var project = (await created.Content.ReadFromJsonAsync<ProjectResponse>())!.Id;
+
+        var response = await alice.PostAsJsonAsync($"/api/projects/{project}/deployments", new CreateDeploymentRequest("web", Command: ["python3", "-m", "http.server"], Port: 8000, Replicas: 3));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.False((await alice.GetFromJsonAsync("/api/billing/balance", PoddleJsonContext.Default.BalanceResponse))!.Enabled);
+    }
+
+    private static void UseNamedTestDrivers(WebApplicationBuilder builder)
+    {
+        builder.Services.RemoveAll<IPodDriver>();
+        builder.Services.AddSingleton<IPodDriver>(NamedTestPodDriver.Sandbox());
+        builder.Services.AddSingleton<IPodDriver>(NamedTestPodDriver.Docker());
     }
 }

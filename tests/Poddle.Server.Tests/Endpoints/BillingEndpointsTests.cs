@@ -144,7 +144,7 @@ public sealed class BillingEndpointsTests
         var created = await alice.PostAsJsonAsync("/api/projects", new CreateProjectRequest("demo"));
         var project = (await created.Content.ReadFromJsonAsync<ProjectResponse>())!.Id;
 
-        var response = await alice.PostAsJsonAsync($"/api/projects/{project}/deployments", new CreateDeploymentRequest("web", Command: ["python3", "-m", "http.server"], Port: 8000, Replicas: 3));
+        var response = await alice.PostAsJsonAsync($"/api/projects/{project}/deployments", new CreateDeploymentRequest("web", Command: ["python3", "-m", "http.server"], Port: 8000, Replicas: 2));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.False((await alice.GetFromJsonAsync("/api/billing/balance", PoddleJsonContext.Default.BalanceResponse))!.Enabled);

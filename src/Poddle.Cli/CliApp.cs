@@ -4,6 +4,7 @@ using Poddle.Agent.Health;
 using Poddle.Agent.Monitoring;
 using Poddle.Cli.Commands.Accounts;
 using Poddle.Cli.Commands.Admin;
+using Poddle.Cli.Commands.Billing;
 using Poddle.Cli.Commands.Curriculum;
 using Poddle.Cli.Commands.Deployments;
 using Poddle.Cli.Commands.Executions;
@@ -108,6 +109,7 @@ public static class CliApp
             new TwoFactorCommand(environment, globals),
             new AdminCommand(environment, globals),
             new ProjectsCommand(environment, globals),
+            new BillingCommand(environment, globals),
             new TokensCommand(environment, globals),
             new PoolsCommand(environment, globals),
             new RunCommand(environment, globals),

@@ -15,6 +15,9 @@ public enum ErrorKind
 
     /// <summary>The service cannot take the request now, e.g. a full queue (503 with Retry-After).</summary>
     Unavailable,
+
+    /// <summary>The balance does not cover what the request would cost (402); <see cref="Error.Details"/> says how much.</summary>
+    PaymentRequired,
 }
 
 /// <summary>
@@ -28,7 +31,8 @@ public sealed record Error(
     string Code,
     string Message,
     IReadOnlyDictionary<string, string[]>? Fields = null,
-    TimeSpan? RetryAfter = null)
+    TimeSpan? RetryAfter = null,
+    IReadOnlyDictionary<string, object>? Details = null)
 {
     public static Error Validation(FieldPath field, string message) =>
         new(ErrorKind.Validation, ErrorCodes.Validation, message, One(field, message));

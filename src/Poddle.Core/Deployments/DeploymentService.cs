@@ -20,6 +20,7 @@ public sealed partial class DeploymentService(
     PodDriverRegistry drivers,
     IDatabaseErrors databaseErrors,
     IReplicaHealthQuery health,
+    IDeploymentBalanceGuard balance,
     IOptions<DeploymentOptions> options,
     TimeProvider clock,
     ILogger<DeploymentService> logger)
@@ -73,6 +74,11 @@ public sealed partial class DeploymentService(
         if (await db.Deployments.AnyAsync(d => d.ProjectId == projectId && d.Name == request.Name && d.DeletedAt == null, cancellationToken))
         {
             return NameTaken(request.Name!);
+        }
+
+        if (await balance.CheckAsync(ownerId, spec.Resources, replicas, cancellationToken) is { } unaffordable)
+        {
+            return unaffordable;
         }
 
         var now = clock.GetStoredUtcNow();
@@ -221,6 +227,16 @@ public sealed partial class DeploymentService(
         if (replicas > limits.MaxReplicas)
         {
             return DeploymentValidation.CheckTier(tierName, limits, new ResourceSpec(0, 0), replicas.Value)!;
+        }
+
+        // Scaling up needs the balance to cover the deployment at its new size; scaling down never does.
+        if (replicas > deployment.Replicas)
+        {
+            var current = await db.DeploymentRevisions.AsNoTracking().FirstAsync(r => r.DeploymentId == deployment.Id && r.Number == deployment.CurrentRevision, cancellationToken);
+            if (await balance.CheckAsync(ownerId, DeploymentSpecJson.Deserialize(current.SpecJson).Resources, replicas.Value, cancellationToken) is { } unaffordable)
+            {
+                return unaffordable;
+            }
         }
 
         var previous = deployment.Replicas;

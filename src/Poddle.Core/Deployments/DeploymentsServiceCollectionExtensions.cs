@@ -54,6 +54,7 @@ public static class DeploymentsServiceCollectionExtensions
         services.TryAddScoped<DeploymentNotifier>();
         services.TryAddScoped<DeploymentLogReader>();
         services.TryAddScoped<DeploymentConvergeStep>();
+        services.TryAddScoped<IDeploymentBalanceGuard, UnbilledDeployments>();
         services.AddJobHandler<DeploymentConvergeHandler>(DeploymentJobs.Converge);
         services.AddMetrics();
         services.TryAddSingleton<DeploymentMetrics>();

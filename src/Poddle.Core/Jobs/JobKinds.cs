@@ -27,4 +27,7 @@ public static class JobKinds
 
     /// <summary>Delivery of a pool job's webhook (its final status).</summary>
     public const string PoolWebhook = "pool.webhook";
+
+    /// <summary>Rating of metered usage into hourly charges (billing).</summary>
+    public const string BillingRating = "billing.rating";
 }

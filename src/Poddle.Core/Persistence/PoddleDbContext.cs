@@ -42,6 +42,23 @@ public class PoddleDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<Pools.PoolJob> PoolJobs => Set<Pools.PoolJob>();
 
+    public DbSet<Deployments.ReplicaRun> ReplicaRuns => Set<Deployments.ReplicaRun>();
+
+    /// <inheritdoc />
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        // Replica runs (usage metering) are written with the phase change that causes them.
+        global::Poddle.Core.Deployments.ReplicaRunRecorder.RecordAsync(this, synchronous: true, CancellationToken.None).GetAwaiter().GetResult();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <inheritdoc />
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        await global::Poddle.Core.Deployments.ReplicaRunRecorder.RecordAsync(this, synchronous: false, cancellationToken);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PoddleDbContext).Assembly);

@@ -25,6 +25,7 @@ public static class Problems
         ErrorKind.RateLimited => StatusCodes.Status429TooManyRequests,
         ErrorKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorKind.PaymentRequired => StatusCodes.Status402PaymentRequired,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -47,7 +48,13 @@ public static class Problems
     {
         ArgumentNullException.ThrowIfNull(error);
         var status = StatusOf(error.Kind);
-        return new ProblemResult(Create(status, error.Code, TitleOf(status), error.Message, (names ?? FieldNames.Api).ToApi(error.Fields)), error.RetryAfter);
+        var problem = Create(status, error.Code, TitleOf(status), error.Message, (names ?? FieldNames.Api).ToApi(error.Fields));
+        foreach (var (key, value) in error.Details ?? new Dictionary<string, object>())
+        {
+            problem.Extensions[key] = value;
+        }
+
+        return new ProblemResult(problem, error.RetryAfter);
     }
 
     /// <summary>A problem response made with <see cref="Create"/>, for the failure branch of a typed result.</summary>
@@ -144,6 +151,7 @@ public static class Problems
     {
         400 => "Bad request",
         401 => "Unauthorized",
+        402 => "Payment required",
         403 => "Forbidden",
         404 => "Not found",
         405 => "Method not allowed",

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Poddle.Core.Accounts;
 using Poddle.Core.Agents;
+using Poddle.Core.Billing;
 using Poddle.Core.Classes;
 using Poddle.Core.Curriculum;
 using Poddle.Core.Curriculum.Submissions;
@@ -51,6 +52,7 @@ internal static class PoddleCoreHosting
         services.AddPoddleDeployments();
         services.AddPoddleAgents();
         services.AddPoddlePools();
+        services.AddPoddleBilling();
         return services;
     }
 }

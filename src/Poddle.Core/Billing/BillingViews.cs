@@ -1,0 +1,28 @@
+namespace Poddle.Core.Billing;
+
+/// <summary>A user's balance; <see cref="Enabled"/> false when the installation does not bill.</summary>
+public sealed record BalanceView(long BalanceMinor, string Currency, bool Enabled);
+
+/// <summary>One page of a user's ledger, newest first, and how many entries there are in all.</summary>
+public sealed record LedgerPage(IReadOnlyList<LedgerEntry> Entries, int Total);
+
+/// <summary>One deployment's usage this month: charged and not yet rated so far, and the estimate to the month's end at its current replicas.</summary>
+public sealed record DeploymentUsage(
+    Guid DeploymentId,
+    string Name,
+    long AmountMinor,
+    long HourlyMinor,
+    long EstimateMinor,
+    long ReplicaSeconds,
+    long CpuMillicoreSeconds,
+    long MemoryMbSeconds);
+
+/// <summary>The month so far (<see cref="From"/> to <see cref="To"/>) and the estimate to <see cref="MonthEnd"/>.</summary>
+public sealed record UsageReport(
+    DateTimeOffset From,
+    DateTimeOffset To,
+    DateTimeOffset MonthEnd,
+    string Currency,
+    long AmountMinor,
+    long EstimateMinor,
+    IReadOnlyList<DeploymentUsage> Deployments);

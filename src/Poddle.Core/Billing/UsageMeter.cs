@@ -1,0 +1,91 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Poddle.Core.Accounts;
+using Poddle.Core.Deployments;
+using Poddle.Core.Persistence;
+
+namespace Poddle.Core.Billing;
+
+/// <summary>
+/// Meters what ran (<see cref="ReplicaRun"/> rows) inside one clock hour and prices it. Each run's time inside the hour
+/// counts in whole seconds (rounded down); a deployment's amount is Σ(hourly price of the run's replica × seconds) / 3600,
+/// rounded half up once per deployment and hour, in integer minor units. The price list is the one in force at the
+/// hour's start, the tier the owner's. A run still open counts to the window's end.
+/// </summary>
+public sealed class UsageMeter(PoddleDbContext db, IOptions<BillingOptions> options)
+{
+    public const long SecondsPerHour = 3600;
+
+    /// <summary>Usage per deployment in [<paramref name="hourStart"/>, +1 h), optionally cut at <paramref name="until"/>, for the deployments of <paramref name="ownerId"/> or all.</summary>
+    public async Task<List<MeteredUsage>> MeterHourAsync(DateTimeOffset hourStart, CancellationToken cancellationToken, Guid? ownerId = null, DateTimeOffset? until = null)
+    {
+        var hourEnd = hourStart.AddHours(1);
+        var windowEnd = until is { } u && u < hourEnd ? u : hourEnd;
+        var runs = await (
+            from r in db.Set<ReplicaRun>().AsNoTracking()
+            join d in db.Set<Deployment>().AsNoTracking() on r.DeploymentId equals d.Id
+            where r.StartedAt < windowEnd && (r.StoppedAt == null || r.StoppedAt > hourStart)
+                && (ownerId == null || d.OwnerId == ownerId)
+            select new { Run = r, d.OwnerId, d.Name }).ToListAsync(cancellationToken);
+        if (runs.Count == 0)
+        {
+            return [];
+        }
+
+        var list = PriceListAt(hourStart);
+        var owners = runs.Select(r => r.OwnerId).Distinct().ToList();
+        var tiers = await db.Set<User>().AsNoTracking().Where(u => owners.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => u.Tier, cancellationToken);
+        var deploymentIds = runs.Select(r => r.Run.DeploymentId).Distinct().ToList();
+        var resources = (await db.Set<DeploymentRevision>().AsNoTracking().Where(v => deploymentIds.Contains(v.DeploymentId)).ToListAsync(cancellationToken))
+            .ToDictionary(v => (v.DeploymentId, v.Number), v => ReplicaPods.ReadSpec(v).Resources);
+
+        var usage = new List<MeteredUsage>();
+        foreach (var group in runs.GroupBy(r => r.Run.DeploymentId))
+        {
+            var first = group.First();
+            var price = TierPriceOf(list, tiers.GetValueOrDefault(first.OwnerId));
+            long priceSeconds = 0, replicaSeconds = 0, cpuSeconds = 0, memorySeconds = 0;
+            foreach (var item in group)
+            {
+                var start = item.Run.StartedAt > hourStart ? item.Run.StartedAt : hourStart;
+                var end = item.Run.StoppedAt is { } stopped && stopped < windowEnd ? stopped : windowEnd;
+                var seconds = Math.Max(0, (end.UtcTicks - start.UtcTicks) / TimeSpan.TicksPerSecond);
+                var spec = resources[(item.Run.DeploymentId, item.Run.Revision)];
+                checked
+                {
+                    priceSeconds += price.HourlyPerReplica(spec.CpuMillicores, spec.MemoryMb) * seconds;
+                    replicaSeconds += seconds;
+                    cpuSeconds += spec.CpuMillicores * seconds;
+                    memorySeconds += spec.MemoryMb * seconds;
+                }
+            }
+
+            var amount = (priceSeconds + (SecondsPerHour / 2)) / SecondsPerHour;
+            usage.Add(new MeteredUsage(group.Key, first.OwnerId, first.Name, amount, list.Version, replicaSeconds, cpuSeconds, memorySeconds));
+        }
+
+        return usage;
+    }
+
+    /// <summary>The price list in force at <paramref name="at"/>: the latest whose EffectiveFrom is not after it (the earliest list before any).</summary>
+    public PriceList PriceListAt(DateTimeOffset at)
+    {
+        var lists = options.Value.PriceLists.OrderBy(l => l.EffectiveFrom).ToList();
+        return lists.LastOrDefault(l => l.EffectiveFrom <= at) ?? lists[0];
+    }
+
+    /// <summary>The price per hour of <paramref name="replicas"/> replicas with <paramref name="resources"/> for a user of <paramref name="tier"/>, now.</summary>
+    public long HourlyPrice(UserTier tier, ResourceSpec resources, int replicas, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        return checked(TierPriceOf(PriceListAt(at), tier).HourlyPerReplica(resources.CpuMillicores, resources.MemoryMb) * replicas);
+    }
+
+    private static TierPrice TierPriceOf(PriceList list, UserTier tier) =>
+        list.Tiers.TryGetValue(tier == UserTier.Pro ? "pro" : "free", out var price) ? price : list.Tiers["free"];
+
+    /// <summary>The start of the clock hour (UTC) that holds <paramref name="time"/>.</summary>
+    public static DateTimeOffset HourOf(DateTimeOffset time) =>
+        new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
+}

@@ -1,0 +1,139 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Poddle.Core.Common;
+using Poddle.Core.Deployments;
+using Poddle.Core.Persistence;
+
+namespace Poddle.Core.Billing;
+
+/// <summary>
+/// Turns metered usage into charges, hour by hour. An hour is due once it ended <see cref="BillingOptions.RatingDelay"/>
+/// ago. A run rates every due hour after the latest <see cref="RatedHour"/> (or from the first recorded replica run),
+/// so a late or missed run catches up. Each (deployment, hour) is charged in its own transaction together with its
+/// ledger debit and balance change; the unique key on (deployment, hour) turns a second attempt (a retried job, a second
+/// server, a rater that died after committing) into a no-op. An hour is marked rated only after all its charges.
+/// </summary>
+public sealed partial class UsageRater(
+    PoddleDbContext db,
+    UsageMeter meter,
+    Ledger ledger,
+    IDatabaseErrors databaseErrors,
+    IOptions<BillingOptions> options,
+    TimeProvider clock,
+    ILogger<UsageRater> logger)
+{
+    /// <summary>Rates every due hour; returns how many charges this call wrote.</summary>
+    public async Task<int> RateDueAsync(CancellationToken cancellationToken)
+    {
+        var lastDue = UsageMeter.HourOf(clock.GetUtcNow() - options.Value.RatingDelay).AddHours(-1);
+        var latest = await db.Set<RatedHour>().AsNoTracking().OrderByDescending(h => h.HourStart).Select(h => (DateTimeOffset?)h.HourStart).FirstOrDefaultAsync(cancellationToken);
+        DateTimeOffset next;
+        if (latest is { } rated)
+        {
+            next = rated.AddHours(1);
+        }
+        else if (await db.Set<ReplicaRun>().AsNoTracking().OrderBy(r => r.StartedAt).Select(r => (DateTimeOffset?)r.StartedAt).FirstOrDefaultAsync(cancellationToken) is { } first)
+        {
+            next = UsageMeter.HourOf(first);
+        }
+        else
+        {
+            return 0;
+        }
+
+        var written = 0;
+        for (var hour = next; hour <= lastDue; hour = hour.AddHours(1))
+        {
+            written += await RateHourAsync(hour, cancellationToken);
+        }
+
+        return written;
+    }
+
+    /// <summary>Charges every deployment that ran in the hour and has no charge for it yet, then marks the hour rated.</summary>
+    public async Task<int> RateHourAsync(DateTimeOffset hourStart, CancellationToken cancellationToken)
+    {
+        var usage = await meter.MeterHourAsync(hourStart, cancellationToken);
+        var charged = (await db.Set<UsageCharge>().AsNoTracking().Where(c => c.HourStart == hourStart).Select(c => c.DeploymentId).ToListAsync(cancellationToken)).ToHashSet();
+        var written = 0;
+        foreach (var item in usage.Where(u => u.AmountMinor > 0 && !charged.Contains(u.DeploymentId)))
+        {
+            if (await ChargeAsync(hourStart, item, cancellationToken))
+            {
+                written++;
+            }
+        }
+
+        db.Add(new RatedHour { HourStart = hourStart, RatedAt = clock.GetStoredUtcNow() });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (databaseErrors.IsUniqueViolation(ex))
+        {
+            // Another rater finished the hour too.
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+
+        if (written > 0)
+        {
+            LogRated(logger, hourStart, written);
+        }
+
+        return written;
+    }
+
+    private async Task<bool> ChargeAsync(DateTimeOffset hourStart, MeteredUsage usage, CancellationToken cancellationToken)
+    {
+        await ledger.EnsureAccountAsync(usage.OwnerId, cancellationToken);
+        var hour = hourStart.UtcDateTime.ToString("yyyy-MM-ddTHH:mmZ", CultureInfo.InvariantCulture);
+        var entryId = Guid.CreateVersion7();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            db.Add(new UsageCharge
+            {
+                Id = Guid.CreateVersion7(),
+                DeploymentId = usage.DeploymentId,
+                OwnerId = usage.OwnerId,
+                HourStart = hourStart,
+                AmountMinor = usage.AmountMinor,
+                Currency = options.Value.Currency,
+                PriceListVersion = usage.PriceListVersion,
+                ReplicaSeconds = usage.ReplicaSeconds,
+                CpuMillicoreSeconds = usage.CpuMillicoreSeconds,
+                MemoryMbSeconds = usage.MemoryMbSeconds,
+                LedgerEntryId = entryId,
+                CreatedAt = clock.GetStoredUtcNow(),
+            });
+            await ledger.AppendAsync(
+                new LedgerPosting(usage.OwnerId, LedgerEntryKinds.Charge, -usage.AmountMinor, $"usage of {usage.DeploymentName}, hour {hour}", ChargeReference(usage.DeploymentId, hourStart)),
+                cancellationToken,
+                entryId);
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException ex) when (databaseErrors.IsUniqueViolation(ex))
+        {
+            // Charged by another rater between our read and our insert: the transaction rolls back, balance untouched.
+            await transaction.RollbackAsync(cancellationToken);
+            return false;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>The ledger reference of a charge: "charge:{deployment}:{hour}".</summary>
+    public static string ChargeReference(Guid deploymentId, DateTimeOffset hourStart) =>
+        string.Create(CultureInfo.InvariantCulture, $"charge:{deploymentId:N}:{hourStart.UtcDateTime:yyyyMMddHH}");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Usage rated for the hour {HourStart}: {Charges} charges")]
+    private static partial void LogRated(ILogger logger, DateTimeOffset hourStart, int charges);
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Options;
+using Poddle.Core.Jobs;
+
+namespace Poddle.Core.Billing;
+
+/// <summary>The recurring job that rates usage (<see cref="UsageRater"/>); idempotent, so retries and duplicates are harmless.</summary>
+public sealed class UsageRatingJob(UsageRater rater, IOptions<BillingOptions> options) : IJobHandler
+{
+    public const string JobKind = JobKinds.BillingRating;
+    public const string ScheduleName = "billing-rating";
+
+    public string Kind => JobKind;
+
+    public async Task HandleAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        if (options.Value.Enabled)
+        {
+            await rater.RateDueAsync(cancellationToken);
+        }
+    }
+}

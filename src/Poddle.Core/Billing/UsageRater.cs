@@ -52,6 +52,34 @@ public sealed partial class UsageRater(
         return written;
     }
 
+    /// <summary>
+    /// Where billing begins on an installation: the first time the rating job runs with billing on and no hour was ever
+    /// rated, the hour before the current one is marked rated with no charge, so usage recorded before billing was turned
+    /// on (replica runs are recorded whether or not billing is on) is never charged. Billing then begins with the hour it
+    /// was turned on in. Two servers at once write one marker (the hour is the key).
+    /// </summary>
+    public async Task BeginAsync(CancellationToken cancellationToken)
+    {
+        if (await db.Set<RatedHour>().AsNoTracking().AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        db.Add(new RatedHour { HourStart = UsageMeter.HourOf(clock.GetUtcNow()).AddHours(-1), RatedAt = clock.GetStoredUtcNow() });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (databaseErrors.IsUniqueViolation(ex))
+        {
+            // Another server began it at the same moment.
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
     /// <summary>Charges every deployment that ran in the hour and has no charge for it yet, then marks the hour rated.</summary>
     public async Task<int> RateHourAsync(DateTimeOffset hourStart, CancellationToken cancellationToken)
     {

@@ -3,7 +3,10 @@ using Poddle.Core.Jobs;
 
 namespace Poddle.Core.Billing;
 
-/// <summary>The recurring job that rates usage (<see cref="UsageRater"/>); idempotent, so retries and duplicates are harmless.</summary>
+/// <summary>
+/// The recurring job that rates usage (<see cref="UsageRater"/>); idempotent, so retries and duplicates are harmless. Its
+/// first run with billing on marks where billing begins (<see cref="UsageRater.BeginAsync"/>).
+/// </summary>
 public sealed class UsageRatingJob(UsageRater rater, IOptions<BillingOptions> options) : IJobHandler
 {
     public const string JobKind = JobKinds.BillingRating;
@@ -15,6 +18,7 @@ public sealed class UsageRatingJob(UsageRater rater, IOptions<BillingOptions> op
     {
         if (options.Value.Enabled)
         {
+            await rater.BeginAsync(cancellationToken);
             await rater.RateDueAsync(cancellationToken);
         }
     }

@@ -79,6 +79,32 @@ public sealed class UsageRaterTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task BeginAsync_BillingTurnedOnAfterDeploymentsRan_ChargesNothingBeforeTheHourItWasTurnedOnIn(DatabaseProvider provider)
+    {
+        await using var h = await BillingHarness.CreateAsync(provider, T0);
+        var alice = await h.SeedOwnerAsync("alice");
+        var web = await h.CreateDeploymentAsync(alice, "web", 250, 100);
+        await h.StartReplicaAsync(web, T0);
+
+        // Ten hours of recorded runs, then billing is turned on: the rating job's first run begins billing.
+        h.Clock.SetUtcNow(T0.AddHours(10).AddMinutes(20));
+        await using (var scope = h.Scope())
+        {
+            var rater = scope.ServiceProvider.GetRequiredService<UsageRater>();
+            await rater.BeginAsync(CancellationToken.None);
+            await rater.BeginAsync(CancellationToken.None);
+            Assert.Equal(0, await rater.RateDueAsync(CancellationToken.None));
+        }
+
+        h.Clock.SetUtcNow(T0.AddHours(11).AddMinutes(5));
+        Assert.Equal(1, await h.RateAsync());
+        await using var check = h.Scope();
+        var charges = await check.ServiceProvider.GetRequiredService<PoddleDbContext>().Set<UsageCharge>().AsNoTracking().ToListAsync();
+        Assert.Equal(T0.AddHours(10), Assert.Single(charges).HourStart);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task RateDueAsync_HourNotOverYetOrWithinDelay_IsNotRated(DatabaseProvider provider)
     {
         await using var h = await BillingHarness.CreateAsync(provider, T0);

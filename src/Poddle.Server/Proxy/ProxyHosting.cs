@@ -38,7 +38,7 @@ public static class ProxyHosting
             throw new StartupConfigurationException(string.Join(Environment.NewLine, validation.Failures));
         }
 
-        ExcludePerRequestFrameworkMeters();
+        PrometheusMeterExport.Start();
         var services = builder.Services;
         services.AddValidatedOptions<ProxyOptions, ProxyOptionsValidator>(ProxyOptions.SectionName);
         services.AddHttpForwarder();
@@ -66,28 +66,6 @@ public static class ProxyHosting
         }));
         return string.Join(';', ProxyOptionsValidator.SplitUrls(urls).Concat(tlsUrls));
     }
-
-    /// <summary>
-    /// prometheus-net listens to every .NET meter by default, so ASP.NET Core, Kestrel and HttpClient would record
-    /// several histograms per proxied request (twice: in and out), at a measured cost of about a third of the proxy's
-    /// throughput. Requests are already counted by poddle_proxy_* (apps) and http_request_duration_seconds (the API),
-    /// so those per-request framework meters are left out; every other meter (runtime, EF Core, Poddle's) is exported.
-    /// </summary>
-    internal static void ExcludePerRequestFrameworkMeters() =>
-        Prometheus.Metrics.ConfigureMeterAdapter(options => options.InstrumentFilterPredicate = instrument => !PerRequestMeters.Contains(instrument.Meter.Name));
-
-    private static readonly HashSet<string> PerRequestMeters = new(StringComparer.Ordinal)
-    {
-        "Microsoft.AspNetCore.Hosting",
-        "Microsoft.AspNetCore.Server.Kestrel",
-        "Microsoft.AspNetCore.Routing",
-        "Microsoft.AspNetCore.Diagnostics",
-        "Microsoft.AspNetCore.Http.Connections",
-        "Microsoft.AspNetCore.Authentication",
-        "Microsoft.AspNetCore.Authorization",
-        "System.Net.Http",
-        "System.Net.NameResolution",
-    };
 
     /// <summary>Puts the proxy in front of everything else (after forwarded-header handling).</summary>
     public static IApplicationBuilder UsePoddleProxy(this IApplicationBuilder app)

@@ -30,6 +30,9 @@ public sealed partial class PoolControllerStep(
     TimeProvider clock,
     ILogger<PoolControllerStep> logger)
 {
+    /// <summary>After a worker failed to start, the pool starts no other for this long (a broken spec would otherwise start one on every event).</summary>
+    public static readonly TimeSpan StartRetryDelay = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// The pass. <paramref name="stopRequested"/>: workers that asked to be recycled (RunPod's stopPod);
     /// <paramref name="recovered"/>: workers whose pods this server has re-attached to since it started (the pass adds
@@ -55,8 +58,9 @@ public sealed partial class PoolControllerStep(
         db.ChangeTracker.Clear();
         var next = await ObserveAsync(pool, driver, stopRequested, recovered, cancellationToken);
         var decision = await DecideAsync(pool, cancellationToken);
-        await ActAsync(pool, driver, decision, cancellationToken);
-        return Earliest(next, decision.RecheckAt);
+        var startBlockedUntil = await StartBlockedUntilAsync(pool.Id, cancellationToken);
+        await ActAsync(pool, driver, decision, startBlockedUntil is null, cancellationToken);
+        return Earliest(Earliest(next, decision.RecheckAt), decision.Spawn > 0 ? startBlockedUntil : null);
     }
 
     /// <summary>Moves each live worker after what it did; returns the nearest liveness deadline.</summary>
@@ -192,11 +196,11 @@ public sealed partial class PoolControllerStep(
         return decision;
     }
 
-    private async Task ActAsync(Pool pool, IPodDriver driver, ScalingDecision decision, CancellationToken cancellationToken)
+    private async Task ActAsync(Pool pool, IPodDriver driver, ScalingDecision decision, bool mayStart, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < decision.Spawn; i++)
+        for (var i = 0; mayStart && i < decision.Spawn; i++)
         {
-            await SpawnAsync(pool, driver, cancellationToken);
+            mayStart = await SpawnAsync(pool, driver, cancellationToken);
         }
 
         if (decision.Drain.Count > 0)
@@ -214,7 +218,8 @@ public sealed partial class PoolControllerStep(
         await TrimEventsAsync(pool.Id, cancellationToken);
     }
 
-    private async Task SpawnAsync(Pool pool, IPodDriver driver, CancellationToken cancellationToken)
+    /// <summary>Starts one worker; false when it could not start.</summary>
+    private async Task<bool> SpawnAsync(Pool pool, IPodDriver driver, CancellationToken cancellationToken)
     {
         // The row first (spawning), so a pass that dies while the pod starts leaves a trace to clean up.
         var worker = recorder.Spawning(pool.Id, pool.Driver);
@@ -225,6 +230,8 @@ public sealed partial class PoolControllerStep(
             recorder.Move(worker, WorkerState.Initializing, WorkerTransitionReasons.PodStarted);
             metrics.WorkersSpawned(pool.Id.ToString());
             LogSpawned(logger, worker.WorkerId, pool.Id, driver.Name);
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
         }
         catch (Exception ex) when (ex is PodDriverException or InvalidOperationException)
         {
@@ -235,6 +242,7 @@ public sealed partial class PoolControllerStep(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        return false;
     }
 
     /// <summary>A worker that is lost (pod exited, silent, never started): failed, key revoked, its jobs re-queued, its pod ended.</summary>
@@ -296,6 +304,18 @@ public sealed partial class PoolControllerStep(
             await protocol.RequeueJobsOfAsync(workerId, cancellationToken);
             holding.Remove(workerId);
         }
+    }
+
+    /// <summary>When the pool may start workers again after its last start failure; null when it may now.</summary>
+    private async Task<DateTimeOffset?> StartBlockedUntilAsync(Guid poolId, CancellationToken cancellationToken)
+    {
+        var since = clock.GetUtcNow() - StartRetryDelay;
+        var failedAt = await db.Set<PoolWorker>().AsNoTracking()
+            .Where(w => w.PoolId == poolId && w.Reason == WorkerTransitionReasons.StartFailed && w.StateChangedAt > since)
+            .OrderByDescending(w => w.StateChangedAt)
+            .Select(w => (DateTimeOffset?)w.StateChangedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        return failedAt + StartRetryDelay;
     }
 
     private Task<List<PoolWorker>> LiveWorkersAsync(Guid poolId, CancellationToken cancellationToken) =>

@@ -72,7 +72,18 @@ public sealed record PoolResponse(
     int MaxRetries,
     string ServerlessUrl,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<PoolWorkerDto>? Workers = null,
+    IReadOnlyList<PoolEventDto>? Events = null);
+
+/// <summary>A live worker of a pool (GET /api/pools/{id}): state is spawning, initializing, idle, running, draining or terminating.</summary>
+public sealed record PoolWorkerDto(string Id, string State, string? Reason, string Driver, DateTimeOffset CreatedAt, DateTimeOffset StateChangedAt, DateTimeOffset? LastPingAt);
+
+/// <summary>
+/// Something a pool's controller did (kind "worker": a worker's transition, reason from the lifecycle) or decided (kind
+/// "decision": reason is the scaling rule that fired, inputs what it was decided from), newest first.
+/// </summary>
+public sealed record PoolEventDto(DateTimeOffset At, string Kind, string? WorkerId, string Reason, string Message, JsonElement? Inputs = null);
 
 /// <summary>RunPod's job request (POST /v2/{poolId}/run and /runsync): input is any JSON value; policy times in milliseconds.</summary>
 public sealed record ServerlessRunRequest(JsonElement? Input = null, string? Webhook = null, ServerlessPolicyDto? Policy = null);

@@ -55,6 +55,9 @@ public sealed class TestServer : IAsyncDisposable
             ["Sandbox:Execution:Languages:0"] = "python",
             ["Sandbox:Execution:Languages:1"] = "c",
             ["Sandbox:Execution:WarmPool:MaxPerLanguage"] = "2",
+
+            // Pool tests bring their own workers; a test of the pool controller turns it on.
+            ["Pools:Controller:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

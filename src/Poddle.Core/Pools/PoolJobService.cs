@@ -17,6 +17,7 @@ public sealed partial class PoolJobService(
     JobQueue queue,
     PoolJobNotifier notifier,
     IOptions<PoolOptions> options,
+    Scaling.PoolMetrics metrics,
     TimeProvider clock,
     ILogger<PoolJobService> logger)
 {
@@ -210,7 +211,24 @@ public sealed partial class PoolJobService(
         int Of(params string[] statuses) => counts.Where(c => statuses.Contains(c.Status)).Sum(c => c.Count);
         return new PoolHealth(
             new PoolJobCounts(Of(PoolJobStatuses.Completed), Of(PoolJobStatuses.Failed, PoolJobStatuses.TimedOut), Of(PoolJobStatuses.InProgress), Of(PoolJobStatuses.InQueue), retried),
-            PoolWorkerCounts.None);
+            await WorkerCountsAsync(poolId, cancellationToken));
+    }
+
+    /// <summary>
+    /// Workers by RunPod's states from the pool controller's rows: initializing = spawning or initializing; idle and
+    /// ready = ready for a job and holding none; running = holding one (draining workers are counted nowhere: they take
+    /// no job again); throttled is always 0 (Poddle does not hold workers back for capacity).
+    /// </summary>
+    private async Task<PoolWorkerCounts> WorkerCountsAsync(Guid poolId, CancellationToken cancellationToken)
+    {
+        var states = await db.Set<Runtime.PoolWorker>().AsNoTracking()
+            .Where(w => w.PoolId == poolId)
+            .GroupBy(w => w.State)
+            .Select(g => new { State = g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        int Of(params string[] names) => states.Where(s => names.Contains(s.State)).Sum(s => s.Count);
+        var idle = Of(Scaling.WorkerStates.Idle);
+        return new PoolWorkerCounts(idle, Of(Scaling.WorkerStates.Spawning, Scaling.WorkerStates.Initializing), idle, Of(Scaling.WorkerStates.Running), 0);
     }
 
     /// <summary>Deletes the pool's queued jobs (running ones go on); returns how many.</summary>
@@ -298,6 +316,8 @@ public sealed partial class PoolJobService(
         await db.SaveChangesAsync(cancellationToken);
         foreach (var job in finished.Where(j => PoolJobStatuses.IsFinal(j.Status)))
         {
+            var queued = TimeSpan.FromMilliseconds(job.DelayTimeMs ?? (long)(clock.GetUtcNow() - job.QueuedAt).TotalMilliseconds);
+            metrics.JobFinished(job.PoolId.ToString(), job.Status, queued, job.ExecutionTimeMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
             notifier.JobFinished(job.PoolId, job.Id);
         }
     }

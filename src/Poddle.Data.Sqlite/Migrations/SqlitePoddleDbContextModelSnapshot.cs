@@ -1609,6 +1609,120 @@ namespace Poddle.Data.Sqlite.Migrations
                     b.ToTable("pool_worker_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Poddle.Core.Pools.Runtime.PoolEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("InputsJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("inputs_json");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<Guid>("PoolId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pool_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("WorkerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("worker_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pool_events");
+
+                    b.HasIndex("PoolId", "At")
+                        .HasDatabaseName("ix_pool_events_pool_id_at");
+
+                    b.ToTable("pool_events", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Pools.Runtime.PoolWorker", b =>
+                {
+                    b.Property<string>("WorkerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("worker_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Driver")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("driver");
+
+                    b.Property<long?>("LastPingAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_ping_at");
+
+                    b.Property<string>("PodId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pod_id");
+
+                    b.Property<string>("PodState")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pod_state");
+
+                    b.Property<int>("PodStateVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pod_state_version");
+
+                    b.Property<Guid>("PoolId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pool_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<long>("StateChangedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("state_changed_at");
+
+                    b.HasKey("WorkerId")
+                        .HasName("pk_pool_workers");
+
+                    b.HasIndex("PoolId", "State")
+                        .HasDatabaseName("ix_pool_workers_pool_id_state");
+
+                    b.ToTable("pool_workers", (string)null);
+                });
+
             modelBuilder.Entity("Poddle.Core.Progress.CodeDraft", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -1929,6 +2043,26 @@ namespace Poddle.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_pool_worker_keys_pools_pool_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Pools.Runtime.PoolEvent", b =>
+                {
+                    b.HasOne("Poddle.Core.Pools.Pool", null)
+                        .WithMany()
+                        .HasForeignKey("PoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pool_events_pools_pool_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Pools.Runtime.PoolWorker", b =>
+                {
+                    b.HasOne("Poddle.Core.Pools.Pool", null)
+                        .WithMany()
+                        .HasForeignKey("PoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pool_workers_pools_pool_id");
                 });
 
             modelBuilder.Entity("Poddle.Core.Projects.Project", b =>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Poddle.Contracts;
 using Poddle.Core.Pools;
+using Poddle.Core.Pools.Runtime;
 using Poddle.Server.Auth;
 using Poddle.Server.Errors;
 
@@ -63,8 +64,13 @@ internal static class PoolEndpoints
     private static async Task<Ok<IReadOnlyList<PoolResponse>>> ListPools(HttpRequest http, ClaimsPrincipal caller, PoolService service, CancellationToken ct) =>
         TypedResults.Ok<IReadOnlyList<PoolResponse>>([.. (await service.ListAsync(caller.UserId(), ct)).Select(v => v.ToResponse(http))]);
 
-    private static async Task<Results<Ok<PoolResponse>, ProblemResult>> GetPool(Guid id, HttpRequest http, ClaimsPrincipal caller, PoolService service, CancellationToken ct) =>
-        (await service.GetAsync(caller.UserId(), id, ct)).ToHttp(view => TypedResults.Ok(view.ToResponse(http)));
+    private static async Task<Results<Ok<PoolResponse>, ProblemResult>> GetPool(
+        Guid id, HttpRequest http, ClaimsPrincipal caller, PoolService service, PoolRuntimeQueries runtime, CancellationToken ct)
+    {
+        var found = await service.GetAsync(caller.UserId(), id, ct);
+        var workers = found.IsSuccess ? await runtime.ForPoolAsync(id, ct) : null;
+        return found.ToHttp(view => TypedResults.Ok(view.ToResponse(http, workers!)));
+    }
 
     private static async Task<Results<Ok<PoolResponse>, ProblemResult>> UpdatePool(
         Guid id, UpdatePoolRequest request, HttpRequest http, ClaimsPrincipal caller, PoolService service, CancellationToken ct) =>

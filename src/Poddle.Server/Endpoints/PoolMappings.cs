@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Poddle.Contracts;
 using Poddle.Core.Deployments;
 using Poddle.Core.Pools;
+using Poddle.Core.Pools.Runtime;
 
 namespace Poddle.Server.Endpoints;
 
@@ -72,6 +73,14 @@ internal static class PoolMappings
             pool.CreatedAt,
             pool.UpdatedAt);
     }
+
+    /// <summary>A pool with its controller's view: live workers and recent events with each decision's inputs.</summary>
+    public static PoolResponse ToResponse(this PoolView view, HttpRequest request, PoolRuntimeView runtime) =>
+        view.ToResponse(request) with
+        {
+            Workers = [.. runtime.Workers.Select(w => new PoolWorkerDto(w.WorkerId, w.State, w.Reason, w.Driver, w.CreatedAt, w.StateChangedAt, w.LastPingAt))],
+            Events = [.. runtime.Events.Select(e => new PoolEventDto(e.At, e.Kind, e.WorkerId, e.Reason, e.Message, e.InputsJson is { } inputs ? Parse(inputs) : null))],
+        };
 
     public static PoolJobSubmission ToInput(this ServerlessRunRequest? request) => new(
         request?.Input is { ValueKind: not JsonValueKind.Undefined } input ? input.GetRawText() : null,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -15,15 +16,20 @@ namespace Poddle.Server.Hosting;
 /// <summary>
 /// The agent listener (Agents:ListenPort): the one port of this server that pods may open. It listens on 127.0.0.1 and
 /// on the address each driver's pods reach the host at (Docker's bridge), and it serves POST /api/agents/heartbeat and
-/// nothing else, so a pod that reaches it reaches no other part of the server. See docs/security.md.
+/// the pool workers' protocol (<c>/v2/{poolId}/job-take|job-take-batch|job-done|job-stream|ping|job-stop/...</c>, each
+/// authenticated by the worker's own key) and nothing else, so a pod that reaches it reaches no other part of the
+/// server: not the API, not the serverless client API (/run, /status, ...), not /metrics. See docs/security.md.
 /// </summary>
 public sealed partial class AgentListener
 {
     /// <summary>The file in the data directory that keeps a picked port across restarts.</summary>
     public const string PortFileName = "agent-port";
 
-    /// <summary>The only path served on the agent listener.</summary>
+    /// <summary>The agent's path served on the agent listener.</summary>
     public const string HeartbeatPath = "/api/agents/heartbeat";
+
+    /// <summary>Whether <paramref name="path"/> is one of the worker protocol's (served on the agent listener too, for worker pods).</summary>
+    public static bool IsWorkerProtocolPath(PathString path) => path.HasValue && WorkerProtocolPath().IsMatch(path.Value!);
 
     private AgentListener(int port) => Port = port;
 
@@ -74,6 +80,9 @@ public sealed partial class AgentListener
     /// <summary>Whether <paramref name="context"/> came in on the agent listener.</summary>
     public bool Received(HttpContext context) => context.Connection.LocalPort == Port;
 
+    [GeneratedRegex("^/v2/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/(job-take|job-take-batch|job-done|job-stream|ping|job-stop)/[^/]+(/[^/]+)?\\z", RegexOptions.CultureInvariant)]
+    private static partial Regex WorkerProtocolPath();
+
     private static int? PortOf(string url)
     {
         try
@@ -87,20 +96,22 @@ public sealed partial class AgentListener
     }
 
     /// <summary>
-    /// First in the pipeline: on the agent listener only the heartbeat is served; every other request is a 404 there,
-    /// whatever its host or path (the API, the proxy's apps, /metrics).
+    /// First in the pipeline: on the agent listener only the heartbeat and the worker protocol are served; every other
+    /// request is a 404 there, whatever its host or path (the API, the serverless client API, the proxy's apps, /metrics).
     /// </summary>
     internal sealed class OnlyHeartbeats(RequestDelegate next, AgentListener listener)
     {
         public Task InvokeAsync(HttpContext context)
         {
-            if (!listener.Received(context) || (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(HeartbeatPath, StringComparison.Ordinal)))
+            if (!listener.Received(context)
+                || (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(HeartbeatPath, StringComparison.Ordinal))
+                || IsWorkerProtocolPath(context.Request.Path))
             {
                 return next(context);
             }
 
             return Problems.WriteAsync(
-                context, Problems.Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "Not Found", "The agent listener serves POST " + HeartbeatPath + " only."));
+                context, Problems.Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "Not Found", "The agent listener serves POST " + HeartbeatPath + " and pool workers' protocol only."));
         }
     }
 
@@ -165,7 +176,7 @@ public sealed partial class AgentListener
 
         public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "Agent listener on port {Port} at {Hosts}: heartbeats only")]
+        [LoggerMessage(Level = LogLevel.Information, Message = "Agent listener on port {Port} at {Hosts}: heartbeats and pool workers only")]
         private static partial void LogListening(ILogger logger, int port, IReadOnlyList<string> hosts);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Agent listener: the {Driver} driver did not tell its host address in time; its pods' heartbeats will not reach this server until it restarts")]

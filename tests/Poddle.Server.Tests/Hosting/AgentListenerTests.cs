@@ -19,6 +19,11 @@ public sealed class AgentListenerTests(SharedServers servers) : IClassFixture<Sh
     [InlineData("POST", "/api/auth/login")]
     [InlineData("GET", "/api/agents/heartbeat")]
     [InlineData("GET", "/")]
+    [InlineData("POST", "/v2/0190a0b2-7a6c-7c8e-9d3e-1a2b3c4d5e6f/run")]
+    [InlineData("GET", "/v2/0190a0b2-7a6c-7c8e-9d3e-1a2b3c4d5e6f/status/0190a0b2-7a6c-7c8e-9d3e-1a2b3c4d5e6f")]
+    [InlineData("GET", "/v2/0190a0b2-7a6c-7c8e-9d3e-1a2b3c4d5e6f/health")]
+    [InlineData("GET", "/v2/not-a-pool/job-take/w1")]
+    [InlineData("GET", "/v2/0190a0b2-7a6c-7c8e-9d3e-1a2b3c4d5e6f/job-take/w1/extra/more")]
     public async Task AgentListener_AnythingButTheHeartbeat_Is404(string method, string path)
     {
         var server = await servers.GetAsync(DatabaseProvider.Sqlite);
@@ -29,6 +34,30 @@ public sealed class AgentListenerTests(SharedServers servers) : IClassFixture<Sh
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("not-found", problem.RootElement.GetProperty("code").GetString());
+    }
+
+    [Theory]
+    [InlineData("GET", "/v2/0190a0b2-7a6c-7c8e-9d3e-1a2b3c4d5e6f/job-take/w1?protocol=runpod&job_in_progress=0")]
+    [InlineData("GET", "/v2/0190a0b2-7a6c-7c8e-9d3e-1a2b3c4d5e6f/job-take-batch/w1?batch_size=2")]
+    [InlineData("POST", "/v2/0190a0b2-7a6c-7c8e-9d3e-1a2b3c4d5e6f/job-done/w1/0190a0b2-7a6c-7c8e-9d3e-1a2b3c4d5e6f?isStream=false")]
+    [InlineData("POST", "/v2/0190a0b2-7a6c-7c8e-9d3e-1a2b3c4d5e6f/job-stream/w1/0190a0b2-7a6c-7c8e-9d3e-1a2b3c4d5e6f")]
+    [InlineData("GET", "/v2/0190a0b2-7a6c-7c8e-9d3e-1a2b3c4d5e6f/ping/w1")]
+    [InlineData("GET", "/v2/0190a0b2-7a6c-7c8e-9d3e-1a2b3c4d5e6f/job-stop/w1")]
+    public async Task AgentListener_WorkerProtocol_ReachesTheEndpoints_WhichWantTheWorkersKey(string method, string path)
+    {
+        var server = await servers.GetAsync(DatabaseProvider.Sqlite);
+        using var agent = AgentClient(server);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        request.Headers.TryAddWithoutValidation("Authorization", "pwk_not-a-key");
+        if (method == "POST")
+        {
+            request.Content = new StringContent("{\"output\": 1}", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
+        }
+
+        using var response = await agent.SendAsync(request);
+
+        // The worker endpoint itself answers (401 pool-worker-key), not the listener's 404.
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
     [Fact]

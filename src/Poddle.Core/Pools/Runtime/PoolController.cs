@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Poddle.Core.Deployments;
+using Poddle.Core.Persistence;
+using Poddle.Drivers.Abstractions.Pods;
+
+namespace Poddle.Core.Pools.Runtime;
+
+/// <summary>
+/// The pool controller (docs/pools.md "How workers run"): event-driven, it runs a <see cref="PoolControllerStep"/> for a
+/// pool at once when its queue changes (<see cref="PoolJobNotifier.QueueChanged"/>: a job queued, taken, finished,
+/// cancelled, taken back) or a worker asks to be recycled (<see cref="PoolJobNotifier.WorkerStopRequested"/>), when the
+/// pool's last decision or a worker's liveness deadline says so, and for every pool on the periodic
+/// <see cref="PoolControllerOptions.Tick"/> (which also destroys worker pods no live worker owns). Runs only on the
+/// server holding the controller lease (<see cref="ControllerLeadership"/>, the deployment controller's), so one server
+/// counts and starts workers and MaxWorkers holds across servers. A failing pass is logged and the loop goes on.
+/// </summary>
+public sealed partial class PoolController(
+    IServiceScopeFactory scopes,
+    PoolJobNotifier notifier,
+    ControllerLeadership leadership,
+    PodDriverRegistry drivers,
+    IOptions<PoolControllerOptions> options,
+    TimeProvider clock,
+    ILogger<PoolController> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<Guid, byte> _dirty = new();
+    private readonly ConcurrentDictionary<string, byte> _stops = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _due = new();
+    private readonly HashSet<string> _recovered = new(StringComparer.Ordinal);
+    private volatile TaskCompletionSource _wake = NewWake();
+    private long _passes;
+
+    /// <summary>Passes completed (for tests and diagnostics).</summary>
+    public long Passes => Interlocked.Read(ref _passes);
+
+    /// <summary>One pass: every pool when <paramref name="full"/>, else the pools an event or a deadline named.</summary>
+    public async Task RunOnceAsync(bool full, CancellationToken cancellationToken)
+    {
+        if (!await leadership.IsLeaderAsync(cancellationToken))
+        {
+            _dirty.Clear();
+            _due.Clear();
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var stops = _stops.Keys.ToHashSet(StringComparer.Ordinal);
+        List<Guid> pools;
+        if (full || stops.Count > 0)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            pools = await scope.ServiceProvider.GetRequiredService<PoddleDbContext>().Pools.Select(p => p.Id).ToListAsync(cancellationToken);
+        }
+        else
+        {
+            pools = [.. _dirty.Keys.Union(_due.Where(d => d.Value <= now).Select(d => d.Key))];
+        }
+
+        foreach (var poolId in pools)
+        {
+            _dirty.TryRemove(poolId, out _);
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var next = await scope.ServiceProvider.GetRequiredService<PoolControllerStep>().RunAsync(poolId, stops, _recovered, cancellationToken);
+                if (next is { } at)
+                {
+                    _due[poolId] = at;
+                }
+                else
+                {
+                    _due.TryRemove(poolId, out _);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogPoolFailed(logger, ex, poolId);
+                _due[poolId] = now + options.Value.Tick;
+            }
+        }
+
+        foreach (var workerId in stops)
+        {
+            _stops.TryRemove(workerId, out _);
+        }
+
+        if (full)
+        {
+            await SweepOrphansAsync(cancellationToken);
+        }
+
+        Interlocked.Increment(ref _passes);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        notifier.QueueChanged += OnQueueChanged;
+        notifier.WorkerStopRequested += OnStopRequested;
+        try
+        {
+            var nextTick = clock.GetUtcNow();
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                // A new wake-up before the pass: an event during the pass makes the wait below return at once.
+                _wake = NewWake();
+                var now = clock.GetUtcNow();
+                var full = now >= nextTick;
+                if (full)
+                {
+                    nextTick = now + options.Value.Tick;
+                }
+
+                try
+                {
+                    await RunOnceAsync(full, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    LogPassFailed(logger, ex);
+                }
+
+                var until = _due.Values.Append(nextTick).Min();
+                var delay = until - clock.GetUtcNow();
+                if (delay > TimeSpan.Zero && _dirty.IsEmpty && _stops.IsEmpty)
+                {
+                    using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    await Task.WhenAny(_wake.Task, Task.Delay(delay, clock, cancel.Token));
+                    await cancel.CancelAsync();
+                }
+            }
+        }
+        finally
+        {
+            notifier.QueueChanged -= OnQueueChanged;
+            notifier.WorkerStopRequested -= OnStopRequested;
+        }
+    }
+
+    /// <summary>Destroys worker pods of this installation that no live worker owns (a pool deleted, a pass that died mid-way).</summary>
+    private async Task SweepOrphansAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var labels = await services.GetRequiredService<PoolWorkerPods>().InstallationLabelsAsync(cancellationToken);
+        var db = services.GetRequiredService<PoddleDbContext>();
+        var live = (await db.Set<PoolWorker>().AsNoTracking()
+                .Where(w => w.State != Scaling.WorkerStates.Terminated && w.State != Scaling.WorkerStates.Failed)
+                .Select(w => w.WorkerId)
+                .ToListAsync(cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var driver in drivers.All)
+        {
+            try
+            {
+                await foreach (var handle in driver.ListAsync(labels, cancellationToken))
+                {
+                    if (!handle.Labels.TryGetValue(PodLabels.Replica, out var workerId) || !live.Contains(workerId))
+                    {
+                        await driver.DestroyAsync(handle, cancellationToken);
+                    }
+                }
+            }
+            catch (PodDriverException ex)
+            {
+                LogSweepFailed(logger, ex, driver.Name);
+            }
+        }
+    }
+
+    private void OnQueueChanged(Guid poolId)
+    {
+        _dirty[poolId] = 0;
+        _wake.TrySetResult();
+    }
+
+    private void OnStopRequested(string workerId)
+    {
+        _stops[workerId] = 0;
+        _wake.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewWake() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Pool controller: the pass over pool {PoolId} failed; it is tried again")]
+    private static partial void LogPoolFailed(ILogger logger, Exception ex, Guid poolId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Pool controller: a pass failed; the loop goes on")]
+    private static partial void LogPassFailed(ILogger logger, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pool controller: listing the {Driver} driver's worker pods failed")]
+    private static partial void LogSweepFailed(ILogger logger, Exception ex, string driver);
+}

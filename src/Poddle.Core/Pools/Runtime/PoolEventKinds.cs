@@ -1,0 +1,9 @@
+namespace Poddle.Core.Pools.Runtime;
+
+/// <summary>Wire names of <see cref="PoolEvent.Kind"/>.</summary>
+public static class PoolEventKinds
+{
+    public const string Worker = "worker";
+
+    public const string Decision = "decision";
+}

@@ -432,6 +432,181 @@ namespace Poddle.Data.Postgres.Migrations
                     b.ToTable("replica_agents", (string)null);
                 });
 
+            modelBuilder.Entity("Poddle.Core.Billing.BillingAccount", b =>
+                {
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<long>("BalanceMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("balance_minor");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_sequence");
+
+                    b.HasKey("OwnerId")
+                        .HasName("pk_billing_accounts");
+
+                    b.ToTable("billing_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Billing.LedgerEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ActorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("actor_id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<long>("BalanceAfterMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("balance_after_minor");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reference");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_entries");
+
+                    b.HasIndex("OwnerId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ledger_entries_owner_id_sequence");
+
+                    b.ToTable("ledger_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Billing.RatedHour", b =>
+                {
+                    b.Property<DateTimeOffset>("HourStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hour_start");
+
+                    b.Property<DateTimeOffset>("RatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rated_at");
+
+                    b.HasKey("HourStart")
+                        .HasName("pk_rated_hours");
+
+                    b.ToTable("rated_hours", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Billing.UsageCharge", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<long>("CpuMillicoreSeconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cpu_millicore_seconds");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<Guid>("DeploymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deployment_id");
+
+                    b.Property<DateTimeOffset>("HourStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hour_start");
+
+                    b.Property<Guid>("LedgerEntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ledger_entry_id");
+
+                    b.Property<long>("MemoryMbSeconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("memory_mb_seconds");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("PriceListVersion")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("price_list_version");
+
+                    b.Property<long>("ReplicaSeconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("replica_seconds");
+
+                    b.HasKey("Id")
+                        .HasName("pk_usage_charges");
+
+                    b.HasIndex("DeploymentId", "HourStart")
+                        .IsUnique()
+                        .HasDatabaseName("ix_usage_charges_deployment_id_hour_start");
+
+                    b.HasIndex("OwnerId", "HourStart")
+                        .HasDatabaseName("ix_usage_charges_owner_id_hour_start");
+
+                    b.ToTable("usage_charges", (string)null);
+                });
+
             modelBuilder.Entity("Poddle.Core.Classes.Classroom", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1079,6 +1254,48 @@ namespace Poddle.Data.Postgres.Migrations
                         .HasDatabaseName("ix_replicas_driver_pod_id");
 
                     b.ToTable("replicas", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.ReplicaRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("DeploymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deployment_id");
+
+                    b.Property<Guid>("ReplicaId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("replica_id");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<DateTimeOffset?>("StoppedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stopped_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_replica_runs");
+
+                    b.HasIndex("DeploymentId")
+                        .HasDatabaseName("ix_replica_runs_deployment_id");
+
+                    b.HasIndex("ReplicaId", "StoppedAt")
+                        .HasDatabaseName("ix_replica_runs_replica_id_stopped_at");
+
+                    b.HasIndex("StartedAt", "StoppedAt")
+                        .HasDatabaseName("ix_replica_runs_started_at_stopped_at");
+
+                    b.ToTable("replica_runs", (string)null);
                 });
 
             modelBuilder.Entity("Poddle.Core.Deployments.SourceBundle", b =>
@@ -1925,6 +2142,26 @@ namespace Poddle.Data.Postgres.Migrations
                         .HasConstraintName("fk_replica_agents_replicas_replica_id");
                 });
 
+            modelBuilder.Entity("Poddle.Core.Billing.BillingAccount", b =>
+                {
+                    b.HasOne("Poddle.Core.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_billing_accounts_users_owner_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Billing.LedgerEntry", b =>
+                {
+                    b.HasOne("Poddle.Core.Billing.BillingAccount", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_entries_billing_accounts_owner_id");
+                });
+
             modelBuilder.Entity("Poddle.Core.Classes.Classroom", b =>
                 {
                     b.HasOne("Poddle.Core.Accounts.User", null)
@@ -2010,6 +2247,16 @@ namespace Poddle.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_replicas_deployments_deployment_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.ReplicaRun", b =>
+                {
+                    b.HasOne("Poddle.Core.Deployments.Deployment", null)
+                        .WithMany()
+                        .HasForeignKey("DeploymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_replica_runs_deployments_deployment_id");
                 });
 
             modelBuilder.Entity("Poddle.Core.Pools.Pool", b =>

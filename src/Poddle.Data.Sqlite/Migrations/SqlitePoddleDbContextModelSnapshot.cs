@@ -425,6 +425,181 @@ namespace Poddle.Data.Sqlite.Migrations
                     b.ToTable("replica_agents", (string)null);
                 });
 
+            modelBuilder.Entity("Poddle.Core.Billing.BillingAccount", b =>
+                {
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<long>("BalanceMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("balance_minor");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sequence");
+
+                    b.HasKey("OwnerId")
+                        .HasName("pk_billing_accounts");
+
+                    b.ToTable("billing_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Billing.LedgerEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ActorId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor_id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<long>("BalanceAfterMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("balance_after_minor");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reference");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_entries");
+
+                    b.HasIndex("OwnerId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ledger_entries_owner_id_sequence");
+
+                    b.ToTable("ledger_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Billing.RatedHour", b =>
+                {
+                    b.Property<long>("HourStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hour_start");
+
+                    b.Property<long>("RatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rated_at");
+
+                    b.HasKey("HourStart")
+                        .HasName("pk_rated_hours");
+
+                    b.ToTable("rated_hours", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Billing.UsageCharge", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<long>("CpuMillicoreSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cpu_millicore_seconds");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<Guid>("DeploymentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deployment_id");
+
+                    b.Property<long>("HourStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hour_start");
+
+                    b.Property<Guid>("LedgerEntryId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ledger_entry_id");
+
+                    b.Property<long>("MemoryMbSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("memory_mb_seconds");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("PriceListVersion")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("price_list_version");
+
+                    b.Property<long>("ReplicaSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("replica_seconds");
+
+                    b.HasKey("Id")
+                        .HasName("pk_usage_charges");
+
+                    b.HasIndex("DeploymentId", "HourStart")
+                        .IsUnique()
+                        .HasDatabaseName("ix_usage_charges_deployment_id_hour_start");
+
+                    b.HasIndex("OwnerId", "HourStart")
+                        .HasDatabaseName("ix_usage_charges_owner_id_hour_start");
+
+                    b.ToTable("usage_charges", (string)null);
+                });
+
             modelBuilder.Entity("Poddle.Core.Classes.Classroom", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1072,6 +1247,48 @@ namespace Poddle.Data.Sqlite.Migrations
                         .HasDatabaseName("ix_replicas_driver_pod_id");
 
                     b.ToTable("replicas", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.ReplicaRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("DeploymentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deployment_id");
+
+                    b.Property<Guid>("ReplicaId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("replica_id");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revision");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<long?>("StoppedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stopped_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_replica_runs");
+
+                    b.HasIndex("DeploymentId")
+                        .HasDatabaseName("ix_replica_runs_deployment_id");
+
+                    b.HasIndex("ReplicaId", "StoppedAt")
+                        .HasDatabaseName("ix_replica_runs_replica_id_stopped_at");
+
+                    b.HasIndex("StartedAt", "StoppedAt")
+                        .HasDatabaseName("ix_replica_runs_started_at_stopped_at");
+
+                    b.ToTable("replica_runs", (string)null);
                 });
 
             modelBuilder.Entity("Poddle.Core.Deployments.SourceBundle", b =>
@@ -1918,6 +2135,26 @@ namespace Poddle.Data.Sqlite.Migrations
                         .HasConstraintName("fk_replica_agents_replicas_replica_id");
                 });
 
+            modelBuilder.Entity("Poddle.Core.Billing.BillingAccount", b =>
+                {
+                    b.HasOne("Poddle.Core.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_billing_accounts_users_owner_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Billing.LedgerEntry", b =>
+                {
+                    b.HasOne("Poddle.Core.Billing.BillingAccount", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_entries_billing_accounts_owner_id");
+                });
+
             modelBuilder.Entity("Poddle.Core.Classes.Classroom", b =>
                 {
                     b.HasOne("Poddle.Core.Accounts.User", null)
@@ -2003,6 +2240,16 @@ namespace Poddle.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_replicas_deployments_deployment_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Deployments.ReplicaRun", b =>
+                {
+                    b.HasOne("Poddle.Core.Deployments.Deployment", null)
+                        .WithMany()
+                        .HasForeignKey("DeploymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_replica_runs_deployments_deployment_id");
                 });
 
             modelBuilder.Entity("Poddle.Core.Pools.Pool", b =>

@@ -6,8 +6,6 @@ public static class PoolErrorCodes
     /// <summary>Another pool of the owner has the name.</summary>
     public const string NameTaken = "pool-name-taken";
 
-    /// <summary>More pools, workers or resources than the owner's tier allows (403).</summary>
-    public const string TierLimit = "tier-limit";
 
     /// <summary>The pool's queue holds <see cref="PoolOptions.MaxQueuedJobs"/> jobs already (429).</summary>
     public const string QueueFull = "pool-queue-full";

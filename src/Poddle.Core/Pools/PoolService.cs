@@ -48,7 +48,7 @@ public sealed partial class PoolService(
         var maxPools = tierName == "admin" ? int.MaxValue : options.Value.MaxPoolsPerOwner;
         if (await db.Pools.CountAsync(p => p.OwnerId == ownerId, cancellationToken) >= maxPools)
         {
-            return new Error(ErrorKind.Forbidden, PoolErrorCodes.TierLimit, $"At most {maxPools} pools per user; delete one first.",
+            return new Error(ErrorKind.Forbidden, DeploymentErrorCodes.TierLimit, $"At most {maxPools} pools per user; delete one first.",
                 Error.One(PoolFields.Pools, $"At most {maxPools} pools per user."));
         }
 

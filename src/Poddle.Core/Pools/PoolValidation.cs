@@ -92,7 +92,7 @@ public static class PoolValidation
         if (maxWorkers > limits.MaxReplicas)
         {
             var message = $"The {tierName} tier allows at most {limits.MaxReplicas} workers per pool.";
-            return new Error(ErrorKind.Forbidden, PoolErrorCodes.TierLimit, $"Over the limits of the {tierName} tier: {message}", Error.One(PoolFields.MaxWorkers, message));
+            return new Error(ErrorKind.Forbidden, DeploymentErrorCodes.TierLimit, $"Over the limits of the {tierName} tier: {message}", Error.One(PoolFields.MaxWorkers, message));
         }
 
         // Per-worker CPU and memory follow deployments' per-replica limits, with the same fields.

@@ -98,7 +98,7 @@ public sealed class PoolServiceTests
         var tooMany = await harness.CreatePoolAsync(alice, Gpu() with { MaxWorkers = 3 });
         var tooBig = await harness.CreatePoolAsync(alice, Gpu() with { Resources = new ResourcesInput(MemoryMb: 4096) });
 
-        Assert.Equal((ErrorKind.Forbidden, PoolErrorCodes.TierLimit), (tooMany.Error!.Kind, tooMany.Error.Code));
+        Assert.Equal((ErrorKind.Forbidden, DeploymentErrorCodes.TierLimit), (tooMany.Error!.Kind, tooMany.Error.Code));
         Assert.Equal(["MaxWorkers"], tooMany.Error.Fields!.Keys);
         Assert.Equal(["Resources.MemoryMb"], tooBig.Error!.Fields!.Keys);
 

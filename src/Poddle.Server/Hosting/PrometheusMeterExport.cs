@@ -18,7 +18,8 @@ namespace Poddle.Server.Hosting;
 /// The per-request framework meters (ASP.NET Core, Kestrel, HttpClient) are left out: they would record several
 /// histograms per proxied request (twice: in and out), at a measured cost of about a third of the proxy's throughput.
 /// Requests are already counted by poddle_proxy_* (apps) and http_request_duration_seconds (the API); every other
-/// meter (runtime, EF Core, Poddle's) is exported.
+/// meter (runtime, EF Core, Poddle's) is exported. The same sources' event counters (prometheus-net's event counter
+/// adapter publishes them every 10 seconds) are left out for the same reason: <see cref="PerRequestEventSources"/>.
 /// </para>
 /// </summary>
 internal static class PrometheusMeterExport
@@ -42,6 +43,19 @@ internal static class PrometheusMeterExport
         "System.Net.NameResolution",
     };
 
+    /// <summary>Event sources that count per request or per socket operation; prometheus-net would otherwise enable
+    /// them (its defaults take every source named System.Net*, Microsoft.AspNetCore* and Microsoft-AspNetCore*).</summary>
+    internal static readonly HashSet<string> PerRequestEventSources = new(StringComparer.Ordinal)
+    {
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft-AspNetCore-Server-Kestrel",
+        "Microsoft.AspNetCore.Http.Connections",
+        "System.Net.Http",
+        "System.Net.NameResolution",
+        "System.Net.Sockets",
+        "System.Net.Security",
+    };
+
     // Held for the process's life: the registry it writes to (prometheus-net's default) is process-wide as well.
     private static IDisposable? _adapter;
 
@@ -55,6 +69,9 @@ internal static class PrometheusMeterExport
                 return;
             }
 
+            // Read at the registry's first collection, which comes after this (the first server is built before any scrape).
+            Metrics.ConfigureEventCounterAdapter(options => options.EventSourceFilterPredicate = ExportsEventSource);
+
             // Keeps prometheus-net's other defaults (process, event counters, its own debug metrics) and stops it from
             // starting a second meter adapter at the first scrape, which would count every measurement twice.
             Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressMeters = true });
@@ -66,6 +83,14 @@ internal static class PrometheusMeterExport
             });
         }
     }
+
+    /// <summary>Whether an event source's counters are exported: prometheus-net's default choice less the per-request ones.</summary>
+    internal static bool ExportsEventSource(string name) =>
+        !PerRequestEventSources.Contains(name)
+        && DefaultEventSourcePrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
+
+    // prometheus-net 8's own default choice (internal to it): its event counter adapter takes these sources.
+    private static readonly string[] DefaultEventSourcePrefixes = ["System.Runtime", "Microsoft-AspNetCore", "Microsoft.AspNetCore", "System.Net"];
 
     /// <summary>The instrument's advised bucket bounds, or prometheus-net's default when it gives none.</summary>
     internal static double[] Buckets(Instrument instrument) => instrument switch

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Diagnostics.Tracing;
 using Microsoft.Extensions.DependencyInjection;
 using Poddle.Core.Executions;
 using Poddle.Core.Persistence;
@@ -39,6 +40,34 @@ public sealed class PrometheusMeterExportTests(SharedServers servers) : IClassFi
         Assert.DoesNotContain("microsoft_aspnetcore_server_kestrel_", text, StringComparison.Ordinal);
         Assert.Contains("prometheus_net_meteradapter_instruments_connected", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Metrics_EventCounterAdapter_EnablesTheRuntimeButNoPerRequestSource()
+    {
+        var server = await servers.GetAsync(DatabaseProvider.Sqlite);
+        using var client = server.CreateClient();
+
+        // The scrape starts prometheus-net's event counter adapter; the request has created the hosting event source.
+        await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        // The adapter's listener enables a source the moment it sees it (its counters follow every 10 s), so whether a
+        // source is enabled tells, without waiting, whether its counters will be exported.
+        var sources = EventSource.GetSources().ToList();
+        Assert.Contains(sources, source => source.Name == "System.Runtime" && source.IsEnabled());
+        Assert.Contains(sources, source => source.Name == "Microsoft.AspNetCore.Hosting");
+        Assert.DoesNotContain(sources, source => PrometheusMeterExport.PerRequestEventSources.Contains(source.Name) && source.IsEnabled());
+    }
+
+    [Theory]
+    [InlineData("System.Runtime", true)]
+    [InlineData("Microsoft.EntityFrameworkCore", false)]
+    [InlineData("Microsoft.AspNetCore.Hosting", false)]
+    [InlineData("Microsoft-AspNetCore-Server-Kestrel", false)]
+    [InlineData("System.Net.Http", false)]
+    [InlineData("System.Net.Sockets", false)]
+    public void ExportsEventSource_PrometheusDefaultsLessThePerRequestSources(string source, bool exported) =>
+        Assert.Equal(exported, PrometheusMeterExport.ExportsEventSource(source));
 
     [Fact]
     public async Task Metrics_PoolDecision_ExportsQueueAndWorkerGauges()

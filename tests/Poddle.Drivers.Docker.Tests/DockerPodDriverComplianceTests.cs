@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Poddle.Drivers.Abstractions.Host;
 using Poddle.Drivers.Abstractions.Pods;
 using Poddle.Drivers.Compliance;
 
@@ -57,7 +58,8 @@ public sealed class DockerPodDriverComplianceTests : PodDriverComplianceTests, I
         var bridge = NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(i => i.Name == "docker0")
             ?? throw new InvalidOperationException("these tests need Docker's default bridge docker0 (bash scripts/test.sh starts dockerd)");
         var address = bridge.GetIPProperties().UnicastAddresses.First(a => a.Address.AddressFamily == AddressFamily.InterNetwork).Address;
-        var listener = new TcpListener(address, 0);
+        // Below the ephemeral range (the firewall's agent-port set outlives a killed test: see the sandbox's suite).
+        var listener = new TcpListener(address, FreeTcpPort.Pick());
         listener.Start();
         return (address.ToString(), listener);
     }

@@ -48,9 +48,10 @@ public sealed partial class DockerPodDriverTests
     [Fact]
     public async Task GetHostAddress_RealEngine_IsTheBridgeGatewayOrItsInterfaceAndAContainerReachesTheHostThere()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, 0);
+        // Below the ephemeral range: the port goes into the host-wide firewall set of agent ports (see the compliance suites).
+        var port = Poddle.Drivers.Abstractions.Host.FreeTcpPort.Pick();
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, port);
         listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         var accepted = listener.AcceptTcpClientAsync();
         // The one port of the host an tenant network may open is the agent listener's: the listener stands in for it.
         var options = DockerTestEngine.Options();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Poddle.Drivers.Abstractions.Host;
 using Poddle.Drivers.Abstractions.Pods;
 using Poddle.Drivers.Compliance;
 
@@ -37,9 +38,12 @@ public sealed class SandboxPodDriverComplianceTests : PodDriverComplianceTests, 
 
     private int AgentPort => ((IPEndPoint)_agent.LocalEndpoint).Port;
 
+    // Below the ephemeral range, as the server picks its own: the driver puts the port into the host-wide firewall set of
+    // agent ports, where it stays if this process dies; an ephemeral one could come back as another test's "host service"
+    // (a listener on port 0) and be reached from its pods.
     private static TcpListener StartListener()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
+        var listener = new TcpListener(IPAddress.Loopback, FreeTcpPort.Pick());
         listener.Start();
         return listener;
     }

@@ -194,7 +194,8 @@ public sealed partial class RunPodPodDriver
         var ports = new List<string>();
         if (spec.Port is { } main)
         {
-            ports.Add($"{main.ToString(CultureInfo.InvariantCulture)}/{PodPortMapping.Http}");
+            // The app's port through RunPod's HTTP proxy, unless the spec maps it as TCP (a public address and port).
+            ports.Add((spec.Ports.FirstOrDefault(p => p.Port == main) ?? new PodPortMapping(main, PodPortMapping.Http)).ToString());
         }
 
         ports.AddRange(spec.Ports.Where(p => p.Port != spec.Port).Select(p => p.ToString()));

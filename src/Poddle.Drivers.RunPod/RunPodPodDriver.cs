@@ -19,7 +19,7 @@ namespace Poddle.Drivers.RunPod;
 public sealed partial class RunPodPodDriver : IPodDriver
 {
     /// <summary>The driver's name in every <see cref="PodHandle"/>.</summary>
-    public const string DriverName = "runpod";
+    public const string DriverName = PodDriverNames.RunPod;
 
     /// <summary>The version of <see cref="PodHandle.DriverState"/>'s format.</summary>
     public const int StateVersion = 1;

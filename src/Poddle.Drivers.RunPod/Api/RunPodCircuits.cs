@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -11,11 +12,26 @@ namespace Poddle.Drivers.RunPod.Api;
 /// One circuit breaker per API key (keyed by a hash of it, never the key): every client of one key shares it, so an
 /// account RunPod refuses or cannot serve stops being hammered by all of them, and another key is not affected.
 /// The breaker counts calls that failed after their retries; it opens at half of them failing, once
-/// <see cref="RunPodDriverOptions.BreakerMinimumThroughput"/> calls were made in the sampling window.
+/// <see cref="RunPodDriverOptions.BreakerMinimumThroughput"/> calls were made in the sampling window. Each circuit's
+/// state is the gauge <c>poddle_runpod_circuit_open</c> (Meter "Poddle.RunPod", label <c>key</c>: the hash) at /metrics.
 /// </summary>
-public sealed partial class RunPodCircuits(ILogger<RunPodCircuits> logger)
+public sealed partial class RunPodCircuits
 {
+    /// <summary>The .NET Meter of the RunPod driver.</summary>
+    public const string MeterName = "Poddle.RunPod";
+
     private readonly ConcurrentDictionary<string, RunPodCircuit> _circuits = new(StringComparer.Ordinal);
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the registry; with <paramref name="meters"/>, the circuits' states are a gauge.</summary>
+    public RunPodCircuits(ILogger<RunPodCircuits> logger, IMeterFactory? meters = null)
+    {
+        _logger = logger;
+        meters?.Create(MeterName).CreateObservableGauge(
+            "circuit_open",
+            () => _circuits.Select(c => new Measurement<int>(c.Value.IsOpen ? 1 : 0, new KeyValuePair<string, object?>("key", c.Key))),
+            description: "1 while the RunPod circuit breaker of an API key (by hash) refuses calls");
+    }
 
     /// <summary>Whether any key's circuit is open now.</summary>
     public bool AnyOpen => _circuits.Values.Any(c => c.IsOpen);
@@ -39,12 +55,12 @@ public sealed partial class RunPodCircuits(ILogger<RunPodCircuits> logger)
                     StateProvider = state,
                     OnOpened = _ =>
                     {
-                        LogOpened(logger, key, options.BreakDuration);
+                        LogOpened(_logger, key, options.BreakDuration);
                         return ValueTask.CompletedTask;
                     },
                     OnClosed = _ =>
                     {
-                        LogClosed(logger, key);
+                        LogClosed(_logger, key);
                         return ValueTask.CompletedTask;
                     },
                 })

@@ -32,6 +32,10 @@ public sealed partial class RunPodPodDriver : IPodDriver
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
+    // The last verdict of CheckHealthAsync and when it was made: /readyz is asked often, RunPod's API must not be.
+    // A reference swapped whole, so concurrent checks never see half of one.
+    private volatile Tuple<DriverHealth, DateTimeOffset>? _lastHealth;
+
     /// <summary>Creates the driver; nothing is asked of RunPod until the first call.</summary>
     public RunPodPodDriver(RunPodGraphQLClient client, RunPodDriverOptions options, ILogger<RunPodPodDriver>? logger = null, TimeProvider? timeProvider = null)
     {
@@ -64,7 +68,11 @@ public sealed partial class RunPodPodDriver : IPodDriver
     /// <summary>Whether this driver's key's circuit breaker is open (RunPod failing; calls refused for a while).</summary>
     public bool CircuitOpen => _client.CircuitOpen;
 
+    /// <summary>How long a health verdict is kept (an open circuit is reported at once).</summary>
+    public static TimeSpan HealthCacheDuration { get; } = TimeSpan.FromSeconds(30);
+
     /// <inheritdoc />
+    /// <remarks>Asks RunPod for the account (balance, spend); the verdict is kept for <see cref="HealthCacheDuration"/>.</remarks>
     public async Task<DriverHealth> CheckHealthAsync(CancellationToken cancellationToken)
     {
         if (_client.CircuitOpen)
@@ -72,14 +80,24 @@ public sealed partial class RunPodPodDriver : IPodDriver
             return new DriverHealth(false, $"runpod: circuit open after repeated failures at {_options.Endpoint.Host}; calls refused for up to {_options.BreakDuration}");
         }
 
+        var now = _time.GetUtcNow();
+        if (_lastHealth is { } last && now - last.Item2 < HealthCacheDuration)
+        {
+            return last.Item1;
+        }
+
+        DriverHealth health;
         try
         {
             var account = await GetAccountAsync(cancellationToken);
-            return new DriverHealth(true, $"runpod at {_options.Endpoint.Host}: balance ${account.ClientBalance ?? 0:0.00}, spending ${account.CurrentSpendPerHr ?? 0:0.000}/h");
+            health = new DriverHealth(true, $"runpod at {_options.Endpoint.Host}: balance ${account.ClientBalance ?? 0:0.00}, spending ${account.CurrentSpendPerHr ?? 0:0.000}/h");
         }
         catch (PodDriverException ex)
         {
-            return new DriverHealth(false, $"runpod: {ex.Message}");
+            health = new DriverHealth(false, $"runpod: {ex.Message}");
         }
+
+        _lastHealth = Tuple.Create(health, now);
+        return health;
     }
 }

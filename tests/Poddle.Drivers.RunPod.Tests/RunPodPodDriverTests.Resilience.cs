@@ -111,6 +111,19 @@ public sealed partial class RunPodPodDriverTests
     }
 
     [Fact]
+    public async Task CheckHealth_AskedAgainSoon_KeptVerdictWithoutCallingRunPod()
+    {
+        var driver = Driver();
+
+        var first = await driver.CheckHealthAsync(Timeout());
+        var second = await driver.CheckHealthAsync(Timeout());
+
+        Assert.True(first.Available, first.Detail);
+        Assert.Same(first, second);
+        Assert.Equal(1, Fake.Calls("myself"));
+    }
+
+    [Fact]
     public async Task CheckHealth_WrongKey_UnavailableSayingTheKeyWasRefused_WithoutTheKey()
     {
         var driver = RunPodTestDriver.Create(RunPodTestDriver.Options(Fake, apiKey: "rpa_WRONGKEY"));

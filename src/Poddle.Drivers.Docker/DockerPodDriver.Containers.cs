@@ -112,6 +112,7 @@ public sealed partial class DockerPodDriver
         }
 
         ApplyResources(parameters.HostConfig, spec.Resources);
+        ApplyGpus(parameters.HostConfig, spec.Gpu);
         ApplyHardening(parameters.HostConfig, spec.Security);
         ApplyLogging(parameters.HostConfig);
         ApplyNetwork(parameters, network, spec.Port);

@@ -27,6 +27,7 @@ public sealed partial class DockerPodDriver
         CheckSecurity(spec.Security);
         return await CallAsync(async () =>
         {
+            await EnsureGpusAsync(spec, cancellationToken);
             var image = await EnsureImageAsync(spec.Image, spec.RegistryAuth, cancellationToken);
             var user = UserOf(spec.Image, spec.Security.User, image.Config?.User);
             if (spec.Security.RunAsNonRoot && user.IsRoot)

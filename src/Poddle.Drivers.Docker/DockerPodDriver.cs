@@ -15,7 +15,7 @@ namespace Poddle.Drivers.Docker;
 /// destroy (.Lifecycle.cs), the container's parameters and hardening (.Containers.cs), images and registries
 /// (.Images.cs), the engine's state, exit and stats in the contract's terms (.Mapping.cs), engine failures as
 /// <see cref="PodDriverException"/>s (.Errors.cs), stats (.Stats.cs), logs and kept previous containers (.Logs.cs),
-/// exec (.Exec.cs), tenant networks and their firewall (.Networks.cs), the host's address as pods see it (.HostAddress.cs).
+/// exec (.Exec.cs), tenant networks and their firewall (.Networks.cs), GPUs through the nvidia runtime (.Gpus.cs), the host's address as pods see it (.HostAddress.cs).
 /// </summary>
 public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodStatsSource, IPodExec, IPodHostAddressSource, IPodLogRetention, IAsyncDisposable
 {
@@ -52,7 +52,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
     public DriverCapabilities Capabilities => new(
         Images: true,
         Commands: true,
-        Gpu: false,
+        Gpu: HasNvidiaRuntime == true,
         NetworkIsolation: IsolatesTenants,
         Logs: true,
         Stats: true,
@@ -60,6 +60,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         Exec: true)
     {
         Security = PodSecurityFeatures.ReadOnlyRootFilesystem | PodSecurityFeatures.RunAsNonRoot | PodSecurityFeatures.User | PodSecurityFeatures.AddCapabilities,
+        Hardware = HasNvidiaRuntime == true ? PodHardwareFeatures.Gpu : PodHardwareFeatures.None,
     };
 
     /// <inheritdoc />
@@ -69,6 +70,7 @@ public sealed partial class DockerPodDriver : IPodDriver, IPodLogSource, IPodSta
         {
             await _client.System.PingAsync(cancellationToken);
             var version = await _client.System.GetVersionAsync(cancellationToken);
+            await DetectNvidiaRuntimeAsync(cancellationToken);
             return new DriverHealth(true, $"docker {version.Version} (API {version.APIVersion}) at {_options.Endpoint}");
         }
         catch (Exception ex) when (IsUnavailable(ex, cancellationToken) || ex is DockerApiException)

@@ -3,6 +3,7 @@ using NetArchTest.Rules;
 using Poddle.Core.Persistence;
 using Poddle.Drivers.Abstractions.Pods;
 using Poddle.Drivers.Docker;
+using Poddle.Drivers.RunPod;
 using Poddle.Drivers.Sandbox.Pods;
 
 namespace Poddle.Architecture.Tests;
@@ -22,7 +23,7 @@ public sealed class DependencyRulesTests
     private static readonly Assembly Core = typeof(PoddleDbContext).Assembly;
     private static readonly Assembly Abstractions = typeof(IPodDriver).Assembly;
     private static readonly Assembly Web = typeof(Poddle.Web.WebPaths).Assembly;
-    private static readonly Assembly[] Drivers = [typeof(SandboxPodDriver).Assembly, typeof(DockerPodDriver).Assembly];
+    private static readonly Assembly[] Drivers = [typeof(SandboxPodDriver).Assembly, typeof(DockerPodDriver).Assembly, typeof(RunPodPodDriver).Assembly];
 
     [Fact]
     public void DriversAbstractions_References_OnlyTheBaseClassLibrary()
@@ -90,6 +91,7 @@ public sealed class DependencyRulesTests
     [InlineData("Poddle.Server")]
     [InlineData("Poddle.Drivers.Sandbox")]
     [InlineData("Poddle.Drivers.Docker")]
+    [InlineData("Poddle.Drivers.RunPod")]
     [InlineData("Poddle.Data.Sqlite")]
     [InlineData("Poddle.Data.Postgres")]
     [InlineData("Npgsql")]

@@ -41,6 +41,7 @@ public sealed class ReplicaPods(
         PodFailureKind.InsufficientResources => $"insufficient resources: {ex.Message}",
         PodFailureKind.DriverUnavailable => $"driver down: {ex.Message}",
         PodFailureKind.UnsupportedSpec => $"unsupported by the driver: {ex.Message}",
+        PodFailureKind.NoCapacity => $"no capacity at the provider: {ex.Message}",
         _ => $"driver error: {ex.Message}",
     };
 

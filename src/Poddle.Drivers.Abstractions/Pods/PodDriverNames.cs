@@ -13,9 +13,12 @@ public static class PodDriverNames
     /// <summary>The Docker Engine driver (Poddle.Drivers.Docker).</summary>
     public const string Docker = "docker";
 
+    /// <summary>The RunPod GPU cloud driver (Poddle.Drivers.RunPod); registered only when RunPod is configured.</summary>
+    public const string RunPod = "runpod";
+
     /// <summary>
     /// Every driver this build ships. A host may leave one out (the sandbox off Linux, Docker:Enabled=false): a default
     /// naming one of these then fails deployments as "driver not available" instead of stopping the start.
     /// </summary>
-    public static IReadOnlyList<string> BuiltIn { get; } = [Sandbox, Docker];
+    public static IReadOnlyList<string> BuiltIn { get; } = [Sandbox, Docker, RunPod];
 }

@@ -46,6 +46,55 @@ public sealed record DriverCapabilities(
 {
     /// <summary>Which <see cref="PodSecurity"/> settings the driver honours; a spec asking for another is refused (none by default).</summary>
     public PodSecurityFeatures Security { get; init; }
+
+    /// <summary>
+    /// Which hardware and placement fields of <see cref="PodSpec"/> the driver honours (GPUs, disks, ports, cloud type,
+    /// spot); a spec asking for another is refused (none by default). Includes <see cref="PodHardwareFeatures.Gpu"/> exactly
+    /// when <see cref="Gpu"/> is true.
+    /// </summary>
+    public PodHardwareFeatures Hardware { get; init; }
+
+    /// <summary>
+    /// The driver observes how a pod's main process ended (exit code, signal, OOM kill), and a pod whose process exits
+    /// is <see cref="PodState.Exited"/>. False for a provider that restarts the container itself and only reports
+    /// stopped pods (RunPod): <see cref="IPodDriver.WaitAsync"/> then completes when the pod is stopped, with
+    /// <see cref="ExitResult.Unknown"/>.
+    /// </summary>
+    public bool ExitStatus { get; init; } = true;
+
+    /// <summary>
+    /// <see cref="PodStatus.Endpoint"/> is reachable from the server's own machine over plain HTTP (a local container,
+    /// a sandbox port). False for a remote provider, whose pods are reached through its proxy or a public address.
+    /// </summary>
+    public bool LocalEndpoint { get; init; } = true;
+
+    /// <summary>
+    /// Throws <see cref="PodDriverException"/> (<see cref="PodFailureKind.UnsupportedSpec"/>) naming the first field of
+    /// <paramref name="spec"/> this driver cannot honour (<see cref="Hardware"/>), so no driver starts a pod without the
+    /// GPU, disk or placement it was asked for.
+    /// </summary>
+    public void EnsureSupports(PodSpec spec, string driverName)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var missing = spec.RequestedHardware & ~Hardware;
+        if (missing == PodHardwareFeatures.None)
+        {
+            return;
+        }
+
+        var first = Enum.GetValues<PodHardwareFeatures>().First(f => f != PodHardwareFeatures.None && missing.HasFlag(f));
+        var what = first switch
+        {
+            PodHardwareFeatures.Gpu => "GPUs (gpu.count)",
+            PodHardwareFeatures.GpuType => "a GPU type (gpu.type)",
+            PodHardwareFeatures.ContainerDisk => "a container disk size (storage.containerDiskGb)",
+            PodHardwareFeatures.Volume => "a volume (storage.volumeGb, storage.volumeMountPath)",
+            PodHardwareFeatures.Ports => "extra ports (ports)",
+            PodHardwareFeatures.CloudType => "a cloud type (placement.cloudType)",
+            _ => "interruptible (spot) pods (placement.spotBidPerGpu)",
+        };
+        throw new PodDriverException(PodFailureKind.UnsupportedSpec, $"the {driverName} driver cannot give a pod {what}; use a driver that can (runpod for GPUs)");
+    }
 }
 
 /// <summary>The <see cref="PodSecurity"/> settings a driver can honour (<see cref="DriverCapabilities.Security"/>).</summary>
@@ -97,6 +146,28 @@ public sealed record PodSpec(
 
     /// <summary>Credentials for pulling <see cref="Image"/> from a private registry; null for none.</summary>
     public PodRegistryAuth? RegistryAuth { get; init; }
+
+    /// <summary>GPUs for the pod; null for none.</summary>
+    public PodGpu? Gpu { get; init; }
+
+    /// <summary>Container disk and volume sizes; null: the driver's defaults.</summary>
+    public PodStorage? Storage { get; init; }
+
+    /// <summary>Ports exposed beyond <see cref="Port"/> (RunPod's "8888/http,22/tcp"); empty for none.</summary>
+    public IReadOnlyList<PodPortMapping> Ports { get; init; } = [];
+
+    /// <summary>Cloud type and spot bid (<see cref="PodPlacement.Default"/>: any cloud, on demand).</summary>
+    public PodPlacement Placement { get; init; } = PodPlacement.Default;
+
+    /// <summary>The hardware and placement fields this spec asks for (<see cref="DriverCapabilities.Hardware"/>).</summary>
+    public PodHardwareFeatures RequestedHardware =>
+        (Gpu is not null ? PodHardwareFeatures.Gpu : PodHardwareFeatures.None)
+        | (Gpu?.Type is not null ? PodHardwareFeatures.GpuType : PodHardwareFeatures.None)
+        | (Storage?.ContainerDiskGb is not null ? PodHardwareFeatures.ContainerDisk : PodHardwareFeatures.None)
+        | (Storage is { VolumeGb: > 0 } or { VolumeMountPath: not null } ? PodHardwareFeatures.Volume : PodHardwareFeatures.None)
+        | (Ports.Count > 0 ? PodHardwareFeatures.Ports : PodHardwareFeatures.None)
+        | (Placement.CloudType != PodCloudType.Any ? PodHardwareFeatures.CloudType : PodHardwareFeatures.None)
+        | (Placement.IsSpot ? PodHardwareFeatures.Spot : PodHardwareFeatures.None);
 }
 
 /// <summary>
@@ -258,6 +329,9 @@ public sealed record PodEndpoint(string Host, int Port)
 /// <param name="Reason">Human reason: "OOMKilled", "exit code 1", "killed by signal 9", "stopped".</param>
 public sealed record ExitResult(int ExitCode, int? Signal, bool OomKilled, string Reason)
 {
+    /// <summary>A pod that stopped without an exit status the driver could observe (<see cref="DriverCapabilities.ExitStatus"/> false).</summary>
+    public static ExitResult Unknown { get; } = new(-1, null, false, "stopped");
+
     /// <summary>Builds the reason text from the facts, the way every driver words it.</summary>
     public static ExitResult From(int exitCode, int? signal, bool oomKilled) => new(
         exitCode,
@@ -307,6 +381,12 @@ public enum PodFailureKind
 
     /// <summary>The spec asks for something this driver cannot do (an image on the sandbox driver).</summary>
     UnsupportedSpec,
+
+    /// <summary>
+    /// The provider has no machine for the spec now (RunPod: "There are no longer any instances available with the
+    /// requested specifications"). Not retried as is: the caller tries its next GPU or cloud type, or backs off.
+    /// </summary>
+    NoCapacity,
 
     /// <summary>Anything else; the message says what.</summary>
     Other,

@@ -16,6 +16,7 @@ public sealed partial class SandboxPodDriver
     {
         ArgumentNullException.ThrowIfNull(spec);
         Validate(spec);
+        Capabilities.EnsureSupports(spec, DriverName);
         if (Isolation.Level == IsolationLevel.Unavailable)
         {
             throw new PodDriverException(PodFailureKind.DriverUnavailable, "the sandbox is unavailable: " + Isolation.Reason);

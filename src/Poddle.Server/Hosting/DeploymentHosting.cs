@@ -4,6 +4,7 @@ using Poddle.Core.Common;
 using Poddle.Core.Deployments;
 using Poddle.Drivers.Abstractions.Pods;
 using Poddle.Drivers.Docker;
+using Poddle.Drivers.RunPod;
 using Poddle.Drivers.Sandbox.Pods;
 
 namespace Poddle.Server.Hosting;
@@ -15,7 +16,7 @@ namespace Poddle.Server.Hosting;
 internal static class DeploymentHosting
 {
     /// <summary>
-    /// The drivers: "sandbox" on Linux, "docker" unless Docker:Enabled=false. <paramref name="agentPort"/> is the agent
+    /// The drivers: "sandbox" on Linux, "docker" unless Docker:Enabled=false, "runpod" when RunPod:ApiKey is set. <paramref name="agentPort"/> is the agent
     /// listener's port, which their firewalls let pods open (no other port of the host); sandbox pods live under
     /// {dataDir}/pods unless Sandbox:Pods:StateDirectory says otherwise.
     /// </summary>
@@ -35,6 +36,14 @@ internal static class DeploymentHosting
         if (configuration.GetValue($"{DockerDriverOptions.SectionName}:Enabled", true))
         {
             services.AddDockerPodDriver(docker => docker.AgentPort = agentPort);
+        }
+
+        // Off unless configured: RunPod rents paid machines, so it is there only with a key (or RunPod:Enabled=true, and
+        // then the start names the missing key).
+        var runPod = configuration.GetSection(RunPodDriverOptions.SectionName);
+        if (runPod.GetValue("Enabled", !string.IsNullOrEmpty(runPod["ApiKey"])))
+        {
+            services.AddRunPodPodDriver();
         }
 
         return services;

@@ -118,6 +118,21 @@ public sealed class SandboxPodDriverTests : IAsyncLifetime
         Assert.Empty(await ListAsync(_driver));
     }
 
+    [Fact]
+    public async Task Start_GpuOrOtherHardware_IsUnsupportedNamingTheFieldAndTheCapabilitiesSaySo()
+    {
+        var spec = new PodSpec("web", Labels(), null, ["true"], null, new Dictionary<string, string>(), null, new PodResources(500, 64));
+
+        var gpu = await Assert.ThrowsAsync<PodDriverException>(() => _driver.StartAsync(spec with { Gpu = new PodGpu(1) }, CancellationToken.None));
+        var volume = await Assert.ThrowsAsync<PodDriverException>(() => _driver.StartAsync(spec with { Storage = new PodStorage(VolumeGb: 5) }, CancellationToken.None));
+
+        Assert.Equal(PodFailureKind.UnsupportedSpec, gpu.Kind);
+        Assert.Contains("gpu.count", gpu.Message, StringComparison.Ordinal);
+        Assert.Contains("storage.volumeGb", volume.Message, StringComparison.Ordinal);
+        Assert.False(_driver.Capabilities.Gpu);
+        Assert.Equal(PodHardwareFeatures.None, _driver.Capabilities.Hardware);
+    }
+
     [Theory]
     [InlineData("1000", null)]
     [InlineData(null, "NET_BIND_SERVICE")]

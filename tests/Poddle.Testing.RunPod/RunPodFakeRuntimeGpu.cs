@@ -1,0 +1,4 @@
+namespace Poddle.Testing.RunPod;
+
+/// <summary>RunPod's <c>PodRuntimeGpus</c>.</summary>
+public sealed record RunPodFakeRuntimeGpu(string Id, int GpuUtilPercent, int MemoryUtilPercent);

@@ -1,0 +1,4 @@
+namespace Poddle.Testing.RunPod;
+
+/// <summary>RunPod's <c>PodRuntimePorts</c>.</summary>
+public sealed record RunPodFakeRuntimePort(string Ip, bool IsIpPublic, int PrivatePort, int PublicPort, string Type);

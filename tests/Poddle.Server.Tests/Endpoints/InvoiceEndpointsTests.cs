@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Poddle.Contracts;
+using Poddle.Core.Persistence;
 using Poddle.Testing;
 
 namespace Poddle.Server.Tests.Endpoints;

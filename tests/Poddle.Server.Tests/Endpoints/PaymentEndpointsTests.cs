@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Poddle.Contracts;
+using Poddle.Core.Persistence;
 using Poddle.Core.Billing;
 using Poddle.Testing;
 

@@ -184,7 +184,7 @@ public sealed class PaymentEndpointsTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = await TestServer.StartAsync(provider, Providers, b => b.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
-        var (alice, _) = await server.CreateUserAsync("alice");
+        var (alice, aliceTokens) = await server.CreateUserAsync("alice");
         using var http = server.CreateClient();
         var payme = new PaymeCaller(http, PaymeKey);
         var fund = await FundAsync(alice, "payme", 1_000_000);
@@ -205,7 +205,10 @@ public sealed class PaymentEndpointsTests
 
         // A new transaction whose Payme time is already over 12 hours old cannot be created either.
         Assert.Equal(-31008, PaymeCaller.ErrorCode(await payme.CreateAsync("stale", third.PaymentId, 1_000_000, clock.GetUtcNow().AddHours(-12).AddMilliseconds(-1).ToUnixTimeMilliseconds())));
-        Assert.Equal(1_000_000, await BalanceAsync(alice));
+
+        // Read on the server: alice's access token has expired on the advanced clock.
+        await using var scope = server.Services.CreateAsyncScope();
+        Assert.Equal(1_000_000, (await scope.ServiceProvider.GetRequiredService<BillingService>().GetBalanceAsync(aliceTokens.User.Id, CancellationToken.None)).BalanceMinor);
     }
 
     [Theory]

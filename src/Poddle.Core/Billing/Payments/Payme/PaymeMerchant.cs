@@ -245,7 +245,9 @@ public sealed class PaymeMerchant(PoddleDbContext db, PaymentSettlement settleme
     /// <summary>Cancels a created transaction older than <see cref="Timeout"/> (reason 4); true when it did.</summary>
     private async Task<bool> CancelIfTimedOutAsync(Payment payment, CancellationToken cancellationToken)
     {
-        if (payment.TransactionCreatedAt is not { } created || clock.GetUtcNow() - created <= Timeout)
+        // In milliseconds, as Payme counts (create_time is what Payme was told).
+        if (payment.TransactionCreatedAt is not { } created
+            || clock.GetUtcNow().ToUnixTimeMilliseconds() - created.ToUnixTimeMilliseconds() <= (long)Timeout.TotalMilliseconds)
         {
             return false;
         }

@@ -9,9 +9,6 @@ using Poddle.Core.Persistence;
 
 namespace Poddle.Core.Billing.Payments;
 
-/// <summary>A started payment and where the client sends its user to pay it.</summary>
-public sealed record FundingStart(Payment Payment, Uri PayUrl);
-
 /// <summary>
 /// Starts payments (<c>POST /api/billing/fund</c>): records a pending <see cref="Payment"/> for the caller and builds
 /// the provider's pay link. Only configured providers are offered.

@@ -6,16 +6,6 @@ using Poddle.Core.Persistence;
 
 namespace Poddle.Core.Billing.Payments;
 
-/// <summary>How a cancel request ended.</summary>
-public enum CancelOutcome
-{
-    /// <summary>Cancelled now, or it already was (a replay): the payment holds its final state.</summary>
-    Cancelled,
-
-    /// <summary>It was performed and the balance no longer covers the amount (already spent): nothing changed.</summary>
-    RefundRefused,
-}
-
 /// <summary>
 /// The state changes every provider shares, each one a compare-and-set on the payment's state so that concurrent or
 /// repeated callbacks move a payment once: bind the provider's transaction, perform (credit the ledger in the same

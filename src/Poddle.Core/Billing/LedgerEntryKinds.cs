@@ -15,5 +15,8 @@ public static class LedgerEntryKinds
     /// <summary>Debit: one deployment's usage in one hour (<see cref="UsageCharge"/>).</summary>
     public const string Charge = "charge";
 
+    /// <summary>Debit: a provider's payment cancelled after it was credited (Payme's cancel after perform) is taken back.</summary>
+    public const string PaymentRefund = "payment-refund";
+
     public static bool IsCredit(string kind) => kind is Payment or Grant or Refund;
 }

@@ -523,6 +523,94 @@ namespace Poddle.Data.Postgres.Migrations
                     b.ToTable("ledger_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Poddle.Core.Billing.Payments.Payment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<int?>("CancelReason")
+                        .HasColumnType("integer")
+                        .HasColumnName("cancel_reason");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<Guid?>("LedgerEntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ledger_entry_id");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<DateTimeOffset?>("PerformedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("performed_at");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("provider");
+
+                    b.Property<long?>("ProviderTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("provider_time");
+
+                    b.Property<string>("ProviderTransactionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("provider_transaction_id");
+
+                    b.Property<Guid?>("RefundEntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("refund_entry_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<DateTimeOffset?>("TransactionCreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("transaction_created_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payments");
+
+                    b.HasIndex("OwnerId", "CreatedAt")
+                        .HasDatabaseName("ix_payments_owner_id_created_at");
+
+                    b.HasIndex("Provider", "ProviderTime")
+                        .HasDatabaseName("ix_payments_provider_provider_time");
+
+                    b.HasIndex("Provider", "ProviderTransactionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payments_provider_provider_transaction_id");
+
+                    b.ToTable("payments", (string)null);
+                });
+
             modelBuilder.Entity("Poddle.Core.Billing.RatedHour", b =>
                 {
                     b.Property<DateTimeOffset>("HourStart")
@@ -2160,6 +2248,16 @@ namespace Poddle.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_ledger_entries_billing_accounts_owner_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Billing.Payments.Payment", b =>
+                {
+                    b.HasOne("Poddle.Core.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payments_users_owner_id");
                 });
 
             modelBuilder.Entity("Poddle.Core.Classes.Classroom", b =>

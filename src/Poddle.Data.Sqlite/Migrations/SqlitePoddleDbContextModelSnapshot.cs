@@ -516,6 +516,92 @@ namespace Poddle.Data.Sqlite.Migrations
                     b.ToTable("ledger_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Poddle.Core.Billing.Payments.Payment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<int?>("CancelReason")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cancel_reason");
+
+                    b.Property<long?>("CancelledAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<Guid?>("LedgerEntryId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ledger_entry_id");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<long?>("PerformedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("performed_at");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<long?>("ProviderTime")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("provider_time");
+
+                    b.Property<string>("ProviderTransactionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_transaction_id");
+
+                    b.Property<Guid?>("RefundEntryId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refund_entry_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<long?>("TransactionCreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("transaction_created_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payments");
+
+                    b.HasIndex("OwnerId", "CreatedAt")
+                        .HasDatabaseName("ix_payments_owner_id_created_at");
+
+                    b.HasIndex("Provider", "ProviderTime")
+                        .HasDatabaseName("ix_payments_provider_provider_time");
+
+                    b.HasIndex("Provider", "ProviderTransactionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payments_provider_provider_transaction_id");
+
+                    b.ToTable("payments", (string)null);
+                });
+
             modelBuilder.Entity("Poddle.Core.Billing.RatedHour", b =>
                 {
                     b.Property<long>("HourStart")
@@ -2153,6 +2239,16 @@ namespace Poddle.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_ledger_entries_billing_accounts_owner_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Billing.Payments.Payment", b =>
+                {
+                    b.HasOne("Poddle.Core.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payments_users_owner_id");
                 });
 
             modelBuilder.Entity("Poddle.Core.Classes.Classroom", b =>

@@ -81,6 +81,8 @@ internal static class PoddleApiHosting
         app.MapAdminUserEndpoints();
         app.MapAdminEndpoints();
         app.MapBillingEndpoints();
+        app.MapPaymentEndpoints();
+        app.MapInvoiceEndpoints();
         app.MapExecutionEndpoints();
         app.MapPistonEndpoints();
         app.MapSubmissionEndpoints();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Poddle.Core.Accounts;
 using Poddle.Core.Agents;
 using Poddle.Core.Billing;
+using Poddle.Core.Billing.Payments;
 using Poddle.Core.Classes;
 using Poddle.Core.Curriculum;
 using Poddle.Core.Curriculum.Submissions;
@@ -53,6 +54,7 @@ internal static class PoddleCoreHosting
         services.AddPoddleAgents();
         services.AddPoddlePools();
         services.AddPoddleBilling();
+        services.AddPoddlePayments();
         return services;
     }
 }

@@ -1,0 +1,70 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Poddle.Data.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class WipPayments : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "payments",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    owner_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    provider = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    amount_minor = table.Column<long>(type: "INTEGER", nullable: false),
+                    currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    provider_transaction_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    provider_time = table.Column<long>(type: "INTEGER", nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    transaction_created_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    performed_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    cancelled_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    cancel_reason = table.Column<int>(type: "INTEGER", nullable: true),
+                    ledger_entry_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    refund_entry_id = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_payments", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_payments_users_owner_id",
+                        column: x => x.owner_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payments_owner_id_created_at",
+                table: "payments",
+                columns: new[] { "owner_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payments_provider_provider_time",
+                table: "payments",
+                columns: new[] { "provider", "provider_time" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payments_provider_provider_transaction_id",
+                table: "payments",
+                columns: new[] { "provider", "provider_transaction_id" },
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "payments");
+        }
+    }
+}

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Poddle.Core.Common;
 
 namespace Poddle.Core.Billing;
 

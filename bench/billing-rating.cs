@@ -7,6 +7,7 @@
 // charge + ledger debit + balance change per deployment in its own transaction, the hour marked), then the balance
 // monitor's pass over every account (BillingMonitor.CheckAllAsync). Reports the wall time of each and the process's
 // peak working set (VmHWM) and the managed heap after each phase. Target: rating ≤ 5 s, ≤ 200 MB.
+// Each database runs twice: batch 1 (a transaction per charge: the rater before batching) and the default batch.
 // Usage (from the repository root): dotnet run -c Release bench/billing-rating.cs -- [sqlite|postgres|both] [deployments]
 // PostgreSQL: PODDLE_TEST_POSTGRES or Host=127.0.0.1;Username=poddle;Password=poddle (a scratch database is created and dropped).
 using System.Diagnostics;
@@ -30,30 +31,35 @@ var count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) :
 const int PerOwner = 5;
 var hour = new DateTimeOffset(2030, 1, 10, 12, 0, 0, TimeSpan.Zero);
 
-if (which is "sqlite" or "both")
+// Batch size 1: a transaction per charge, as the rater did before batching; then the rater's default batch.
+foreach (var batchSize in new[] { 1, UsageRater.BatchSize })
 {
-    var directory = Directory.CreateTempSubdirectory("poddle-bench-");
-    await RunAsync("SQLite", s => s.AddSqlitePersistence($"Data Source={Path.Combine(directory.FullName, "poddle.db")}"));
-    directory.Delete(recursive: true);
+    if (which is "sqlite" or "both")
+    {
+        var directory = Directory.CreateTempSubdirectory("poddle-bench-");
+        await RunAsync($"SQLite, batch {batchSize}", s => s.AddSqlitePersistence($"Data Source={Path.Combine(directory.FullName, "poddle.db")}"), batchSize);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        directory.Delete(recursive: true);
+    }
+
+    if (which is "postgres" or "both")
+    {
+        var admin = Environment.GetEnvironmentVariable("PODDLE_TEST_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=poddle;Password=poddle;Database=postgres";
+        var name = "poddle_bench_" + Guid.NewGuid().ToString("N")[..12];
+        await ExecAsync(admin, $"CREATE DATABASE \"{name}\"");
+        try
+        {
+            await RunAsync($"PostgreSQL, batch {batchSize}", s => s.AddPostgresPersistence(new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString), batchSize);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ExecAsync(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        }
+    }
 }
 
-if (which is "postgres" or "both")
-{
-    var admin = Environment.GetEnvironmentVariable("PODDLE_TEST_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=poddle;Password=poddle;Database=postgres";
-    var name = "poddle_bench_" + Guid.NewGuid().ToString("N")[..12];
-    await ExecAsync(admin, $"CREATE DATABASE \"{name}\"");
-    try
-    {
-        await RunAsync("PostgreSQL", s => s.AddPostgresPersistence(new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString));
-    }
-    finally
-    {
-        NpgsqlConnection.ClearAllPools();
-        await ExecAsync(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-    }
-}
-
-async Task RunAsync(string label, Action<IServiceCollection> database)
+async Task RunAsync(string label, Action<IServiceCollection> database, int batchSize)
 {
     var clock = new SettableClock { Now = hour.AddMinutes(-30) };
     var services = new ServiceCollection();
@@ -80,7 +86,7 @@ async Task RunAsync(string label, Action<IServiceCollection> database)
     int charges;
     await using (var scope = provider.CreateAsyncScope())
     {
-        charges = await scope.ServiceProvider.GetRequiredService<UsageRater>().RateHourAsync(hour, CancellationToken.None);
+        charges = await scope.ServiceProvider.GetRequiredService<UsageRater>().RateHourAsync(hour, CancellationToken.None, batchSize);
     }
 
     var rating = watch.Elapsed;

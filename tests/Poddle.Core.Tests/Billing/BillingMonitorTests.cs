@@ -105,13 +105,13 @@ public sealed class BillingMonitorTests
             Assert.Equal(ErrorKind.PaymentRequired, refused?.Kind);
         }
 
-        // Nothing runs while suspended: later hours charge nothing; checks change nothing.
+        // Nothing runs while suspended: once the hour the pods stopped in is charged (up to the stop), later hours charge
+        // nothing, and checks change nothing.
+        h.Clock.Advance(TimeSpan.FromHours(1));
+        await RateAsync(h);
         var balanceWhileSuspended = await BalanceAsync(h);
         h.Clock.Advance(TimeSpan.FromHours(3));
-        await using (var scope = h.Scope())
-        {
-            await scope.ServiceProvider.GetRequiredService<UsageRater>().RateDueAsync(CancellationToken.None);
-        }
+        await RateAsync(h);
 
         await CheckAllAsync(h);
         Assert.Equal(balanceWhileSuspended, await BalanceAsync(h));
@@ -235,6 +235,12 @@ public sealed class BillingMonitorTests
         var result = await scope.ServiceProvider.GetRequiredService<BillingService>()
             .CreditAsync(h.OwnerId, h.OwnerId, LedgerEntryKinds.Grant, amount, "test credit", null, CancellationToken.None);
         Assert.True(result.IsSuccess);
+    }
+
+    private static async Task RateAsync(ControllerHarness h)
+    {
+        await using var scope = h.Scope();
+        await scope.ServiceProvider.GetRequiredService<UsageRater>().RateDueAsync(CancellationToken.None);
     }
 
     private static async Task CheckAllAsync(ControllerHarness h)

@@ -105,9 +105,9 @@ public sealed class BillingMonitorTests
             Assert.Equal(ErrorKind.PaymentRequired, refused?.Kind);
         }
 
-        // Nothing runs while suspended: once the hour the pods stopped in is charged (up to the stop), later hours charge
-        // nothing, and checks change nothing.
-        h.Clock.Advance(TimeSpan.FromHours(1));
+        // Nothing runs while suspended: once the hour the pods stopped in is rated (due 5 minutes after it ends; charged up
+        // to the stop), later hours charge nothing, and checks change nothing.
+        h.Clock.Advance(TimeSpan.FromHours(2));
         await RateAsync(h);
         var balanceWhileSuspended = await BalanceAsync(h);
         h.Clock.Advance(TimeSpan.FromHours(3));

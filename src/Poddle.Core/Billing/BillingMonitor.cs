@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Poddle.Core.Common;
 using Poddle.Core.Persistence;
 
 namespace Poddle.Core.Billing;
@@ -27,6 +28,9 @@ public sealed class BillingMonitor(
     /// <summary>Warn when the balance lasts less than this many hours at the current burn (the one-day warning).</summary>
     public const long OneDayHours = 24;
 
+    /// <summary>How far back a pass reads stored notices to skip them (older ones are still refused by the unique key).</summary>
+    public static readonly TimeSpan NoticeCacheWindow = TimeSpan.FromDays(92);
+
     /// <summary>Checks every account; returns how many owners it suspended or resumed.</summary>
     public async Task<int> CheckAllAsync(CancellationToken cancellationToken)
     {
@@ -39,10 +43,30 @@ public sealed class BillingMonitor(
         var accounts = await db.Set<BillingAccount>().AsNoTracking()
             .Select(a => new { a.OwnerId, a.BalanceMinor, a.SuspendedAt }).ToListAsync(cancellationToken);
         var burn = await meter.HourlyBurnAsync(now, cancellationToken);
+
+        // A constant number of queries for the warnings, whatever the number of accounts: the periods and the notices
+        // already stored (cache) in one query each, the new notices in batches. Warnings first, so a pass that also
+        // suspends stores the warning before the suspension.
+        var periods = await notices.PeriodsAsync(cancellationToken);
+        var stored = await notices.StoredSinceAsync(now - NoticeCacheWindow, cancellationToken);
+        var due = new List<PendingNotice>();
+        foreach (var account in accounts)
+        {
+            var hourly = burn.GetValueOrDefault(account.OwnerId);
+            var period = periods.GetValueOrDefault(account.OwnerId);
+            if (WarningOf(account.BalanceMinor, hourly) is { } warning && !stored.Contains((account.OwnerId, warning, period)))
+            {
+                due.Add(new PendingNotice(account.OwnerId, warning, period, account.BalanceMinor, WarningMessage(warning, account.BalanceMinor, hourly)));
+            }
+        }
+
+        await notices.NotifyManyAsync(due, cancellationToken);
+        var overdrawn = await OverdrawnPastGraceAsync(
+            [.. accounts.Where(a => a.BalanceMinor < 0 && a.SuspendedAt is null).Select(a => a.OwnerId)], cancellationToken);
         var changed = 0;
         foreach (var account in accounts)
         {
-            if (await CheckAsync(account.OwnerId, account.BalanceMinor, account.SuspendedAt, burn.GetValueOrDefault(account.OwnerId), cancellationToken))
+            if (await SuspendOrResumeAsync(account.OwnerId, account.BalanceMinor, account.SuspendedAt, periods.GetValueOrDefault(account.OwnerId), overdrawn, cancellationToken))
             {
                 changed++;
             }
@@ -99,15 +123,19 @@ public sealed class BillingMonitor(
             await notices.NotifyAsync(ownerId, warning, period, balance, WarningMessage(warning, balance, burn), cancellationToken);
         }
 
-        if (balance < 0 && suspendedAt is null)
+        var overdrawn = balance < 0 && suspendedAt is null ? await OverdrawnPastGraceAsync([ownerId], cancellationToken) : [];
+        return await SuspendOrResumeAsync(ownerId, balance, suspendedAt, period, overdrawn, cancellationToken);
+    }
+
+    /// <summary>Suspends an owner below zero past the grace (<paramref name="overdrawn"/>), resumes a suspended one above zero; true when it did either.</summary>
+    private async Task<bool> SuspendOrResumeAsync(Guid ownerId, long balance, DateTimeOffset? suspendedAt, long period, HashSet<Guid> overdrawn, CancellationToken cancellationToken)
+    {
+        if (balance < 0 && suspendedAt is null && overdrawn.Contains(ownerId))
         {
-            var overdrawnSince = await OverdrawnSinceAsync(ownerId, cancellationToken);
-            if (overdrawnSince is { } since && clock.GetUtcNow() - since >= options.Value.SuspendAfter)
-            {
-                return await suspension.SuspendAsync(ownerId, period, balance, cancellationToken);
-            }
+            return await suspension.SuspendAsync(ownerId, period, balance, cancellationToken);
         }
-        else if (balance > 0 && suspendedAt is not null)
+
+        if (balance > 0 && suspendedAt is not null)
         {
             return await suspension.ResumeAsync(ownerId, period, balance, cancellationToken);
         }
@@ -115,12 +143,27 @@ public sealed class BillingMonitor(
         return false;
     }
 
-    /// <summary>When the balance last went below zero: the entry after the owner's latest entry that left it at zero or above.</summary>
-    private async Task<DateTimeOffset?> OverdrawnSinceAsync(Guid ownerId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Of <paramref name="owners"/> (balances below zero), those below zero for <see cref="BillingOptions.SuspendAfter"/>
+    /// or longer. The balance went below zero with the entry after the owner's last entry that left it at zero or above
+    /// (sequence L, 0 if none); it has been below zero since at least the cutoff exactly when an entry after L was
+    /// appended at or before the cutoff, i.e. when the last sequence appended by the cutoff is above L (entries are
+    /// appended in time order). Two grouped queries for any number of owners.
+    /// </summary>
+    private async Task<HashSet<Guid>> OverdrawnPastGraceAsync(List<Guid> owners, CancellationToken cancellationToken)
     {
-        var entries = db.Set<LedgerEntry>().AsNoTracking().Where(e => e.OwnerId == ownerId);
-        var lastCovered = await entries.Where(e => e.BalanceAfterMinor >= 0).MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
-        return await entries.Where(e => e.Sequence == lastCovered + 1).Select(e => (DateTimeOffset?)e.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        if (owners.Count == 0)
+        {
+            return [];
+        }
+
+        var cutoff = clock.GetStoredUtcNow() - options.Value.SuspendAfter;
+        var entries = db.Set<LedgerEntry>().AsNoTracking().Where(e => owners.Contains(e.OwnerId));
+        var covered = await entries.Where(e => e.BalanceAfterMinor >= 0).GroupBy(e => e.OwnerId)
+            .Select(g => new { Owner = g.Key, Last = g.Max(e => e.Sequence) }).ToDictionaryAsync(x => x.Owner, x => x.Last, cancellationToken);
+        var byCutoff = await entries.Where(e => e.CreatedAt <= cutoff).GroupBy(e => e.OwnerId)
+            .Select(g => new { Owner = g.Key, Last = g.Max(e => e.Sequence) }).ToDictionaryAsync(x => x.Owner, x => x.Last, cancellationToken);
+        return [.. owners.Where(o => byCutoff.TryGetValue(o, out var last) && last > covered.GetValueOrDefault(o))];
     }
 
     private string WarningMessage(string warning, long balance, long burn)

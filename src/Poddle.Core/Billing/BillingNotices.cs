@@ -28,6 +28,57 @@ public sealed partial class BillingNotices(
             .Where(e => e.OwnerId == ownerId && e.AmountMinor > 0)
             .MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
 
+    /// <summary>Every owner's funding period at once (owners without a credit are absent: period 0).</summary>
+    public async Task<Dictionary<Guid, long>> PeriodsAsync(CancellationToken cancellationToken) =>
+        await db.Set<LedgerEntry>().AsNoTracking()
+            .Where(e => e.AmountMinor > 0)
+            .GroupBy(e => e.OwnerId)
+            .Select(g => new { Owner = g.Key, Period = g.Max(e => e.Sequence) })
+            .ToDictionaryAsync(x => x.Owner, x => x.Period, cancellationToken);
+
+    /// <summary>The (owner, kind, period) of the notices stored since <paramref name="since"/>: a cache that spares a pass most inserts; the unique key decides.</summary>
+    public async Task<HashSet<(Guid Owner, string Kind, long Period)>> StoredSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        [.. (await db.Set<BillingNotice>().AsNoTracking().Where(n => n.CreatedAt >= since)
+            .Select(n => new { n.OwnerId, n.Kind, n.Period }).ToListAsync(cancellationToken))
+            .Select(n => (n.OwnerId, n.Kind, n.Period))];
+
+    /// <summary>
+    /// Stores and queues many notices, 500 per SaveChanges; a chunk that meets a notice another server stored meanwhile
+    /// is redone one by one (<see cref="NotifyAsync"/>). Call outside a transaction. Returns how many were stored now.
+    /// </summary>
+    public async Task<int> NotifyManyAsync(IReadOnlyList<PendingNotice> pending, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        var stored = 0;
+        foreach (var chunk in pending.Chunk(500))
+        {
+            foreach (var n in chunk)
+            {
+                await AddAsync(n.OwnerId, n.Kind, n.Period, n.BalanceMinor, n.Message, cancellationToken);
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                stored += chunk.Length;
+            }
+            catch (DbUpdateException ex) when (databaseErrors.IsUniqueViolation(ex))
+            {
+                db.ChangeTracker.Clear();
+                foreach (var n in chunk)
+                {
+                    stored += await NotifyAsync(n.OwnerId, n.Kind, n.Period, n.BalanceMinor, n.Message, cancellationToken) ? 1 : 0;
+                }
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+
+        return stored;
+    }
+
     /// <summary>
     /// Stores and queues the notice unless this (owner, kind, period) has one; saves on its own, so call it outside a
     /// transaction (a lost race is a unique violation, which would abort a PostgreSQL transaction). True when stored now.

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Poddle.Contracts;
 using Poddle.Core.Billing;
+using Poddle.Core.Persistence;
 using Poddle.Server.Tests.Proxy;
 using Poddle.Testing;
 

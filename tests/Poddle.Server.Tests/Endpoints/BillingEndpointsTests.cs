@@ -205,7 +205,7 @@ public sealed class BillingEndpointsTests
         foreach (var attempt in new[]
         {
             await alice.PostAsJsonAsync($"/api/projects/{project}/deployments", new CreateDeploymentRequest("web", Command: ["python3", "-m", "http.server"], Port: 8000, Replicas: 1)),
-            await alice.PostAsJsonAsync($"/api/pools/{pool}/scale", new ScalePoolRequest(MaxWorkers: 3)),
+            await alice.PostAsJsonAsync($"/api/pools/{pool}/scale", new ScalePoolRequest(MinWorkers: 2)),
         })
         {
             Assert.Equal(HttpStatusCode.PaymentRequired, attempt.StatusCode);

@@ -3,8 +3,19 @@ namespace Poddle.Contracts;
 /// <summary>
 /// A balance. Amounts are integers in the currency's minor unit (tiyin for UZS) with the ISO 4217 code; <c>balance</c> is
 /// the same amount for people ("1234.56 UZS"). <c>enabled</c> is false when the installation does not bill.
+/// <c>hourlyMinor</c>: what runs now costs per hour (the burn); <c>runsOutAt</c>: when the balance is used up at that burn
+/// (null when nothing runs or it is used up); <c>warning</c>: <c>balance-low-3d</c>, <c>balance-low-1d</c>,
+/// <c>balance-depleted</c> or null; <c>suspendedAt</c>: set while the owner is suspended (docs/billing.md).
 /// </summary>
-public sealed record BalanceResponse(long BalanceMinor, string Currency, string Balance, bool Enabled);
+public sealed record BalanceResponse(
+    long BalanceMinor,
+    string Currency,
+    string Balance,
+    bool Enabled,
+    long HourlyMinor = 0,
+    DateTimeOffset? RunsOutAt = null,
+    string? Warning = null,
+    DateTimeOffset? SuspendedAt = null);
 
 /// <summary>One ledger entry: kind is payment, grant, refund (credits) or charge (debit); amountMinor is signed.</summary>
 public sealed record LedgerEntryResponse(

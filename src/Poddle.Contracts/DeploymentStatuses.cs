@@ -13,6 +13,9 @@ public static class DeploymentStatuses
     public const string Unhealthy = "unhealthy";
     public const string Failed = "failed";
     public const string Stopped = "stopped";
+
+    /// <summary>Scaled to zero by billing (its owner's balance is below zero); distinct from a user's <see cref="Stopped"/>.</summary>
+    public const string Suspended = "suspended";
     public const string Deleting = "deleting";
     public const string Deleted = "deleted";
 }

@@ -14,4 +14,11 @@ public sealed class BillingAccount
     public long LastSequence { get; set; }
 
     public required string Currency { get; init; }
+
+    /// <summary>
+    /// When the owner was suspended (balance below zero past <see cref="BillingOptions.SuspendAfter"/>); null while not
+    /// suspended. Set and cleared only by <see cref="BillingMonitor"/> with a conditional update, so two servers
+    /// suspend (and resume) an owner once.
+    /// </summary>
+    public DateTimeOffset? SuspendedAt { get; set; }
 }

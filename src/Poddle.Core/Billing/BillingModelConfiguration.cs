@@ -51,3 +51,17 @@ internal sealed class RatedHourConfiguration : IEntityTypeConfiguration<RatedHou
         builder.HasKey(h => h.HourStart);
     }
 }
+
+internal sealed class BillingNoticeConfiguration : IEntityTypeConfiguration<BillingNotice>
+{
+    public void Configure(EntityTypeBuilder<BillingNotice> builder)
+    {
+        builder.ToTable("billing_notices");
+        builder.Property(n => n.Kind).HasMaxLength(32);
+        builder.Property(n => n.Message).HasMaxLength(1000);
+
+        // The idempotency key of notices: one of each kind per owner and funding period, whoever notices it first.
+        builder.HasIndex(n => new { n.OwnerId, n.Kind, n.Period }).IsUnique();
+        builder.HasOne<User>().WithMany().HasForeignKey(n => n.OwnerId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

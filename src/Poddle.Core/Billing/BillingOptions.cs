@@ -26,6 +26,28 @@ public sealed class BillingOptions
     /// <summary>When the rating job runs (five-field cron, UTC); each run rates every hour that is due, catching up.</summary>
     public string RatingSchedule { get; set; } = "*/15 * * * *";
 
+    /// <summary>
+    /// How long a balance may stay below zero before its owner is suspended (deployments and pools scaled to zero, their
+    /// desired sizes kept). Counted from the ledger entry that took the balance below zero. 0: at once.
+    /// </summary>
+    public TimeSpan SuspendAfter { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Where every billing notice (low balance, zero, suspended, resumed) is also POSTed as JSON, for the operator's
+    /// automation; null or empty: no webhook. Mail goes to the owner when the server has an SMTP server (Email:Smtp).
+    /// </summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>
+    /// GPU pools' provider cost per worker-hour in minor units, by pool id (PodSpec has no GPU fields yet, so the
+    /// operator names the pools whose workers get a GPU). Charged as cost plus <see cref="GpuMarginPercent"/> on top of
+    /// the worker's CPU and memory price.
+    /// </summary>
+    public Dictionary<string, long> GpuPoolCosts { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The margin on a GPU's provider cost, in percent (0–1000); the price is rounded up to the minor unit.</summary>
+    public int GpuMarginPercent { get; set; } = 20;
+
     /// <summary>Versioned price lists; the one in force for an hour is the latest whose EffectiveFrom is not after the hour's start.</summary>
     public List<PriceList> PriceLists { get; set; } = [PriceList.Default];
 }

@@ -29,6 +29,35 @@ public sealed class BillingOptionsValidator : IValidateOptions<BillingOptions>
             failures.Add("Billing:RatingDelay must be between 00:00:00 and 01:00:00.");
         }
 
+        if (options.SuspendAfter < TimeSpan.Zero || options.SuspendAfter > TimeSpan.FromDays(31))
+        {
+            failures.Add("Billing:SuspendAfter must be between 00:00:00 and 31.00:00:00.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.WebhookUrl)
+            && !(Uri.TryCreate(options.WebhookUrl, UriKind.Absolute, out var webhook) && webhook.Scheme is "http" or "https"))
+        {
+            failures.Add("Billing:WebhookUrl must be an absolute http or https URL (or empty for no webhook).");
+        }
+
+        if (options.GpuMarginPercent is < 0 or > 1000)
+        {
+            failures.Add("Billing:GpuMarginPercent must be between 0 and 1000.");
+        }
+
+        foreach (var (pool, cost) in options.GpuPoolCosts)
+        {
+            if (!Guid.TryParse(pool, out _))
+            {
+                failures.Add($"Billing:GpuPoolCosts:{pool}: the key must be a pool id (a GUID, as `poddle pools get` shows).");
+            }
+
+            if (!InRange(cost))
+            {
+                failures.Add($"Billing:GpuPoolCosts:{pool} must be between 0 and {MaxUnitPrice} (minor units per worker-hour).");
+            }
+        }
+
         if (!JobsOptionsValidator.IsCron(options.RatingSchedule))
         {
             failures.Add("Billing:RatingSchedule must be a five-field cron expression such as '*/15 * * * *'.");

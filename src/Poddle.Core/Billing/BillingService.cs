@@ -15,6 +15,7 @@ public sealed class BillingService(
     PoddleDbContext db,
     Ledger ledger,
     UsageMeter meter,
+    BillingMonitor monitor,
     IOptions<BillingOptions> options,
     TimeProvider clock)
 {
@@ -27,9 +28,24 @@ public sealed class BillingService(
 
     public async Task<BalanceView> GetBalanceAsync(Guid ownerId, CancellationToken cancellationToken)
     {
-        var balance = await db.Set<BillingAccount>().AsNoTracking().Where(a => a.OwnerId == ownerId)
-            .Select(a => (long?)a.BalanceMinor).FirstOrDefaultAsync(cancellationToken);
-        return new BalanceView(balance ?? 0, options.Value.Currency, options.Value.Enabled);
+        var account = await db.Set<BillingAccount>().AsNoTracking().Where(a => a.OwnerId == ownerId)
+            .Select(a => new { a.BalanceMinor, a.SuspendedAt }).FirstOrDefaultAsync(cancellationToken);
+        var balance = account?.BalanceMinor ?? 0;
+        if (!options.Value.Enabled)
+        {
+            return new BalanceView(balance, options.Value.Currency, Enabled: false);
+        }
+
+        var now = clock.GetUtcNow();
+        var burn = (await meter.HourlyBurnAsync(now, cancellationToken, ownerId)).GetValueOrDefault(ownerId);
+        return new BalanceView(
+            balance,
+            options.Value.Currency,
+            Enabled: true,
+            burn,
+            BillingMonitor.RunsOutAt(balance, burn, now),
+            account is null ? null : BillingMonitor.WarningOf(balance, burn),
+            account?.SuspendedAt);
     }
 
     /// <summary>A page of the caller's ledger, newest first.</summary>
@@ -94,10 +110,29 @@ public sealed class BillingService(
             return Error.NotFound("User");
         }
 
-        await ledger.EnsureAccountAsync(userId, cancellationToken);
-        return await ledger.AppendAsync(
+        return await CreditAsync(
             new LedgerPosting(userId, kind!, amountMinor, reason!.Trim(), string.IsNullOrWhiteSpace(reference) ? $"admin:{adminId:N}" : reference.Trim(), adminId),
             cancellationToken);
+    }
+
+    /// <summary>
+    /// Credits a balance and then checks the owner (<see cref="BillingMonitor.CheckOwnerAsync"/>): a suspended owner whose
+    /// balance is above zero is resumed at once. The one path for every credit (an admin's grant or refund, a payment):
+    /// a caller that appends its credit inside its own transaction calls <see cref="BillingMonitor.CheckOwnerAsync"/>
+    /// after committing instead. Call outside a transaction.
+    /// </summary>
+    public async Task<LedgerEntry> CreditAsync(LedgerPosting posting, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(posting);
+        if (posting.AmountMinor <= 0 || !LedgerEntryKinds.IsCredit(posting.Kind))
+        {
+            throw new ArgumentException("A credit is a positive amount of a credit kind (payment, grant, refund).", nameof(posting));
+        }
+
+        await ledger.EnsureAccountAsync(posting.OwnerId, cancellationToken);
+        var entry = await ledger.AppendAsync(posting, cancellationToken);
+        await monitor.CheckOwnerAsync(posting.OwnerId, cancellationToken);
+        return entry;
     }
 
     /// <summary>

@@ -23,6 +23,12 @@ public static class BillingServiceCollectionExtensions
         services.TryAddScoped<Ledger>();
         services.TryAddScoped<UsageRater>();
         services.TryAddScoped<BillingService>();
+        services.TryAddScoped<BillingNotices>();
+        services.TryAddScoped<BillingSuspension>();
+        services.TryAddScoped<BillingMonitor>();
+        services.TryAddSingleton<BillingWebhookClient>();
+        services.TryAddSingleton<Email.SmtpMailer>();
+        services.AddJobHandler<BillingNoticeJob>(BillingNoticeJob.JobKind);
         services.Replace(ServiceDescriptor.Scoped<IDeploymentBalanceGuard, BalanceGuard>());
         services.AddJobHandler<UsageRatingJob>(UsageRatingJob.JobKind);
         services.AddSingleton(sp => new RecurringJobDefinition(

@@ -1,7 +1,18 @@
 namespace Poddle.Core.Billing;
 
-/// <summary>A user's balance; <see cref="Enabled"/> false when the installation does not bill.</summary>
-public sealed record BalanceView(long BalanceMinor, string Currency, bool Enabled);
+/// <summary>
+/// A user's balance; <see cref="Enabled"/> false when the installation does not bill. <see cref="HourlyMinor"/>: the burn
+/// (what runs now, per hour); <see cref="RunsOutAt"/>: when the balance is used up at that burn; <see cref="Warning"/>: a
+/// <see cref="BillingNoticeKinds"/> warning level or null; <see cref="SuspendedAt"/>: set while suspended.
+/// </summary>
+public sealed record BalanceView(
+    long BalanceMinor,
+    string Currency,
+    bool Enabled,
+    long HourlyMinor = 0,
+    DateTimeOffset? RunsOutAt = null,
+    string? Warning = null,
+    DateTimeOffset? SuspendedAt = null);
 
 /// <summary>One page of a user's ledger, newest first, and how many entries there are in all.</summary>
 public sealed record LedgerPage(IReadOnlyList<LedgerEntry> Entries, int Total);

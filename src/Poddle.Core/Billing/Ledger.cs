@@ -13,7 +13,7 @@ public sealed record LedgerPosting(Guid OwnerId, string Kind, long AmountMinor, 
 /// place (<c>balance = balance + amount</c>, which also locks it until commit on PostgreSQL; SQLite has one writer), the
 /// balance after is read back under that lock and stored on the entry. So the balance always equals the ledger's sum.
 /// </summary>
-public sealed class Ledger(PoddleDbContext db, IDatabaseErrors databaseErrors, IOptions<BillingOptions> options, TimeProvider clock)
+public sealed partial class Ledger(PoddleDbContext db, IDatabaseErrors databaseErrors, IOptions<BillingOptions> options, TimeProvider clock)
 {
     /// <summary>Creates the user's account (balance zero) unless it exists; safe to race. Call outside a transaction.</summary>
     public async Task EnsureAccountAsync(Guid ownerId, CancellationToken cancellationToken)

@@ -68,6 +68,60 @@ public sealed class UsageMeter(PoddleDbContext db, IOptions<BillingOptions> opti
         return usage;
     }
 
+    /// <summary>
+    /// The burn rate: per owner (of <paramref name="ownerId"/> or all), the price per hour of the replicas running now (open
+    /// replica runs) at the price list in force at <paramref name="at"/>. One query for the runs, one for their revisions.
+    /// </summary>
+    public async Task<Dictionary<Guid, long>> HourlyBurnAsync(DateTimeOffset at, CancellationToken cancellationToken, Guid? ownerId = null)
+    {
+        var open = await (
+            from r in db.Set<ReplicaRun>().AsNoTracking()
+            join d in db.Set<Deployment>().AsNoTracking() on r.DeploymentId equals d.Id
+            where r.StoppedAt == null && (ownerId == null || d.OwnerId == ownerId)
+            group r by new { d.OwnerId, r.DeploymentId, r.Revision } into g
+            select new { g.Key.OwnerId, g.Key.DeploymentId, g.Key.Revision, Count = g.Count() }).ToListAsync(cancellationToken);
+        if (open.Count == 0)
+        {
+            return [];
+        }
+
+        var list = PriceListAt(at);
+        var owners = open.Select(o => o.OwnerId).Distinct().ToList();
+        var tiers = await db.Set<User>().AsNoTracking().Where(u => owners.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Tier, cancellationToken);
+        var ids = open.Select(o => o.DeploymentId).Distinct().ToList();
+        var resources = (await db.Set<DeploymentRevision>().AsNoTracking().Where(v => ids.Contains(v.DeploymentId)).ToListAsync(cancellationToken))
+            .ToDictionary(v => (v.DeploymentId, v.Number), v => ReplicaPods.ReadSpec(v).Resources);
+        var burn = new Dictionary<Guid, long>();
+        foreach (var o in open)
+        {
+            var spec = resources[(o.DeploymentId, o.Revision)];
+            var hourly = checked(TierPriceOf(list, tiers.GetValueOrDefault(o.OwnerId)).HourlyPerReplica(spec.CpuMillicores, spec.MemoryMb) * o.Count);
+            burn[o.OwnerId] = checked(burn.GetValueOrDefault(o.OwnerId) + hourly);
+        }
+
+        return burn;
+    }
+
+    /// <summary>
+    /// The price per hour of one worker of a pool: its CPU and memory at the replica price, plus, for a pool the operator
+    /// lists in <see cref="BillingOptions.GpuPoolCosts"/>, the GPU's provider cost plus <see cref="BillingOptions.GpuMarginPercent"/>
+    /// (rounded up to the minor unit).
+    /// </summary>
+    public long HourlyWorkerPrice(UserTier tier, Guid poolId, ResourceSpec resources, DateTimeOffset at) =>
+        checked(HourlyPrice(tier, resources, 1, at) + GpuHourlyPrice(poolId));
+
+    /// <summary>The GPU part of a pool worker's price per hour: provider cost × (100 + margin) / 100, rounded up; 0 for a pool without a GPU.</summary>
+    public long GpuHourlyPrice(Guid poolId)
+    {
+        var settings = options.Value;
+        if (!settings.GpuPoolCosts.TryGetValue(poolId.ToString(), out var cost) || cost == 0)
+        {
+            return 0;
+        }
+
+        return checked(((cost * (100 + settings.GpuMarginPercent)) + 99) / 100);
+    }
+
     /// <summary>The price list in force at <paramref name="at"/>: the latest whose EffectiveFrom is not after it (the earliest list before any).</summary>
     public PriceList PriceListAt(DateTimeOffset at)
     {

@@ -5,9 +5,10 @@ namespace Poddle.Core.Billing;
 
 /// <summary>
 /// The recurring job that rates usage (<see cref="UsageRater"/>); idempotent, so retries and duplicates are harmless. Its
-/// first run with billing on marks where billing begins (<see cref="UsageRater.BeginAsync"/>).
+/// first run with billing on marks where billing begins (<see cref="UsageRater.BeginAsync"/>); each run then checks every
+/// balance (<see cref="BillingMonitor"/>).
 /// </summary>
-public sealed class UsageRatingJob(UsageRater rater, IOptions<BillingOptions> options) : IJobHandler
+public sealed class UsageRatingJob(UsageRater rater, BillingMonitor monitor, IOptions<BillingOptions> options) : IJobHandler
 {
     public const string JobKind = JobKinds.BillingRating;
     public const string ScheduleName = "billing-rating";
@@ -20,6 +21,9 @@ public sealed class UsageRatingJob(UsageRater rater, IOptions<BillingOptions> op
         {
             await rater.BeginAsync(cancellationToken);
             await rater.RateDueAsync(cancellationToken);
+
+            // Right after the charges: warnings, suspension past the grace, and resume (a credit that missed its own check).
+            await monitor.CheckAllAsync(cancellationToken);
         }
     }
 }

@@ -27,6 +27,12 @@ public enum DeploymentStatus
     /// <summary>Scaled to zero replicas.</summary>
     Stopped,
 
+    /// <summary>
+    /// Scaled to zero because its owner is suspended (billing: balance below zero past the grace); the desired replicas
+    /// are kept in <see cref="Deployment.SuspendedReplicas"/> and come back when the owner is resumed.
+    /// </summary>
+    Suspended,
+
     /// <summary>Deletion requested; pods are being destroyed.</summary>
     Deleting,
 
@@ -56,6 +62,12 @@ public sealed class Deployment
 
     /// <summary>Desired number of replicas (0 = stopped).</summary>
     public int Replicas { get; set; }
+
+    /// <summary>
+    /// Non-null exactly while the owner is suspended (billing): the desired replicas to restore at resume, while
+    /// <see cref="Replicas"/> is 0 so the controller stops every pod. Configuration and data are untouched.
+    /// </summary>
+    public int? SuspendedReplicas { get; set; }
 
     /// <summary>The revision the user wants running (the newest, or the one rolled back to).</summary>
     public int CurrentRevision { get; set; }

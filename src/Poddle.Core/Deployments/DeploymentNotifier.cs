@@ -32,9 +32,14 @@ public sealed partial class DeploymentNotifier(DeploymentEventRecorder events, T
 /// <summary>The observed status of a deployment that is not provisioning: from how many of its desired replicas are ready.</summary>
 public static class DeploymentHealthPolicy
 {
-    /// <summary>Running when all desired replicas are ready, Degraded when some are, Unhealthy when none is; Stopped at zero.</summary>
+    /// <summary>Running when all desired replicas are ready, Degraded when some are, Unhealthy when none is; Stopped at zero (Suspended when billing suspended its owner).</summary>
     public static (DeploymentStatus Status, string Reason) Evaluate(Deployment deployment, IReadOnlyCollection<Replica> active)
     {
+        if (deployment.Replicas == 0 && deployment.SuspendedReplicas is { } kept)
+        {
+            return (DeploymentStatus.Suspended, $"owner suspended (balance below zero); {kept} replica(s) come back when the balance is above zero");
+        }
+
         if (deployment.Replicas == 0)
         {
             return (DeploymentStatus.Stopped, "scaled to zero replicas");

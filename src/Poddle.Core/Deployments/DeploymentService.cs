@@ -241,6 +241,12 @@ public sealed partial class DeploymentService(
 
         var previous = deployment.Replicas;
         deployment.Replicas = replicas.Value;
+        if (deployment.SuspendedReplicas is not null)
+        {
+            // Suspended (billing): the guard refused any scale-up, so this is a scale to zero; it holds after the resume too.
+            deployment.SuspendedReplicas = replicas.Value;
+        }
+
         Touch(deployment, clock.GetStoredUtcNow());
         await events.RecordAsync(deployment.Id, "Scaled", "scale", $"Replicas {previous} → {replicas}.", cancellationToken: cancellationToken);
         if (await EnqueueAndSaveAsync(deployment, "scale", cancellationToken) is { } conflict)

@@ -7,4 +7,7 @@ public sealed class UnbilledDeployments : IDeploymentBalanceGuard
 {
     public Task<Error?> CheckAsync(Guid ownerId, ResourceSpec resources, int replicas, CancellationToken cancellationToken) =>
         Task.FromResult<Error?>(null);
+
+    public Task<Error?> CheckWorkersAsync(Guid ownerId, Guid? poolId, ResourceSpec resources, int workers, CancellationToken cancellationToken) =>
+        Task.FromResult<Error?>(null);
 }

@@ -30,4 +30,7 @@ public static class JobKinds
 
     /// <summary>Rating of metered usage into hourly charges (billing).</summary>
     public const string BillingRating = "billing.rating";
+
+    /// <summary>Delivery of one billing notice (low balance, suspended, resumed) by mail or webhook.</summary>
+    public const string BillingNotice = "billing.notice";
 }

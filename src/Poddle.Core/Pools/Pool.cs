@@ -54,6 +54,12 @@ public sealed class Pool
     /// <summary>How many times a job whose worker was lost goes back to the queue before it fails.</summary>
     public int MaxRetries { get; set; }
 
+    /// <summary>
+    /// Set while the owner is suspended (billing: balance below zero past the grace): the controller keeps the pool at
+    /// zero workers whatever its bounds and queue; cleared when the owner is resumed.
+    /// </summary>
+    public DateTimeOffset? SuspendedAt { get; set; }
+
     /// <summary>Bumped on every change of desired state (update, scale).</summary>
     public long Generation { get; set; }
 

@@ -17,6 +17,7 @@ public sealed partial class PoolService(
     SecretProtector secrets,
     PodDriverRegistry drivers,
     IDatabaseErrors databaseErrors,
+    IDeploymentBalanceGuard balance,
     IOptions<PoolOptions> options,
     IOptions<DeploymentOptions> deploymentOptions,
     TimeProvider clock,
@@ -43,6 +44,11 @@ public sealed partial class PoolService(
         if (PoolValidation.CheckTier(tierName, limits, spec.Resources, knobs.MaxWorkers) is { } overLimit)
         {
             return overLimit;
+        }
+
+        if (await balance.CheckWorkersAsync(ownerId, null, spec.Resources, GuardedWorkers(knobs.MinWorkers), cancellationToken) is { } unaffordable)
+        {
+            return unaffordable;
         }
 
         var maxPools = tierName == "admin" ? int.MaxValue : options.Value.MaxPoolsPerOwner;
@@ -139,6 +145,15 @@ public sealed partial class PoolService(
             return overLimit;
         }
 
+        // Scaling up (more warm workers, larger workers) or raising the bound of a suspended owner's pool needs the
+        // balance; scaling down never does.
+        var scalesUp = GuardedWorkers(knobs.MinWorkers) > GuardedWorkers(pool.MinWorkers) || knobs.MaxWorkers > pool.MaxWorkers
+            || spec.Resources.CpuMillicores > current.Resources.CpuMillicores || spec.Resources.MemoryMb > current.Resources.MemoryMb;
+        if (scalesUp && await balance.CheckWorkersAsync(ownerId, pool.Id, spec.Resources, GuardedWorkers(knobs.MinWorkers), cancellationToken) is { } unaffordable)
+        {
+            return unaffordable;
+        }
+
         pool.SpecJson = PoolWorkerSpec.Serialize(spec);
         pool.SecretsCiphertext = secrets.Protect(secretValues);
         knobs.ApplyTo(pool);
@@ -151,6 +166,13 @@ public sealed partial class PoolService(
         LogChanged(logger, pool.Id, "update", pool.Generation);
         return new PoolView(pool, spec);
     }
+
+    /// <summary>
+    /// The workers the balance guard prices a pool at: its minWorkers, at least one. minWorkers always run; workers above
+    /// them run only while jobs wait, so pricing maxWorkers would refuse every pool that scales from zero to many, while
+    /// a pool from zero still starts one worker at its first job.
+    /// </summary>
+    internal static int GuardedWorkers(int minWorkers) => Math.Max(minWorkers, 1);
 
     /// <summary>Sets the bounds (either or both); the same rules as at creation, the tier included.</summary>
     public async Task<Result<PoolView>> ScaleAsync(Guid ownerId, Guid poolId, int? minWorkers, int? maxWorkers, CancellationToken cancellationToken)

@@ -445,10 +445,59 @@ namespace Poddle.Data.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_sequence");
 
+                    b.Property<long?>("SuspendedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("suspended_at");
+
                     b.HasKey("OwnerId")
                         .HasName("pk_billing_accounts");
 
                     b.ToTable("billing_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Billing.BillingNotice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("BalanceMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("balance_minor");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<long>("Period")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("period");
+
+                    b.HasKey("Id")
+                        .HasName("pk_billing_notices");
+
+                    b.HasIndex("OwnerId", "Kind", "Period")
+                        .IsUnique()
+                        .HasDatabaseName("ix_billing_notices_owner_id_kind_period");
+
+                    b.ToTable("billing_notices", (string)null);
                 });
 
             modelBuilder.Entity("Poddle.Core.Billing.LedgerEntry", b =>
@@ -1098,6 +1147,10 @@ namespace Poddle.Data.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("status_reason");
 
+                    b.Property<int?>("SuspendedReplicas")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("suspended_replicas");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");
@@ -1727,6 +1780,10 @@ namespace Poddle.Data.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("spec_json");
 
+                    b.Property<long?>("SuspendedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("suspended_at");
+
                     b.Property<int>("TtlSeconds")
                         .HasColumnType("INTEGER")
                         .HasColumnName("ttl_seconds");
@@ -2229,6 +2286,16 @@ namespace Poddle.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_billing_accounts_users_owner_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Billing.BillingNotice", b =>
+                {
+                    b.HasOne("Poddle.Core.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_billing_notices_users_owner_id");
                 });
 
             modelBuilder.Entity("Poddle.Core.Billing.LedgerEntry", b =>

@@ -50,7 +50,7 @@ internal static class DeploymentMappings
             deployment.Status.ToString().ToLowerInvariant(),
             deployment.StatusReason,
             DeploymentHostNames.Url(deployment.Name, view.ProjectName, options.BaseDomain, request.IsHttps, request.Host.Port).GetLeftPart(UriPartial.Authority),
-            deployment.Replicas,
+            deployment.SuspendedReplicas ?? deployment.Replicas,
             view.ReadyReplicas,
             deployment.CurrentRevision,
             spec.Image,

@@ -1,11 +1,13 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Poddle.Core.Accounts;
 using Poddle.Core.Billing;
 using Poddle.Core.Deployments;
+using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;
 using Poddle.Core.Projects;
 using Poddle.Testing;
@@ -19,12 +21,14 @@ namespace Poddle.Core.Tests.Billing;
 /// </summary>
 public sealed class BillingHarness : IAsyncDisposable
 {
+    private readonly Action<IServiceCollection>? _configure;
     private ServiceProvider _services;
 
-    private BillingHarness(TestDatabase database, FakeTimeProvider clock)
+    private BillingHarness(TestDatabase database, FakeTimeProvider clock, Action<IServiceCollection>? configure)
     {
         Database = database;
         Clock = clock;
+        _configure = configure;
         _services = Build();
     }
 
@@ -34,8 +38,11 @@ public sealed class BillingHarness : IAsyncDisposable
 
     public IServiceProvider Services => _services;
 
-    public static async Task<BillingHarness> CreateAsync(DatabaseProvider provider, DateTimeOffset start) =>
-        new(await TestDatabase.CreateAsync(provider), new FakeTimeProvider(start));
+    /// <param name="provider">The database.</param>
+    /// <param name="start">The fake clock's start.</param>
+    /// <param name="configure">More services or options (mail, webhook), after billing's.</param>
+    public static async Task<BillingHarness> CreateAsync(DatabaseProvider provider, DateTimeOffset start, Action<IServiceCollection>? configure = null) =>
+        new(await TestDatabase.CreateAsync(provider), new FakeTimeProvider(start), configure);
 
     /// <summary>A new server process on the same database (the old one's in-memory state is gone).</summary>
     public async Task RestartAsync()
@@ -185,13 +192,25 @@ public sealed class BillingHarness : IAsyncDisposable
         await db.SaveChangesAsync();
     }
 
+    /// <summary>Runs every due job (billing notices' deliveries) until none is left.</summary>
+    public async Task RunJobsAsync()
+    {
+        var processor = _services.GetRequiredService<JobProcessor>();
+        while (await processor.RunNextAsync(CancellationToken.None))
+        {
+        }
+    }
+
     private ServiceProvider Build()
     {
         var services = new ServiceCollection();
         Database.AddTo(services);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<TimeProvider>(Clock);
+        services.AddPoddleJobs();
+        services.TryAddScoped<DeploymentEventRecorder>();
         services.AddPoddleBilling(options => options.Configure(o => o.Enabled = true));
+        _configure?.Invoke(services);
         return services.BuildServiceProvider();
     }
 }

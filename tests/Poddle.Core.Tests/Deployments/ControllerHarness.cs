@@ -28,6 +28,7 @@ public sealed class ControllerHarness : IAsyncDisposable
 
     private readonly ServiceProvider _services;
     private bool _ownsDatabase;
+    private Action<IServiceCollection>? _configure;
 
     private ControllerHarness(TestDatabase database, ServiceProvider services, FakeTimeProvider clock, FakePodDriver driver, byte[] key, bool ownsDatabase)
     {
@@ -57,11 +58,13 @@ public sealed class ControllerHarness : IAsyncDisposable
 
     public DeploymentReconciler Reconciler => _services.GetRequiredService<DeploymentReconciler>();
 
-    public static async Task<ControllerHarness> CreateAsync(DatabaseProvider provider)
+    /// <param name="provider">The database.</param>
+    /// <param name="configure">More services (billing's tests add billing), also after a restart.</param>
+    public static async Task<ControllerHarness> CreateAsync(DatabaseProvider provider, Action<IServiceCollection>? configure = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         var clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero));
-        var harness = Build(database, clock, new FakePodDriver(clock), RandomNumberGenerator.GetBytes(32), ownsDatabase: true);
+        var harness = Build(database, clock, new FakePodDriver(clock), RandomNumberGenerator.GetBytes(32), ownsDatabase: true, configure);
         await harness.SeedOwnerAsync();
         await harness.Reconciler.RunOnceAsync(CancellationToken.None);
         return harness;
@@ -71,7 +74,7 @@ public sealed class ControllerHarness : IAsyncDisposable
     public async Task<ControllerHarness> RestartAsync()
     {
         Driver.SimulateDriverRestart();
-        var next = Build(Database, Clock, Driver, Key, ownsDatabase: true);
+        var next = Build(Database, Clock, Driver, Key, ownsDatabase: true, _configure);
         next.OwnerId = OwnerId;
         next.ProjectId = ProjectId;
 
@@ -264,7 +267,7 @@ public sealed class ControllerHarness : IAsyncDisposable
         }
     }
 
-    private static ControllerHarness Build(TestDatabase database, FakeTimeProvider clock, FakePodDriver driver, byte[] key, bool ownsDatabase)
+    private static ControllerHarness Build(TestDatabase database, FakeTimeProvider clock, FakePodDriver driver, byte[] key, bool ownsDatabase, Action<IServiceCollection>? configure)
     {
         var services = new ServiceCollection();
         database.AddTo(services);
@@ -286,7 +289,8 @@ public sealed class ControllerHarness : IAsyncDisposable
         services.AddSingleton(new SecretEncryptionKey(key));
         services.AddSingleton(new SourceBundleDirectory(Path.GetTempPath()));
         services.AddSingleton<IPodDriver>(driver);
-        return new ControllerHarness(database, services.BuildServiceProvider(), clock, driver, key, ownsDatabase);
+        configure?.Invoke(services);
+        return new ControllerHarness(database, services.BuildServiceProvider(), clock, driver, key, ownsDatabase) { _configure = configure };
     }
 
     private async Task SeedOwnerAsync()

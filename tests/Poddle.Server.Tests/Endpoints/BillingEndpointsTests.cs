@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Poddle.Contracts;
+using Poddle.Core.Billing;
 using Poddle.Core.Persistence;
 using Poddle.Drivers.Abstractions.Pods;
 using Poddle.Testing;
@@ -148,6 +149,75 @@ public sealed class BillingEndpointsTests
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.False((await alice.GetFromJsonAsync("/api/billing/balance", PoddleJsonContext.Default.BalanceResponse))!.Enabled);
+    }
+
+    /// <summary>
+    /// A pool is guarded at max(minWorkers, 1) workers; a suspended owner (balance below zero, no grace here) may create or
+    /// scale up nothing, with its own code, and the balance shows the suspension and the warning; a credit resumes.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Guard_PoolsAndASuspendedOwner_Are402_ACreditResumes(DatabaseProvider provider)
+    {
+        await using var server = await PoolEndpointsTests.StartAsync(provider, new Dictionary<string, string?>
+        {
+            ["Jobs:Workers"] = "0",
+            ["Billing:Enabled"] = "true",
+            ["Billing:GuardHours"] = "24",
+            ["Billing:SuspendAfter"] = "00:00:00",
+        });
+        var (admin, _) = await server.SignInAdminAsync();
+        var (alice, aliceTokens) = await server.CreateUserAsync("alice");
+        var owner = aliceTokens.User.Id;
+
+        var refused = await alice.PostAsJsonAsync("/api/pools", PoolEndpointsTests.Workers);
+        Assert.Equal(HttpStatusCode.PaymentRequired, refused.StatusCode);
+        long hourly;
+        using (var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()))
+        {
+            var root = problem.RootElement;
+            Assert.Equal("urn:poddle:problem:insufficient-balance", root.GetProperty("type").GetString());
+            hourly = root.GetProperty("hourlyMinor").GetInt64();
+            Assert.True(hourly > 0);
+            Assert.Equal(24 * hourly, root.GetProperty("neededMinor").GetInt64());
+        }
+
+        await admin.PostAsJsonAsync($"/api/admin/billing/users/{owner}/credits", new AdminCreditRequest("grant", 24 * hourly, "trial"), PoddleJsonContext.Default.AdminCreditRequest);
+        var created = await alice.PostAsJsonAsync("/api/pools", PoolEndpointsTests.Workers);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var pool = (await created.Content.ReadFromJsonAsync<PoolResponse>())!.Id;
+        var twoWarm = await alice.PostAsJsonAsync($"/api/pools/{pool}/scale", new ScalePoolRequest(MinWorkers: 2));
+        Assert.Equal(HttpStatusCode.PaymentRequired, twoWarm.StatusCode);
+        Assert.Contains($"\"neededMinor\":{48 * hourly}", await twoWarm.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Charges took the balance below zero (as the rater's debits do); the monitor suspends at once (no grace).
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Ledger>().AppendAsync(
+                new LedgerPosting(owner, LedgerEntryKinds.Charge, -(24 * hourly) - 100, "usage", "charge:test"), CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<BillingMonitor>().CheckOwnerAsync(owner, CancellationToken.None);
+        }
+
+        var balance = (await alice.GetFromJsonAsync("/api/billing/balance", PoddleJsonContext.Default.BalanceResponse))!;
+        Assert.Equal((-100L, BillingNoticeKinds.Depleted), (balance.BalanceMinor, balance.Warning));
+        Assert.NotNull(balance.SuspendedAt);
+        var project = (await (await alice.PostAsJsonAsync("/api/projects", new CreateProjectRequest("demo"))).Content.ReadFromJsonAsync<ProjectResponse>())!.Id;
+        foreach (var attempt in new[]
+        {
+            await alice.PostAsJsonAsync($"/api/projects/{project}/deployments", new CreateDeploymentRequest("web", Command: ["python3", "-m", "http.server"], Port: 8000, Replicas: 1)),
+            await alice.PostAsJsonAsync($"/api/pools/{pool}/scale", new ScalePoolRequest(MinWorkers: 2)),
+        })
+        {
+            Assert.Equal(HttpStatusCode.PaymentRequired, attempt.StatusCode);
+            using var problem = JsonDocument.Parse(await attempt.Content.ReadAsStringAsync());
+            Assert.Equal("urn:poddle:problem:account-suspended", problem.RootElement.GetProperty("type").GetString());
+            Assert.Equal(-100, problem.RootElement.GetProperty("balanceMinor").GetInt64());
+        }
+
+        var credit = await admin.PostAsJsonAsync($"/api/admin/billing/users/{owner}/credits", new AdminCreditRequest("grant", 1000, "top-up"), PoddleJsonContext.Default.AdminCreditRequest);
+        Assert.Equal(HttpStatusCode.Created, credit.StatusCode);
+        balance = (await alice.GetFromJsonAsync("/api/billing/balance", PoddleJsonContext.Default.BalanceResponse))!;
+        Assert.Equal((900L, (DateTimeOffset?)null), (balance.BalanceMinor, balance.SuspendedAt));
     }
 
     private static void UseNamedTestDrivers(WebApplicationBuilder builder)

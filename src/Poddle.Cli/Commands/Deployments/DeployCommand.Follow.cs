@@ -48,6 +48,11 @@ internal sealed partial class DeployCommand
                     + (deployment.StatusReason is { } r ? $": {r}" : string.Empty) + $". See `poddle events {deployment.Name}` and `poddle logs {deployment.Name}`.");
             }
 
+            if (deployment.Status == DeploymentStatuses.Suspended)
+            {
+                return Fail(context, deployment, $"{deployment.Name} is suspended: {deployment.StatusReason ?? "the balance is below zero"}. See `poddle billing balance`; it resumes once the balance is above zero.");
+            }
+
             if (deployment.Status is DeploymentStatuses.Failed or DeploymentStatuses.Deleted or DeploymentStatuses.Stopped)
             {
                 return Fail(context, deployment, $"{deployment.Name} {deployment.Status}: {deployment.StatusReason ?? "no reason given"}. See `poddle events {deployment.Name}` and `poddle logs {deployment.Name}`.");

@@ -138,7 +138,7 @@ internal sealed class PsCommand : CliCommand
     private static Style StatusStyle(string status) => status switch
     {
         DeploymentStatuses.Running => new Style(Color.Green),
-        DeploymentStatuses.Failed or DeploymentStatuses.Unhealthy => new Style(Color.Red),
+        DeploymentStatuses.Failed or DeploymentStatuses.Unhealthy or DeploymentStatuses.Suspended => new Style(Color.Red),
         DeploymentStatuses.Degraded or DeploymentStatuses.Pending or DeploymentStatuses.Provisioning => new Style(Color.Yellow),
         _ => Style.Plain,
     };

@@ -57,6 +57,13 @@ public sealed partial class PoolControllerStep(
         await jobs.TimeOutOverdueAsync(poolId, cancellationToken);
         db.ChangeTracker.Clear();
         var next = await ObserveAsync(pool, driver, stopRequested, recovered, cancellationToken);
+        if (pool.SuspendedAt is not null)
+        {
+            // Billing suspended the owner: no decision, every worker ends (a job it held goes back to the queue).
+            await StopAllAsync(driver, pool.Id, cancellationToken);
+            return null;
+        }
+
         var decision = await DecideAsync(pool, cancellationToken);
         var startBlockedUntil = await StartBlockedUntilAsync(pool.Id, cancellationToken);
         await ActAsync(pool, driver, decision, startBlockedUntil is null, cancellationToken);
@@ -255,6 +262,18 @@ public sealed partial class PoolControllerStep(
         await protocol.RevokeWorkerAsync(worker.WorkerId, cancellationToken);
         await protocol.RequeueJobsOfAsync(worker.WorkerId, cancellationToken);
         await EndPodAsync(driver, worker, cancellationToken);
+    }
+
+    /// <summary>Ends every live worker of a suspended pool (billing); its queued jobs wait for the resume or their ttl.</summary>
+    private async Task StopAllAsync(IPodDriver driver, Guid poolId, CancellationToken cancellationToken)
+    {
+        foreach (var worker in await LiveWorkersAsync(poolId, cancellationToken))
+        {
+            if (WorkerStates.Parse(worker.State) is WorkerState.Initializing or WorkerState.Idle or WorkerState.Running or WorkerState.Draining)
+            {
+                await TerminateAsync(driver, worker, cancellationToken);
+            }
+        }
     }
 
     /// <summary>A draining worker holding no job: terminating, key revoked (a job it took meanwhile goes back), pod ended, terminated.</summary>

@@ -6,4 +6,7 @@ public static class PoolEventKinds
     public const string Worker = "worker";
 
     public const string Decision = "decision";
+
+    /// <summary>Billing suspended or resumed the pool (its owner's balance; docs/billing.md).</summary>
+    public const string Billing = "billing";
 }

@@ -11,7 +11,8 @@ namespace Poddle.Core.Billing.Payments;
 /// repeated callbacks move a payment once: bind the provider's transaction, perform (credit the ledger in the same
 /// database transaction), cancel (and, after perform, debit it back in the same database transaction).
 /// </summary>
-public sealed partial class PaymentSettlement(PoddleDbContext db, Ledger ledger, IDatabaseErrors databaseErrors, TimeProvider clock, ILogger<PaymentSettlement> logger)
+public sealed partial class PaymentSettlement(
+    PoddleDbContext db, Ledger ledger, BillingMonitor monitor, IDatabaseErrors databaseErrors, TimeProvider clock, ILogger<PaymentSettlement> logger)
 {
     public Task<Payment?> FindAsync(string provider, long id, CancellationToken cancellationToken) =>
         db.Set<Payment>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == id && p.Provider == provider, cancellationToken);
@@ -70,6 +71,9 @@ public sealed partial class PaymentSettlement(PoddleDbContext db, Ledger ledger,
                 LogPerformed(logger, payment.Provider, payment.Id, payment.AmountMinor);
             }
         }
+
+        // After the commit, as for an admin's credit: a suspended owner whose balance is above zero now is resumed at once.
+        await monitor.CheckOwnerAsync(payment.OwnerId, cancellationToken);
 
         return await ReloadAsync(payment.Id, cancellationToken);
     }

@@ -140,7 +140,9 @@ public sealed partial class PoolWorkerProtocol(
             return false;
         }
 
+        using var span = PoolTracing.StartResult(job, worker.WorkerId);
         jobs.Finish(job, result.Error is null ? PoolJobStatuses.Completed : PoolJobStatuses.Failed, result.Output, result.Error);
+        span?.SetTag(PoolTracing.StatusTag, job.Status);
         try
         {
             await jobs.SaveFinishedAsync([job], cancellationToken);
@@ -149,6 +151,7 @@ public sealed partial class PoolWorkerProtocol(
         catch (DbUpdateConcurrencyException)
         {
             // Cancelled or taken back in between: that transition won.
+            span?.SetTag(PoolTracing.StatusTag, "ignored");
             db.ChangeTracker.Clear();
             return false;
         }
@@ -311,6 +314,7 @@ public sealed partial class PoolWorkerProtocol(
                 // One save per job: a job another worker took in between fails alone (its status is the concurrency token).
                 await db.SaveChangesAsync(cancellationToken);
                 taken.Add(job);
+                PoolTracing.Taken(job, now);
             }
             catch (DbUpdateConcurrencyException)
             {

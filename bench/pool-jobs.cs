@@ -62,7 +62,7 @@ try
     var pool = await PostAsync(http, "/api/pools", new
     {
         name = "noop",
-        command = new[] { "python3", "worker.py" },
+        command = (string[])["python3", "worker.py"],
         sourceId = source.GetProperty("id").GetString(),
         driver = "sandbox",
         minWorkers = 0,
@@ -132,7 +132,7 @@ finally
 static async Task<(double Ms, long Delay, long Execution)> RunSyncAsync(HttpClient runpod, int n)
 {
     var clock = Stopwatch.StartNew();
-    using var response = await runpod.PostAsync("runsync?wait=120000", new StringContent($$"""{"input":{"n":{{n}}}}""", Encoding.UTF8, "application/json"));
+    using var response = await runpod.PostAsync("runsync?wait=120000", new StringContent($$$"""{"input":{"n":{{{n}}}}}""", Encoding.UTF8, "application/json"));
     var body = await response.Content.ReadFromJsonAsync<JsonElement>();
     var ms = clock.Elapsed.TotalMilliseconds;
     if (!response.IsSuccessStatusCode || body.GetProperty("status").GetString() != "COMPLETED")

@@ -8,6 +8,7 @@ using Poddle.Agent.Native;
 using Poddle.Agent.Supervisor;
 using Poddle.Agent.Tuning;
 using Poddle.Agent.Validation;
+using Poddle.Agent.Worker;
 
 namespace Poddle.Agent;
 
@@ -77,6 +78,11 @@ public sealed partial class AgentRunner(AgentRunContext context, Func<AgentRunCo
             return ValidationFailed;
         }
 
+        if (options.Worker)
+        {
+            return await RunWorkerAsync(children, reap, cancellationToken);
+        }
+
         using var supervisor = new AppSupervisor(
             new SupervisorSettings(options.Command, options.Shell, options.Restart, options.RestartDelay, options.RestartMaxDelay, options.RestartResetAfter, options.GracePeriod),
             children,
@@ -138,6 +144,61 @@ public sealed partial class AgentRunner(AgentRunContext context, Func<AgentRunCo
                 await webhooks.StopAsync(TimeSpan.FromSeconds(3));
             }
 
+            LogExiting(_logger, exit);
+            return exit;
+        }
+        finally
+        {
+            foreach (var registration in registrations)
+            {
+                registration.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Worker mode: the pool's worker loop instead of the supervisor and the monitor (the pool watches its workers
+    /// through their pings). SIGTERM, SIGINT and SIGQUIT end it after the job in hand.
+    /// </summary>
+    private async Task<int> RunWorkerAsync(ChildProcesses children, bool reap, CancellationToken cancellationToken)
+    {
+        if (WorkerEnvironment.Read(context.Variables, out var errors) is not { } environment)
+        {
+            foreach (var error in errors)
+            {
+                LogValidationFailed(_logger, error);
+            }
+
+            LogNotStarting(_logger, errors.Count, ValidationFailed);
+            return ValidationFailed;
+        }
+
+        using var http = new HttpClient(_hooks.HttpHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }, disposeHandler: _hooks.HttpHandler is null)
+        {
+            // Every call has its own limit (the long poll's, a post's).
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        var options = context.Options;
+        var process = new JobProcess(options.Command, options.Shell, context.Variables, children, context.Time);
+        var loop = new PoolWorkerLoop(environment, process, http, context.LoggerFactory.CreateLogger<PoolWorkerLoop>(), context.Time);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        PosixSignalRegistration[] registrations = _hooks.HandleSignals
+            ?
+            [
+                PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); }),
+                PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); }),
+                PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => { c.Cancel = true; stop.Cancel(); }),
+            ]
+            : [];
+        using var background = new CancellationTokenSource();
+        try
+        {
+            var reaper = reap
+                ? new ZombieReaper(children, context.LoggerFactory.CreateLogger<ZombieReaper>(), context.Time).RunAsync(TimeSpan.FromSeconds(1), background.Token)
+                : Task.CompletedTask;
+            var exit = await loop.RunAsync(stop.Token);
+            await background.CancelAsync();
+            await reaper;
             LogExiting(_logger, exit);
             return exit;
         }

@@ -111,6 +111,7 @@ namespace Poddle.Contracts;
 [JsonSerializable(typeof(ServerlessPurgeResponse))]
 [JsonSerializable(typeof(ServerlessWorkerJob))]
 [JsonSerializable(typeof(IReadOnlyList<ServerlessWorkerJob>))]
+[JsonSerializable(typeof(ServerlessWorkerStop))]
 [JsonSerializable(typeof(CreateDeploymentRequest))]
 [JsonSerializable(typeof(UpdateDeploymentRequest))]
 [JsonSerializable(typeof(ScaleDeploymentRequest))]

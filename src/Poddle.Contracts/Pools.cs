@@ -121,5 +121,11 @@ public sealed record ServerlessHealthWorkers(int Idle, int Initializing, int Rea
 /// <summary>RunPod's purge-queue answer: how many queued jobs were removed; status "completed".</summary>
 public sealed record ServerlessPurgeResponse(int Removed, string Status);
 
-/// <summary>The job a worker takes (RunPod's job-take answer): its id and input.</summary>
-public sealed record ServerlessWorkerJob(string Id, JsonElement Input);
+/// <summary>
+/// The job a worker takes (RunPod's job-take answer): its id and input, plus Poddle's <c>executionTimeout</c> (ms) so a
+/// worker can stop its handler in time (runpod-python ignores it).
+/// </summary>
+public sealed record ServerlessWorkerJob(string Id, JsonElement Input, long? ExecutionTimeout = null);
+
+/// <summary>Poddle's job-stop answer: the job the worker holds is no longer its to run (cancelled, timed out, taken back), with its status.</summary>
+public sealed record ServerlessWorkerStop(string Id, string Status);

@@ -16,6 +16,12 @@ public sealed class AgentOptions
     /// <summary>Run the command through /bin/sh -c (the words joined by spaces).</summary>
     public bool Shell { get; init; }
 
+    /// <summary>
+    /// Worker mode (`--worker`): instead of supervising the command, take a pool's jobs (RunPod's worker protocol) and
+    /// run the command once per job (docs/agent.md "Worker mode").
+    /// </summary>
+    public bool Worker { get; init; }
+
     public RestartPolicy Restart { get; init; } = RestartPolicy.OnFailure;
 
     /// <summary>The first back-off before a restart; it doubles up to <see cref="RestartMaxDelay"/>.</summary>

@@ -52,6 +52,7 @@ public static class AgentOptionsBuilder
         new("restart-reset-after", AgentOptionKind.Duration, "An app up this long starts the back-off again from restart-delay", "30s"),
         new("grace-period", AgentOptionKind.Duration, "Time the app has after SIGTERM/SIGINT before its process group gets SIGKILL", "10s"),
         new("shell", AgentOptionKind.Flag, "Run the app command through /bin/sh -c", "false"),
+        new("worker", AgentOptionKind.Flag, "Be a pool's worker: take jobs with RunPod's worker protocol (the RUNPOD_* variables the pool gives) and run the command once per job, input on stdin, output from stdout", "false"),
         new("subreaper", AgentOptionKind.Flag, "Reap orphaned processes even when not PID 1 (prctl PR_SET_CHILD_SUBREAPER)", "false"),
         new("skip-tuning", AgentOptionKind.Flag, "Skip the tuning phase (no status file either)", "false"),
         new("status-file", AgentOptionKind.Text, "Where the tuning phase writes what it did", "/tmp/pod-optimization-status.json"),
@@ -123,6 +124,7 @@ public static class AgentOptionsBuilder
         {
             Command = command,
             Shell = parser.Flag("shell"),
+            Worker = parser.Flag("worker"),
             Restart = restart,
             RestartDelay = parser.Duration("restart-delay", TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10)),
             RestartMaxDelay = parser.Duration("restart-max-delay", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(10)),

@@ -59,6 +59,12 @@ public sealed class PoolJob
     /// <summary>Milliseconds from being taken to its final status (RunPod's executionTime).</summary>
     public long? ExecutionTimeMs { get; set; }
 
+    /// <summary>
+    /// The W3C trace context (traceparent) of its submission, so the spans of its take and its result, in other
+    /// requests, join the submission's trace (<see cref="PoolTracing"/>); null when it was submitted untraced.
+    /// </summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>Its submission plus its ttl: deleted after this, whatever its status.</summary>
     public DateTimeOffset ExpiresAt { get; set; }
 }

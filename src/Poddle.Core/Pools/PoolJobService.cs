@@ -72,6 +72,7 @@ public sealed partial class PoolJobService(
             return new Error(ErrorKind.RateLimited, PoolErrorCodes.QueueFull, $"The pool's queue holds {options.Value.MaxQueuedJobs} jobs already; retry later.", RetryAfter: TimeSpan.FromSeconds(5));
         }
 
+        using var span = PoolTracing.StartSubmit(poolId);
         var now = clock.GetStoredUtcNow();
         var job = new PoolJob
         {
@@ -84,7 +85,9 @@ public sealed partial class PoolJobService(
             CreatedAt = now,
             QueuedAt = now,
             ExpiresAt = now.AddMilliseconds(request.Policy?.Ttl ?? pool.TtlSeconds * 1000L),
+            TraceParent = PoolTracing.ContextToKeep(span),
         };
+        span?.SetTag(PoolTracing.JobIdTag, job.Id.ToString());
         db.PoolJobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
         notifier.JobQueued(poolId);

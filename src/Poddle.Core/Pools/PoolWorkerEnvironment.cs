@@ -21,6 +21,13 @@ public static class PoolWorkerEnvironment
     /// <summary>Milliseconds between pings.</summary>
     public const string PingInterval = "RUNPOD_PING_INTERVAL";
 
+    /// <summary>
+    /// Poddle's addition: GET, a long poll that answers 200 once the job in hand ("$ID") is no longer the worker's to run
+    /// (cancelled, timed out, taken back), so the worker can stop its handler; 204 when nothing happened meanwhile.
+    /// "$RUNPOD_POD_ID" is the worker id. runpod-python does not read it; `poddle agent --worker` does.
+    /// </summary>
+    public const string JobStop = "PODDLE_WEBHOOK_JOB_STOP";
+
     /// <summary>The worker's id.</summary>
     public const string PodId = "RUNPOD_POD_ID";
 

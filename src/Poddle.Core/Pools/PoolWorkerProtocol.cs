@@ -65,6 +65,7 @@ public sealed partial class PoolWorkerProtocol(
         env[PoolWorkerEnvironment.GetJob] = $"{pools}/job-take/$ID?protocol=runpod";
         env[PoolWorkerEnvironment.PostOutput] = $"{pools}/job-done/$RUNPOD_POD_ID/$ID?protocol=runpod";
         env[PoolWorkerEnvironment.PostStream] = $"{pools}/job-stream/$RUNPOD_POD_ID/$ID?protocol=runpod";
+        env[PoolWorkerEnvironment.JobStop] = $"{pools}/job-stop/$RUNPOD_POD_ID?job_id=$ID";
         env[PoolWorkerEnvironment.Ping] = $"{pools}/ping/$RUNPOD_POD_ID";
         env[PoolWorkerEnvironment.PingInterval] = ((long)options.Value.PingInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         env[PoolWorkerEnvironment.PodId] = workerId;
@@ -139,7 +140,9 @@ public sealed partial class PoolWorkerProtocol(
             return false;
         }
 
+        using var span = PoolTracing.StartResult(job, worker.WorkerId);
         jobs.Finish(job, result.Error is null ? PoolJobStatuses.Completed : PoolJobStatuses.Failed, result.Output, result.Error);
+        span?.SetTag(PoolTracing.StatusTag, job.Status);
         try
         {
             await jobs.SaveFinishedAsync([job], cancellationToken);
@@ -148,6 +151,7 @@ public sealed partial class PoolWorkerProtocol(
         catch (DbUpdateConcurrencyException)
         {
             // Cancelled or taken back in between: that transition won.
+            span?.SetTag(PoolTracing.StatusTag, "ignored");
             db.ChangeTracker.Clear();
             return false;
         }
@@ -189,6 +193,34 @@ public sealed partial class PoolWorkerProtocol(
                 db.ChangeTracker.Clear();
             }
         }
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="wait"/> for job <paramref name="jobId"/> to stop being the worker's to run: cancelled,
+    /// timed out (its execution deadline passed: it is timed out here), finished otherwise, or taken back. Returns the
+    /// job's status then (also at once when it already is not the worker's), or null when it is still the worker's
+    /// after the wait. Woken at once in-process by the job's final status; a change on another server is seen by the
+    /// fallback re-read.
+    /// </summary>
+    public async Task<string?> WaitStopAsync(PoolWorkerKey worker, Guid jobId, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        await SeenAsync(worker.WorkerId, cancellationToken);
+        var job = await notifier.Finished.WaitAsync(
+            jobId,
+            ct => db.PoolJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId && j.PoolId == worker.PoolId, ct),
+            j => !HeldBy(j, worker.WorkerId) || (j.TimeoutAt is { } at && at <= clock.GetUtcNow()),
+            wait,
+            PoolJobService.FallbackPoll,
+            clock,
+            cancellationToken);
+        if (job is { Status: PoolJobStatuses.InProgress, TimeoutAt: { } deadline } && HeldBy(job, worker.WorkerId) && deadline <= clock.GetUtcNow())
+        {
+            await jobs.TimeOutOverdueAsync(worker.PoolId, cancellationToken);
+            job = await db.PoolJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId && j.PoolId == worker.PoolId, cancellationToken);
+        }
+
+        return job is null ? PoolJobStatuses.Cancelled : HeldBy(job, worker.WorkerId) ? null : job.Status;
     }
 
     /// <summary>A worker's ping: it is alive.</summary>
@@ -249,6 +281,8 @@ public sealed partial class PoolWorkerProtocol(
     public Task RevokeWorkerAsync(string workerId, CancellationToken cancellationToken) =>
         db.Set<PoolWorkerKey>().Where(k => k.WorkerId == workerId).ExecuteDeleteAsync(cancellationToken);
 
+    private static bool HeldBy(PoolJob job, string workerId) => job.Status == PoolJobStatuses.InProgress && job.WorkerId == workerId;
+
     /// <summary>True for a worker id the protocol accepts (it appears in URLs and pod names).</summary>
     public static bool IsWorkerId(string? workerId) => workerId is { Length: > 0 and <= 64 } && WorkerIdRegex().IsMatch(workerId);
 
@@ -280,6 +314,7 @@ public sealed partial class PoolWorkerProtocol(
                 // One save per job: a job another worker took in between fails alone (its status is the concurrency token).
                 await db.SaveChangesAsync(cancellationToken);
                 taken.Add(job);
+                PoolTracing.Taken(job, now);
             }
             catch (DbUpdateConcurrencyException)
             {

@@ -28,6 +28,7 @@ internal sealed class PoolJobConfiguration : IEntityTypeConfiguration<PoolJob>
         builder.Property(j => j.Status).HasMaxLength(16).IsConcurrencyToken();
         builder.Property(j => j.Webhook).HasMaxLength(2048);
         builder.Property(j => j.WorkerId).HasMaxLength(64);
+        builder.Property(j => j.TraceParent).HasMaxLength(128);
 
         // Workers take the oldest queued job of their pool; health counts by status; maintenance deletes by expiry.
         builder.HasIndex(j => new { j.PoolId, j.Status, j.QueuedAt });

@@ -1886,6 +1886,11 @@ namespace Poddle.Data.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("timeout_at");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("trace_parent");
+
                     b.Property<string>("Webhook")
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)")

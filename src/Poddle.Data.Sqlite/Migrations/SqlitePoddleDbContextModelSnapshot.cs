@@ -1877,6 +1877,11 @@ namespace Poddle.Data.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("timeout_at");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trace_parent");
+
                     b.Property<string>("Webhook")
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT")

@@ -104,7 +104,7 @@ internal static class PoolMappings
     public static ServerlessStreamResponse ToResponse(this PoolJobStreamRead read) =>
         new(read.Status, [.. read.Chunks.Select(c => new ServerlessStreamChunk(Parse(c.OutputJson)))]);
 
-    public static ServerlessWorkerJob ToWorkerJob(this PoolJob job) => new(job.Id.ToString(), Parse(job.InputJson));
+    public static ServerlessWorkerJob ToWorkerJob(this PoolJob job) => new(job.Id.ToString(), Parse(job.InputJson), job.ExecutionTimeoutMs);
 
     private static ResourcesInput ToInput(this ResourcesDto dto) => new(dto.CpuMillicores, dto.MemoryMb);
 

@@ -51,7 +51,7 @@ internal static class ServerlessWorkerEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
         worker.MapGet("/job-stop/{workerId}", JobStop)
-            .WithSummary("The SDK's stop channel: held open for Pools:TakeWait, then 204 (per-job stop is not sent yet)")
+            .WithSummary("Stop channel: with ?job_id=, 200 {id, status} once that job is no longer this worker's to run (cancelled, timed out, taken back), else 204 after Pools:TakeWait")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
         return app;
@@ -100,17 +100,24 @@ internal static class ServerlessWorkerEndpoints
         return TypedResults.Ok();
     }
 
-    private static async Task<Results<NoContent, ProblemResult>> JobStop(
-        Guid poolId, string workerId, HttpRequest http, PoolWorkerProtocol protocol, IOptions<PoolOptions> options, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<ServerlessWorkerStop>, NoContent, ProblemResult>> JobStop(
+        Guid poolId, string workerId, string? job_id, HttpRequest http, PoolWorkerProtocol protocol, IOptions<PoolOptions> options, TimeProvider clock, CancellationToken ct)
     {
-        if (await WorkerAsync(http, poolId, workerId, protocol, ct) is null)
+        if (await WorkerAsync(http, poolId, workerId, protocol, ct) is not { } worker)
         {
             return Unauthorized();
         }
 
-        // Held open like RunPod's long poll, so the SDK's stop loop does not spin; nothing is signalled through it yet.
-        await Task.Delay(options.Value.TakeWait, clock, ct);
-        return TypedResults.NoContent();
+        if (!Guid.TryParse(job_id, out var jobId))
+        {
+            // No job named: held open like a long poll, so a stop loop does not spin.
+            await Task.Delay(options.Value.TakeWait, clock, ct);
+            return TypedResults.NoContent();
+        }
+
+        return await protocol.WaitStopAsync(worker, jobId, options.Value.TakeWait, ct) is { } status
+            ? TypedResults.Ok(new ServerlessWorkerStop(jobId.ToString(), status))
+            : TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok, ProblemResult>> PostAsync(

@@ -126,4 +126,33 @@ public sealed class PoolWorkerProtocolTests
 
         Assert.Single(await takeB.WaitAsync(TimeSpan.FromSeconds(30)));
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task WaitStopAsync_HeldJob_NullUntilCancelledOrPastItsDeadline_ThenItsStatus(DatabaseProvider provider)
+    {
+        await using var harness = await PoolsHarness.CreateAsync(provider);
+        var alice = await harness.CreateUserAsync("alice");
+        var pool = await harness.CreateCommandPoolAsync(alice);
+        var worker = await harness.CreateWorkerAsync(pool, "w");
+        var other = await harness.CreateWorkerAsync(pool, "other");
+        var shortJob = (await PoolJobServiceTests.Submit(harness, alice, pool, new PoolJobSubmission("1", Policy: new PoolJobPolicy(ExecutionTimeout: 5000)))).Value.Id;
+        var longJob = (await PoolJobServiceTests.Submit(harness, alice, pool, new PoolJobSubmission("2"))).Value.Id;
+        await harness.WithAsync<IReadOnlyList<PoolJob>, PoolWorkerProtocol>(p => p.TakeAsync(worker, 2, TimeSpan.Zero, CancellationToken.None));
+        Task<string?> WaitStop(PoolWorkerKey key, Guid job) =>
+            harness.WithAsync<string?, PoolWorkerProtocol>(p => p.WaitStopAsync(key, job, TimeSpan.Zero, CancellationToken.None));
+
+        var whileHeld = await WaitStop(worker, longJob);
+        var notTheOthers = await WaitStop(other, longJob);
+        harness.Clock.Advance(TimeSpan.FromSeconds(5));
+        var pastDeadline = await WaitStop(worker, shortJob);
+        await harness.WithAsync<Result<PoolJob>, PoolJobService>(s => s.CancelAsync(alice, pool, longJob, CancellationToken.None));
+        var cancelled = await WaitStop(worker, longJob);
+
+        Assert.Null(whileHeld);
+        Assert.Equal(PoolJobStatuses.InProgress, notTheOthers);
+        Assert.Equal(PoolJobStatuses.TimedOut, pastDeadline);
+        Assert.Equal(PoolJobStatuses.TimedOut, (await PoolJobServiceTests.Get(harness, alice, pool, shortJob)).Status);
+        Assert.Equal(PoolJobStatuses.Cancelled, cancelled);
+    }
 }

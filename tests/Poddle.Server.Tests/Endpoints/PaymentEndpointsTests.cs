@@ -311,6 +311,38 @@ public sealed class PaymentEndpointsTests
         Assert.Equal(HttpStatusCode.NotFound, (await noneClient.PostAsync("/api/billing/payme", new StringContent("{}", Encoding.UTF8, "application/json"))).StatusCode);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Payme_PaymentOfASuspendedOwner_ResumesTheOwnerAtOnce(DatabaseProvider provider)
+    {
+        await using var server = await TestServer.StartAsync(provider, new Dictionary<string, string?>(Providers)
+        {
+            ["Billing:Enabled"] = "true",
+            ["Billing:SuspendAfter"] = "00:00:00",
+        });
+        var (alice, tokens) = await server.CreateUserAsync("alice");
+        using var http = server.CreateClient();
+        var payme = new PaymeCaller(http, PaymeKey);
+
+        // Charges took the balance below zero; the monitor suspends at once (no grace).
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Ledger>().AppendAsync(
+                new LedgerPosting(tokens.User.Id, LedgerEntryKinds.Charge, -100, "usage", "charge:test"), CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<BillingMonitor>().CheckOwnerAsync(tokens.User.Id, CancellationToken.None);
+        }
+
+        Assert.NotNull((await alice.GetFromJsonAsync("/api/billing/balance", PoddleJsonContext.Default.BalanceResponse))!.SuspendedAt);
+
+        // No job runs in this server (Jobs:Workers=0): only the payment itself can resume the owner.
+        var fund = await FundAsync(alice, "payme", 1_000_000);
+        PaymeCaller.Result(await payme.CreateAsync("resume-1", fund.PaymentId, 1_000_000));
+        Assert.Equal(2, PaymeCaller.Result(await payme.PerformAsync("resume-1")).GetProperty("state").GetInt32());
+
+        var balance = (await alice.GetFromJsonAsync("/api/billing/balance", PoddleJsonContext.Default.BalanceResponse))!;
+        Assert.Equal((999_900L, (DateTimeOffset?)null), (balance.BalanceMinor, balance.SuspendedAt));
+    }
+
     private static async Task<FundResponse> FundAsync(HttpClient client, string provider, long amountMinor)
     {
         var response = await client.PostAsJsonAsync("/api/billing/fund", new FundRequest(provider, amountMinor), PoddleJsonContext.Default.FundRequest);

@@ -8,7 +8,8 @@ What it does as the SDK does (runpod/serverless/modules/rp_job.py, rp_http.py, r
 - sends Authorization: RUNPOD_AI_API_KEY, raw;
 - pings RUNPOD_WEBHOOK_PING every RUNPOD_PING_INTERVAL milliseconds from a thread, with ?job_id=<held job ids>.
 
-The handler: input {"n": N, "sleep": S} -> output {"double": 2N, "worker": <worker id>} after sleeping S seconds.
+The handler: input {"n": N, "sleep": S} -> output {"double": 2N, "worker": <worker id>} after sleeping S seconds. Each
+handler run that ends prints "executed <job id>" (the tests count a job's actual executions in the pods' logs).
 """
 
 import json
@@ -86,6 +87,7 @@ def main():
             held.add(job["id"])
         try:
             result = {"output": handler(job)}
+            print("executed", job["id"], flush=True)
         except Exception as error:  # the SDK reports a handler's exception as the job's error
             result = {"error": str(error)}
         send_result(job, result)

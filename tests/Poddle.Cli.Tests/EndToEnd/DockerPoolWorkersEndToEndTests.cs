@@ -88,7 +88,9 @@ public sealed class DockerPoolWorkersEndToEndTests
 
             // Back to zero after the idle timeout: no worker, no container (stopped and removed).
             await Poll.UntilAsync(
-                async () => Workers(await HealthAsync(runpod)) == 0 && (await DockerCli.ContainersAsync(pool.Id, all: true)).Count == 0,
+                async () => Workers(await HealthAsync(runpod)) == 0
+                    && (await DockerCli.ContainersAsync(pool.Id, all: true)).Count == 0
+                    && (await http.GetFromJsonAsync<PoolResponse>($"/api/pools/{pool.Id}"))!.Workers!.Count == 0, // terminated, not terminating
                 "the pool scaled back to zero and its containers were removed",
                 TimeSpan.FromSeconds(60));
             var atZero = (await http.GetFromJsonAsync<PoolResponse>($"/api/pools/{pool.Id}"))!;

@@ -17,8 +17,8 @@ namespace Poddle.Cli.Tests.EndToEnd;
 /// </summary>
 public sealed partial class RunPodSdkPoolWorkersEndToEndTests
 {
-    private const int MaxWorkers = 3;
-    private const int Jobs = 60;
+    private const int MaxWorkers = 2; // the free tier's most per pool
+    private const int Jobs = 40;
     private const double JobSeconds = 0.3;
 
     [Fact]

@@ -32,6 +32,7 @@ public sealed partial class PoolController(
     private readonly ConcurrentDictionary<string, byte> _stops = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _due = new();
     private readonly HashSet<string> _recovered = new(StringComparer.Ordinal);
+    private DateTimeOffset? _leadingSince;
     private volatile TaskCompletionSource _wake = NewWake();
     private long _passes;
 
@@ -45,10 +46,12 @@ public sealed partial class PoolController(
         {
             _dirty.Clear();
             _due.Clear();
+            _leadingSince = null;
             return;
         }
 
         var now = clock.GetUtcNow();
+        var leadingSince = _leadingSince ??= now;
         var stops = _stops.Keys.ToHashSet(StringComparer.Ordinal);
         List<Guid> pools;
         if (full || stops.Count > 0)
@@ -67,7 +70,7 @@ public sealed partial class PoolController(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var next = await scope.ServiceProvider.GetRequiredService<PoolControllerStep>().RunAsync(poolId, stops, _recovered, cancellationToken);
+                var next = await scope.ServiceProvider.GetRequiredService<PoolControllerStep>().RunAsync(poolId, stops, _recovered, leadingSince, cancellationToken);
                 if (next is { } at)
                 {
                     _due[poolId] = at;

@@ -95,8 +95,8 @@ public sealed partial class RunPodSdkPoolWorkersEndToEndTests
             Assert.Equal(MaxWorkers, mostReported);
             Assert.InRange(mostProcesses, 1, MaxWorkers);
             var afterBurst = (await http.GetFromJsonAsync<PoolResponse>($"/api/pools/{pool.Id}"))!;
+            // Every decision kept (the newest events) aimed at most at maxWorkers.
             var desired = afterBurst.Events!.Where(e => e.Kind == "decision").Select(e => int.Parse(DesiredWorkers().Match(e.Message).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
-            Assert.Contains(MaxWorkers, desired);
             Assert.All(desired, d => Assert.InRange(d, 0, MaxWorkers));
 
             // Back to zero after the idle timeout; by then every worker's output has been read: each job ran exactly once.

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Poddle.Core.Agents;
+using Poddle.Core.Common;
+using Poddle.Core.Persistence;
 using Poddle.Core.Pools;
 using Poddle.Core.Pools.Runtime;
 using Poddle.Core.Pools.Scaling;
@@ -28,7 +30,7 @@ public sealed class PoolControllerStepTests
         harness.Services.GetRequiredService<AgentServerAddress>().SetListenAddresses(["http://127.0.0.1:8080"]);
         var alice = await harness.CreateUserAsync("alice");
         var pool = await harness.CreateCommandPoolAsync(alice);
-        var submitted = await harness.WithAsync<Common.Result<PoolJob>, PoolJobService>(s => s.SubmitAsync(alice, pool, new PoolJobSubmission("{\"n\":1}"), CancellationToken.None));
+        var submitted = await harness.WithAsync<Result<PoolJob>, PoolJobService>(s => s.SubmitAsync(alice, pool, new PoolJobSubmission("{\"n\":1}"), CancellationToken.None));
         var jobId = submitted.Value.Id;
         var recovered = new HashSet<string>(StringComparer.Ordinal);
         var firstServer = harness.Clock.GetUtcNow();

@@ -89,7 +89,13 @@ public sealed class PoolServerKillEndToEndTests
                 {
                     // Finished by the worker that held it at the kill: the restarted server did not count the workers
                     // as lost for the pings they could not send while no server listened.
-                    Assert.Equal(holder, done.WorkerId);
+                    if (holder != done.WorkerId)
+                    {
+                        var events = (await http.GetFromJsonAsync<PoolResponse>($"/api/pools/{pool.Id}"))!.Events!;
+                        Assert.Fail($"job {id} held by {holder} at the kill was completed by {done.WorkerId}; events:{Environment.NewLine}"
+                            + string.Join(Environment.NewLine, events.Select(e => $"{e.At:HH:mm:ss.fff} {e.Kind} {e.WorkerId} {e.Reason} {e.Message}"))
+                            + $"{Environment.NewLine}server:{Environment.NewLine}{server.Stdout}{server.Stderr}");
+                    }
                 }
                 executions.Read();
             }

@@ -25,6 +25,7 @@ public sealed partial class PoolController(
     ControllerLeadership leadership,
     PodDriverRegistry drivers,
     IOptions<PoolControllerOptions> options,
+    IHostApplicationLifetime lifetime,
     TimeProvider clock,
     ILogger<PoolController> logger) : BackgroundService
 {
@@ -107,6 +108,9 @@ public sealed partial class PoolController(
             return;
         }
 
+        // Workers reach this server only once it listens: a pass before that (a restart on a slow machine) would count the
+        // time the server took to start as the workers' silence and take them for lost, their jobs with them.
+        await StartedAsync(stoppingToken);
         notifier.QueueChanged += OnQueueChanged;
         notifier.WorkerStopRequested += OnStopRequested;
         try
@@ -151,6 +155,15 @@ public sealed partial class PoolController(
             notifier.QueueChanged -= OnQueueChanged;
             notifier.WorkerStopRequested -= OnStopRequested;
         }
+    }
+
+    /// <summary>Completes when the host has started (the server listens); cancelled with <paramref name="stoppingToken"/>.</summary>
+    private async Task StartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
+        await started.Task;
     }
 
     /// <summary>Destroys worker pods of this installation that no live worker owns (a pool deleted, a pass that died mid-way).</summary>

@@ -69,7 +69,7 @@ public sealed class PoolControllerStepTests
         Assert.NotEqual(key.WorkerId, requeued.WorkerId);
     }
 
-    private static Task StepAsync(PoolsHarness harness, Guid pool, HashSet<string> recovered, DateTimeOffset controllingSince) =>
+    private static Task<DateTimeOffset?> StepAsync(PoolsHarness harness, Guid pool, HashSet<string> recovered, DateTimeOffset controllingSince) =>
         harness.WithAsync<DateTimeOffset?, PoolControllerStep>(s => s.RunAsync(pool, new HashSet<string>(StringComparer.Ordinal), recovered, controllingSince, CancellationToken.None));
 
     private static async Task<PoolWorker> WorkerAsync(PoolsHarness harness, string workerId)

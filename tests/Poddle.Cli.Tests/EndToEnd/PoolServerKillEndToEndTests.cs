@@ -18,13 +18,6 @@ public sealed class PoolServerKillEndToEndTests
     private const int MaxWorkers = 2;
     private const int ShortJobs = 20;
 
-    /// <summary>
-    /// How long the jobs in progress at the kill run: longer than the server takes to come back, so their results reach
-    /// the restarted server (a result posted while no server listens is lost after the worker's few retries, as with
-    /// runpod-python, and its job then runs again: at least once, which this test is not about).
-    /// </summary>
-    private const int LongJobSeconds = 40;
-
     [Fact]
     public async Task ServerKilledMidBurst_RestartedOnTheSameDataDirectory_EveryJobCompletesOnce()
     {
@@ -58,11 +51,14 @@ public sealed class PoolServerKillEndToEndTests
             var (runpod, _) = await RunPodClientAsync(http, url, pool.Id);
             using var _runpod = runpod;
 
-            // A burst: a long job for each worker the pool may have, then short ones queued behind them.
+            // A burst: a job for each worker the pool may have that runs until the worker has seen the server go and come
+            // back (so its result goes to the restarted server, however long the restart takes: a result posted while no
+            // server listens is lost after the worker's few retries, as with runpod-python, and its job would run again),
+            // then short ones queued behind them.
             var jobs = new List<(string Id, int N)>();
             for (var n = 0; n < MaxWorkers + ShortJobs; n++)
             {
-                var job = await PostAsync<ServerlessJobResponse>(runpod, "run", new { input = new { n, sleep = n < MaxWorkers ? LongJobSeconds : 0.2 } });
+                var job = await PostAsync<ServerlessJobResponse>(runpod, "run", new { input = n < MaxWorkers ? new Dictionary<string, object> { ["n"] = n, ["until_server_back"] = true } : new Dictionary<string, object> { ["n"] = n, ["sleep"] = 0.2 } });
                 jobs.Add((job.Id, n));
             }
 
@@ -83,7 +79,7 @@ public sealed class PoolServerKillEndToEndTests
             server = await PoddleProcess.StartServerAsync(url, home, settings);
             foreach (var (id, n) in jobs)
             {
-                var done = await WaitForJobAsync(runpod, id, "COMPLETED", TimeSpan.FromSeconds(LongJobSeconds + 60));
+                var done = await WaitForJobAsync(runpod, id, "COMPLETED", TimeSpan.FromSeconds(120));
                 Assert.Equal(2 * n, (int)JsonNode.Parse(done.Output!.Value.GetRawText())!["double"]!);
                 if (holders.TryGetValue(id, out var holder))
                 {

@@ -108,13 +108,14 @@ public sealed partial class PoolController(
             return;
         }
 
-        // Workers reach this server only once it listens: a pass before that (a restart on a slow machine) would count the
-        // time the server took to start as the workers' silence and take them for lost, their jobs with them.
-        await StartedAsync(stoppingToken);
         notifier.QueueChanged += OnQueueChanged;
         notifier.WorkerStopRequested += OnStopRequested;
         try
         {
+            // Workers reach this server only once it listens: a pass before that (a restart on a slow machine) would count
+            // the time the server took to start as the workers' silence and take them for lost, their jobs with them. Jobs
+            // queued meanwhile are already marked for the first pass.
+            await StartedAsync(stoppingToken);
             var nextTick = clock.GetUtcNow();
             while (!stoppingToken.IsCancellationRequested)
             {

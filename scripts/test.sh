@@ -47,7 +47,8 @@ start_docker() {
     log "using Docker Engine from PODDLE_TEST_DOCKER"
     return 0
   fi
-  apt_install docker.io busybox-static
+  # python3: the offline worker image poddle-test/python is made of Debian's interpreter (scripts/test-images.sh).
+  apt_install docker.io busybox-static python3
   if ! docker info >/dev/null 2>&1; then
     # No systemd here (containers, CI): the daemon runs in the background, logging to a file.
     log "starting Docker Engine (log: $out/dockerd.log)"
@@ -59,7 +60,7 @@ start_docker() {
     done
     docker info >/dev/null 2>&1 || { log "Docker Engine did not start (see $out/dockerd.log)"; return 1; }
   fi
-  # The Docker driver's tests run images built offline from busybox-static (no registry is reachable).
+  # The Docker driver's tests run images built offline from busybox-static and python3 (no registry is reachable).
   bash scripts/test-images.sh
 }
 

@@ -1,11 +1,9 @@
-using System.Globalization;
-using System.Formats.Tar;
-using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Poddle.Contracts;
 using Poddle.Testing;
+using static Poddle.Cli.Tests.EndToEnd.PoolEndToEnd;
 
 namespace Poddle.Cli.Tests.EndToEnd;
 
@@ -108,7 +106,7 @@ public sealed class PoolWorkersEndToEndTests
                 async () => Workers(await HealthAsync(runpod)) == 0 && (await http.GetFromJsonAsync<PoolResponse>($"/api/pools/{pool.Id}"))!.Workers!.Count == 0,
                 "the pool scaled back to zero",
                 TimeSpan.FromSeconds(60));
-            await Poll.UntilAsync(() => WorkerProcesses().Count == 0, "no worker process is left", TimeSpan.FromSeconds(30));
+            await Poll.UntilAsync(() => WorkerProcesses(pool.Id).Count == 0, "no worker process is left", TimeSpan.FromSeconds(30));
             var atZero = (await http.GetFromJsonAsync<PoolResponse>($"/api/pools/{pool.Id}"))!;
             Assert.Empty(atZero.Workers!);
             Assert.Contains(atZero.Events!, e => e.Kind == "worker" && e.Reason == "stopped" && e.Message.EndsWith("→ terminated", StringComparison.Ordinal));
@@ -120,86 +118,8 @@ public sealed class PoolWorkersEndToEndTests
             if (pool is not null)
             {
                 await http.DeleteAsync($"/api/pools/{pool.Id}");
-                await Poll.UntilAsync(() => WorkerProcesses().Count == 0, "the deleted pool's workers ended", TimeSpan.FromSeconds(30));
+                await Poll.UntilAsync(() => WorkerProcesses(pool.Id).Count == 0, "the deleted pool's workers ended", TimeSpan.FromSeconds(30));
             }
         }
-    }
-
-    private static int Workers(ServerlessHealthResponse health) => health.Workers.Idle + health.Workers.Initializing + health.Workers.Running;
-
-    private static async Task<ServerlessHealthResponse> HealthAsync(HttpClient runpod) => (await runpod.GetFromJsonAsync<ServerlessHealthResponse>("health"))!;
-
-    private static async Task<ServerlessJobResponse> WaitForJobAsync(HttpClient runpod, string id, string status, TimeSpan timeout)
-    {
-        ServerlessJobResponse? last = null;
-        await Poll.UntilAsync(
-            async () => (last = await runpod.GetFromJsonAsync<ServerlessJobResponse>($"status/{id}"))!.Status == status,
-            $"job {id} {status}",
-            timeout,
-            () => Task.FromResult($"last: {last}"));
-        return last!;
-    }
-
-    /// <summary>The Python processes of the pool workers, by worker id (their environment's RUNPOD_POD_ID).</summary>
-    private static Dictionary<string, int> WorkerProcesses()
-    {
-        var found = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
-                if (args.Length < 2 || !args[0].StartsWith("python", StringComparison.Ordinal) || args[1] != "pool_worker.py")
-                {
-                    continue;
-                }
-
-                var variable = File.ReadAllText(Path.Combine(dir, "environ")).Split('\0').FirstOrDefault(v => v.StartsWith("RUNPOD_POD_ID=", StringComparison.Ordinal));
-                if (variable is not null)
-                {
-                    found[variable["RUNPOD_POD_ID=".Length..]] = pid;
-                }
-            }
-            catch (IOException)
-            {
-                // Exited while being read.
-            }
-            catch (UnauthorizedAccessException)
-            {
-                // Not ours to read.
-            }
-        }
-
-        return found;
-    }
-
-    private static int WorkerProcess(string workerId) => WorkerProcesses().GetValueOrDefault(workerId);
-
-    private static async Task<SourceBundleResponse> UploadSourceAsync(HttpClient http, Guid projectId, string name, string text)
-    {
-        using var archive = new MemoryStream();
-        await using (var gzip = new GZipStream(archive, CompressionLevel.Fastest, leaveOpen: true))
-        await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
-        {
-            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)) });
-        }
-
-        using var content = new ByteArrayContent(archive.ToArray());
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/gzip");
-        using var response = await http.PostAsync($"/api/projects/{projectId}/sources", content);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<SourceBundleResponse>())!;
-    }
-
-    private static async Task<T> PostAsync<T>(HttpClient http, string path, object body)
-    {
-        using var response = await http.PostAsJsonAsync(path, body);
-        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return (await response.Content.ReadFromJsonAsync<T>())!;
     }
 }

@@ -8,7 +8,8 @@ What it does as the SDK does (runpod/serverless/modules/rp_job.py, rp_http.py, r
 - sends Authorization: RUNPOD_AI_API_KEY, raw;
 - pings RUNPOD_WEBHOOK_PING every RUNPOD_PING_INTERVAL milliseconds from a thread, with ?job_id=<held job ids>.
 
-The handler: input {"n": N, "sleep": S} -> output {"double": 2N, "worker": <worker id>} after sleeping S seconds.
+The handler: input {"n": N, "sleep": S} -> output {"double": 2N, "worker": <worker id>} after sleeping S seconds (and, with "until_server_back": true, until a ping went through again after one failed). Each
+handler run that ends prints "executed <job id>" (the tests count a job's actual executions in the pods' logs).
 """
 
 import json
@@ -28,6 +29,8 @@ PING_INTERVAL = int(os.environ.get("RUNPOD_PING_INTERVAL", "10000")) // 1000 or 
 
 held = set()
 held_lock = threading.Lock()
+ping_failed = threading.Event()  # a ping failed: no server listened
+server_back = threading.Event()  # a ping succeeded after one failed
 
 
 def call(url, body=None, timeout=90):
@@ -46,7 +49,10 @@ def pinger():
             job_ids = ",".join(sorted(held))
         try:
             call(PING + "?" + urllib.parse.urlencode({"job_id": job_ids}), timeout=PING_INTERVAL * 2)
+            if ping_failed.is_set():
+                server_back.set()
         except (urllib.error.URLError, OSError) as error:
+            ping_failed.set()
             print("ping failed:", error, flush=True)
         time.sleep(PING_INTERVAL)
 
@@ -54,6 +60,9 @@ def pinger():
 def handler(job):
     job_input = job["input"] or {}
     time.sleep(float(job_input.get("sleep", 0)))
+    if job_input.get("until_server_back"):
+        # Held while the server is killed and restarted: ends once pings went through again (the server-kill test).
+        server_back.wait(timeout=300)
     return {"double": int(job_input.get("n", 0)) * 2, "worker": WORKER_ID}
 
 
@@ -86,6 +95,7 @@ def main():
             held.add(job["id"])
         try:
             result = {"output": handler(job)}
+            print("executed", job["id"], flush=True)
         except Exception as error:  # the SDK reports a handler's exception as the job's error
             result = {"error": str(error)}
         send_result(job, result)

@@ -25,6 +25,7 @@ public sealed partial class PoolController(
     ControllerLeadership leadership,
     PodDriverRegistry drivers,
     IOptions<PoolControllerOptions> options,
+    IHostApplicationLifetime lifetime,
     TimeProvider clock,
     ILogger<PoolController> logger) : BackgroundService
 {
@@ -32,6 +33,7 @@ public sealed partial class PoolController(
     private readonly ConcurrentDictionary<string, byte> _stops = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _due = new();
     private readonly HashSet<string> _recovered = new(StringComparer.Ordinal);
+    private DateTimeOffset? _leadingSince;
     private volatile TaskCompletionSource _wake = NewWake();
     private long _passes;
 
@@ -45,10 +47,12 @@ public sealed partial class PoolController(
         {
             _dirty.Clear();
             _due.Clear();
+            _leadingSince = null;
             return;
         }
 
         var now = clock.GetUtcNow();
+        var leadingSince = _leadingSince ??= now;
         var stops = _stops.Keys.ToHashSet(StringComparer.Ordinal);
         List<Guid> pools;
         if (full || stops.Count > 0)
@@ -67,7 +71,7 @@ public sealed partial class PoolController(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var next = await scope.ServiceProvider.GetRequiredService<PoolControllerStep>().RunAsync(poolId, stops, _recovered, cancellationToken);
+                var next = await scope.ServiceProvider.GetRequiredService<PoolControllerStep>().RunAsync(poolId, stops, _recovered, leadingSince, cancellationToken);
                 if (next is { } at)
                 {
                     _due[poolId] = at;
@@ -108,6 +112,10 @@ public sealed partial class PoolController(
         notifier.WorkerStopRequested += OnStopRequested;
         try
         {
+            // Workers reach this server only once it listens: a pass before that (a restart on a slow machine) would count
+            // the time the server took to start as the workers' silence and take them for lost, their jobs with them. Jobs
+            // queued meanwhile are already marked for the first pass.
+            await StartedAsync(stoppingToken);
             var nextTick = clock.GetUtcNow();
             while (!stoppingToken.IsCancellationRequested)
             {
@@ -148,6 +156,15 @@ public sealed partial class PoolController(
             notifier.QueueChanged -= OnQueueChanged;
             notifier.WorkerStopRequested -= OnStopRequested;
         }
+    }
+
+    /// <summary>Completes when the host has started (the server listens); cancelled with <paramref name="stoppingToken"/>.</summary>
+    private async Task StartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
+        await started.Task;
     }
 
     /// <summary>Destroys worker pods of this installation that no live worker owns (a pool deleted, a pass that died mid-way).</summary>

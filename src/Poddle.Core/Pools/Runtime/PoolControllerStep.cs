@@ -36,9 +36,10 @@ public sealed partial class PoolControllerStep(
     /// <summary>
     /// The pass. <paramref name="stopRequested"/>: workers that asked to be recycled (RunPod's stopPod);
     /// <paramref name="recovered"/>: workers whose pods this server has re-attached to since it started (the pass adds
-    /// the ones it recovers).
+    /// the ones it recovers); <paramref name="controllingSince"/>: when this server became the controller (a worker's
+    /// silence counts from then at the earliest).
     /// </summary>
-    public async Task<DateTimeOffset?> RunAsync(Guid poolId, IReadOnlySet<string> stopRequested, ISet<string> recovered, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset?> RunAsync(Guid poolId, IReadOnlySet<string> stopRequested, ISet<string> recovered, DateTimeOffset controllingSince, CancellationToken cancellationToken)
     {
         var pool = await db.Pools.AsNoTracking().FirstOrDefaultAsync(p => p.Id == poolId, cancellationToken);
         if (pool is null)
@@ -56,7 +57,7 @@ public sealed partial class PoolControllerStep(
 
         await jobs.TimeOutOverdueAsync(poolId, cancellationToken);
         db.ChangeTracker.Clear();
-        var next = await ObserveAsync(pool, driver, stopRequested, recovered, cancellationToken);
+        var next = await ObserveAsync(pool, driver, stopRequested, recovered, controllingSince, cancellationToken);
         if (pool.SuspendedAt is not null)
         {
             // Billing suspended the owner: no decision, every worker ends (a job it held goes back to the queue).
@@ -70,8 +71,12 @@ public sealed partial class PoolControllerStep(
         return Earliest(Earliest(next, decision.RecheckAt), decision.Spawn > 0 ? startBlockedUntil : null);
     }
 
-    /// <summary>Moves each live worker after what it did; returns the nearest liveness deadline.</summary>
-    private async Task<DateTimeOffset?> ObserveAsync(Pool pool, IPodDriver driver, IReadOnlySet<string> stopRequested, ISet<string> recovered, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves each live worker after what it did; returns the nearest liveness deadline. Silence counts from
+    /// <paramref name="controllingSince"/> at the earliest: while no server listened (a restart, a SIGKILL, a new leader
+    /// taking over) a worker could not ping, and losing it then would stop its job mid-way and run it again.
+    /// </summary>
+    private async Task<DateTimeOffset?> ObserveAsync(Pool pool, IPodDriver driver, IReadOnlySet<string> stopRequested, ISet<string> recovered, DateTimeOffset controllingSince, CancellationToken cancellationToken)
     {
         var live = await LiveWorkersAsync(pool.Id, cancellationToken);
         var seen = await db.Set<PoolWorkerKey>().AsNoTracking().Where(k => k.PoolId == pool.Id).ToDictionaryAsync(k => k.WorkerId, k => k.LastSeenAt, cancellationToken);
@@ -110,8 +115,8 @@ public sealed partial class PoolControllerStep(
             }
 
             var deadline = worker.LastPingAt is { } last
-                ? WorkerLiveness.LostAt(last, poolOptions.Value.PingInterval)
-                : worker.CreatedAt + options.Value.StartTimeout;
+                ? WorkerLiveness.LostAt(Latest(last, controllingSince), poolOptions.Value.PingInterval)
+                : Latest(worker.CreatedAt, controllingSince) + options.Value.StartTimeout;
             if (now >= deadline)
             {
                 await LoseAsync(pool, driver, worker, WorkerTransitionReasons.Silent, cancellationToken);
@@ -364,6 +369,8 @@ public sealed partial class PoolControllerStep(
             await db.Set<PoolEvent>().Where(e => e.PoolId == poolId && e.At <= at).ExecuteDeleteAsync(cancellationToken);
         }
     }
+
+    private static DateTimeOffset Latest(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : a < b ? a : b;

@@ -47,9 +47,11 @@ internal sealed class PoolControllerStepHarness : IAsyncDisposable
         return new PoolControllerStepHarness(pools, owner, created.Value.Pool.Id, driver);
     }
 
-    /// <summary>One pass of the controller over the pool (a fresh scope, as the controller runs it); its next due time.</summary>
+    /// <summary>One pass of the controller over the pool (a fresh scope, as the controller runs it); its next due time. The
+    /// server has been the controller all along (no restart: silence counts from the last ping).</summary>
     public Task<DateTimeOffset?> PassAsync(params string[] stopRequested) =>
-        Pools.WithAsync<DateTimeOffset?, PoolControllerStep>(s => s.RunAsync(Pool, stopRequested.ToHashSet(StringComparer.Ordinal), _recovered, CancellationToken.None));
+        Pools.WithAsync<DateTimeOffset?, PoolControllerStep>(
+            s => s.RunAsync(Pool, stopRequested.ToHashSet(StringComparer.Ordinal), _recovered, DateTimeOffset.MinValue, CancellationToken.None));
 
     /// <summary>Submits <paramref name="count"/> jobs; their ids.</summary>
     public async Task<List<Guid>> SubmitAsync(int count)

@@ -12,8 +12,8 @@ using Poddle.Data.Postgres;
 namespace Poddle.Data.Postgres.Migrations
 {
     [DbContext(typeof(PostgresPoddleDbContext))]
-    [Migration("20261207215142_WipPayments")]
-    partial class WipPayments
+    [Migration("20261207230316_PaymentsSuspensionAndPoolTraces")]
+    partial class PaymentsSuspensionAndPoolTraces
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -455,10 +455,59 @@ namespace Poddle.Data.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("last_sequence");
 
+                    b.Property<DateTimeOffset?>("SuspendedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("suspended_at");
+
                     b.HasKey("OwnerId")
                         .HasName("pk_billing_accounts");
 
                     b.ToTable("billing_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Billing.BillingNotice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("BalanceMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("balance_minor");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("message");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<long>("Period")
+                        .HasColumnType("bigint")
+                        .HasColumnName("period");
+
+                    b.HasKey("Id")
+                        .HasName("pk_billing_notices");
+
+                    b.HasIndex("OwnerId", "Kind", "Period")
+                        .IsUnique()
+                        .HasDatabaseName("ix_billing_notices_owner_id_kind_period");
+
+                    b.ToTable("billing_notices", (string)null);
                 });
 
             modelBuilder.Entity("Poddle.Core.Billing.LedgerEntry", b =>
@@ -1110,6 +1159,10 @@ namespace Poddle.Data.Postgres.Migrations
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("status_reason");
 
+                    b.Property<int?>("SuspendedReplicas")
+                        .HasColumnType("integer")
+                        .HasColumnName("suspended_replicas");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -1739,6 +1792,10 @@ namespace Poddle.Data.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("spec_json");
 
+                    b.Property<DateTimeOffset?>("SuspendedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("suspended_at");
+
                     b.Property<int>("TtlSeconds")
                         .HasColumnType("integer")
                         .HasColumnName("ttl_seconds");
@@ -1831,6 +1888,11 @@ namespace Poddle.Data.Postgres.Migrations
                     b.Property<DateTimeOffset?>("TimeoutAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("timeout_at");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("trace_parent");
 
                     b.Property<string>("Webhook")
                         .HasMaxLength(2048)
@@ -2241,6 +2303,16 @@ namespace Poddle.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_billing_accounts_users_owner_id");
+                });
+
+            modelBuilder.Entity("Poddle.Core.Billing.BillingNotice", b =>
+                {
+                    b.HasOne("Poddle.Core.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_billing_notices_users_owner_id");
                 });
 
             modelBuilder.Entity("Poddle.Core.Billing.LedgerEntry", b =>

@@ -6,11 +6,59 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Poddle.Data.Sqlite.Migrations
 {
     /// <inheritdoc />
-    public partial class WipPayments : Migration
+    public partial class PaymentsSuspensionAndPoolTraces : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<long>(
+                name: "suspended_at",
+                table: "pools",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "trace_parent",
+                table: "pool_jobs",
+                type: "TEXT",
+                maxLength: 128,
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "suspended_replicas",
+                table: "deployments",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "suspended_at",
+                table: "billing_accounts",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "billing_notices",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    owner_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    period = table.Column<long>(type: "INTEGER", nullable: false),
+                    message = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    balance_minor = table.Column<long>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_billing_notices", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_billing_notices_users_owner_id",
+                        column: x => x.owner_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateTable(
                 name: "payments",
                 columns: table => new
@@ -44,6 +92,12 @@ namespace Poddle.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_billing_notices_owner_id_kind_period",
+                table: "billing_notices",
+                columns: new[] { "owner_id", "kind", "period" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_payments_owner_id_created_at",
                 table: "payments",
                 columns: new[] { "owner_id", "created_at" });
@@ -64,7 +118,26 @@ namespace Poddle.Data.Sqlite.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "billing_notices");
+
+            migrationBuilder.DropTable(
                 name: "payments");
+
+            migrationBuilder.DropColumn(
+                name: "suspended_at",
+                table: "pools");
+
+            migrationBuilder.DropColumn(
+                name: "trace_parent",
+                table: "pool_jobs");
+
+            migrationBuilder.DropColumn(
+                name: "suspended_replicas",
+                table: "deployments");
+
+            migrationBuilder.DropColumn(
+                name: "suspended_at",
+                table: "billing_accounts");
         }
     }
 }

@@ -327,8 +327,9 @@ public sealed class PaymentEndpointsTests
         // Charges took the balance below zero; the monitor suspends at once (no grace).
         await using (var scope = server.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<Ledger>().AppendAsync(
-                new LedgerPosting(tokens.User.Id, LedgerEntryKinds.Charge, -100, "usage", "charge:test"), CancellationToken.None);
+            var ledger = scope.ServiceProvider.GetRequiredService<Ledger>();
+            await ledger.EnsureAccountAsync(tokens.User.Id, CancellationToken.None);
+            await ledger.AppendAsync(new LedgerPosting(tokens.User.Id, LedgerEntryKinds.Charge, -100, "usage", "charge:test"), CancellationToken.None);
             await scope.ServiceProvider.GetRequiredService<BillingMonitor>().CheckOwnerAsync(tokens.User.Id, CancellationToken.None);
         }
 

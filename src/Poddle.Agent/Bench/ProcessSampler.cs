@@ -21,6 +21,7 @@ internal sealed class ProcessSampler : IAsyncDisposable
     private readonly List<double> _cpu = [];
     private readonly Task _loop;
     private double _rssMax;
+    private int _samples;
 
     public ProcessSampler(IReadOnlyList<int> pids, string procRoot = "/proc")
     {
@@ -28,6 +29,9 @@ internal sealed class ProcessSampler : IAsyncDisposable
         _procRoot = procRoot;
         _loop = Task.Run(LoopAsync);
     }
+
+    /// <summary>How many CPU samples were taken so far (read while sampling runs).</summary>
+    public int Samples => Volatile.Read(ref _samples);
 
     /// <summary>Stops sampling and returns what was seen; null when the processes could not be read.</summary>
     public async Task<BenchTargetUsage?> StopAsync()
@@ -135,6 +139,7 @@ internal sealed class ProcessSampler : IAsyncDisposable
                 {
                     var seconds = Stopwatch.GetElapsedTime(previousAt, now).TotalSeconds;
                     _cpu.Add(Math.Max(0, (current.Ticks - previous.Ticks) / ClockTicksPerSecond / seconds * 100));
+                    Interlocked.Increment(ref _samples);
                 }
 
                 _rssMax = Math.Max(_rssMax, current.RssKib);

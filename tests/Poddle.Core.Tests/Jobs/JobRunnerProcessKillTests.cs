@@ -15,7 +15,7 @@ namespace Poddle.Core.Tests.Jobs;
 /// </summary>
 public sealed class JobRunnerProcessKillTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(40);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
 
     /// <summary>The host in its own output directory (Core's tests reference it only to build it, not to load it).</summary>
     private static readonly string JobHostPath = typeof(JobRunnerProcessKillTests).Assembly

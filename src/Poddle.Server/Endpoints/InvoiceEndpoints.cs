@@ -37,20 +37,21 @@ internal static class InvoiceEndpoints
         TypedResults.Ok(new InvoiceListResponse([.. (await service.ListAsync(caller.UserId(), ct)).Select(s =>
             new InvoiceSummaryResponse(s.Month, s.From, s.To, s.Currency, s.OpeningMinor, s.ChargesMinor, s.PaymentsMinor, s.AdjustmentsMinor, s.ClosingMinor))]));
 
-    private static async Task<IResult> Get(string month, HttpRequest request, ClaimsPrincipal caller, InvoiceService service, CancellationToken ct)
+    private static async Task<Results<Ok<InvoiceResponse>, ContentHttpResult, FileContentHttpResult, ProblemResult>> Get(
+        string month, HttpRequest request, ClaimsPrincipal caller, InvoiceService service, CancellationToken ct)
     {
         var format = FormatOf(ref month, request);
         var result = await service.GetAsync(caller.UserId(), month, ct);
         if (!result.IsSuccess)
         {
-            return result.ToHttp(_ => Results.Empty);
+            return Problems.ToResult(result.Error);
         }
 
         var invoice = result.Value;
         return format switch
         {
-            "html" => Results.Text(InvoiceHtml.Render(invoice, await service.CustomerAsync(caller.UserId(), ct)), "text/html; charset=utf-8"),
-            "csv" => Results.File(System.Text.Encoding.UTF8.GetBytes(InvoiceCsv.Render(invoice)), "text/csv; charset=utf-8", $"poddle-invoice-{invoice.Month}.csv"),
+            "html" => TypedResults.Text(InvoiceHtml.Render(invoice, await service.CustomerAsync(caller.UserId(), ct)), "text/html; charset=utf-8"),
+            "csv" => TypedResults.File(System.Text.Encoding.UTF8.GetBytes(InvoiceCsv.Render(invoice)), "text/csv; charset=utf-8", $"poddle-invoice-{invoice.Month}.csv"),
             _ => TypedResults.Ok(ToResponse(invoice)),
         };
     }

@@ -45,12 +45,12 @@ internal static class PaymentEndpoints
             .WithSummary("Payme Merchant API (JSON-RPC; Payme calls it with Basic auth Paycom:<key>)")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        billing.MapPost("/click/prepare", (HttpRequest request, ClickMerchant merchant, CancellationToken ct) => ClickAsync(request, merchant, prepare: true, ct))
+        billing.MapPost("/click/prepare", ClickPrepare)
             .AllowAnonymous().DisableAntiforgery()
             .WithSummary("Click SHOP API Prepare (action 0; form-encoded, signed)")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        billing.MapPost("/click/complete", (HttpRequest request, ClickMerchant merchant, CancellationToken ct) => ClickAsync(request, merchant, prepare: false, ct))
+        billing.MapPost("/click/complete", ClickComplete)
             .AllowAnonymous().DisableAntiforgery()
             .WithSummary("Click SHOP API Complete (action 1; form-encoded, signed)")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -74,7 +74,7 @@ internal static class PaymentEndpoints
     /// One JSON-RPC call. Payme always gets HTTP 200 with <c>result</c> or <c>error</c> and the request's <c>id</c>; the
     /// key is checked before anything is read from the database.
     /// </summary>
-    private static async Task<IResult> Payme(HttpRequest request, PaymeMerchant merchant, Microsoft.Extensions.Options.IOptions<PaymeOptions> options, CancellationToken ct)
+    private static async Task<Results<ContentHttpResult, ProblemResult>> Payme(HttpRequest request, PaymeMerchant merchant, Microsoft.Extensions.Options.IOptions<PaymeOptions> options, CancellationToken ct)
     {
         if (!options.Value.IsConfigured)
         {
@@ -124,11 +124,17 @@ internal static class PaymentEndpoints
                 response["result"] = reply.Result;
             }
 
-            return Results.Text(response.ToJsonString(), "application/json; charset=utf-8");
+            return TypedResults.Text(response.ToJsonString(), "application/json; charset=utf-8");
         }
     }
 
-    private static async Task<IResult> ClickAsync(HttpRequest request, ClickMerchant merchant, bool prepare, CancellationToken ct)
+    private static Task<Results<ContentHttpResult, ProblemResult>> ClickPrepare(HttpRequest request, ClickMerchant merchant, CancellationToken ct) =>
+        ClickAsync(request, merchant, prepare: true, ct);
+
+    private static Task<Results<ContentHttpResult, ProblemResult>> ClickComplete(HttpRequest request, ClickMerchant merchant, CancellationToken ct) =>
+        ClickAsync(request, merchant, prepare: false, ct);
+
+    private static async Task<Results<ContentHttpResult, ProblemResult>> ClickAsync(HttpRequest request, ClickMerchant merchant, bool prepare, CancellationToken ct)
     {
         if (!merchant.IsConfigured)
         {
@@ -161,7 +167,7 @@ internal static class PaymentEndpoints
 
         response["error"] = reply.Error;
         response["error_note"] = reply.ErrorNote;
-        return Results.Text(response.ToJsonString(), "application/json; charset=utf-8");
+        return TypedResults.Text(response.ToJsonString(), "application/json; charset=utf-8");
     }
 
     private static ProblemResult NotOffered() =>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Poddle.Core.Accounts;
+using Poddle.Core.Alerts;
 using Poddle.Core.Agents;
 using Poddle.Core.Billing;
 using Poddle.Core.Billing.Payments;
@@ -39,6 +40,7 @@ internal static class PoddleCoreHosting
             SigningKeyStore.LoadOrCreate(sp.GetRequiredService<IOptions<AuthOptions>>().Value.SigningKey, dataDir)));
         services.AddPoddleAccounts();
         services.AddPoddleEmail();
+        services.AddPoddleAlerts();
         services.AddScoped<ProjectService>();
 
         // Who this server is across restarts (kept in the data directory): it takes back its own jobs and leases after a kill -9.

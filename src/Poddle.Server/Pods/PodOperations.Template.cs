@@ -158,7 +158,7 @@ public sealed partial class PodOperations
         };
 
         var refused = spec.RequestedHardware & ~driver!.Capabilities.Hardware;
-        foreach (var (feature, field) in FeatureFields.Where(f => refused.HasFlag(f.Feature)))
+        foreach (var (_, field) in FeatureFields.Where(f => refused.HasFlag(f.Feature)))
         {
             errors.Add(FieldPath.Of(field), $"The {driver.Name} driver does not support this.");
         }

@@ -16,7 +16,7 @@ internal sealed class CreatePodCommand : CliCommand
     private readonly Option<int?> _containerDisk = new("--container-disk") { Description = "Container disk in GB" };
     private readonly Option<int?> _volume = new("--volume") { Description = "Volume in GB" };
     private readonly Option<string?> _volumePath = new("--volume-path") { Description = "Where the volume is mounted (/workspace)" };
-    private readonly Option<string[]> _ports = new("--port", "-p") { Description = "A port to expose: 8888/http or 22/tcp (repeat for more)", AllowMultipleArgumentsPerToken = false };
+    private readonly Option<string[]> _ports = new("--port", "-p") { Description = "A port to expose: 8888/http or 22/tcp (repeat for more)" };
     private readonly Option<string[]> _env = new("--env", "-e") { Description = "KEY=VALUE (repeat for more)" };
     private readonly Option<string?> _cloud = new("--cloud") { Description = "secure, community or any" };
     private readonly Option<decimal?> _spotBid = new("--spot-bid") { Description = "A spot pod at this bid, dollars per GPU per hour" };

@@ -110,6 +110,11 @@ public sealed partial class PodOperations(IServiceProvider services, TimeProvide
         }
 
         var handle = created.Value;
+        if (driver is IPodFleet fleet && (await Guarded(async () => await fleet.GetFleetPodAsync(handle.PodId, ct))) is { IsSuccess: true, Value: { } pod })
+        {
+            return ToResponse(driver.Name, pod);
+        }
+
         var status = await Guarded(async () => await driver!.InspectAsync(handle, ct));
         return ToResponse(handle, status.IsSuccess ? status.Value : new PodStatus(PodState.Pending, null, null, null, null));
     }

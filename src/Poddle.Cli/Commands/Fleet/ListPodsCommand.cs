@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Poddle.Contracts;
 
 namespace Poddle.Cli.Commands.Fleet;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Poddle.Cli.Configuration;
 using Poddle.Contracts;
+using Spectre.Console;
 
 namespace Poddle.Cli.Commands.Fleet;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using Poddle.Cli.Output;
 using Poddle.Contracts;
 using Spectre.Console;
-using Spectre.Console.Rendering;
 
 namespace Poddle.Cli.Commands.Fleet;
 
@@ -47,5 +46,5 @@ internal static class PodTable
                 : string.Create(CultureInfo.InvariantCulture, $"{span.Minutes}m {span.Seconds:00}s");
     }
 
-    private static IRenderable Percent(int? value) => new Text(value is { } v ? v.ToString(CultureInfo.InvariantCulture) : "-");
+    private static Text Percent(int? value) => new Text(value is { } v ? v.ToString(CultureInfo.InvariantCulture) : "-");
 }

@@ -46,5 +46,5 @@ internal static class PodTable
                 : string.Create(CultureInfo.InvariantCulture, $"{span.Minutes}m {span.Seconds:00}s");
     }
 
-    private static Text Percent(int? value) => new Text(value is { } v ? v.ToString(CultureInfo.InvariantCulture) : "-");
+    private static Text Percent(int? value) => new(value is { } v ? v.ToString(CultureInfo.InvariantCulture) : "-");
 }

@@ -8,6 +8,7 @@ using Poddle.Cli.Commands.Billing;
 using Poddle.Cli.Commands.Curriculum;
 using Poddle.Cli.Commands.Deployments;
 using Poddle.Cli.Commands.Executions;
+using Poddle.Cli.Commands.Fleet;
 using Poddle.Cli.Commands.Hosting;
 using Poddle.Cli.Commands.Pods;
 using Poddle.Cli.Commands.Projects;
@@ -112,6 +113,7 @@ public static class CliApp
             new BillingCommand(environment, globals),
             new TokensCommand(environment, globals),
             new PoolsCommand(environment, globals),
+            new PodsCommand(environment, globals),
             new RunCommand(environment, globals),
             new RuntimesCommand(environment, globals),
             new DoctorCommand(environment, globals),

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Poddle.Cli.Commands.Accounts;
 using Poddle.Cli.Commands.Curriculum;
+using Poddle.Cli.Commands.Fleet;
 using Poddle.Cli.Commands.Hosting;
 
 namespace Poddle.Cli.Configuration;
@@ -11,6 +12,7 @@ namespace Poddle.Cli.Configuration;
 [JsonSerializable(typeof(CliConfig))]
 [JsonSerializable(typeof(LoginResult))]
 [JsonSerializable(typeof(LogoutResult))]
+[JsonSerializable(typeof(TerminatedPod))]
 [JsonSerializable(typeof(DoctorReport))]
 [JsonSerializable(typeof(ProblemWithTests))]
 [JsonSerializable(typeof(ProgressView))]

@@ -91,6 +91,7 @@ internal static class PoddleApiHosting
         app.MapClassEndpoints();
         app.MapDeploymentEndpoints();
         app.MapPoolEndpoints();
+        app.MapPodEndpoints();
         app.MapServerlessEndpoints();
         app.MapServerlessWorkerEndpoints();
         app.MapDomainEndpoints();

@@ -42,6 +42,7 @@ internal static class PoddleCoreHosting
         services.AddPoddleEmail();
         services.AddPoddleAlerts();
         services.AddScoped<ProjectService>();
+        services.AddSingleton<Pods.PodOperations>();
 
         // Who this server is across restarts (kept in the data directory): it takes back its own jobs and leases after a kill -9.
         services.AddSingleton(sp => ServerInstance.Open(dataDir, sp.GetRequiredService<ILoggerFactory>().CreateLogger<ServerInstance>()));

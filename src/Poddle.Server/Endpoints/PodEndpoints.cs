@@ -22,18 +22,18 @@ internal static class PodEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
-        pods.MapGet("/", (string? driver, PodOperations ops, CancellationToken ct) => Answer(ops.ListAsync(driver, ct)))
+        pods.MapGet("/", List)
             .WithSummary("Pods of a driver: Poddle's with their kind, owner and id, and (RunPod) others of the account as unmanaged")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        pods.MapGet("/account", (string? driver, PodOperations ops, CancellationToken ct) => Answer(ops.AccountAsync(driver, ct)))
+        pods.MapGet("/account", Account)
             .WithSummary("The driver's provider account: balance and spend per hour (RunPod)")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        pods.MapGet("/{driver}/{id}", (string driver, string id, PodOperations ops, CancellationToken ct) => Answer(ops.GetAsync(driver, id, ct)))
+        pods.MapGet("/{driver}/{id}", Get)
             .WithSummary("One pod by the driver's id")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -43,13 +43,13 @@ internal static class PodEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        pods.MapPost("/{driver}/{id}/start", (string driver, string id, PodOperations ops, CancellationToken ct) => Answer(ops.StartAsync(driver, id, ct)))
+        pods.MapPost("/{driver}/{id}/start", Start)
             .WithSummary("Start a stopped pod again (drivers with a provider account)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        pods.MapPost("/{driver}/{id}/stop", (string driver, string id, PodOperations ops, CancellationToken ct) => Answer(ops.StopAsync(driver, id, ct)))
+        pods.MapPost("/{driver}/{id}/stop", Stop)
             .WithSummary("Stop a pod")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -61,6 +61,21 @@ internal static class PodEndpoints
 
         return app;
     }
+
+    private static Task<Results<Ok<IReadOnlyList<PodResponse>>, ProblemResult>> List(string? driver, PodOperations ops, CancellationToken ct) =>
+        Answer(ops.ListAsync(driver, ct));
+
+    private static Task<Results<Ok<PodAccountResponse>, ProblemResult>> Account(string? driver, PodOperations ops, CancellationToken ct) =>
+        Answer(ops.AccountAsync(driver, ct));
+
+    private static Task<Results<Ok<PodResponse>, ProblemResult>> Get(string driver, string id, PodOperations ops, CancellationToken ct) =>
+        Answer(ops.GetAsync(driver, id, ct));
+
+    private static Task<Results<Ok<PodResponse>, ProblemResult>> Start(string driver, string id, PodOperations ops, CancellationToken ct) =>
+        Answer(ops.StartAsync(driver, id, ct));
+
+    private static Task<Results<Ok<PodResponse>, ProblemResult>> Stop(string driver, string id, PodOperations ops, CancellationToken ct) =>
+        Answer(ops.StopAsync(driver, id, ct));
 
     private static async Task<Results<Ok<T>, ProblemResult>> Answer<T>(Task<Core.Common.Result<T>> operation) =>
         (await operation).ToHttp(TypedResults.Ok);

@@ -13,6 +13,7 @@ using Poddle.Core.Executions;
 using Poddle.Core.Persistence;
 using Poddle.Server.Proxy;
 using Poddle.Server.RateLimiting;
+using Poddle.Server.Telemetry;
 using Poddle.Web;
 
 namespace Poddle.Server.Hosting;
@@ -64,6 +65,7 @@ public static partial class PoddleServer
             .AddPoddlePersistence(host.Database)
             .AddPoddleCore(host.DataDir)
             .AddPoddleDrivers(builder.Configuration, host.DataDir, agentListener.Port)
+            .AddPoddleTelemetry(builder.Configuration)
             .AddPoddleRateLimiting()
             .AddPoddleApi()
             .AddPoddleWeb();

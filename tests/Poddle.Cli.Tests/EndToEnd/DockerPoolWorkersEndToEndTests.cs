@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Poddle.Contracts;
 using Poddle.Testing;
 using static Poddle.Cli.Tests.EndToEnd.PoolEndToEnd;
@@ -9,8 +8,9 @@ namespace Poddle.Cli.Tests.EndToEnd;
 /// <summary>
 /// Worker pools on the Docker driver, against the real `poddle serve` (its own defaults) and the real Docker Engine: a pool
 /// at zero whose workers are containers of poddle-test/python (scripts/test-images.sh, Debian's python3 in a minimal
-/// rootfs) running pool_worker.py, the worker written the way runpod-python works, scales up on the first job, runs jobs
-/// submitted through RunPod's client API, and scales back to zero after its idle timeout, leaving no container. The
+/// rootfs) running pool_worker.py, the worker written the way runpod-python works, scales up to maxWorkers on a burst
+/// the real npm runpod-sdk sends (tests/runpod-client/burst.mjs), runs each job exactly once (the containers' logs), and
+/// scales back to zero after its idle timeout, leaving no container. The
 /// containers are on their owner's network and reach the server's worker protocol at the agent listener on Docker's
 /// bridge (the RUNPOD_WEBHOOK_* URLs the controller gives them), the one host port they may open.
 /// </summary>
@@ -18,7 +18,8 @@ public sealed class DockerPoolWorkersEndToEndTests
 {
     private const string PythonImage = "poddle-test/python:latest";
     private const int MaxWorkers = 2;
-    private const int Jobs = 20;
+    private const int Jobs = 30;
+    private const double JobSeconds = 0.2;
 
     /// <summary>
     /// The Docker driver mounts no source directories (images carry their code), so the worker's code comes in the pool's
@@ -39,6 +40,7 @@ public sealed class DockerPoolWorkersEndToEndTests
             ["PODDLE_Deployments__StopGracePeriod"] = "00:00:02",
         });
         using var http = await SignUpAsync(url, "docker-pooler");
+        using var client = await RunPodSdkClient.PrepareAsync();
         PoolResponse? pool = null;
         try
         {
@@ -53,39 +55,41 @@ public sealed class DockerPoolWorkersEndToEndTests
                 Scaler: new PoolScalerDto("queueDelay", 1),
                 IdleTimeout: 3,
                 ScaleDownWindow: 0));
-            var (runpod, _) = await RunPodClientAsync(http, url, pool.Id);
+            var (runpod, token) = await RunPodClientAsync(http, url, pool.Id);
             using var _runpod = runpod;
             Assert.Equal(0, Workers(await HealthAsync(runpod)));
             Assert.Empty(await DockerCli.ContainersAsync(pool.Id, all: true));
 
-            // Scale up from zero on the first job: a container starts and its worker takes the job over the agent listener.
-            var first = await PostAsync<ServerlessJobResponse>(runpod, "run", new { input = new { n = 0 } });
-            var done = await WaitForJobAsync(runpod, first.Id, "COMPLETED", TimeSpan.FromSeconds(120), () => ContainerLogsAsync(pool.Id));
-            Assert.Equal(done.WorkerId, (string)JsonNode.Parse(done.Output!.Value.GetRawText())!["worker"]!);
-            var afterFirst = (await http.GetFromJsonAsync<PoolResponse>($"/api/pools/{pool.Id}"))!;
-            // The first worker's rule, or the delay's own when the pass came more than queueDelay after the job (a loaded machine).
-            Assert.Contains(afterFirst.Events!, e => e.Kind == "decision" && e.Reason is "queue-delay-first-worker" or "queue-delay-exceeded" && e.Message.StartsWith("spawn 1", StringComparison.Ordinal));
-            Assert.Contains(afterFirst.Events!, e => e.Kind == "worker" && e.Reason == "first-poll");
-            Assert.Contains(afterFirst.Workers!, w => w.Id == done.WorkerId && w.Driver == "docker");
-            Assert.NotEmpty(await DockerCli.ContainersAsync(pool.Id));
-
-            // Then a burst, never on more containers than maxWorkers.
-            var ids = new List<string>();
-            for (var i = 1; i <= Jobs; i++)
+            // While the sdk runs: the most live workers the pool reported and the most containers that ran at once, and
+            // the containers' logs (each execution) before a drained container is removed.
+            var executions = new PoolWorkerExecutions(home);
+            using var sampling = new CancellationTokenSource();
+            var poolId = pool.Id;
+            var sampler = Task.Run(async () =>
             {
-                ids.Add((await PostAsync<ServerlessJobResponse>(runpod, "run", new { input = new { n = i, sleep = 0.2 } })).Id);
-            }
+                var (reported, containers) = (0, 0);
+                while (!sampling.IsCancellationRequested)
+                {
+                    reported = Math.Max(reported, (await http.GetFromJsonAsync<PoolResponse>($"/api/pools/{poolId}", CancellationToken.None))!.Workers!.Count);
+                    containers = Math.Max(containers, (await DockerCli.ContainersAsync(poolId)).Count);
+                    await executions.ReadContainersAsync(poolId);
+                    await Task.Delay(200, CancellationToken.None);
+                }
 
-            var containers = 0;
-            for (var i = 0; i < ids.Count; i++)
-            {
-                var job = await WaitForJobAsync(runpod, ids[i], "COMPLETED", TimeSpan.FromSeconds(120), () => ContainerLogsAsync(pool.Id));
-                Assert.Equal((i + 1) * 2, (int)JsonNode.Parse(job.Output!.Value.GetRawText())!["double"]!);
-                containers = Math.Max(containers, (await DockerCli.ContainersAsync(pool.Id)).Count);
-            }
+                return (reported, containers);
+            });
 
-            Assert.InRange(containers, 1, MaxWorkers);
-            Assert.Equal(Jobs + 1, (await HealthAsync(runpod)).Jobs.Completed);
+            // Scale up from zero on the burst through the real runpod-sdk: containers start and their workers take the
+            // jobs over the agent listener.
+            var ids = await client.BurstAsync(url, token, pool.Id, Jobs, JobSeconds, TimeSpan.FromMinutes(3));
+            await sampling.CancelAsync();
+            var (mostReported, mostContainers) = await sampler;
+            await executions.ReadContainersAsync(pool.Id); // the last results came in after the sampler's last read
+            Assert.Equal(MaxWorkers, mostReported);
+            Assert.InRange(mostContainers, 1, MaxWorkers);
+            var afterBurst = (await http.GetFromJsonAsync<PoolResponse>($"/api/pools/{pool.Id}"))!;
+            // (The first-worker decision has left the newest events by now: the burst made many more.)
+            Assert.All(afterBurst.Workers!, w => Assert.Equal("docker", w.Driver));
 
             // Back to zero after the idle timeout: no worker, no container (stopped and removed).
             await Poll.UntilAsync(
@@ -98,6 +102,12 @@ public sealed class DockerPoolWorkersEndToEndTests
             Assert.Empty(atZero.Workers!);
             Assert.Contains(atZero.Events!, e => e.Kind == "decision" && e.Message.StartsWith("drain", StringComparison.Ordinal));
             Assert.Contains(atZero.Events!, e => e.Kind == "worker" && e.Reason == "stopped" && e.Message.EndsWith("→ terminated", StringComparison.Ordinal));
+
+            // Every job ran exactly once (a container is removed only after its worker idled past its last job, so the
+            // sampler read each one's log).
+            var counts = executions.Counts();
+            Assert.Equal(ids.Order(StringComparer.Ordinal), counts.Keys.Order(StringComparer.Ordinal));
+            Assert.All(counts, c => Assert.True(c.Value == 1, $"job {c.Key} ran {c.Value} times"));
         }
         finally
         {
@@ -107,17 +117,5 @@ public sealed class DockerPoolWorkersEndToEndTests
                 await Poll.UntilAsync(async () => (await DockerCli.ContainersAsync(pool.Id, all: true)).Count == 0, "the deleted pool's containers are gone", TimeSpan.FromSeconds(60));
             }
         }
-    }
-
-    /// <summary>The pool's containers' logs, for a failure message (a worker that cannot reach the server says so there).</summary>
-    private static async Task<string> ContainerLogsAsync(Guid poolId)
-    {
-        var logs = new System.Text.StringBuilder();
-        foreach (var id in await DockerCli.ContainersAsync(poolId, all: true))
-        {
-            logs.Append("container ").Append(id[..12]).AppendLine(":").AppendLine(await DockerCli.RunAsync("logs", "--tail", "20", id));
-        }
-
-        return logs.ToString();
     }
 }

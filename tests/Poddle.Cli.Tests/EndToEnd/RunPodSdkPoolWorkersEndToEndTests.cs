@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Poddle.Contracts;
 using Poddle.Testing;
 using static Poddle.Cli.Tests.EndToEnd.PoolEndToEnd;
@@ -33,7 +31,7 @@ public sealed partial class RunPodSdkPoolWorkersEndToEndTests
             ["PODDLE_Deployments__StopGracePeriod"] = "00:00:02",
         });
         using var http = await SignUpAsync(url, "sdk-pooler");
-        var client = await PrepareClientAsync();
+        using var client = await RunPodSdkClient.PrepareAsync();
         PoolResponse? pool = null;
         try
         {
@@ -70,26 +68,9 @@ public sealed partial class RunPodSdkPoolWorkersEndToEndTests
                 return (reported, processes);
             });
 
-            var run = await RunNodeAsync(client, TimeSpan.FromMinutes(3), "burst.mjs", url, token, pool.Id.ToString(), Jobs.ToString(System.Globalization.CultureInfo.InvariantCulture), JobSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var ids = await client.BurstAsync(url, token, pool.Id, Jobs, JobSeconds, TimeSpan.FromMinutes(3));
             await sampling.CancelAsync();
             var (mostReported, mostProcesses) = await sampler;
-            Assert.True(run.ExitCode == 0, "burst.mjs failed:\n" + run.Output);
-
-            var answers = JsonNode.Parse(run.Stdout.Split('\n').Last(l => l.StartsWith("RESULT:", StringComparison.Ordinal))["RESULT:".Length..])!;
-            var submitted = answers["submitted"]!.AsArray();
-            Assert.Equal(Jobs, submitted.Count);
-            Assert.All(submitted, s => Assert.Equal("IN_QUEUE", (string)s!["status"]!));
-            var ids = submitted.Select(s => (string)s!["id"]!).ToList();
-            Assert.Equal(Jobs, ids.Distinct(StringComparer.Ordinal).Count());
-            foreach (var job in submitted)
-            {
-                var answer = answers["jobs"]![(string)job!["id"]!]!;
-                Assert.True((string)answer["status"]! == "COMPLETED", $"job {job["id"]}: {answer.ToJsonString()}");
-                Assert.Equal(2 * (int)job["n"]!, (int)answer["output"]!["double"]!);
-            }
-
-            Assert.Equal(Jobs, (int)answers["health"]!["jobs"]!["completed"]!);
-            Assert.Equal(0, (int)answers["health"]!["jobs"]!["failed"]!);
 
             // Up to maxWorkers on the burst, never above.
             Assert.Equal(MaxWorkers, mostReported);
@@ -122,53 +103,7 @@ public sealed partial class RunPodSdkPoolWorkersEndToEndTests
                 await http.DeleteAsync($"/api/pools/{pool.Id}");
                 await Poll.UntilAsync(() => WorkerProcesses(pool.Id).Count == 0, "the deleted pool's workers ended", TimeSpan.FromSeconds(30));
             }
-
-            Directory.Delete(client, recursive: true);
         }
-    }
-
-    /// <summary>
-    /// tests/runpod-client installed (npm ci) in a directory of this test's own: the server tests run npm ci in the
-    /// checked-in directory at the same time, which would remove node_modules under this test's feet.
-    /// </summary>
-    private static async Task<string> PrepareClientAsync()
-    {
-        var source = Path.Combine(RepositoryRoot(), "tests", "runpod-client");
-        var directory = Directory.CreateTempSubdirectory("poddle-e2e-runpod-sdk-").FullName;
-        foreach (var file in new[] { "package.json", "package-lock.json", "burst.mjs" })
-        {
-            File.Copy(Path.Combine(source, file), Path.Combine(directory, file));
-        }
-
-        var install = await RunNodeAsync(directory, TimeSpan.FromMinutes(5), null, "npm", "ci", "--no-audit", "--no-fund", "--prefer-offline");
-        Assert.True(install.ExitCode == 0, "npm ci failed:\n" + install.Output);
-        return directory;
-    }
-
-    /// <summary>Runs `node SCRIPT ARGS...` (or, with no script, ARGS as the command line) in <paramref name="directory"/>.</summary>
-    private static async Task<(int ExitCode, string Stdout, string Output)> RunNodeAsync(string directory, TimeSpan timeout, string? script, params string[] args)
-    {
-        var start = new ProcessStartInfo(script is null ? args[0] : "node") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in script is null ? args[1..] : [script, .. args])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start (scripts/test.sh installs node and npm)");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{start.FileName} {string.Join(' ', start.ArgumentList)} ran longer than {timeout}:\n{await stdout}\n{await stderr}");
-        }
-
-        return (process.ExitCode, await stdout, $"{await stdout}\n{await stderr}");
     }
 
     /// <summary>A decision event's message: "spawn 2: 1 → 3 workers".</summary>

@@ -147,6 +147,10 @@ public sealed class BillingService(
         var monthEnd = from.AddMonths(1);
         var totals = new Dictionary<Guid, (string Name, long Amount, long Replica, long Cpu, long Memory)>();
         var names = await db.Set<Deployment>().AsNoTracking().Where(d => d.OwnerId == ownerId).ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken);
+        foreach (var (poolId, poolName) in await meter.PoolNamesAsync(ownerId, cancellationToken))
+        {
+            names[poolId] = poolName;
+        }
 
         var charges = await db.Set<UsageCharge>().AsNoTracking().Where(c => c.OwnerId == ownerId && c.HourStart >= from).ToListAsync(cancellationToken);
         foreach (var c in charges)
@@ -183,8 +187,19 @@ public sealed class BillingService(
         }
     }
 
-    /// <summary>The price per hour of what runs now, per deployment of <paramref name="ownerId"/> (open replica runs).</summary>
+    /// <summary>The price per hour of what runs now, per deployment (open replica runs) and pool (open worker runs) of <paramref name="ownerId"/>.</summary>
     private async Task<Dictionary<Guid, long>> HourlyPricesAsync(Guid ownerId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var prices = await HourlyDeploymentPricesAsync(ownerId, now, cancellationToken);
+        foreach (var pool in await meter.HourlyPoolPricesAsync(now, cancellationToken, ownerId))
+        {
+            prices[pool.PoolId] = pool.HourlyMinor;
+        }
+
+        return prices;
+    }
+
+    private async Task<Dictionary<Guid, long>> HourlyDeploymentPricesAsync(Guid ownerId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var open = await (
             from r in db.Set<ReplicaRun>().AsNoTracking()

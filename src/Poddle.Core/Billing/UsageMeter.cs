@@ -12,15 +12,23 @@ namespace Poddle.Core.Billing;
 /// rounded half up once per deployment and hour, in integer minor units. The price list is the one in force at the
 /// hour's start, the tier the owner's. A run still open counts to the window's end.
 /// </summary>
-public sealed class UsageMeter(PoddleDbContext db, IOptions<BillingOptions> options)
+public sealed partial class UsageMeter(PoddleDbContext db, IOptions<BillingOptions> options)
 {
     public const long SecondsPerHour = 3600;
 
     /// <summary>Usage per deployment in [<paramref name="hourStart"/>, +1 h), optionally cut at <paramref name="until"/>, for the deployments of <paramref name="ownerId"/> or all.</summary>
+    /// <remarks>Pools are in the list too (<see cref="MeterPoolsAsync"/>): their id as the deployment id, "pool:{name}" as the name.</remarks>
     public async Task<List<MeteredUsage>> MeterHourAsync(DateTimeOffset hourStart, CancellationToken cancellationToken, Guid? ownerId = null, DateTimeOffset? until = null)
     {
         var hourEnd = hourStart.AddHours(1);
         var windowEnd = until is { } u && u < hourEnd ? u : hourEnd;
+        var usage = await MeterDeploymentsAsync(hourStart, windowEnd, ownerId, cancellationToken);
+        usage.AddRange(await MeterPoolsAsync(hourStart, windowEnd, ownerId, cancellationToken));
+        return usage;
+    }
+
+    private async Task<List<MeteredUsage>> MeterDeploymentsAsync(DateTimeOffset hourStart, DateTimeOffset windowEnd, Guid? ownerId, CancellationToken cancellationToken)
+    {
         var runs = await (
             from r in db.Set<ReplicaRun>().AsNoTracking()
             join d in db.Set<Deployment>().AsNoTracking() on r.DeploymentId equals d.Id
@@ -72,7 +80,7 @@ public sealed class UsageMeter(PoddleDbContext db, IOptions<BillingOptions> opti
     /// The burn rate: per owner (of <paramref name="ownerId"/> or all), the price per hour of the replicas running now (open
     /// replica runs) at the price list in force at <paramref name="at"/>. One query for the runs, one for their revisions.
     /// </summary>
-    public async Task<Dictionary<Guid, long>> HourlyBurnAsync(DateTimeOffset at, CancellationToken cancellationToken, Guid? ownerId = null)
+    private async Task<Dictionary<Guid, long>> HourlyDeploymentBurnAsync(DateTimeOffset at, Guid? ownerId, CancellationToken cancellationToken)
     {
         var open = await (
             from r in db.Set<ReplicaRun>().AsNoTracking()
@@ -97,6 +105,18 @@ public sealed class UsageMeter(PoddleDbContext db, IOptions<BillingOptions> opti
             var spec = resources[(o.DeploymentId, o.Revision)];
             var hourly = checked(TierPriceOf(list, tiers.GetValueOrDefault(o.OwnerId)).HourlyPerReplica(spec.CpuMillicores, spec.MemoryMb) * o.Count);
             burn[o.OwnerId] = checked(burn.GetValueOrDefault(o.OwnerId) + hourly);
+        }
+
+        return burn;
+    }
+
+    /// <summary>The burn rate of deployments and pools: <see cref="HourlyDeploymentBurnAsync"/> plus <see cref="HourlyPoolPricesAsync"/> per owner.</summary>
+    public async Task<Dictionary<Guid, long>> HourlyBurnAsync(DateTimeOffset at, CancellationToken cancellationToken, Guid? ownerId = null)
+    {
+        var burn = await HourlyDeploymentBurnAsync(at, ownerId, cancellationToken);
+        foreach (var pool in await HourlyPoolPricesAsync(at, cancellationToken, ownerId))
+        {
+            burn[pool.OwnerId] = checked(burn.GetValueOrDefault(pool.OwnerId) + pool.HourlyMinor);
         }
 
         return burn;

@@ -5,13 +5,14 @@ using Microsoft.Extensions.Options;
 using Poddle.Core.Common;
 using Poddle.Core.Deployments;
 using Poddle.Core.Persistence;
+using Poddle.Core.Pools.Runtime;
 
 namespace Poddle.Core.Billing;
 
 /// <summary>
 /// Turns metered usage into charges, hour by hour. An hour is due once it ended <see cref="BillingOptions.RatingDelay"/>
-/// ago. A run rates every due hour after the latest <see cref="RatedHour"/> (or from the first recorded replica run),
-/// so a late or missed run catches up. Each (deployment, hour) is charged in its own transaction together with its
+/// ago. A run rates every due hour after the latest <see cref="RatedHour"/> (or from the first recorded replica or pool worker run),
+/// so a late or missed run catches up. Pools are charged like deployments, keyed by (pool, hour). Each (deployment, hour) is charged in its own transaction together with its
 /// ledger debit and balance change; the unique key on (deployment, hour) turns a second attempt (a retried job, a second
 /// server, a rater that died after committing) into a no-op. An hour is marked rated only after all its charges.
 /// </summary>
@@ -40,7 +41,7 @@ public sealed partial class UsageRater(
         {
             next = rated.AddHours(1);
         }
-        else if (await db.Set<ReplicaRun>().AsNoTracking().OrderBy(r => r.StartedAt).Select(r => (DateTimeOffset?)r.StartedAt).FirstOrDefaultAsync(cancellationToken) is { } first)
+        else if (await FirstRunAsync(cancellationToken) is { } first)
         {
             next = UsageMeter.HourOf(first);
         }
@@ -56,6 +57,14 @@ public sealed partial class UsageRater(
         }
 
         return written;
+    }
+
+    /// <summary>The start of the earliest replica or pool worker run, or null when nothing ever ran.</summary>
+    private async Task<DateTimeOffset?> FirstRunAsync(CancellationToken cancellationToken)
+    {
+        var replica = await db.Set<ReplicaRun>().AsNoTracking().OrderBy(r => r.StartedAt).Select(r => (DateTimeOffset?)r.StartedAt).FirstOrDefaultAsync(cancellationToken);
+        var worker = await db.Set<PoolWorkerRun>().AsNoTracking().OrderBy(r => r.StartedAt).Select(r => (DateTimeOffset?)r.StartedAt).FirstOrDefaultAsync(cancellationToken);
+        return replica is null ? worker : worker is null || replica < worker ? replica : worker;
     }
 
     /// <summary>

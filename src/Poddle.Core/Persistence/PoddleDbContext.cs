@@ -44,11 +44,14 @@ public class PoddleDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<Deployments.ReplicaRun> ReplicaRuns => Set<Deployments.ReplicaRun>();
 
+    public DbSet<Pools.Runtime.PoolWorkerRun> PoolWorkerRuns => Set<Pools.Runtime.PoolWorkerRun>();
+
     /// <inheritdoc />
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         // Replica runs (usage metering) are written with the phase change that causes them.
         global::Poddle.Core.Deployments.ReplicaRunRecorder.RecordAsync(this, synchronous: true, CancellationToken.None).GetAwaiter().GetResult();
+        global::Poddle.Core.Pools.Runtime.PoolWorkerRunRecorder.RecordAsync(this, synchronous: true, CancellationToken.None).GetAwaiter().GetResult();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
@@ -56,6 +59,7 @@ public class PoddleDbContext(DbContextOptions options) : DbContext(options)
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         await global::Poddle.Core.Deployments.ReplicaRunRecorder.RecordAsync(this, synchronous: false, cancellationToken);
+        await global::Poddle.Core.Pools.Runtime.PoolWorkerRunRecorder.RecordAsync(this, synchronous: false, cancellationToken);
         return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 

@@ -188,11 +188,18 @@ public sealed partial class PoolService(
     /// <summary>Deletes the pool with its jobs and worker keys (the keys stop working at once).</summary>
     public async Task<Result<bool>> DeleteAsync(Guid ownerId, Guid poolId, CancellationToken cancellationToken)
     {
+        // The worker rows go by cascade, past SaveChanges, so their open runs (billing) are closed here, in the same transaction.
+        var now = clock.GetStoredUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var deleted = await db.Pools.Where(p => p.Id == poolId && p.OwnerId == ownerId).ExecuteDeleteAsync(cancellationToken);
         if (deleted == 0)
         {
             return Error.NotFound("Pool");
         }
+
+        await db.Set<Runtime.PoolWorkerRun>().Where(r => r.PoolId == poolId && r.StoppedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.StoppedAt, now), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
 
         LogChanged(logger, poolId, "delete", 0);
         return true;

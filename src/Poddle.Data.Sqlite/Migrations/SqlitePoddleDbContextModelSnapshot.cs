@@ -2088,6 +2088,61 @@ namespace Poddle.Data.Sqlite.Migrations
                     b.ToTable("pool_workers", (string)null);
                 });
 
+            modelBuilder.Entity("Poddle.Core.Pools.Runtime.PoolWorkerRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("CpuMillicores")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cpu_millicores");
+
+                    b.Property<int>("MemoryMb")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("memory_mb");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<Guid>("PoolId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pool_id");
+
+                    b.Property<string>("PoolName")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pool_name");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<long?>("StoppedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stopped_at");
+
+                    b.Property<string>("WorkerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("worker_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pool_worker_runs");
+
+                    b.HasIndex("StartedAt", "StoppedAt")
+                        .HasDatabaseName("ix_pool_worker_runs_started_at_stopped_at");
+
+                    b.HasIndex("WorkerId", "StoppedAt")
+                        .HasDatabaseName("ix_pool_worker_runs_worker_id_stopped_at");
+
+                    b.ToTable("pool_worker_runs", (string)null);
+                });
+
             modelBuilder.Entity("Poddle.Core.Progress.CodeDraft", b =>
                 {
                     b.Property<Guid>("UserId")

@@ -13,7 +13,7 @@ namespace Poddle.Core.Billing.Invoices;
 /// chain: one's closing balance is the next one's opening) and, for charges, from the usage charges behind the entries.
 /// Every query is filtered by the owner it is asked for.
 /// </summary>
-public sealed class InvoiceService(PoddleDbContext db, IOptions<BillingOptions> options, TimeProvider clock)
+public sealed class InvoiceService(PoddleDbContext db, UsageMeter meter, IOptions<BillingOptions> options, TimeProvider clock)
 {
     /// <summary>How many months back the list goes.</summary>
     public const int MaxMonths = 36;
@@ -84,6 +84,11 @@ public sealed class InvoiceService(PoddleDbContext db, IOptions<BillingOptions> 
         var names = deploymentIds.Count == 0
             ? []
             : await db.Set<Deployment>().AsNoTracking().Where(d => deploymentIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken);
+        foreach (var (poolId, poolName) in await meter.PoolNamesAsync(ownerId, cancellationToken))
+        {
+            names[poolId] = poolName;
+        }
+
         var byEntry = charges.ToDictionary(c => c.LedgerEntryId);
 
         // Every charge entry has its usage charge (written in the same transaction); one without is still counted, under no deployment.

@@ -1,0 +1,51 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Poddle.Data.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class WipBillingPoolWorkers : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "pool_worker_runs",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    pool_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    owner_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    pool_name = table.Column<string>(type: "TEXT", maxLength: 63, nullable: false),
+                    worker_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    cpu_millicores = table.Column<int>(type: "INTEGER", nullable: false),
+                    memory_mb = table.Column<int>(type: "INTEGER", nullable: false),
+                    started_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    stopped_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_pool_worker_runs", x => x.id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_pool_worker_runs_started_at_stopped_at",
+                table: "pool_worker_runs",
+                columns: new[] { "started_at", "stopped_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_pool_worker_runs_worker_id_stopped_at",
+                table: "pool_worker_runs",
+                columns: new[] { "worker_id", "stopped_at" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "pool_worker_runs");
+        }
+    }
+}

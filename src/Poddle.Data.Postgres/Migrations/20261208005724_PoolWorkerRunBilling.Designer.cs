@@ -12,8 +12,8 @@ using Poddle.Data.Postgres;
 namespace Poddle.Data.Postgres.Migrations
 {
     [DbContext(typeof(PostgresPoddleDbContext))]
-    [Migration("20261207232318_WipBillingPoolWorkers")]
-    partial class WipBillingPoolWorkers
+    [Migration("20261208005724_PoolWorkerRunBilling")]
+    partial class PoolWorkerRunBilling
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

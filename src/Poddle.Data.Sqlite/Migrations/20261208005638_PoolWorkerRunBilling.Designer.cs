@@ -11,8 +11,8 @@ using Poddle.Data.Sqlite;
 namespace Poddle.Data.Sqlite.Migrations
 {
     [DbContext(typeof(SqlitePoddleDbContext))]
-    [Migration("20261207232238_WipBillingPoolWorkers")]
-    partial class WipBillingPoolWorkers
+    [Migration("20261208005638_PoolWorkerRunBilling")]
+    partial class PoolWorkerRunBilling
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

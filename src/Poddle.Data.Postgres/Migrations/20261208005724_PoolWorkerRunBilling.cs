@@ -3,10 +3,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Poddle.Data.Sqlite.Migrations
+namespace Poddle.Data.Postgres.Migrations
 {
     /// <inheritdoc />
-    public partial class WipBillingPoolWorkers : Migration
+    public partial class PoolWorkerRunBilling : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -15,15 +15,15 @@ namespace Poddle.Data.Sqlite.Migrations
                 name: "pool_worker_runs",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    pool_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    owner_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    pool_name = table.Column<string>(type: "TEXT", maxLength: 63, nullable: false),
-                    worker_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    cpu_millicores = table.Column<int>(type: "INTEGER", nullable: false),
-                    memory_mb = table.Column<int>(type: "INTEGER", nullable: false),
-                    started_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    stopped_at = table.Column<long>(type: "INTEGER", nullable: true)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    pool_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    owner_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    pool_name = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
+                    worker_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    cpu_millicores = table.Column<int>(type: "integer", nullable: false),
+                    memory_mb = table.Column<int>(type: "integer", nullable: false),
+                    started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    stopped_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {

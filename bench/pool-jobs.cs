@@ -7,7 +7,9 @@
 //   - job overhead on warm workers: POST /runsync of a no-op job → its result at the client, open loop at a fixed rate,
 //     p50/p95/p99 (and the server's own delayTime/executionTime medians, to split the time).
 // Usage (repository root, as root for the sandbox; build first: dotnet build src/Poddle.Cli -c Release):
-//   dotnet run bench/pool-jobs.cs -- [rate=50] [seconds=20] [warm-workers=2] [cold-starts=3]
+//   dotnet run bench/pool-jobs.cs -- [rate=50] [seconds=20] [warm-workers=2] [cold-starts=3] [driver=sandbox|docker]
+// With docker, the workers are containers of poddle-test/python:latest (scripts/test-images.sh builds it offline) running
+// the same worker code, passed in the pool's env (the Docker driver mounts no source bundle).
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.Globalization;
@@ -23,6 +25,13 @@ var rate = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 
 var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
 var warmWorkers = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2;
 var coldStarts = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3;
+var driver = args.Length > 4 ? args[4] : "sandbox";
+if (driver is not ("sandbox" or "docker"))
+{
+    Console.Error.WriteLine($"driver must be sandbox or docker, not {driver}.");
+    return 2;
+}
+
 var root = Directory.GetCurrentDirectory();
 var dll = Path.Combine(root, "src/Poddle.Cli/bin/Release/net10.0/poddle.dll");
 if (!File.Exists(dll))
@@ -31,7 +40,7 @@ if (!File.Exists(dll))
     return 2;
 }
 
-Console.WriteLine(Invariant($"machine: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}"));
+Console.WriteLine(Invariant($"driver {driver}; machine: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}"));
 var dataDir = Directory.CreateTempSubdirectory("poddle-bench-pools-").FullName;
 var port = FreePort();
 var serverLog = Path.Combine(dataDir, "server.log");
@@ -44,6 +53,7 @@ var start = new ProcessStartInfo("dotnet", [dll, "serve", "--data-dir", dataDir,
 start.Environment["PODDLE_ADMIN_PASSWORD"] = "bench-admin-password";
 start.Environment["PODDLE_Logging__LogLevel__Default"] = "Warning";
 start.Environment["DOTNET_gcServer"] = "0";
+start.Environment["PODDLE_Docker__ImagePullPolicy"] = "IfNotPresent"; // no registry here: the image is built offline
 using var server = Process.Start(start)!;
 using var log = File.CreateText(serverLog);
 server.OutputDataReceived += (_, e) => { lock (log) { log.WriteLine(e.Data); } };
@@ -58,13 +68,28 @@ try
     login.EnsureSuccessStatusCode();
     http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
     var project = await PostAsync(http, "/api/projects", new { name = "bench-pools" });
-    var source = await UploadAsync(http, project.GetProperty("id").GetString()!, "worker.py", await File.ReadAllTextAsync(Path.Combine(root, "bench/pool-noop-worker.py")));
-    var pool = await PostAsync(http, "/api/pools", new
+    var workerCode = await File.ReadAllTextAsync(Path.Combine(root, "bench/pool-noop-worker.py"));
+    var source = await UploadAsync(http, project.GetProperty("id").GetString()!, "worker.py", workerCode);
+    var pool = await PostAsync(http, "/api/pools", driver == "docker"
+        ? new
+        {
+            name = "noop",
+            image = "poddle-test/python:latest",
+            command = (string[])["python3", "-c", "import os; exec(compile(os.environ['POOL_WORKER_PY'], 'worker.py', 'exec'))"],
+            env = new Dictionary<string, string> { ["POOL_WORKER_PY"] = workerCode },
+            driver,
+            minWorkers = 0,
+            maxWorkers = Math.Max(warmWorkers, 1),
+            scaler = new { type = "queueDelay", value = 1 },
+            idleTimeout = 1,
+            scaleDownWindow = 0,
+        }
+        : (object)new
     {
         name = "noop",
         command = (string[])["python3", "worker.py"],
         sourceId = source.GetProperty("id").GetString(),
-        driver = "sandbox",
+        driver,
         minWorkers = 0,
         maxWorkers = Math.Max(warmWorkers, 1),
         scaler = new { type = "queueDelay", value = 1 },

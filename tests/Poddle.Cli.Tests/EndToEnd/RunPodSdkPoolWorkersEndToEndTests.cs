@@ -16,8 +16,8 @@ namespace Poddle.Cli.Tests.EndToEnd;
 public sealed partial class RunPodSdkPoolWorkersEndToEndTests
 {
     private const int MaxWorkers = 2; // the free tier's most per pool
-    private const int Jobs = 40;
-    private const double JobSeconds = 0.3;
+    private const int Jobs = 200; // the burst
+    private const double JobSeconds = 0.05;
 
     [Fact]
     public async Task RunPodSdk_BurstOnAPoolAtZero_ScalesToMaxWorkersRunsEachJobOnceAndScalesToZero()

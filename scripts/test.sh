@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs and starts what the tests need (PostgreSQL, Docker Engine, bubblewrap, python3, python3-aiosmtpd, gcc, node and npm, chromium from Debian's packages), builds, runs every
+# The test command: installs and starts what the tests need (PostgreSQL, Docker Engine, bubblewrap, python3, python3-aiosmtpd, gcc, node and npm, chromium, prometheus from Debian's packages), builds, runs every
 # test project, and ends with the line "N passed, N failed, N skipped". Exits non-zero when anything fails.
 # Usage: bash scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Projects]
 set -euo pipefail
@@ -81,6 +81,10 @@ apt_install chromium fonts-dejavu-core
 # The piston-client and runpod-sdk tests run the npm packages piston-client (tests/piston-client) and runpod-sdk
 # (tests/runpod-client) with node; each test runs npm ci, which fetches them from the registry.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then apt_install nodejs npm; fi
+# deploy/prometheus's rules are checked and unit-tested with promtool, and a real Prometheus scrapes a real server to
+# evaluate every dashboard query and alert (tests/Poddle.Cli.Tests/Deploy, docs/observability.md). The package's
+# service is not started (no systemd here, and the tests run their own Prometheus on a free port).
+apt_install prometheus
 
 log "building"
 dotnet build Poddle.slnx -c Release -warnaserror --nologo -v:q -clp:NoSummary

@@ -186,6 +186,7 @@ public sealed partial class PoolControllerStep(
             TimeSpan.FromSeconds(pool.ScaleUpWindowSeconds),
             TimeSpan.FromSeconds(pool.ScaleDownWindowSeconds));
         var decision = engines.For(pool.Id.ToString()).Decide(policy, snapshot);
+        metrics.Configured(pool.Id.ToString(), policy);
         metrics.Decided(pool.Id.ToString(), decision);
 
         var last = await db.Set<PoolEvent>().AsNoTracking()

@@ -8,8 +8,10 @@ namespace Poddle.Core.Pools.Scaling;
 /// labelled by <c>pool</c>: the seed metrics <c>workers_spawned_total</c> (workers started),
 /// <c>task_processing_seconds</c> (a histogram of job execution time) and <c>active_workers_count</c> (live workers),
 /// plus workers by state, queue depth, oldest queued job's age, job outcomes, job queue time (a histogram), scaling
-/// decisions and failed workers. The wiring calls the methods; the gauges hold the last value it reported and are read
-/// at each scrape. Pool ids are the label values (never names, which are user text).
+/// decisions and failed workers, and the pool's limits (<c>max_workers</c>, <c>queue_delay_target_seconds</c>) so that
+/// alert rules can compare against each pool's own setting (deploy/prometheus). The wiring calls the methods; the gauges
+/// hold the last value it reported and are read at each scrape. Pool ids are the label values (never names, which are
+/// user text).
 /// </summary>
 public sealed class PoolMetrics : IDisposable
 {
@@ -42,6 +44,10 @@ public sealed class PoolMetrics : IDisposable
         _meter.CreateObservableGauge("workers", Workers, description: "Live workers by state");
         _meter.CreateObservableGauge("queue_depth", () => Gauge(g => g.QueueDepth), description: "Jobs waiting for a worker");
         _meter.CreateObservableGauge("oldest_job_age_seconds", () => GaugeSeconds(g => g.OldestJobAge), "s", "How long the oldest queued job has waited");
+        _meter.CreateObservableGauge("max_workers", () => Gauge(g => g.MaxWorkers), description: "The pool's maxWorkers setting");
+
+        // Only queue-delay pools have a target (a request-count pool reports none rather than a zero an alert would trip on).
+        _meter.CreateObservableGauge("queue_delay_target_seconds", QueueDelayTargets, "s", "The pool's queueDelay target: the longest a job should wait");
     }
 
     /// <summary>Counts <paramref name="count"/> workers started for <paramref name="pool"/>.</summary>
@@ -86,6 +92,18 @@ public sealed class PoolMetrics : IDisposable
             gauges.Idle = inputs.Idle;
             gauges.Busy = inputs.Busy;
             gauges.Draining = inputs.Draining;
+        }
+    }
+
+    /// <summary>Reports a pool's limits (read by alert rules): its maxWorkers and, for a queue-delay pool, its target.</summary>
+    public void Configured(string pool, PoolScalingPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var gauges = _gauges.GetOrAdd(pool, static _ => new PoolGauges());
+        lock (gauges)
+        {
+            gauges.MaxWorkers = policy.MaxWorkers;
+            gauges.QueueDelayTarget = policy.Scaler is QueueDelayScaler queueDelay ? queueDelay.Target : null;
         }
     }
 
@@ -135,6 +153,23 @@ public sealed class PoolMetrics : IDisposable
         }
     }
 
+    private IEnumerable<Measurement<double>> QueueDelayTargets()
+    {
+        foreach (var (pool, gauges) in _gauges)
+        {
+            TimeSpan? target;
+            lock (gauges)
+            {
+                target = gauges.QueueDelayTarget;
+            }
+
+            if (target is { } t)
+            {
+                yield return new Measurement<double>(t.TotalSeconds, Pool(pool));
+            }
+        }
+    }
+
     private IEnumerable<Measurement<long>> Workers()
     {
         foreach (var (pool, gauges) in _gauges)
@@ -160,6 +195,8 @@ public sealed class PoolMetrics : IDisposable
         public long Idle;
         public long Busy;
         public long Draining;
+        public long MaxWorkers;
+        public TimeSpan? QueueDelayTarget;
 
         public long Active => Starting + Idle + Busy + Draining;
     }

@@ -57,6 +57,20 @@ public sealed class PoolMetricsTests : IDisposable
     }
 
     [Fact]
+    public void Configured_ReportsMaxWorkersAndTheQueueDelayTarget_OnlyForAQueueDelayPool()
+    {
+        Metrics.Configured("p4", new PoolScalingPolicy(0, 5, new QueueDelayScaler(TimeSpan.FromSeconds(4)), TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero));
+        Metrics.Configured("p5", new PoolScalingPolicy(1, 3, new RequestCountScaler(10), TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero));
+
+        _listener.RecordObservableInstruments();
+
+        Assert.Equal(5, Last("max_workers", "p4"));
+        Assert.Equal(3, Last("max_workers", "p5"));
+        Assert.Equal(4, Last("queue_delay_target_seconds", "p4"));
+        Assert.DoesNotContain(_measurements, m => m.Instrument == "queue_delay_target_seconds" && Equals(m.Tags["pool"], "p5"));
+    }
+
+    [Fact]
     public void WorkersSpawnedAndJobFinished_RecordWithThePoolLabel()
     {
         Metrics.WorkersSpawned("p3", 0);

@@ -26,6 +26,7 @@ public static class AlertsServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IAlertNotifier, DatabaseAlertNotifier>();
+        services.AddMetrics();
         services.TryAddSingleton<AlertMetrics>();
         services.TryAddSingleton<AlertWebhookClients>();
         services.TryAddSingleton<SmtpMailer>();

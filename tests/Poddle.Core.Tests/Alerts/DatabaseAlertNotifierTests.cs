@@ -132,8 +132,10 @@ public sealed class DatabaseAlertNotifierTests
         await h.RunJobsAsync();
         Assert.Equal([AlertMessageKinds.Problem, AlertMessageKinds.Recovery, AlertMessageKinds.Problem], Kinds(receiver));
         var incidents = await h.IncidentsAsync();
-        Assert.Equal(incidents[2].Id, receiver.Accepted(Json)[2].GetProperty("incidentId").GetGuid());
-        Assert.Null(incidents[1].LastSentAt);
+        var firing = Assert.Single(incidents, i => i.FiringKey is not null);
+        Assert.Equal(firing.Id, receiver.Accepted(Json)[2].GetProperty("incidentId").GetGuid());
+        var flapped = Assert.Single(incidents, i => i.LastSentAt is null);
+        Assert.NotNull(flapped.ResolvedAt);
     }
 
     [Theory]

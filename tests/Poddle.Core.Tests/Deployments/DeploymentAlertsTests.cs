@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Poddle.Core.Alerts;
 using Poddle.Core.Deployments;

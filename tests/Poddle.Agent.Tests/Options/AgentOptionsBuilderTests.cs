@@ -1,4 +1,3 @@
-using Poddle.Agent.Alerts;
 using Poddle.Agent.Options;
 using Poddle.Agent.Supervisor;
 using Poddle.Agent.Tests.Support;

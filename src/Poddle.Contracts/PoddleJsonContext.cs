@@ -11,6 +11,10 @@ namespace Poddle.Contracts;
     JsonSerializerDefaults.Web,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UseStringEnumConverter = true)]
+[JsonSerializable(typeof(AlertResponse))]
+[JsonSerializable(typeof(IReadOnlyList<AlertResponse>))]
+[JsonSerializable(typeof(AlertSettingsRequest))]
+[JsonSerializable(typeof(AlertSettingsResponse))]
 [JsonSerializable(typeof(ProblemSummaryResponse))]
 [JsonSerializable(typeof(IReadOnlyList<ProblemSummaryResponse>))]
 [JsonSerializable(typeof(CurriculumProblemResponse))]

@@ -32,10 +32,18 @@ public sealed class NamedTestPodDriver(string name, bool images, bool commands, 
     /// <summary>The specs of the pods started, in order.</summary>
     public ConcurrentQueue<PodSpec> Started { get; } = new();
 
+    /// <summary>While set, every start fails with this kind (a driver that is down, a provider without capacity).</summary>
+    public PodFailureKind? FailStarts { get; set; }
+
     public Task<DriverHealth> CheckHealthAsync(CancellationToken cancellationToken) => Task.FromResult(new DriverHealth(true, name + " (in-memory test driver)"));
 
     public Task<PodHandle> StartAsync(PodSpec spec, CancellationToken cancellationToken)
     {
+        if (FailStarts is { } failure)
+        {
+            throw new PodDriverException(failure, $"The {name} test driver is told to fail starts.");
+        }
+
         if ((spec.Image is not null && !images) || (spec.Image is null && !commands))
         {
             throw new PodDriverException(PodFailureKind.UnsupportedSpec, $"The {name} test driver cannot run this spec.");

@@ -1,10 +1,13 @@
 using System.Net.Http.Json;
+using System.Net.Mime;
+using System.Text;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
+using Poddle.Drivers.Abstractions.Webhooks;
 
 namespace Poddle.Agent.Alerts;
 
@@ -125,12 +128,9 @@ public sealed partial class WebhookDispatcher : IAsyncDisposable
 
     private async Task PostAsync(WebhookTarget target, Alert alert, CancellationToken cancellationToken)
     {
-        using var content = target.Format switch
-        {
-            WebhookFormat.Slack => JsonContent.Create(new SlackMessage(alert.Text), AlertJsonContext.Default.SlackMessage),
-            WebhookFormat.Discord => JsonContent.Create(new DiscordMessage(alert.Text), AlertJsonContext.Default.DiscordMessage),
-            _ => JsonContent.Create(alert, AlertJsonContext.Default.Alert),
-        };
+        using HttpContent content = ChatWebhookBody.Create(target.Format, alert.Text) is { } chat
+            ? new StringContent(chat, Encoding.UTF8, MediaTypeNames.Application.Json)
+            : JsonContent.Create(alert, AlertJsonContext.Default.Alert);
         using var response = await _http.PostAsync(target.Url, content, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
@@ -156,14 +156,6 @@ public sealed partial class WebhookDispatcher : IAsyncDisposable
     }
 }
 
-/// <summary>Slack's incoming-webhook body.</summary>
-public sealed record SlackMessage(string Text);
-
-/// <summary>Discord's webhook body.</summary>
-public sealed record DiscordMessage(string Content);
-
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(Alert))]
-[JsonSerializable(typeof(SlackMessage))]
-[JsonSerializable(typeof(DiscordMessage))]
 internal sealed partial class AlertJsonContext : JsonSerializerContext;

@@ -1,17 +1,6 @@
+using Poddle.Drivers.Abstractions.Webhooks;
+
 namespace Poddle.Agent.Alerts;
-
-/// <summary>The body a webhook expects.</summary>
-public enum WebhookFormat
-{
-    /// <summary>The alert as a JSON object (see docs/agent.md).</summary>
-    Json,
-
-    /// <summary>Slack incoming webhook: {"text": ...}.</summary>
-    Slack,
-
-    /// <summary>Discord webhook: {"content": ...}.</summary>
-    Discord,
-}
 
 /// <summary>One webhook alerts are posted to. The URL is a secret (Slack and Discord put the key in it): logs name its host only.</summary>
 public sealed record WebhookTarget(Uri Url, WebhookFormat Format)
@@ -30,14 +19,10 @@ public sealed record WebhookTarget(Uri Url, WebhookFormat Format)
         {
             var name = url[..equals];
             url = url[(equals + 1)..];
-            switch (name.ToUpperInvariant())
+            if (!WebhookFormatNames.TryParse(name, out format))
             {
-                case "JSON": format = WebhookFormat.Json; break;
-                case "SLACK": format = WebhookFormat.Slack; break;
-                case "DISCORD": format = WebhookFormat.Discord; break;
-                default:
-                    error = $"unknown webhook format '{name}' (json, slack or discord)";
-                    return null;
+                error = $"unknown webhook format '{name}' ({WebhookFormatNames.All})";
+                return null;
             }
         }
 

@@ -10,7 +10,7 @@ namespace Poddle.Core.Deployments;
 /// loop is one event with a count, not thousands of rows. Adds to the caller's unit of work; the caller saves.
 /// Messages must never hold secret values: callers pass reasons and names, never env or secret contents.
 /// </summary>
-public sealed class DeploymentEventRecorder(PoddleDbContext db, TimeProvider clock)
+public sealed class DeploymentEventRecorder(PoddleDbContext db, DeploymentAlerts alerts, TimeProvider clock)
 {
     public static readonly TimeSpan DeduplicationWindow = TimeSpan.FromMinutes(10);
 
@@ -60,7 +60,10 @@ public sealed class DeploymentEventRecorder(PoddleDbContext db, TimeProvider clo
         return created;
     }
 
-    /// <summary>Moves the deployment to <paramref name="status"/> and records a StatusChanged event with the reason; nothing when unchanged.</summary>
+    /// <summary>
+    /// Moves the deployment to <paramref name="status"/> and records a StatusChanged event with the reason; nothing when
+    /// unchanged. A move to a healthy status (<see cref="DeploymentAlerts.Recovers"/>) resolves the deployment's alerts.
+    /// </summary>
     public async Task SetStatusAsync(Deployment deployment, DeploymentStatus status, string reason, CancellationToken cancellationToken = default)
     {
         if (deployment.Status == status && deployment.StatusReason == reason)
@@ -75,6 +78,10 @@ public sealed class DeploymentEventRecorder(PoddleDbContext db, TimeProvider clo
         deployment.UpdatedAt = deployment.StatusChangedAt;
         var severity = status is DeploymentStatus.Failed or DeploymentStatus.Unhealthy or DeploymentStatus.Degraded ? Warning : Normal;
         await RecordAsync(deployment.Id, "StatusChanged", status.ToString(), $"{previous} → {status}: {reason}", severity: severity, cancellationToken: cancellationToken);
+        if (previous != status && DeploymentAlerts.Recovers(status))
+        {
+            await alerts.ResolveAllAsync(deployment.Id, cancellationToken);
+        }
     }
 
     private static string Truncate(string text, int max = 2000) => text.Length <= max ? text : text[..(max - 1)] + "…";

@@ -4,15 +4,18 @@ using Poddle.Core.Common;
 namespace Poddle.Core.Deployments;
 
 /// <summary>
-/// Tells a deployment's owner about a problem (degraded, unhealthy, failed, rolled back), at most once per deployment
-/// per <see cref="ControllerTimings.NotificationThrottle"/> (<see cref="Deployment.LastNotifiedAt"/>): a Warning log line
-/// and a Notification event. Adds to the caller's unit of work; the caller saves.
+/// Tells a deployment's owner about a problem (degraded, unhealthy, failed, rolled back): an alert to the owner's
+/// receivers (<see cref="DeploymentAlerts"/>; the notifier sends each incident once), and, at most once per deployment per
+/// <see cref="ControllerTimings.NotificationThrottle"/> (<see cref="Deployment.LastNotifiedAt"/>), a Warning log line and a
+/// Notification event. Adds the event to the caller's unit of work; the caller saves.
 /// </summary>
-public sealed partial class DeploymentNotifier(DeploymentEventRecorder events, TimeProvider clock, ILogger<DeploymentNotifier> logger)
+public sealed partial class DeploymentNotifier(DeploymentEventRecorder events, DeploymentAlerts alerts, TimeProvider clock, ILogger<DeploymentNotifier> logger)
 {
-    /// <summary>Notifies unless the deployment was notified within the throttle window; true when it did.</summary>
+    /// <summary>Raises the alert; notifies unless the deployment was notified within the throttle window; true when it did.</summary>
     public async Task<bool> NotifyAsync(Deployment deployment, string reason, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(deployment);
+        await alerts.RaiseAsync(deployment, reason, cancellationToken);
         var now = clock.GetStoredUtcNow();
         if (deployment.LastNotifiedAt is { } last && now - last < ControllerTimings.NotificationThrottle)
         {

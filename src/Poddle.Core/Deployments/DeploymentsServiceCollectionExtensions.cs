@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Poddle.Core.Alerts;
 using Poddle.Core.Common;
 using Poddle.Core.Jobs;
 using Poddle.Core.Projects;
@@ -24,6 +25,8 @@ public static class DeploymentsServiceCollectionExtensions
         services.TryAddSingleton<PodDriverRegistry>();
         services.TryAddSingleton<DeploymentChangeSignal>();
         services.TryAddScoped<DeploymentEventRecorder>();
+        services.AddPoddleAlerts();
+        services.TryAddSingleton<DeploymentAlerts>();
         services.TryAddSingleton<SecretProtector>();
         services.TryAddSingleton<SourceBundleStore>();
 

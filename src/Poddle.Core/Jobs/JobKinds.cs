@@ -33,4 +33,10 @@ public static class JobKinds
 
     /// <summary>Delivery of one billing notice (low balance, suspended, resumed) by mail or webhook.</summary>
     public const string BillingNotice = "billing.notice";
+
+    /// <summary>Fan-out of one alert message (problem or recovery) to its receivers.</summary>
+    public const string AlertDispatch = "alerts.dispatch";
+
+    /// <summary>Delivery of one alert message to one receiver (webhook or mail).</summary>
+    public const string AlertDelivery = "alerts.delivery";
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Poddle.Core.Alerts;
 using Poddle.Core.Common;
 using Poddle.Core.Jobs;
 using Poddle.Core.Pools.Runtime;
@@ -21,6 +22,8 @@ public static class PoolsServiceCollectionExtensions
         var options = services.AddValidatedOptions<PoolOptions, PoolOptionsValidator>(PoolOptions.SectionName);
         configure?.Invoke(options);
         services.TryAddScoped<PoolService>();
+        services.AddPoddleAlerts();
+        services.TryAddSingleton<PoolAlerts>();
         services.TryAddScoped<PoolJobService>();
         services.TryAddScoped<PoolWorkerProtocol>();
         services.TryAddSingleton<PoolJobNotifier>();

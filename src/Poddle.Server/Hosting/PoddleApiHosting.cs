@@ -80,6 +80,7 @@ internal static class PoddleApiHosting
         app.MapProjectEndpoints();
         app.MapAdminUserEndpoints();
         app.MapAdminEndpoints();
+        app.MapAlertEndpoints();
         app.MapBillingEndpoints();
         app.MapPaymentEndpoints();
         app.MapInvoiceEndpoints();

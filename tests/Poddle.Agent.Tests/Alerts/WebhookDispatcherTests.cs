@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Poddle.Agent.Alerts;
 using Poddle.Agent.Tests.Support;
+using Poddle.Drivers.Abstractions.Webhooks;
 using Poddle.Testing;
 
 namespace Poddle.Agent.Tests.Alerts;

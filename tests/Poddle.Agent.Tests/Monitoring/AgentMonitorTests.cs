@@ -6,6 +6,7 @@ using Poddle.Agent.Heartbeat;
 using Poddle.Agent.Monitoring;
 using Poddle.Agent.Tests.Support;
 using Poddle.Contracts;
+using Poddle.Drivers.Abstractions.Webhooks;
 using Poddle.Testing;
 
 namespace Poddle.Agent.Tests.Monitoring;

@@ -1,7 +1,7 @@
-using Poddle.Agent.Alerts;
 using Poddle.Agent.Options;
 using Poddle.Agent.Supervisor;
 using Poddle.Agent.Tests.Support;
+using Poddle.Drivers.Abstractions.Webhooks;
 
 namespace Poddle.Agent.Tests.Options;
 

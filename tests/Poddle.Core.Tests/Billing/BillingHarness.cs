@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Poddle.Core.Accounts;
+using Poddle.Core.Alerts;
 using Poddle.Core.Billing;
 using Poddle.Core.Deployments;
 using Poddle.Core.Jobs;
@@ -209,6 +210,8 @@ public sealed class BillingHarness : IAsyncDisposable
         services.AddSingleton<TimeProvider>(Clock);
         services.AddPoddleJobs();
         services.TryAddScoped<DeploymentEventRecorder>();
+        services.AddPoddleAlerts();
+        services.TryAddSingleton<DeploymentAlerts>();
         services.AddPoddleBilling(options => options.Configure(o => o.Enabled = true));
         _configure?.Invoke(services);
         return services.BuildServiceProvider();

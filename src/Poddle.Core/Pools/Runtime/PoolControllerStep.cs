@@ -25,6 +25,7 @@ public sealed partial class PoolControllerStep(
     PodDriverRegistry drivers,
     ScalingEngines engines,
     PoolMetrics metrics,
+    PoolAlerts alerts,
     IOptions<PoolOptions> poolOptions,
     IOptions<PoolControllerOptions> options,
     TimeProvider clock,
@@ -244,6 +245,7 @@ public sealed partial class PoolControllerStep(
             metrics.WorkersSpawned(pool.Id.ToString());
             LogSpawned(logger, worker.WorkerId, pool.Id, driver.Name);
             await db.SaveChangesAsync(cancellationToken);
+            await alerts.SpawnedAsync(pool.Id, cancellationToken);
             return true;
         }
         catch (Exception ex) when (ex is PodDriverException or InvalidOperationException)
@@ -252,6 +254,7 @@ public sealed partial class PoolControllerStep(
             recorder.Move(worker, WorkerState.Failed, WorkerTransitionReasons.StartFailed);
             metrics.WorkerFailed(pool.Id.ToString(), WorkerTransitionReasons.StartFailed);
             await protocol.RevokeWorkerAsync(worker.WorkerId, cancellationToken);
+            await alerts.SpawnFailedAsync(pool, ex, cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -1,0 +1,88 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Poddle.Data.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class WipAlerts : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "alert_incidents",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    firing_key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    level = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    message = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    owner_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    firing_since = table.Column<long>(type: "INTEGER", nullable: false),
+                    resolved_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    last_sent_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_alert_incidents", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_alert_incidents_users_owner_id",
+                        column: x => x.owner_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "alert_settings",
+                columns: table => new
+                {
+                    owner_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    webhook_url = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
+                    format = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    min_level = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_alert_settings", x => x.owner_id);
+                    table.ForeignKey(
+                        name: "fk_alert_settings_users_owner_id",
+                        column: x => x.owner_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_alert_incidents_firing_key",
+                table: "alert_incidents",
+                column: "firing_key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_alert_incidents_key_firing_since",
+                table: "alert_incidents",
+                columns: new[] { "key", "firing_since" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_alert_incidents_owner_id_firing_since",
+                table: "alert_incidents",
+                columns: new[] { "owner_id", "firing_since" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "alert_incidents");
+
+            migrationBuilder.DropTable(
+                name: "alert_settings");
+        }
+    }
+}

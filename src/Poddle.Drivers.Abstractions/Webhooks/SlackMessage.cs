@@ -1,0 +1,4 @@
+namespace Poddle.Drivers.Abstractions.Webhooks;
+
+/// <summary>Slack's incoming-webhook body.</summary>
+public sealed record SlackMessage(string Text);

@@ -54,11 +54,13 @@ public sealed class FleetMetrics : IDisposable
     /// <summary>The orphans a driver has now.</summary>
     public void Orphans(string driver, int count, decimal costPerHour) => _orphans[driver] = (count, costPerHour);
 
-    /// <summary>A pool's spend and whether it has reached its budget.</summary>
-    public void PoolSpend(string pool, decimal perHour, bool budgetReached)
+    /// <summary>A pool's spend and whether it has reached its budget; returns whether it had at the last report (null: first).</summary>
+    public bool? PoolSpend(string pool, decimal perHour, bool budgetReached)
     {
         _poolSpend[pool] = perHour;
+        bool? was = _budgetReached.TryGetValue(pool, out var before) ? before : null;
         _budgetReached[pool] = budgetReached;
+        return was;
     }
 
     /// <summary>Stops reporting a deleted pool.</summary>

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Poddle.Core.Alerts;
 using Poddle.Core.Common;
+using Poddle.Core.Fleet;
 using Poddle.Core.Jobs;
 using Poddle.Core.Pools.Runtime;
 using Poddle.Core.Pools.Scaling;
@@ -34,6 +36,9 @@ public static class PoolsServiceCollectionExtensions
         services.TryAddScoped<PoolWorkerRecorder>();
         services.TryAddScoped<PoolWorkerPods>();
         services.TryAddScoped<PoolControllerStep>();
+        services.AddPoddleAlerts();
+        services.TryAddSingleton<FleetPodCosts>();
+        services.TryAddSingleton<FleetMetrics>();
         services.TryAddScoped<PoolRuntimeQueries>();
         services.TryAddSingleton<PoolController>();
         services.AddHostedService(sp => sp.GetRequiredService<PoolController>());

@@ -41,10 +41,10 @@ public sealed class FleetMetrics : IDisposable
         _owner = meters.Create(OwnerMeterName);
         _findings = _fleet.CreateCounter<long>("reconcile_findings_total", description: "What fleet reconciliations found, by driver and finding");
         _fleet.CreateObservableGauge("orphan_pods", () => _orphans.Select(o => new Measurement<long>(o.Value.Count, new KeyValuePair<string, object?>("driver", o.Key))), description: "Pods with this installation's labels that no replica or worker owns");
-        _fleet.CreateObservableGauge("orphan_cost_per_hour", () => _orphans.Select(o => new Measurement<double>((double)o.Value.Cost, new KeyValuePair<string, object?>("driver", o.Key))), "USD/h", "What the orphans cost per hour, where the provider says");
-        _pool.CreateObservableGauge("spend_per_hour", () => _poolSpend.Select(p => new Measurement<double>((double)p.Value, new KeyValuePair<string, object?>("pool", p.Key))), "USD/h", "What the pool's running pods cost per hour");
+        _fleet.CreateObservableGauge("orphan_cost_per_hour", () => _orphans.Select(o => new Measurement<double>((double)o.Value.Cost, new KeyValuePair<string, object?>("driver", o.Key))), description: "What the orphans cost per hour, where the provider says");
+        _pool.CreateObservableGauge("spend_per_hour", () => _poolSpend.Select(p => new Measurement<double>((double)p.Value, new KeyValuePair<string, object?>("pool", p.Key))), description: "What the pool's running pods cost per hour");
         _pool.CreateObservableGauge("budget_reached", () => _budgetReached.Select(p => new Measurement<long>(p.Value ? 1 : 0, new KeyValuePair<string, object?>("pool", p.Key))), description: "1 while the pool's spend has reached its budget per hour (no scale-up)");
-        _owner.CreateObservableGauge("spend_per_hour", () => _ownerSpend.Select(p => new Measurement<double>((double)p.Value, new KeyValuePair<string, object?>("owner", p.Key))), "USD/h", "What the owner's running pods cost per hour");
+        _owner.CreateObservableGauge("spend_per_hour", () => _ownerSpend.Select(p => new Measurement<double>((double)p.Value, new KeyValuePair<string, object?>("owner", p.Key))), description: "What the owner's running pods cost per hour");
     }
 
     /// <summary>Counts one finding of a reconciliation.</summary>

@@ -50,8 +50,11 @@ public sealed partial class FleetReconciler(
     public static string AlertKey(string driver) => $"orphans:{driver}";
 
     /// <summary>The alert's title: "3 orphaned pods costing $2.37/hr".</summary>
-    public static string AlertTitle(int count, decimal? costPerHour) =>
-        string.Create(CultureInfo.InvariantCulture, $"{count} orphaned {(count == 1 ? "pod" : "pods")} {(costPerHour is { } cost ? $"costing ${cost:0.00}/hr" : "(cost unknown)")}");
+    public static string AlertTitle(int count, decimal? costPerHour)
+    {
+        var cost = costPerHour is { } perHour ? string.Create(CultureInfo.InvariantCulture, $"costing ${perHour:0.00}/hr") : "(cost unknown)";
+        return string.Create(CultureInfo.InvariantCulture, $"{count} orphaned {(count == 1 ? "pod" : "pods")} {cost}");
+    }
 
     /// <summary>One pass over every driver (a no-op on a server that is not the leader).</summary>
     public async Task RunOnceAsync(CancellationToken cancellationToken)
@@ -144,7 +147,7 @@ public sealed partial class FleetReconciler(
             if (_orphanSince.TryAdd(key, now))
             {
                 await RecordAsync(db, driver, pod, FleetFindings.OrphanFound, OrphanMessage(driver, pod), cancellationToken);
-                LogOrphanFound(logger, driver.Name, pod.PodId, options.Value.TerminateOrphans ? options.Value.OrphanGrace.ToString() : "never (Fleet:TerminateOrphans is off)");
+                LogOrphanFound(logger, driver.Name, pod.PodId, options.Value.TerminateOrphans ? options.Value.OrphanGrace.ToString("c", CultureInfo.InvariantCulture) : "never (Fleet:TerminateOrphans is off)");
             }
         }
 
@@ -182,6 +185,8 @@ public sealed partial class FleetReconciler(
                 continue;
             }
 
+            // Attached first: a driver inspects only pods this process started or recovered (an orphan is neither).
+            await driver.RecoverAsync(pod, cancellationToken);
             if ((await driver.InspectAsync(pod, cancellationToken)).State == PodState.NotFound)
             {
                 _suspectSince.TryRemove(key, out _);

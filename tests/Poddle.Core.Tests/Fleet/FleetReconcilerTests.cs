@@ -1,11 +1,13 @@
 using System.Globalization;
+using System.Runtime.Versioning;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Poddle.Core.Alerts;
 using Poddle.Core.Deployments;
-using Poddle.Core.Tests.Curriculum.Grading;
 using Poddle.Core.Fleet;
+using Poddle.Core.Persistence;
+using Poddle.Core.Pools;
 using Poddle.Core.Pools.Runtime;
 using Poddle.Core.Pools.Scaling;
 using Poddle.Drivers.Abstractions.Pods;
@@ -22,6 +24,7 @@ public sealed class FleetReconcilerTests
 {
     [SandboxTheory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    [SupportedOSPlatform("linux")]
     public async Task RunOnce_SandboxPodWithoutRow_AlertedOnceAcrossPassesThenTerminatedAfterGrace_WorkersPodsUntouched(DatabaseProvider provider)
     {
         var root = Directory.CreateTempSubdirectory("poddle-fleet-");
@@ -143,7 +146,7 @@ public sealed class FleetReconcilerTests
         var pod = await driver.StartAsync(new PodSpec("w", await h.WorkerLabelsAsync(pool, workerId, owner), "runpod/worker:1", null, null, new Dictionary<string, string>(), null, new PodResources(1000, 1024)) { Gpu = new PodGpu(1, "NVIDIA RTX A4000") }, CancellationToken.None);
         await h.AddWorkerAsync(pool, WorkerState.Idle, pod.PodId, workerId);
         var woken = new List<Guid>();
-        h.Services.GetService<Pools.PoolJobNotifier>()!.QueueChanged += woken.Add;
+        h.Services.GetRequiredService<PoolJobNotifier>().QueueChanged += woken.Add;
         fake.Vanish(pod.PodId);
 
         await h.Fleet.RunOnceAsync(CancellationToken.None);
@@ -177,7 +180,8 @@ public sealed class FleetReconcilerTests
         return new RunPodPodDriver(client, options, NullLogger<RunPodPodDriver>.Instance, TimeProvider.System);
     }
 
-    private static async Task<PodHandle> StartAsync(IPodDriver driver, string name, Dictionary<string, string> labels, List<PodHandle> started)
+    [SupportedOSPlatform("linux")]
+    private static async Task<PodHandle> StartAsync(SandboxPodDriver driver, string name, Dictionary<string, string> labels, List<PodHandle> started)
     {
         var pod = await driver.StartAsync(new PodSpec(name, labels, null, ["/bin/sh", "-c", "sleep 600"], null, new Dictionary<string, string>(), null, new PodResources(100, 64)), CancellationToken.None);
         started.Add(pod);

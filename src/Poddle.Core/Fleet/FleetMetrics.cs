@@ -8,23 +8,18 @@ namespace Poddle.Core.Fleet;
 /// Fleet and spend metrics, names agreed with the Prometheus rules (deploy/prometheus): on the Meter "Poddle.Fleet"
 /// <c>poddle_fleet_orphan_pods{driver}</c> and <c>poddle_fleet_orphan_cost_per_hour{driver}</c> (gauges, every
 /// registered driver from the start, 0 when none) and <c>poddle_fleet_reconcile_findings_total{driver,finding}</c>; on
-/// "Poddle.Pool" <c>poddle_pool_spend_per_hour{pool}</c> and <c>poddle_pool_budget_reached{pool}</c> (0/1); on
-/// "Poddle.Owner" <c>poddle_owner_spend_per_hour{owner}</c>. Costs are USD per hour; pools and owners are ids, never
-/// names (user text).
+/// "Poddle.Owner" <c>poddle_owner_spend_per_hour{owner}</c>. Costs are USD per hour; owners are ids, never names. A
+/// pool's spend is <see cref="Pools.Scaling.PoolSpendMetrics"/>.
 /// </summary>
 public sealed class FleetMetrics : IDisposable
 {
     public const string FleetMeterName = "Poddle.Fleet";
-    public const string PoolMeterName = "Poddle.Pool";
     public const string OwnerMeterName = "Poddle.Owner";
 
     private readonly Meter _fleet;
-    private readonly Meter _pool;
     private readonly Meter _owner;
     private readonly Counter<long> _findings;
     private readonly ConcurrentDictionary<string, (int Count, decimal Cost)> _orphans = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, decimal> _poolSpend = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _budgetReached = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, decimal> _ownerSpend = new(StringComparer.Ordinal);
 
     public FleetMetrics(IMeterFactory meters, PodDriverRegistry drivers)
@@ -37,13 +32,10 @@ public sealed class FleetMetrics : IDisposable
         }
 
         _fleet = meters.Create(FleetMeterName);
-        _pool = meters.Create(PoolMeterName);
         _owner = meters.Create(OwnerMeterName);
         _findings = _fleet.CreateCounter<long>("reconcile_findings_total", description: "What fleet reconciliations found, by driver and finding");
         _fleet.CreateObservableGauge("orphan_pods", () => _orphans.Select(o => new Measurement<long>(o.Value.Count, new KeyValuePair<string, object?>("driver", o.Key))), description: "Pods with this installation's labels that no replica or worker owns");
         _fleet.CreateObservableGauge("orphan_cost_per_hour", () => _orphans.Select(o => new Measurement<double>((double)o.Value.Cost, new KeyValuePair<string, object?>("driver", o.Key))), description: "What the orphans cost per hour, where the provider says");
-        _pool.CreateObservableGauge("spend_per_hour", () => _poolSpend.Select(p => new Measurement<double>((double)p.Value, new KeyValuePair<string, object?>("pool", p.Key))), description: "What the pool's running pods cost per hour");
-        _pool.CreateObservableGauge("budget_reached", () => _budgetReached.Select(p => new Measurement<long>(p.Value ? 1 : 0, new KeyValuePair<string, object?>("pool", p.Key))), description: "1 while the pool's spend has reached its budget per hour (no scale-up)");
         _owner.CreateObservableGauge("spend_per_hour", () => _ownerSpend.Select(p => new Measurement<double>((double)p.Value, new KeyValuePair<string, object?>("owner", p.Key))), description: "What the owner's running pods cost per hour");
     }
 
@@ -53,22 +45,6 @@ public sealed class FleetMetrics : IDisposable
 
     /// <summary>The orphans a driver has now.</summary>
     public void Orphans(string driver, int count, decimal costPerHour) => _orphans[driver] = (count, costPerHour);
-
-    /// <summary>A pool's spend and whether it has reached its budget; returns whether it had at the last report (null: first).</summary>
-    public bool? PoolSpend(string pool, decimal perHour, bool budgetReached)
-    {
-        _poolSpend[pool] = perHour;
-        bool? was = _budgetReached.TryGetValue(pool, out var before) ? before : null;
-        _budgetReached[pool] = budgetReached;
-        return was;
-    }
-
-    /// <summary>Stops reporting a deleted pool.</summary>
-    public void ForgetPool(string pool)
-    {
-        _poolSpend.TryRemove(pool, out _);
-        _budgetReached.TryRemove(pool, out _);
-    }
 
     /// <summary>Every owner's spend now (owners not named are reported as 0 until they spend again).</summary>
     public void OwnerSpend(IReadOnlyDictionary<string, decimal> byOwner)
@@ -88,7 +64,6 @@ public sealed class FleetMetrics : IDisposable
     public void Dispose()
     {
         _fleet.Dispose();
-        _pool.Dispose();
         _owner.Dispose();
     }
 }

@@ -24,7 +24,7 @@ namespace Poddle.Core.Fleet;
 /// taken before the rows are read, and a pod a live row names by its labels but not as its pod (a restart whose pod id
 /// is saved when the start returns) or that an ending row names (its controller destroying it) counts as an orphan only
 /// after the grace. Live rows whose pod is gone at the provider are findings too; the pool controller (woken at once) and
-/// the deployment reconciler replace them. Also refreshes <see cref="FleetPodCosts"/> and the per-owner spend.
+/// the deployment reconciler replace them. Also refreshes <see cref="PodCosts"/> and the per-owner spend.
 /// </summary>
 public sealed partial class FleetReconciler(
     IServiceScopeFactory scopes,
@@ -33,7 +33,7 @@ public sealed partial class FleetReconciler(
     ControllerLeadership leadership,
     IAlertNotifier alerts,
     FleetMetrics metrics,
-    FleetPodCosts costs,
+    PodCosts costs,
     IOptions<FleetOptions> options,
     IOptions<DeploymentOptions> deploymentOptions,
     TimeProvider clock,

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Poddle.Core.Alerts;
 using Poddle.Core.Common;
+using Poddle.Core.Deployments;
 
 namespace Poddle.Core.Fleet;
 
@@ -18,7 +19,7 @@ public static class FleetServiceCollectionExtensions
         configure?.Invoke(options);
         services.AddMetrics();
         services.AddPoddleAlerts();
-        services.TryAddSingleton<FleetPodCosts>();
+        services.TryAddSingleton<PodCosts>();
         services.TryAddSingleton<FleetMetrics>();
         services.TryAddSingleton<FleetReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<FleetReconciler>());

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Poddle.Core.Alerts;
 using Poddle.Core.Deployments;
-using Poddle.Core.Fleet;
 using Poddle.Core.Persistence;
 using Poddle.Core.Pools.Scaling;
 using Poddle.Drivers.Abstractions.Pods;
@@ -28,8 +27,8 @@ public sealed partial class PoolControllerStep(
     PodDriverRegistry drivers,
     ScalingEngines engines,
     PoolMetrics metrics,
-    FleetPodCosts costs,
-    FleetMetrics fleetMetrics,
+    PodCosts costs,
+    PoolSpendMetrics spendMetrics,
     IAlertNotifier alerts,
     IOptions<PoolOptions> poolOptions,
     IOptions<PoolControllerOptions> options,
@@ -52,7 +51,7 @@ public sealed partial class PoolControllerStep(
         {
             engines.Remove(poolId.ToString());
             metrics.Forget(poolId.ToString());
-            fleetMetrics.ForgetPool(poolId.ToString());
+            spendMetrics.Forget(poolId.ToString());
             return null;
         }
 
@@ -354,7 +353,7 @@ public sealed partial class PoolControllerStep(
     }
 
     /// <summary>
-    /// What the pool's live workers' pods cost per hour (the providers' last known cost per hour, <see cref="FleetPodCosts"/>),
+    /// What the pool's live workers' pods cost per hour (the providers' last known cost per hour, <see cref="PodCosts"/>),
     /// a worker whose pod's cost is not known yet counted at the mean of the known ones; and that mean (null when none is known).
     /// </summary>
     private (decimal Spend, decimal? PerWorker) Spend(Pool pool, List<PoolWorker> live)
@@ -374,7 +373,7 @@ public sealed partial class PoolControllerStep(
     private async Task ReportSpendAsync(Pool pool, decimal spend, CancellationToken cancellationToken)
     {
         var reached = pool.BudgetPerHour is { } budget && spend >= budget;
-        var was = fleetMetrics.PoolSpend(pool.Id.ToString(), spend, reached);
+        var was = spendMetrics.Report(pool.Id.ToString(), spend, reached);
         var key = BudgetAlertKey(pool.Id);
         if (reached && was != true)
         {

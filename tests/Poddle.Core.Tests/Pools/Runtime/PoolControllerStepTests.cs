@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Poddle.Core.Alerts;
-using Poddle.Core.Fleet;
+using Poddle.Core.Deployments;
 using Poddle.Core.Persistence;
 using Poddle.Core.Pools;
 using Poddle.Core.Pools.Runtime;
@@ -161,7 +161,7 @@ public sealed class PoolControllerStepTests
     public async Task RunAsync_SpendAtTheBudget_NoMoreWorkersByBudgetReached_AlertRaisedOnceThenResolvedUnderIt()
     {
         await using var h = await PoolControllerStepHarness.CreateAsync(DatabaseProvider.Sqlite, new NewPool("budget", MaxWorkers: 3, Scaler: new PoolScalerInput(PoolScalerTypes.RequestCount, 1), BudgetPerHour: 1.00m));
-        var costs = h.Pools.Services.GetRequiredService<FleetPodCosts>();
+        var costs = h.Pools.Services.GetRequiredService<PodCosts>();
         var alerts = (RecordingAlertNotifier)h.Pools.Services.GetRequiredService<IAlertNotifier>();
         await h.SubmitAsync(1);
         await h.PassAsync();

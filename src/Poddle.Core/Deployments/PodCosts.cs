@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 
-namespace Poddle.Core.Fleet;
+namespace Poddle.Core.Deployments;
 
 /// <summary>
 /// The provider's cost per hour of Poddle's pods, by driver and pod id, as last seen (the fleet reconciliation's listing,
 /// a pool's spawn on a driver that knows costs). Pods of drivers without costs (sandbox, Docker) are never in it.
 /// </summary>
-public sealed class FleetPodCosts
+public sealed class PodCosts
 {
     private readonly ConcurrentDictionary<(string Driver, string PodId), decimal> _costs = new();
 

@@ -24,7 +24,8 @@ public sealed record CreatePoolRequest(
     int? ScaleDownWindow = null,
     int? ExecutionTimeout = null,
     int? Ttl = null,
-    int? MaxRetries = null);
+    int? MaxRetries = null,
+    decimal? BudgetPerHour = null);
 
 /// <summary>PATCH /api/pools/{id}: any field given replaces the current one; env and secrets are merged (a null value removes a key).</summary>
 public sealed record UpdatePoolRequest(
@@ -42,7 +43,8 @@ public sealed record UpdatePoolRequest(
     int? ScaleDownWindow = null,
     int? ExecutionTimeout = null,
     int? Ttl = null,
-    int? MaxRetries = null);
+    int? MaxRetries = null,
+    decimal? BudgetPerHour = null);
 
 /// <summary>POST /api/pools/{id}/scale: new bounds (either or both).</summary>
 public sealed record ScalePoolRequest(int? MinWorkers = null, int? MaxWorkers = null);
@@ -50,7 +52,7 @@ public sealed record ScalePoolRequest(int? MinWorkers = null, int? MaxWorkers = 
 /// <summary>A pool's scaler: type queueDelay (value: seconds a job may wait) or requestCount (value: jobs per worker).</summary>
 public sealed record PoolScalerDto(string? Type = null, int? Value = null);
 
-/// <summary>A pool as the API shows it: secret keys, never values. Durations in seconds.</summary>
+/// <summary>A pool as the API shows it: secret keys, never values. Durations in seconds; budgetPerHour in USD per hour (null: none).</summary>
 public sealed record PoolResponse(
     Guid Id,
     string Name,
@@ -74,7 +76,8 @@ public sealed record PoolResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<PoolWorkerDto>? Workers = null,
-    IReadOnlyList<PoolEventDto>? Events = null);
+    IReadOnlyList<PoolEventDto>? Events = null,
+    decimal? BudgetPerHour = null);
 
 /// <summary>A live worker of a pool (GET /api/pools/{id}): state is spawning, initializing, idle, running, draining or terminating.</summary>
 public sealed record PoolWorkerDto(string Id, string State, string? Reason, string Driver, DateTimeOffset CreatedAt, DateTimeOffset StateChangedAt, DateTimeOffset? LastPingAt);

@@ -17,7 +17,7 @@ internal static class PoolFile
 
     private static readonly HashSet<string> Keys = new(
         ["name", "image", "command", "sourceId", "env", "secrets", "resources", "driver", "minWorkers", "maxWorkers", "scaler", "idleTimeout",
-         "scaleUpWindow", "scaleDownWindow", "executionTimeout", "ttl", "maxRetries"],
+         "scaleUpWindow", "scaleDownWindow", "executionTimeout", "ttl", "maxRetries", "budgetPerHour"],
         StringComparer.Ordinal);
 
     /// <summary>Reads <paramref name="path"/> into a create request; a mistake is a usage error naming the key.</summary>
@@ -61,7 +61,8 @@ internal static class PoolFile
             Number(table, "scaleDownWindow", path),
             Number(table, "executionTimeout", path),
             Number(table, "ttl", path),
-            Number(table, "maxRetries", path));
+            Number(table, "maxRetries", path),
+            Money(table, "budgetPerHour", path));
     }
 
     /// <summary>The same file as an update: every field but the name and the driver (which cannot change).</summary>
@@ -80,10 +81,21 @@ internal static class PoolFile
         file.ScaleDownWindow,
         file.ExecutionTimeout,
         file.Ttl,
-        file.MaxRetries);
+        file.MaxRetries,
+        file.BudgetPerHour);
 
     private static string? Text(TomlTable table, string key, string path) => table.TryGetValue(key, out var value)
         ? value as string ?? throw CliException.Usage($"{path}: {key} must be a string.")
+        : null;
+
+    /// <summary>A money amount (USD): a TOML integer or float.</summary>
+    private static decimal? Money(TomlTable table, string key, string path) => table.TryGetValue(key, out var value)
+        ? value switch
+        {
+            long n => n,
+            double d when double.IsFinite(d) && Math.Abs(d) < 1e15 => (decimal)d,
+            _ => throw CliException.Usage($"{path}: {key} must be a number (USD per hour)."),
+        }
         : null;
 
     private static int? Number(TomlTable table, string key, string path) => table.TryGetValue(key, out var value)

@@ -31,9 +31,6 @@ public sealed class DeploymentOptions
     /// <summary>A deployment pending or provisioning for longer is diagnosed and failed (or retried).</summary>
     public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Pods labelled as this installation's but unknown to it are stopped after this long.</summary>
-    public TimeSpan OrphanGracePeriod { get; set; } = TimeSpan.FromMinutes(5);
-
     /// <summary>Time a replica gets between SIGTERM and SIGKILL when it is stopped.</summary>
     public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -39,9 +39,9 @@ public sealed class DeploymentOptionsValidator : IValidateOptions<DeploymentOpti
             failures.Add("Deployments:StuckAfter must not be shorter than Deployments:ProgressDeadline.");
         }
 
-        if (options.StopGracePeriod < TimeSpan.Zero || options.OrphanGracePeriod < TimeSpan.Zero)
+        if (options.StopGracePeriod < TimeSpan.Zero)
         {
-            failures.Add("Deployments:StopGracePeriod and Deployments:OrphanGracePeriod must not be negative.");
+            failures.Add("Deployments:StopGracePeriod must not be negative.");
         }
 
         if (options.MaxSourceBytes is < 1024 or > 1024L * 1024 * 1024)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,8 +17,8 @@ namespace Poddle.Core.Deployments;
 /// else touches pods (it then opens <see cref="DeploymentControllerStartup"/>). Known pods this process has not attached
 /// to are re-adopted with <see cref="IPodDriver.RecoverAsync"/> — never restarted, so a server killed with -9 comes back
 /// without duplicates. A replica whose pod is gone is recreated (Drift event). A pod carrying Poddle's labels without a
-/// live replica row is an orphan: reported (OrphanFound), then stopped and destroyed after
-/// <see cref="DeploymentOptions.OrphanGracePeriod"/>. A deployment pending or provisioning for longer than
+/// live replica row is an orphan, left to the fleet reconciliation (<see cref="Fleet.FleetReconciler"/>: alert, grace,
+/// re-check, terminate). A deployment pending or provisioning for longer than
 /// <see cref="DeploymentOptions.StuckAfter"/> is diagnosed (driver down, image missing, no resources) and failed with
 /// that reason, or retried when the driver is fine.
 /// </summary>
@@ -34,7 +33,6 @@ public sealed partial class DeploymentReconciler(
     TimeProvider clock,
     ILogger<DeploymentReconciler> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _orphanSince = new(StringComparer.Ordinal);
     private readonly HashSet<string> _adopted = new(StringComparer.Ordinal);
 
     /// <summary>One pass over every driver and every stuck deployment; opens the startup gate when it ends.</summary>
@@ -101,12 +99,6 @@ public sealed partial class DeploymentReconciler(
                 LogDeploymentFailed(logger, ex, deploymentId);
             }
         }
-
-        // Forget orphans that went away by themselves.
-        foreach (var gone in _orphanSince.Keys.Where(id => listed.All(h => h.PodId != id)).ToList())
-        {
-            _orphanSince.TryRemove(gone, out _);
-        }
     }
 
     private async Task ReconcileDeploymentAsync(IPodDriver driver, Guid deploymentId, List<PodHandle> listed, CancellationToken cancellationToken)
@@ -130,11 +122,10 @@ public sealed partial class DeploymentReconciler(
                 ?? rows.FirstOrDefault(r => r.PodId is null && r.Phase == ReplicaPhase.Starting && r.Id.ToString("N") == handle.Labels.GetValueOrDefault(PodLabels.Replica));
             if (row is null || deployment is null || deployment.DeletedAt is not null)
             {
-                await HandleOrphanAsync(driver, handle, deployment, events, cancellationToken);
+                // An orphan: the fleet reconciliation's (alerted, terminated after its grace and a re-check).
                 continue;
             }
 
-            _orphanSince.TryRemove(handle.PodId, out _);
             if (_adopted.Add(handle.PodId))
             {
                 // Re-adopt, never restart: a pod of an earlier process keeps running and serving.
@@ -196,36 +187,6 @@ public sealed partial class DeploymentReconciler(
         if (routing && deployment is not null)
         {
             services.GetRequiredService<DeploymentChangeSignal>().Notify(deployment.Id);
-        }
-    }
-
-    private async Task HandleOrphanAsync(IPodDriver driver, PodHandle handle, Deployment? deployment, DeploymentEventRecorder events, CancellationToken cancellationToken)
-    {
-        var now = clock.GetStoredUtcNow();
-        var since = _orphanSince.GetOrAdd(handle.PodId, now);
-        if (since == now)
-        {
-            LogOrphanFound(logger, driver.Name, handle.PodId, options.Value.OrphanGracePeriod);
-            if (deployment is not null)
-            {
-                await events.RecordAsync(deployment.Id, "OrphanFound", "orphan pod", $"pod {handle.PodId} on {driver.Name} belongs to no live replica; removing it after {options.Value.OrphanGracePeriod}", severity: DeploymentEventRecorder.Warning, cancellationToken: cancellationToken);
-            }
-
-            return;
-        }
-
-        if (now - since < options.Value.OrphanGracePeriod)
-        {
-            return;
-        }
-
-        await driver.StopAsync(handle, options.Value.StopGracePeriod, cancellationToken);
-        await driver.DestroyAsync(handle, cancellationToken);
-        _orphanSince.TryRemove(handle.PodId, out _);
-        LogOrphanRemoved(logger, driver.Name, handle.PodId);
-        if (deployment is not null)
-        {
-            await events.RecordAsync(deployment.Id, "OrphanRemoved", "orphan pod", $"pod {handle.PodId} on {driver.Name} stopped and destroyed", cancellationToken: cancellationToken);
         }
     }
 
@@ -318,12 +279,6 @@ public sealed partial class DeploymentReconciler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deployment {DeploymentId}: re-adopted replica {ReplicaId} (pod {PodId}) without restarting it")]
     private static partial void LogAdopted(ILogger logger, Guid deploymentId, Guid replicaId, string podId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Orphan pod {PodId} on driver {Driver}: labelled as this installation's, no live replica; removing it after {Grace}")]
-    private static partial void LogOrphanFound(ILogger logger, string driver, string podId, TimeSpan grace);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Orphan pod {PodId} on driver {Driver} stopped and destroyed")]
-    private static partial void LogOrphanRemoved(ILogger logger, string driver, string podId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deployment {DeploymentId} was stuck and is failed: {Reason}")]
     private static partial void LogStuck(ILogger logger, Guid deploymentId, string reason);

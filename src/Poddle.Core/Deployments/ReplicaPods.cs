@@ -21,6 +21,9 @@ public sealed class ReplicaPods(
     IOptions<DeploymentOptions> options,
     TimeProvider clock)
 {
+    /// <summary>The <see cref="PodLabels.Kind"/> of replicas' pods.</summary>
+    public const string PodKind = "deployment";
+
     /// <summary>How specs are stored in <see cref="DeploymentRevision.SpecJson"/> (web defaults; reads either casing).</summary>
     public static readonly JsonSerializerOptions SpecJsonOptions = new(JsonSerializerDefaults.Web);
 
@@ -52,7 +55,7 @@ public sealed class ReplicaPods(
     public async Task<Dictionary<string, string>> LabelsAsync(Guid deploymentId, Guid replicaId, int revision, CancellationToken cancellationToken) => new(StringComparer.Ordinal)
     {
         [PodLabels.Owner] = await store.GetInstallationIdAsync(cancellationToken),
-        [PodLabels.Kind] = "deployment",
+        [PodLabels.Kind] = PodKind,
         [PodLabels.Id] = deploymentId.ToString("N"),
         [PodLabels.Replica] = replicaId.ToString("N"),
         [PodLabels.Revision] = revision.ToString(CultureInfo.InvariantCulture),
@@ -62,7 +65,7 @@ public sealed class ReplicaPods(
     public async Task<Dictionary<string, string>> InstallationLabelsAsync(CancellationToken cancellationToken) => new(StringComparer.Ordinal)
     {
         [PodLabels.Owner] = await store.GetInstallationIdAsync(cancellationToken),
-        [PodLabels.Kind] = "deployment",
+        [PodLabels.Kind] = PodKind,
     };
 
     /// <summary>The persisted handle of the replica's pod; null without a pod.</summary>

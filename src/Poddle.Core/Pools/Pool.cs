@@ -55,6 +55,12 @@ public sealed class Pool
     public int MaxRetries { get; set; }
 
     /// <summary>
+    /// USD per hour the pool's running pods may cost (their providers' cost per hour): at it, the controller starts no
+    /// more workers (rule budget-reached) and raises a warning alert; null for no budget.
+    /// </summary>
+    public decimal? BudgetPerHour { get; set; }
+
+    /// <summary>
     /// Set while the owner is suspended (billing: balance below zero past the grace): the controller keeps the pool at
     /// zero workers whatever its bounds and queue; cleared when the owner is resumed.
     /// </summary>

@@ -31,6 +31,8 @@ public static class PoolFields
     public static readonly FieldPath Ttl = FieldPath.Of(nameof(NewPool.Ttl));
     public static readonly FieldPath MaxRetries = FieldPath.Of(nameof(NewPool.MaxRetries));
 
+    public static readonly FieldPath BudgetPerHour = FieldPath.Of(nameof(NewPool.BudgetPerHour));
+
     /// <summary>An update as a whole (one that changes nothing): the <see cref="PoolChanges"/> given.</summary>
     public static readonly FieldPath Changes = FieldPath.Of(nameof(PoolChanges));
 

@@ -24,7 +24,8 @@ public sealed record NewPool(
     int? ScaleDownWindow = null,
     int? ExecutionTimeout = null,
     int? Ttl = null,
-    int? MaxRetries = null);
+    int? MaxRetries = null,
+    decimal? BudgetPerHour = null);
 
 /// <summary>
 /// An update: any field given replaces the current one; <see cref="Env"/> and <see cref="Secrets"/> are merged, a key
@@ -45,12 +46,13 @@ public sealed record PoolChanges(
     int? ScaleDownWindow = null,
     int? ExecutionTimeout = null,
     int? Ttl = null,
-    int? MaxRetries = null)
+    int? MaxRetries = null,
+    decimal? BudgetPerHour = null)
 {
     /// <summary>True when nothing would change.</summary>
     public bool IsEmpty => Image is null && Command is null && SourceId is null && Env is null && Secrets is null && Resources is null
         && MinWorkers is null && MaxWorkers is null && Scaler is null && IdleTimeout is null && ScaleUpWindow is null && ScaleDownWindow is null
-        && ExecutionTimeout is null && Ttl is null && MaxRetries is null;
+        && ExecutionTimeout is null && Ttl is null && MaxRetries is null && BudgetPerHour is null;
 
     /// <summary>True when the worker spec (what a worker runs) changes, not only the pool's knobs.</summary>
     public bool ChangesWorkers => Image is not null || Command is not null || SourceId is not null || Env is not null || Secrets is not null || Resources is not null;

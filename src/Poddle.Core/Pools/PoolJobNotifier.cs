@@ -26,6 +26,9 @@ public sealed class PoolJobNotifier
     /// <summary>Completes when a job is queued in the pool (shared by the pool's long-polling workers).</summary>
     internal PoolQueueSignal Queued { get; } = new();
 
+    /// <summary>Something outside the queue needs the pool's pass now (the fleet reconciliation saw a worker's pod vanish).</summary>
+    internal void PoolChanged(Guid poolId) => QueueChanged?.Invoke(poolId);
+
     /// <summary>After a job was committed in a final status.</summary>
     internal void JobFinished(Guid poolId, Guid jobId)
     {

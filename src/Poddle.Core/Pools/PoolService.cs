@@ -33,7 +33,7 @@ public sealed partial class PoolService(
         var spec = BuildSpec(request.Image, request.Command, request.SourceId, request.Env ?? new Dictionary<string, string>(), secretValues, request.Resources, null, errors);
         var knobs = PoolValidation.BuildKnobs(
             request.MinWorkers, request.MaxWorkers, request.Scaler, request.IdleTimeout, request.ScaleUpWindow, request.ScaleDownWindow,
-            request.ExecutionTimeout, request.Ttl, request.MaxRetries, null, Math.Min(PoolValidation.DefaultMaxWorkers, limits.MaxReplicas), options.Value, errors);
+            request.ExecutionTimeout, request.Ttl, request.MaxRetries, request.BudgetPerHour, null, Math.Min(PoolValidation.DefaultMaxWorkers, limits.MaxReplicas), options.Value, errors);
         var driver = DeploymentValidation.ResolveDriver(request.Driver, spec.ToDeploymentSpec(), drivers, deploymentOptions.Value, errors);
         await CheckSourceAsync(ownerId, spec.SourceId, errors, cancellationToken);
         if (!errors.IsEmpty)
@@ -110,7 +110,7 @@ public sealed partial class PoolService(
 
         if (changes.IsEmpty)
         {
-            return Error.Validation(PoolFields.Changes, "Nothing to change: give at least one of image, command, sourceId, env, secrets, resources, minWorkers, maxWorkers, scaler, idleTimeout, scaleUpWindow, scaleDownWindow, executionTimeout, ttl, maxRetries.");
+            return Error.Validation(PoolFields.Changes, "Nothing to change: give at least one of image, command, sourceId, env, secrets, resources, minWorkers, maxWorkers, scaler, idleTimeout, scaleUpWindow, scaleDownWindow, executionTimeout, ttl, maxRetries, budgetPerHour.");
         }
 
         var current = PoolWorkerSpec.Deserialize(pool.SpecJson);
@@ -127,7 +127,7 @@ public sealed partial class PoolService(
         var spec = BuildSpec(image, command, sourceId, env, secretValues, changes.Resources, current.Resources, errors);
         var knobs = PoolValidation.BuildKnobs(
             changes.MinWorkers, changes.MaxWorkers, changes.Scaler, changes.IdleTimeout, changes.ScaleUpWindow, changes.ScaleDownWindow,
-            changes.ExecutionTimeout, changes.Ttl, changes.MaxRetries, PoolKnobs.Of(pool), PoolValidation.DefaultMaxWorkers, options.Value, errors);
+            changes.ExecutionTimeout, changes.Ttl, changes.MaxRetries, changes.BudgetPerHour, PoolKnobs.Of(pool), PoolValidation.DefaultMaxWorkers, options.Value, errors);
         DeploymentValidation.ResolveDriver(pool.Driver, spec.ToDeploymentSpec(), drivers, deploymentOptions.Value, errors);
         if (changes.SourceId is not null)
         {

@@ -24,6 +24,9 @@ public static class PoolValidation
     public const int MaxRetriesLimit = 10;
     public const int MinTtlSeconds = 10;
 
+    /// <summary>The largest budget per hour a pool may set, USD.</summary>
+    public const decimal MaxBudgetPerHour = 1_000_000m;
+
     /// <summary>A pool's name is a DNS label (it labels its workers' pods).</summary>
     public static void ValidateName(string? name, FieldErrors errors)
     {
@@ -39,7 +42,7 @@ public static class PoolValidation
     /// </summary>
     internal static PoolKnobs BuildKnobs(
         int? minWorkers, int? maxWorkers, PoolScalerInput? scaler, int? idleTimeout, int? scaleUpWindow, int? scaleDownWindow,
-        int? executionTimeout, int? ttl, int? maxRetries, PoolKnobs? current, int defaultMaxWorkers, PoolOptions options, FieldErrors errors)
+        int? executionTimeout, int? ttl, int? maxRetries, decimal? budgetPerHour, PoolKnobs? current, int defaultMaxWorkers, PoolOptions options, FieldErrors errors)
     {
         var min = minWorkers ?? current?.MinWorkers ?? 0;
         var max = maxWorkers ?? current?.MaxWorkers ?? Math.Max(defaultMaxWorkers, min);
@@ -71,6 +74,12 @@ public static class PoolValidation
                 : $"Jobs per worker: between 1 and {MaxJobsPerWorker}.");
         }
 
+        var budget = budgetPerHour ?? current?.BudgetPerHour;
+        if (budget is < 0 or > MaxBudgetPerHour)
+        {
+            errors.Add(PoolFields.BudgetPerHour, $"USD per hour: between 0 and {MaxBudgetPerHour:0}.");
+        }
+
         var maxExecution = (int)options.MaxExecutionTimeout.TotalSeconds;
         var maxTtl = (int)options.MaxTtl.TotalSeconds;
         return new PoolKnobs(
@@ -83,7 +92,8 @@ public static class PoolValidation
             Range(scaleDownWindow, current?.ScaleDownWindowSeconds ?? DefaultScaleDownWindowSeconds, 0, MaxWindowSeconds, PoolFields.ScaleDownWindow, errors),
             Range(executionTimeout, current?.ExecutionTimeoutSeconds ?? Math.Min(DefaultExecutionTimeoutSeconds, maxExecution), 1, maxExecution, PoolFields.ExecutionTimeout, errors),
             Range(ttl, current?.TtlSeconds ?? Math.Min(DefaultTtlSeconds, maxTtl), MinTtlSeconds, maxTtl, PoolFields.Ttl, errors),
-            Range(maxRetries, current?.MaxRetries ?? DefaultMaxRetries, 0, MaxRetriesLimit, PoolFields.MaxRetries, errors));
+            Range(maxRetries, current?.MaxRetries ?? DefaultMaxRetries, 0, MaxRetriesLimit, PoolFields.MaxRetries, errors),
+            budget);
     }
 
     /// <summary>Refuses more workers or bigger workers than the tier allows (403 tier-limit naming the field and the limit).</summary>

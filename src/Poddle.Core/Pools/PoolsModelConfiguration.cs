@@ -14,6 +14,7 @@ internal sealed class PoolConfiguration : IEntityTypeConfiguration<Pool>
         builder.Property(p => p.Driver).HasMaxLength(32);
         builder.Property(p => p.ScalerType).HasMaxLength(32);
         builder.Property(p => p.Generation).IsConcurrencyToken();
+        builder.Property(p => p.BudgetPerHour).HasPrecision(18, 6);
         builder.HasIndex(p => new { p.OwnerId, p.Name }).IsUnique();
         builder.HasOne<User>().WithMany().HasForeignKey(p => p.OwnerId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Poddle.Core.Alerts;
 using Poddle.Core.Common;
+using Poddle.Core.Deployments;
 using Poddle.Core.Jobs;
 using Poddle.Core.Pools.Runtime;
 using Poddle.Core.Pools.Scaling;
@@ -37,6 +38,9 @@ public static class PoolsServiceCollectionExtensions
         services.TryAddScoped<PoolWorkerRecorder>();
         services.TryAddScoped<PoolWorkerPods>();
         services.TryAddScoped<PoolControllerStep>();
+        services.AddPoddleAlerts();
+        services.TryAddSingleton<PodCosts>();
+        services.TryAddSingleton<PoolSpendMetrics>();
         services.TryAddScoped<PoolRuntimeQueries>();
         services.TryAddSingleton<PoolController>();
         services.AddHostedService(sp => sp.GetRequiredService<PoolController>());

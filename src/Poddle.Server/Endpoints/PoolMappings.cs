@@ -27,7 +27,8 @@ internal static class PoolMappings
         request.ScaleDownWindow,
         request.ExecutionTimeout,
         request.Ttl,
-        request.MaxRetries);
+        request.MaxRetries,
+        request.BudgetPerHour);
 
     public static PoolChanges ToInput(this UpdatePoolRequest request) => new(
         request.Image,
@@ -44,7 +45,8 @@ internal static class PoolMappings
         request.ScaleDownWindow,
         request.ExecutionTimeout,
         request.Ttl,
-        request.MaxRetries);
+        request.MaxRetries,
+        request.BudgetPerHour);
 
     public static PoolResponse ToResponse(this PoolView view, HttpRequest request)
     {
@@ -71,7 +73,8 @@ internal static class PoolMappings
             pool.MaxRetries,
             $"{request.Scheme}://{request.Host}{request.PathBase}/v2/{pool.Id}",
             pool.CreatedAt,
-            pool.UpdatedAt);
+            pool.UpdatedAt,
+            BudgetPerHour: pool.BudgetPerHour);
     }
 
     /// <summary>A pool with its controller's view: live workers and recent events with each decision's inputs.</summary>

@@ -11,6 +11,7 @@ using Poddle.Core.Curriculum.Submissions;
 using Poddle.Core.Deployments;
 using Poddle.Core.Email;
 using Poddle.Core.Executions;
+using Poddle.Core.Fleet;
 using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;
 using Poddle.Core.Pools;
@@ -56,6 +57,7 @@ internal static class PoddleCoreHosting
         services.AddPoddleDeployments();
         services.AddPoddleAgents();
         services.AddPoddlePools();
+        services.AddPoddleFleet();
         services.AddPoddleBilling();
         services.AddPoddlePayments();
         return services;

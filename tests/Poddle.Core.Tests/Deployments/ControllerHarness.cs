@@ -8,6 +8,7 @@ using Poddle.Core.Accounts;
 using Poddle.Core.Agents;
 using Poddle.Core.Common;
 using Poddle.Core.Deployments;
+using Poddle.Core.Fleet;
 using Poddle.Core.Jobs;
 using Poddle.Core.Persistence;
 using Poddle.Core.Projects;
@@ -57,6 +58,8 @@ public sealed class ControllerHarness : IAsyncDisposable
     public ReplicaHealthMonitor Monitor => _services.GetRequiredService<ReplicaHealthMonitor>();
 
     public DeploymentReconciler Reconciler => _services.GetRequiredService<DeploymentReconciler>();
+
+    public FleetReconciler Fleet => _services.GetRequiredService<FleetReconciler>();
 
     /// <param name="provider">The database.</param>
     /// <param name="configure">More services (billing's tests add billing), also after a restart.</param>
@@ -283,9 +286,9 @@ public sealed class ControllerHarness : IAsyncDisposable
         services.AddPoddleDeployments(options => options.Configure(o =>
         {
             o.ProgressDeadline = ProgressDeadline;
-            o.OrphanGracePeriod = OrphanGrace;
             o.StopGracePeriod = TimeSpan.FromSeconds(3);
         }));
+        services.AddPoddleFleet(options => options.Configure(o => o.OrphanGrace = OrphanGrace));
         services.AddSingleton(new SecretEncryptionKey(key));
         services.AddSingleton(new SourceBundleDirectory(Path.GetTempPath()));
         services.AddSingleton<IPodDriver>(driver);

@@ -34,7 +34,7 @@ public sealed class DeploymentReconcilerTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task Reconciler_OrphanPod_ReportedThenDestroyedAfterGrace(DatabaseProvider provider)
+    public async Task Reconciler_OrphanPod_LeftToTheFleetWhichReportsThenDestroysAfterGrace(DatabaseProvider provider)
     {
         await using var h = await ControllerHarness.CreateAsync(provider);
         var id = await h.CreateDeploymentAsync(1);
@@ -55,15 +55,19 @@ public sealed class DeploymentReconcilerTests
         });
 
         await h.Reconciler.RunOnceAsync(CancellationToken.None);
+        await h.Fleet.RunOnceAsync(CancellationToken.None);
         Assert.Contains(h.Driver.Pods, p => p.Handle.PodId == orphan.Handle.PodId);
         Assert.Contains(await h.EventsAsync(id), e => e.Type == "OrphanFound" && e.Message.Contains(orphan.Handle.PodId, StringComparison.Ordinal));
 
         h.Clock.Advance(ControllerHarness.OrphanGrace - TimeSpan.FromSeconds(1));
         await h.Reconciler.RunOnceAsync(CancellationToken.None);
+        await h.Fleet.RunOnceAsync(CancellationToken.None);
         Assert.Contains(h.Driver.Pods, p => p.Handle.PodId == orphan.Handle.PodId);
 
         h.Clock.Advance(TimeSpan.FromSeconds(2));
         await h.Reconciler.RunOnceAsync(CancellationToken.None);
+        Assert.Contains(h.Driver.Pods, p => p.Handle.PodId == orphan.Handle.PodId);
+        await h.Fleet.RunOnceAsync(CancellationToken.None);
         Assert.DoesNotContain(h.Driver.Pods, p => p.Handle.PodId == orphan.Handle.PodId);
         Assert.Contains(h.Driver.Pods, p => p.Handle.PodId == foreign.Handle.PodId);
         Assert.Equal(PodState.Running, Assert.Single(await h.ReplicasAsync(id)) is { } r ? h.PodOf(r).State : PodState.NotFound);

@@ -89,6 +89,26 @@ public sealed class PoolServiceTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task CreateAndUpdate_BudgetPerHour_StoredAndANegativeOneNamesTheField(DatabaseProvider provider)
+    {
+        await using var harness = await PoolsHarness.CreateAsync(provider);
+        var alice = await harness.CreateUserAsync("alice");
+
+        var negative = await harness.CreatePoolAsync(alice, Gpu() with { BudgetPerHour = -0.01m });
+        var created = await harness.CreatePoolAsync(alice, Gpu() with { BudgetPerHour = 2.5m });
+        var updated = await harness.WithAsync<Result<PoolView>, PoolService>(s => s.UpdateAsync(alice, created.Value.Pool.Id, new PoolChanges(BudgetPerHour: 0.75m), CancellationToken.None));
+        var refused = await harness.WithAsync<Result<PoolView>, PoolService>(s => s.UpdateAsync(alice, created.Value.Pool.Id, new PoolChanges(BudgetPerHour: -1m), CancellationToken.None));
+
+        Assert.Equal(["BudgetPerHour"], negative.Error!.Fields!.Keys);
+        Assert.Equal(2.5m, created.Value.Pool.BudgetPerHour);
+        Assert.Equal(0.75m, updated.Value.Pool.BudgetPerHour);
+        Assert.Equal(["BudgetPerHour"], refused.Error!.Fields!.Keys);
+        await using var db = harness.Database.CreateContext();
+        Assert.Equal(0.75m, (await db.Pools.SingleAsync()).BudgetPerHour);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Create_OverTheTier_IsForbiddenNamingMaxWorkersOrResources(DatabaseProvider provider)
     {
         await using var harness = await PoolsHarness.CreateAsync(provider);

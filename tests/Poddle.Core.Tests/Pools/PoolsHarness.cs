@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Poddle.Core.Accounts;
 using Poddle.Core.Agents;
+using Poddle.Core.Alerts;
 using Poddle.Core.Common;
 using Poddle.Core.Deployments;
 using Poddle.Core.Jobs;
@@ -42,6 +43,7 @@ public sealed class PoolsHarness : IAsyncDisposable
         database.AddTo(services);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<TimeProvider>(clock);
+        services.AddSingleton<IAlertNotifier, Fleet.RecordingAlertNotifier>();
         services.AddPoddleJobs();
         services.AddPoddleAgents();
         services.AddPoddleDeployments();

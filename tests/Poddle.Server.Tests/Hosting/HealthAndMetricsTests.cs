@@ -142,6 +142,28 @@ public sealed class HealthAndMetricsTests(SharedServers servers) : IClassFixture
             describe: () => Task.FromResult(text));
     }
 
+    [Fact]
+    public async Task Metrics_FleetOrphanGauges_ExportedForEveryDriverFromStartAtZero()
+    {
+        var server = await servers.GetAsync(DatabaseProvider.Sqlite);
+        using var client = server.CreateClient();
+        var drivers = server.Services.GetRequiredService<Core.Deployments.PodDriverRegistry>().Names;
+        var text = string.Empty;
+
+        // The names agreed with the Prometheus rules (deploy/prometheus): every registered driver, 0 with no orphan.
+        await Poll.UntilAsync(
+            async () =>
+            {
+                text = await client.GetStringAsync("/metrics");
+                return drivers.All(d =>
+                    System.Text.RegularExpressions.Regex.IsMatch(text, $"(?m)^poddle_fleet_orphan_pods\\{{driver=\"{d}\"\\}} 0$")
+                    && System.Text.RegularExpressions.Regex.IsMatch(text, $"(?m)^poddle_fleet_orphan_cost_per_hour\\{{driver=\"{d}\"\\}} 0$"));
+            },
+            "/metrics has both fleet gauges for every driver",
+            describe: () => Task.FromResult(text));
+        Assert.NotEmpty(drivers);
+    }
+
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task OpenApi_DocumentAndDocsPage_AreServed(DatabaseProvider provider)

@@ -16,7 +16,7 @@ internal sealed class GetPoolCommand(CliEnvironment environment, GlobalOptions g
             $"""
             {pool.Name} ({pool.Id}) on {pool.Driver}: {what}
               workers {pool.MinWorkers}-{pool.MaxWorkers}, scaler {pool.Scaler.Type} {pool.Scaler.Value}, idle timeout {pool.IdleTimeout}s, windows up {pool.ScaleUpWindow}s / down {pool.ScaleDownWindow}s
-              jobs: execution timeout {pool.ExecutionTimeout}s, ttl {pool.Ttl}s, max retries {pool.MaxRetries}
+              jobs: execution timeout {pool.ExecutionTimeout}s, ttl {pool.Ttl}s, max retries {pool.MaxRetries}; budget {(pool.BudgetPerHour is { } budget ? "$" + budget.ToString("0.00", CultureInfo.InvariantCulture) + "/hr" : "none")}
               env: {string.Join(", ", pool.Env.Keys)}; secrets: {string.Join(", ", pool.SecretKeys)}
               RunPod endpoint: {pool.ServerlessUrl}
             """)));

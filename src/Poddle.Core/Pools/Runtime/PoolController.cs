@@ -15,7 +15,7 @@ namespace Poddle.Core.Pools.Runtime;
 /// pool at once when its queue changes (<see cref="PoolJobNotifier.QueueChanged"/>: a job queued, taken, finished,
 /// cancelled, taken back) or a worker asks to be recycled (<see cref="PoolJobNotifier.WorkerStopRequested"/>), when the
 /// pool's last decision or a worker's liveness deadline says so, and for every pool on the periodic
-/// <see cref="PoolControllerOptions.Tick"/> (which also destroys worker pods no live worker owns). Runs only on the
+/// <see cref="PoolControllerOptions.Tick"/> (which also destroys the pods of workers that have ended). Runs only on the
 /// server holding the controller lease (<see cref="ControllerLeadership"/>, the deployment controller's), so one server
 /// counts and starts workers and MaxWorkers holds across servers. A failing pass is logged and the loop goes on.
 /// </summary>
@@ -95,7 +95,7 @@ public sealed partial class PoolController(
 
         if (full)
         {
-            await SweepOrphansAsync(cancellationToken);
+            await SweepEndedWorkerPodsAsync(cancellationToken);
         }
 
         Interlocked.Increment(ref _passes);
@@ -167,28 +167,37 @@ public sealed partial class PoolController(
         await started.Task;
     }
 
-    /// <summary>Destroys worker pods of this installation that no live worker owns (a pool deleted, a pass that died mid-way).</summary>
-    private async Task SweepOrphansAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Destroys worker pods of this installation whose worker has ended (failed, terminated) — the end of a termination
+    /// that could not end its pod, or a pass that died mid-way. A pod with no worker row at all (a deleted pool, a pod
+    /// Poddle does not know) is not this sweep's: the fleet reconciliation alerts on it and terminates it after its grace.
+    /// </summary>
+    private async Task SweepEndedWorkerPodsAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var labels = await services.GetRequiredService<PoolWorkerPods>().InstallationLabelsAsync(cancellationToken);
         var db = services.GetRequiredService<PoddleDbContext>();
-        var live = (await db.Set<PoolWorker>().AsNoTracking()
-                .Where(w => w.State != Scaling.WorkerStates.Terminated && w.State != Scaling.WorkerStates.Failed)
-                .Select(w => w.WorkerId)
-                .ToListAsync(cancellationToken))
-            .ToHashSet(StringComparer.Ordinal);
         foreach (var driver in drivers.All)
         {
             try
             {
+                var listed = new List<PodHandle>();
                 await foreach (var handle in driver.ListAsync(labels, cancellationToken))
                 {
-                    if (!handle.Labels.TryGetValue(PodLabels.Replica, out var workerId) || !live.Contains(workerId))
-                    {
-                        await driver.DestroyAsync(handle, cancellationToken);
-                    }
+                    listed.Add(handle);
+                }
+
+                // Read after the listing: a worker's row is written before its pod is started, so a listed pod's row is seen.
+                var ids = listed.Select(h => h.Labels.GetValueOrDefault(PodLabels.Replica)).OfType<string>().ToList();
+                var ended = (await db.Set<PoolWorker>().AsNoTracking()
+                        .Where(w => ids.Contains(w.WorkerId) && (w.State == Scaling.WorkerStates.Terminated || w.State == Scaling.WorkerStates.Failed))
+                        .Select(w => w.WorkerId)
+                        .ToListAsync(cancellationToken))
+                    .ToHashSet(StringComparer.Ordinal);
+                foreach (var handle in listed.Where(h => ended.Contains(h.Labels.GetValueOrDefault(PodLabels.Replica) ?? string.Empty)))
+                {
+                    await driver.DestroyAsync(handle, cancellationToken);
                 }
             }
             catch (PodDriverException ex)

@@ -1,6 +1,8 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Poddle.Core.Alerts;
 using Poddle.Core.Deployments;
 using Poddle.Core.Persistence;
 using Poddle.Core.Pools.Scaling;
@@ -26,6 +28,9 @@ public sealed partial class PoolControllerStep(
     ScalingEngines engines,
     PoolMetrics metrics,
     PoolAlerts alerts,
+    PodCosts costs,
+    PoolSpendMetrics spendMetrics,
+    IAlertNotifier notifier,
     IOptions<PoolOptions> poolOptions,
     IOptions<PoolControllerOptions> options,
     TimeProvider clock,
@@ -47,6 +52,7 @@ public sealed partial class PoolControllerStep(
         {
             engines.Remove(poolId.ToString());
             metrics.Forget(poolId.ToString());
+            spendMetrics.Forget(poolId.ToString());
             return null;
         }
 
@@ -175,7 +181,8 @@ public sealed partial class PoolControllerStep(
             var state = WorkerStates.Parse(w.State) ?? WorkerState.Failed;
             return new PoolWorkerView(w.WorkerId, state, state == WorkerState.Idle ? w.StateChangedAt : null);
         }).ToList();
-        var snapshot = new PoolSnapshot(queued?.Count ?? 0, oldestWait, inProgress, views);
+        var (spend, perWorker) = Spend(pool, live);
+        var snapshot = new PoolSnapshot(queued?.Count ?? 0, oldestWait, inProgress, views, SpendPerHour: spend, CostPerWorker: perWorker);
         PoolScaler scaler = pool.ScalerType == PoolScalerTypes.RequestCount
             ? new RequestCountScaler(pool.ScalerValue)
             : new QueueDelayScaler(TimeSpan.FromSeconds(pool.ScalerValue));
@@ -185,10 +192,12 @@ public sealed partial class PoolControllerStep(
             scaler,
             TimeSpan.FromSeconds(pool.IdleTimeoutSeconds),
             TimeSpan.FromSeconds(pool.ScaleUpWindowSeconds),
-            TimeSpan.FromSeconds(pool.ScaleDownWindowSeconds));
+            TimeSpan.FromSeconds(pool.ScaleDownWindowSeconds),
+            pool.BudgetPerHour);
         var decision = engines.For(pool.Id.ToString()).Decide(policy, snapshot);
         metrics.Configured(pool.Id.ToString(), policy);
         metrics.Decided(pool.Id.ToString(), decision);
+        await ReportSpendAsync(pool, spend, cancellationToken);
 
         var last = await db.Set<PoolEvent>().AsNoTracking()
             .Where(e => e.PoolId == pool.Id && e.Kind == PoolEventKinds.Decision)
@@ -241,6 +250,7 @@ public sealed partial class PoolControllerStep(
         try
         {
             await pods.StartAsync(driver, pool, worker, cancellationToken);
+            await LearnCostAsync(driver, worker, cancellationToken);
             recorder.Move(worker, WorkerState.Initializing, WorkerTransitionReasons.PodStarted);
             metrics.WorkersSpawned(pool.Id.ToString());
             LogSpawned(logger, worker.WorkerId, pool.Id, driver.Name);
@@ -346,6 +356,65 @@ public sealed partial class PoolControllerStep(
         return failedAt + StartRetryDelay;
     }
 
+    /// <summary>
+    /// What the pool's live workers' pods cost per hour (the providers' last known cost per hour, <see cref="PodCosts"/>),
+    /// a worker whose pod's cost is not known yet counted at the mean of the known ones; and that mean (null when none is known).
+    /// </summary>
+    private (decimal Spend, decimal? PerWorker) Spend(Pool pool, List<PoolWorker> live)
+    {
+        var known = live.Select(w => w.PodId is null ? null : costs.Get(pool.Driver, w.PodId)).ToList();
+        var values = known.OfType<decimal>().ToList();
+        if (values.Count == 0)
+        {
+            return (0m, null);
+        }
+
+        var mean = values.Average();
+        return (values.Sum() + (mean * (known.Count - values.Count)), mean);
+    }
+
+    /// <summary>The pool's spend as metrics, and its budget alert (<c>pool:{id}:budget</c>, warning) raised once when reached and resolved when under it again.</summary>
+    private async Task ReportSpendAsync(Pool pool, decimal spend, CancellationToken cancellationToken)
+    {
+        var reached = pool.BudgetPerHour is { } budget && spend >= budget;
+        var was = spendMetrics.Report(pool.Id.ToString(), spend, reached);
+        var key = BudgetAlertKey(pool.Id);
+        if (reached && was != true)
+        {
+            var title = string.Create(CultureInfo.InvariantCulture, $"Pool {pool.Name} reached its budget of ${pool.BudgetPerHour:0.00}/hr");
+            var message = string.Create(CultureInfo.InvariantCulture, $"Its running pods cost ${spend:0.00}/hr; no more workers are started until they cost less (budgetPerHour).");
+            await notifier.RaiseAsync(new Alert(key, AlertLevel.Warning, title, message, pool.OwnerId), cancellationToken);
+        }
+        else if (!reached && was == true)
+        {
+            await notifier.ResolveAsync(key, cancellationToken);
+        }
+    }
+
+    /// <summary>The alert key of a pool's budget.</summary>
+    public static string BudgetAlertKey(Guid poolId) => $"pool:{poolId}:budget";
+
+    /// <summary>A new worker's pod cost per hour, where the driver knows costs (so the budget counts it before the next fleet pass).</summary>
+    private async Task LearnCostAsync(IPodDriver driver, PoolWorker worker, CancellationToken cancellationToken)
+    {
+        if (driver is not IPodFleet fleet || worker.PodId is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (await fleet.GetFleetPodAsync(worker.PodId, cancellationToken) is { CostPerHour: { } cost })
+            {
+                costs.Set(driver.Name, worker.PodId, cost);
+            }
+        }
+        catch (PodDriverException ex)
+        {
+            LogCostUnknown(logger, ex, worker.WorkerId);
+        }
+    }
+
     private Task<List<PoolWorker>> LiveWorkersAsync(Guid poolId, CancellationToken cancellationToken) =>
         db.Set<PoolWorker>()
             .Where(w => w.PoolId == poolId && w.State != WorkerStates.Terminated && w.State != WorkerStates.Failed)
@@ -393,6 +462,9 @@ public sealed partial class PoolControllerStep(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {WorkerId} of pool {PoolId} lost: {Reason}")]
     private static partial void LogLost(ILogger logger, string workerId, Guid poolId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {WorkerId}: its pod's cost per hour could not be read; the next fleet pass reads it")]
+    private static partial void LogCostUnknown(ILogger logger, Exception ex, string workerId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {WorkerId}: its pod could not be ended; the next full pass tries again")]
     private static partial void LogEndFailed(ILogger logger, Exception ex, string workerId);

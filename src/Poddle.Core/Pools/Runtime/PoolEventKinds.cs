@@ -9,4 +9,7 @@ public static class PoolEventKinds
 
     /// <summary>Billing suspended or resumed the pool (its owner's balance; docs/billing.md).</summary>
     public const string Billing = "billing";
+
+    /// <summary>A fleet reconciliation's finding about the pool (an orphan worker pod, a worker's pod gone at the provider; docs/fleet.md).</summary>
+    public const string Fleet = "fleet";
 }

@@ -11,10 +11,13 @@ namespace Poddle.Core.Pools.Scaling;
 /// <param name="IdleTimeout">How long a worker stays idle before it may be drained (RunPod's idle timeout).</param>
 /// <param name="ScaleUpWindow">Scale up to the lowest recommendation of this window (HPA; zero: react at once).</param>
 /// <param name="ScaleDownWindow">Scale down to the highest recommendation of this window (HPA's default is 300 s).</param>
+/// <param name="BudgetPerHour">USD per hour the pool's running pods may cost; at it no worker is started (rule
+/// budget-reached, which wins over the minimum), never drained for it. Null: no budget.</param>
 public sealed record PoolScalingPolicy(
     int MinWorkers,
     int MaxWorkers,
     PoolScaler Scaler,
     TimeSpan IdleTimeout,
     TimeSpan ScaleUpWindow,
-    TimeSpan ScaleDownWindow);
+    TimeSpan ScaleDownWindow,
+    decimal? BudgetPerHour = null);

@@ -8,9 +8,14 @@ namespace Poddle.Core.Pools.Scaling;
 /// <param name="Workers">Every worker not yet terminated or failed (those are ignored if passed).</param>
 /// <param name="MeanJobDuration">Recent mean execution time, when known: lets the queue-delay scaler act before the
 /// oldest job reaches the target instead of after.</param>
+/// <param name="SpendPerHour">What the pool's pods cost now, USD per hour (the providers' cost per hour; 0 where unknown).</param>
+/// <param name="CostPerWorker">What one more worker would cost per hour, when known: the budget then also limits how
+/// many are started at once.</param>
 public sealed record PoolSnapshot(
     int QueuedJobs,
     TimeSpan OldestQueuedWait,
     int InProgressJobs,
     IReadOnlyList<PoolWorkerView> Workers,
-    TimeSpan? MeanJobDuration = null);
+    TimeSpan? MeanJobDuration = null,
+    decimal SpendPerHour = 0m,
+    decimal? CostPerWorker = null);

@@ -5,7 +5,8 @@ namespace Poddle.Core.Pools.Scaling;
 /// <summary>
 /// What the engine decided at <paramref name="At"/>: the pool should have <paramref name="DesiredWorkers"/>;
 /// start <paramref name="Spawn"/> workers and drain the workers in <paramref name="Drain"/> (idle ones only, never one
-/// holding a job). Invariants: MinWorkers ≤ DesiredWorkers ≤ MaxWorkers; Spawn &gt; 0 and Drain non-empty never
+/// holding a job). Invariants: MinWorkers ≤ DesiredWorkers ≤ MaxWorkers (except that a reached budget, rule
+/// budget-reached, holds DesiredWorkers at the current count even below MinWorkers); Spawn &gt; 0 and Drain non-empty never
 /// together; CurrentWorkers + Spawn - Drain.Count ≥ DesiredWorkers when scaling down (idle workers not yet past their
 /// idle timeout stay until they are).
 /// </summary>

@@ -70,6 +70,14 @@ public sealed class ScalingEngine(TimeProvider time)
         }
 
         var spawn = Math.Max(0, desired - current);
+        if (spawn > 0 && Affordable(policy, snapshot, spawn) is var affordable && affordable < spawn)
+        {
+            // The budget holds scale-ups only: workers already running are never drained for it.
+            spawn = affordable;
+            desired = current + spawn;
+            rule = ScalingRules.BudgetReached;
+        }
+
         IReadOnlyList<string> drain = [];
         DateTimeOffset? nextIdleTimeout = null;
         if (desired < current)
@@ -166,6 +174,23 @@ public sealed class ScalingEngine(TimeProvider time)
         expired.Sort(static (a, b) => a.Since != b.Since ? a.Since.CompareTo(b.Since) : string.CompareOrdinal(a.Id, b.Id));
         var drain = expired.Take(count).Select(e => e.Id).ToArray();
         return (drain, next);
+    }
+
+    /// <summary>How many of <paramref name="wanted"/> new workers the pool's budget allows (all without a budget).</summary>
+    private static int Affordable(PoolScalingPolicy policy, PoolSnapshot snapshot, int wanted)
+    {
+        if (policy.BudgetPerHour is not { } budget)
+        {
+            return wanted;
+        }
+
+        var room = budget - Math.Max(0m, snapshot.SpendPerHour);
+        if (room <= 0m)
+        {
+            return 0;
+        }
+
+        return snapshot.CostPerWorker is { } each && each > 0m ? (int)Math.Min(wanted, decimal.Floor(room / each)) : wanted;
     }
 
     private static DateTimeOffset? QueueDelayDeadline(PoolScaler scaler, PoolSnapshot snapshot, DateTimeOffset now) =>

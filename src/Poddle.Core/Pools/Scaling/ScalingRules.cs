@@ -31,6 +31,9 @@ public static class ScalingRules
     /// <summary>A lower recommendation is held back by the scale-down window.</summary>
     public const string ScaleDownWindow = "scale-down-window";
 
+    /// <summary>More workers are wanted, but the pool's running pods already cost its budget per hour (or one more would pass it).</summary>
+    public const string BudgetReached = "budget-reached";
+
     /// <summary>Fewer workers are wanted, but none has been idle for the idle timeout yet (busy ones are never drained).</summary>
     public const string IdleTimeout = "idle-timeout";
 }

@@ -25,6 +25,7 @@ public sealed class PoolCommandsTests : IDisposable
             secrets = ["HF_TOKEN"]
             maxWorkers = 2
             idleTimeout = 30
+            budgetPerHour = 2.5
 
             [env]
             MODE = "prod"
@@ -50,11 +51,14 @@ public sealed class PoolCommandsTests : IDisposable
         var pool = JsonSerializer.Deserialize(json.Stdout, PoddleJsonContext.Default.PoolResponse)!;
         Assert.Equal((30, "prod", "HF_TOKEN"), (pool.IdleTimeout, pool.Env["MODE"], Assert.Single(pool.SecretKeys)));
         Assert.Equal(["/bin/sh", "-c", "python3 handler.py"], pool.Command);
+        Assert.Equal(2.5m, pool.BudgetPerHour);
+        Assert.Contains("budget $2.50/hr", (await cli.RunAsync("pools", "get", "workers")).Stdout, StringComparison.Ordinal);
 
-        await File.WriteAllTextAsync(Path.Combine(_directory, "other.toml"), "ttl = 600\n");
+        await File.WriteAllTextAsync(Path.Combine(_directory, "other.toml"), "ttl = 600\nbudgetPerHour = 1\n");
         var updated = await cli.RunAsync("pools", "update", "workers", "--file", "other.toml", "--json");
         Assert.True(updated.ExitCode == 0, updated.ToString());
-        Assert.Equal(600, JsonSerializer.Deserialize(updated.Stdout, PoddleJsonContext.Default.PoolResponse)!.Ttl);
+        var after = JsonSerializer.Deserialize(updated.Stdout, PoddleJsonContext.Default.PoolResponse)!;
+        Assert.Equal((600, 1m), (after.Ttl, after.BudgetPerHour));
 
         var scaled = await cli.RunAsync("pools", "scale", "workers", "--min", "1");
         Assert.True(scaled.ExitCode == 0, scaled.ToString());

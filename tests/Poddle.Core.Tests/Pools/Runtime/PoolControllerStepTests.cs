@@ -1,6 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
+using Poddle.Core.Alerts;
+using Poddle.Core.Deployments;
 using Poddle.Core.Persistence;
 using Poddle.Core.Pools;
+using Poddle.Core.Pools.Runtime;
 using Poddle.Core.Pools.Scaling;
+using Poddle.Core.Tests.Fleet;
 using Poddle.Testing;
 
 namespace Poddle.Core.Tests.Pools.Runtime;
@@ -150,5 +155,37 @@ public sealed class PoolControllerStepTests
         var done = await h.JobAsync(job);
         Assert.Equal((PoolJobStatuses.Completed, replacement, 1), (done.Status, done.WorkerId, done.Retries));
         Assert.Equal(2, h.Driver.Started.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_SpendAtTheBudget_NoMoreWorkersByBudgetReached_AlertRaisedOnceThenResolvedUnderIt()
+    {
+        await using var h = await PoolControllerStepHarness.CreateAsync(DatabaseProvider.Sqlite, new NewPool("budget", MaxWorkers: 3, Scaler: new PoolScalerInput(PoolScalerTypes.RequestCount, 1), BudgetPerHour: 1.00m));
+        var costs = h.Pools.Services.GetRequiredService<PodCosts>();
+        var alerts = (RecordingAlertNotifier)h.Pools.Services.GetRequiredService<IAlertNotifier>();
+        await h.SubmitAsync(1);
+        await h.PassAsync();
+        var first = Assert.Single(await h.LiveAsync());
+
+        // The provider says the first worker's pod costs more than the pool's budget.
+        costs.Set(h.Driver.Name, first.PodId!, 1.20m);
+        await h.SubmitAsync(2);
+        await h.PassAsync();
+        await h.PassAsync();
+
+        Assert.Single(await h.LiveAsync());
+        Assert.Equal(ScalingRules.BudgetReached, (await h.DecisionsAsync())[^1].Rule);
+        var alert = Assert.Single(alerts.Raised);
+        Assert.Equal((PoolControllerStep.BudgetAlertKey(h.Pool), AlertLevel.Warning, (Guid?)h.Owner), (alert.Key, alert.Level, alert.OwnerId));
+        Assert.Equal("Pool budget reached its budget of $1.00/hr", alert.Title);
+        Assert.Empty(alerts.Resolved);
+
+        // Cheaper now: room for one more 0.40/hr worker under 1.00/hr (not two), and the alert ends.
+        costs.Set(h.Driver.Name, first.PodId!, 0.40m);
+        await h.PassAsync();
+
+        Assert.Equal(2, (await h.LiveAsync()).Count);
+        Assert.Equal([PoolControllerStep.BudgetAlertKey(h.Pool)], alerts.Resolved);
+        Assert.Single(alerts.Raised);
     }
 }

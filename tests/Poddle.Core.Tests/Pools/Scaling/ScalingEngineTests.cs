@@ -355,4 +355,51 @@ public sealed class ScalingEngineTests
             })];
         }
     }
+
+    [Fact]
+    public void Decide_SpendAtTheBudget_NoScaleUpByBudgetReached()
+    {
+        var engine = new ScalingEngine(_clock);
+        var policy = Policy(max: 10) with { BudgetPerHour = 1.00m };
+        var snapshot = Snapshot(queued: 6, oldest: 4.5, workers: Workers(WorkerState.Running, 2)) with { SpendPerHour = 1.00m, CostPerWorker = 0.50m };
+
+        var decision = engine.Decide(policy, snapshot);
+
+        Assert.Equal((0, 2, ScalingRules.BudgetReached), (decision.Spawn, decision.DesiredWorkers, decision.Rule));
+        Assert.Empty(decision.Drain);
+    }
+
+    [Fact]
+    public void Decide_BudgetRoomForSomeWorkers_SpawnsOnlyWhatItAffords()
+    {
+        var engine = new ScalingEngine(_clock);
+        var policy = Policy(max: 10) with { BudgetPerHour = 2.00m };
+        var snapshot = Snapshot(queued: 6, oldest: 4.5, workers: Workers(WorkerState.Running, 2)) with { SpendPerHour = 0.80m, CostPerWorker = 0.40m };
+
+        var decision = engine.Decide(policy, snapshot);
+
+        Assert.Equal((3, 5, ScalingRules.BudgetReached), (decision.Spawn, decision.DesiredWorkers, decision.Rule));
+    }
+
+    [Fact]
+    public void Decide_SpendFallsUnderTheBudget_ScalesUpAgainOnTheFakeClock()
+    {
+        var engine = new ScalingEngine(_clock);
+        var policy = Policy(max: 10) with { BudgetPerHour = 1.00m };
+        var busy = Workers(WorkerState.Running, 2);
+        Assert.Equal(ScalingRules.BudgetReached, engine.Decide(policy, Snapshot(queued: 3, oldest: 5, workers: busy) with { SpendPerHour = 1.20m }).Rule);
+
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var under = engine.Decide(policy, Snapshot(queued: 3, oldest: 65, workers: Workers(WorkerState.Running, 1)) with { SpendPerHour = 0.50m });
+
+        Assert.Equal((3, ScalingRules.QueueDelayExceeded), (under.Spawn, under.Rule));
+    }
+
+    [Fact]
+    public void Decide_NoBudget_SpendIsIgnored()
+    {
+        var decision = new ScalingEngine(_clock).Decide(Policy(), Snapshot(queued: 6, oldest: 4.5, workers: Workers(WorkerState.Running, 2)) with { SpendPerHour = 1000m });
+
+        Assert.Equal((6, ScalingRules.QueueDelayExceeded), (decision.Spawn, decision.Rule));
+    }
 }

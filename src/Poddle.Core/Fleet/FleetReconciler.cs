@@ -312,7 +312,7 @@ public sealed partial class FleetReconciler(
         switch (pod.Labels.GetValueOrDefault(PodLabels.Kind))
         {
             case ReplicaPods.PodKind when await db.Deployments.FindAsync([id], cancellationToken) is not null:
-                await new DeploymentEventRecorder(db, clock).RecordAsync(
+                await new DeploymentEventRecorder(db, new DeploymentAlerts(alerts), clock).RecordAsync(
                     id,
                     finding == FleetFindings.OrphanFound ? "OrphanFound" : "OrphanRemoved",
                     "orphan pod",

@@ -9,4 +9,7 @@ public static class PoolEventKinds
 
     /// <summary>Billing suspended or resumed the pool (its owner's balance; docs/billing.md).</summary>
     public const string Billing = "billing";
+
+    /// <summary>A GPU worker's placement after a capacity refusal, or no capacity anywhere and the back-off (docs/pools.md "GPU pools").</summary>
+    public const string Capacity = "capacity";
 }

@@ -61,6 +61,14 @@ public sealed class PoolWorkerRecorder(PoddleDbContext db, TimeProvider clock)
         Add(poolId, PoolEventKinds.Decision, null, decision.Rule, message, JsonSerializer.Serialize(decision.Inputs, InputsJson), StoredTime(decision.At));
     }
 
+    /// <summary>
+    /// Stores where a GPU worker was placed or why none could be (<see cref="PoolEventKinds.Capacity"/>):
+    /// <paramref name="reason"/> is <see cref="CapacityReasons"/>' value, <paramref name="message"/> names the GPU and
+    /// cloud types tried.
+    /// </summary>
+    public void Capacity(Guid poolId, string workerId, string reason, string message) =>
+        Add(poolId, PoolEventKinds.Capacity, workerId, reason, message, null, clock.GetStoredUtcNow());
+
     private void Add(Guid poolId, string kind, string? workerId, string reason, string message, string? inputs, DateTimeOffset at) =>
         db.Set<PoolEvent>().Add(new PoolEvent
         {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Poddle.Contracts;
 using Poddle.Core.Deployments;
 using Poddle.Core.Pools;
+using Poddle.Core.Pools.Gpus;
 using Poddle.Core.Pools.Runtime;
 
 namespace Poddle.Server.Endpoints;
@@ -27,7 +28,9 @@ internal static class PoolMappings
         request.ScaleDownWindow,
         request.ExecutionTimeout,
         request.Ttl,
-        request.MaxRetries);
+        request.MaxRetries,
+        request.Gpu?.ToInput(),
+        request.Storage?.ToInput());
 
     public static PoolChanges ToInput(this UpdatePoolRequest request) => new(
         request.Image,
@@ -44,7 +47,9 @@ internal static class PoolMappings
         request.ScaleDownWindow,
         request.ExecutionTimeout,
         request.Ttl,
-        request.MaxRetries);
+        request.MaxRetries,
+        request.Gpu?.ToInput(),
+        request.Storage?.ToInput());
 
     public static PoolResponse ToResponse(this PoolView view, HttpRequest request)
     {
@@ -71,8 +76,14 @@ internal static class PoolMappings
             pool.MaxRetries,
             $"{request.Scheme}://{request.Host}{request.PathBase}/v2/{pool.Id}",
             pool.CreatedAt,
-            pool.UpdatedAt);
+            pool.UpdatedAt,
+            Gpu: spec.Gpu is { } gpu ? new PoolGpuDto(gpu.Types, gpu.Count, [.. gpu.CloudTypes.Select(PoolGpuValidation.CloudTypeName)], gpu.SpotBidPerGpu) : null,
+            Storage: spec.Storage is { } storage ? new PoolStorageDto(storage.ContainerDiskGb, storage.VolumeGb, storage.VolumeMountPath) : null);
     }
+
+    public static PoolGpuInput ToInput(this PoolGpuDto dto) => new(dto.Types, dto.Count, dto.CloudTypes, dto.SpotBid);
+
+    public static PoolStorageInput ToInput(this PoolStorageDto dto) => new(dto.ContainerDiskGb, dto.VolumeGb, dto.VolumeMountPath);
 
     /// <summary>A pool with its controller's view: live workers and recent events with each decision's inputs.</summary>
     public static PoolResponse ToResponse(this PoolView view, HttpRequest request, PoolRuntimeView runtime) =>

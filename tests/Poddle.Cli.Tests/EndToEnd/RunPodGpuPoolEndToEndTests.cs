@@ -160,12 +160,12 @@ public sealed class RunPodGpuPoolEndToEndTests
         var text = new System.Text.StringBuilder();
         foreach (var pod in fake.Pods)
         {
-            text.AppendLine($"pod {pod.Id} {pod.GpuType.Id} {pod.CloudType} {pod.DesiredStatus}");
+            text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"pod {pod.Id} {pod.GpuType.Id} {pod.CloudType} {pod.DesiredStatus}");
         }
 
         foreach (var (podId, lines) in fake.Workloads.AllOutput())
         {
-            text.AppendLine($"output of {podId}:").AppendJoin(Environment.NewLine, lines.TakeLast(10)).AppendLine();
+            text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"output of {podId}:").AppendJoin(Environment.NewLine, lines.TakeLast(10)).AppendLine();
         }
 
         var log = server.Stdout + server.Stderr;

@@ -13,6 +13,9 @@ namespace Poddle.Core.Pools.Runtime;
 /// </summary>
 public sealed class PoolWorkerRecorder(PoddleDbContext db, TimeProvider clock)
 {
+    /// <summary>The longest event message stored (the column's length).</summary>
+    public const int MaxMessageLength = 512;
+
     private static readonly JsonSerializerOptions InputsJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>A new worker row, spawning, with its event.</summary>
@@ -66,8 +69,21 @@ public sealed class PoolWorkerRecorder(PoddleDbContext db, TimeProvider clock)
     /// <paramref name="reason"/> is <see cref="CapacityReasons"/>' value, <paramref name="message"/> names the GPU and
     /// cloud types tried.
     /// </summary>
-    public void Capacity(Guid poolId, string workerId, string reason, string message) =>
+    public void Capacity(Guid poolId, string workerId, string reason, string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+
+        // A long fallback list (10 GPU types in 3 clouds) is longer than an event's message may be: its middle goes,
+        // its start (the first types tried) and its end (the back-off) stay.
+        if (message.Length > MaxMessageLength)
+        {
+            const string Cut = " … ";
+            var tail = MaxMessageLength / 4;
+            message = string.Concat(message.AsSpan(0, MaxMessageLength - tail - Cut.Length), Cut, message.AsSpan(message.Length - tail));
+        }
+
         Add(poolId, PoolEventKinds.Capacity, workerId, reason, message, null, clock.GetStoredUtcNow());
+    }
 
     private void Add(Guid poolId, string kind, string? workerId, string reason, string message, string? inputs, DateTimeOffset at) =>
         db.Set<PoolEvent>().Add(new PoolEvent

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Poddle.Core.Accounts;
 using Poddle.Core.Agents;
 using Poddle.Core.Common;
+using Poddle.Core.Persistence;
 using Poddle.Core.Pools;
 using Poddle.Core.Pools.Gpus;
 using Poddle.Core.Pools.Runtime;
@@ -146,7 +147,7 @@ public sealed class PoolControllerGpuFallbackTests
             Assert.True(job.IsSuccess, job.Error?.Message);
         }
 
-        public Task PassAsync() =>
+        public Task<DateTimeOffset?> PassAsync() =>
             Pools.WithAsync<DateTimeOffset?, PoolControllerStep>(s => s.RunAsync(Pool, new HashSet<string>(), new HashSet<string>(), DateTimeOffset.MinValue, CancellationToken.None));
 
         public void Advance(TimeSpan span) => Pools.Clock.Advance(span);

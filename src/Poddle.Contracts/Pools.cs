@@ -25,6 +25,8 @@ public sealed record CreatePoolRequest(
     int? ExecutionTimeout = null,
     int? Ttl = null,
     int? MaxRetries = null,
+    PoolGpuDto? Gpu = null,
+    PoolStorageDto? Storage = null,
     decimal? BudgetPerHour = null);
 
 /// <summary>PATCH /api/pools/{id}: any field given replaces the current one; env and secrets are merged (a null value removes a key).</summary>
@@ -44,6 +46,8 @@ public sealed record UpdatePoolRequest(
     int? ExecutionTimeout = null,
     int? Ttl = null,
     int? MaxRetries = null,
+    PoolGpuDto? Gpu = null,
+    PoolStorageDto? Storage = null,
     decimal? BudgetPerHour = null);
 
 /// <summary>POST /api/pools/{id}/scale: new bounds (either or both).</summary>
@@ -77,7 +81,20 @@ public sealed record PoolResponse(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<PoolWorkerDto>? Workers = null,
     IReadOnlyList<PoolEventDto>? Events = null,
+    PoolGpuDto? Gpu = null,
+    PoolStorageDto? Storage = null,
     decimal? BudgetPerHour = null);
+
+/// <summary>
+/// A pool's GPUs per worker (docs/pools.md "GPU pools"): <c>types</c>, the provider's GPU type ids in order of preference
+/// (a start the provider has no machine for tries the next), <c>count</c> GPUs per worker (1 by default),
+/// <c>cloudTypes</c> "secure", "community" or "all" in order of preference (tried after every GPU type of the one before;
+/// "all" by default), <c>spotBid</c> dollars per GPU-hour for interruptible workers (none: on demand).
+/// </summary>
+public sealed record PoolGpuDto(IReadOnlyList<string>? Types = null, int? Count = null, IReadOnlyList<string>? CloudTypes = null, decimal? SpotBid = null);
+
+/// <summary>A pool worker's disks in GB (the driver's defaults when left out) and where its volume is mounted.</summary>
+public sealed record PoolStorageDto(int? ContainerDiskGb = null, int? VolumeGb = null, string? VolumeMountPath = null);
 
 /// <summary>A live worker of a pool (GET /api/pools/{id}): state is spawning, initializing, idle, running, draining or terminating.</summary>
 public sealed record PoolWorkerDto(string Id, string State, string? Reason, string Driver, DateTimeOffset CreatedAt, DateTimeOffset StateChangedAt, DateTimeOffset? LastPingAt);

@@ -31,6 +31,8 @@ public sealed partial class RunPodFake : IAsyncDisposable
     private readonly GraphQLSerializer _serializer = new();
     private readonly DocumentExecuter _executer = new();
     private WebApplication? _app;
+    private Task? _workloadLoop;
+    private CancellationTokenSource? _stopping;
 
     private RunPodFake(string apiKey, TimeProvider time, int seed)
     {
@@ -51,6 +53,16 @@ public sealed partial class RunPodFake : IAsyncDisposable
 
     /// <summary>How long a rented or resumed pod stays CREATED before it runs (zero by default).</summary>
     public TimeSpan StartDelay { get; set; }
+
+    /// <summary>
+    /// Opt-in: images mapped to local commands run as processes while their pods are RUNNING (empty: pods run nothing).
+    /// Checked after every API call and every <see cref="WorkloadTick"/> of real time (a pod's start on the fake clock or
+    /// a <see cref="Vanish"/> is seen within one tick).
+    /// </summary>
+    public RunPodFakeWorkloads Workloads { get; } = new();
+
+    /// <summary>How often, in real time, <see cref="Workloads"/> are reconciled with the pods besides after each call.</summary>
+    public static TimeSpan WorkloadTick { get; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The account's balance in dollars.</summary>
     public double ClientBalance { get; set; } = 100;
@@ -83,6 +95,8 @@ public sealed partial class RunPodFake : IAsyncDisposable
         fake._app = app;
         var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         fake.GraphQLUrl = new Uri(address.TrimEnd('/') + "/graphql");
+        fake._stopping = new CancellationTokenSource();
+        fake._workloadLoop = fake.ReconcileWorkloadsAsync(fake._stopping.Token);
         return fake;
     }
 
@@ -103,7 +117,9 @@ public sealed partial class RunPodFake : IAsyncDisposable
     {
         lock (_lock)
         {
-            return _pods.Remove(podId);
+            var removed = _pods.Remove(podId);
+            Workloads.Reconcile([.. _pods.Values]);
+            return removed;
         }
     }
 
@@ -135,6 +151,14 @@ public sealed partial class RunPodFake : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_stopping is not null)
+        {
+            await _stopping.CancelAsync();
+            await _workloadLoop!;
+            _stopping.Dispose();
+        }
+
+        await Workloads.DisposeAsync();
         if (_app is not null)
         {
             await _app.StopAsync();
@@ -193,6 +217,23 @@ public sealed partial class RunPodFake : IAsyncDisposable
         context.Response.StatusCode = result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
         context.Response.ContentType = "application/json";
         await _serializer.WriteAsync(context.Response.Body, result, ct);
+        Workloads.Reconcile(Pods);
+    }
+
+    private async Task ReconcileWorkloadsAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(WorkloadTick);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                Workloads.Reconcile(Pods);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed.
+        }
     }
 
     private bool Authorized(HttpRequest request)

@@ -17,7 +17,7 @@ internal static class PoolFile
 
     private static readonly HashSet<string> Keys = new(
         ["name", "image", "command", "sourceId", "env", "secrets", "resources", "driver", "minWorkers", "maxWorkers", "scaler", "idleTimeout",
-         "scaleUpWindow", "scaleDownWindow", "executionTimeout", "ttl", "maxRetries", "budgetPerHour"],
+         "scaleUpWindow", "scaleDownWindow", "executionTimeout", "ttl", "maxRetries", "gpu", "storage", "budgetPerHour"],
         StringComparer.Ordinal);
 
     /// <summary>Reads <paramref name="path"/> into a create request; a mistake is a usage error naming the key.</summary>
@@ -62,6 +62,12 @@ internal static class PoolFile
             Number(table, "executionTimeout", path),
             Number(table, "ttl", path),
             Number(table, "maxRetries", path),
+            Table(table, "gpu", path) is { } gpu
+                ? new PoolGpuDto(Texts(gpu, "types", path), Number(gpu, "count", path), Texts(gpu, "cloudTypes", path), Decimal(gpu, "spotBid", path))
+                : null,
+            Table(table, "storage", path) is { } storage
+                ? new PoolStorageDto(Number(storage, "containerDiskGb", path), Number(storage, "volumeGb", path), Text(storage, "volumeMountPath", path))
+                : null,
             Money(table, "budgetPerHour", path));
     }
 
@@ -82,6 +88,8 @@ internal static class PoolFile
         file.ExecutionTimeout,
         file.Ttl,
         file.MaxRetries,
+        file.Gpu,
+        file.Storage,
         file.BudgetPerHour);
 
     private static string? Text(TomlTable table, string key, string path) => table.TryGetValue(key, out var value)
@@ -100,6 +108,19 @@ internal static class PoolFile
 
     private static int? Number(TomlTable table, string key, string path) => table.TryGetValue(key, out var value)
         ? value is long n and >= int.MinValue and <= int.MaxValue ? (int)n : throw CliException.Usage($"{path}: {key} must be a whole number.")
+        : null;
+
+    private static decimal? Decimal(TomlTable table, string key, string path) => table.TryGetValue(key, out var value)
+        ? value switch
+        {
+            long n => n,
+            double d when double.IsFinite(d) && Math.Abs(d) < 1e9 => (decimal)d,
+            _ => throw CliException.Usage($"{path}: {key} must be a number."),
+        }
+        : null;
+
+    private static List<string>? Texts(TomlTable table, string key, string path) => table.TryGetValue(key, out var value)
+        ? value is TomlArray array && array.All(a => a is string) ? [.. array.Cast<string>()] : throw CliException.Usage($"{path}: {key} must be an array of strings.")
         : null;
 
     private static TomlTable? Table(TomlTable table, string key, string path) => table.TryGetValue(key, out var value)

@@ -12,7 +12,16 @@ public sealed class AgentOptions
     /// </summary>
     public string? ServerUrl { get; set; }
 
-    /// <summary>Per driver ("docker" → "http://172.17.0.1:8080"), overriding <see cref="ServerUrl"/> for that driver's pods.</summary>
+    /// <summary>
+    /// The URL the internet reaches this server's main listener at ("https://poddle.example.com"), for the pods of remote
+    /// drivers (<c>DriverCapabilities.LocalEndpoint</c> false: RunPod), which run on someone else's machines and cannot
+    /// reach the agent listener (loopback and local bridges only). Their heartbeats and pool workers' requests go there,
+    /// each authenticated by the pod's own token or worker key (docs/security.md). Empty: <see cref="ServerUrl"/>, else
+    /// the server's own first HTTP listen address (right only when the provider runs on this machine, as its test fake).
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>Per driver ("docker" → "http://172.17.0.1:8080"), overriding <see cref="ServerUrl"/> (and <see cref="PublicUrl"/>) for that driver's pods.</summary>
     public Dictionary<string, string> DriverServerUrls { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>

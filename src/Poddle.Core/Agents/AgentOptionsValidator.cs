@@ -15,6 +15,11 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             failures.Add("Agents:ServerUrl must be an absolute http:// or https:// URL that pods can reach (e.g. 'http://10.0.0.5:8080').");
         }
 
+        if (!string.IsNullOrEmpty(options.PublicUrl) && !IsHttpUrl(options.PublicUrl))
+        {
+            failures.Add("Agents:PublicUrl must be an absolute http:// or https:// URL that remote pods (RunPod) reach this server's main listener at (e.g. 'https://poddle.example.com').");
+        }
+
         foreach (var (driver, url) in options.DriverServerUrls)
         {
             if (!IsHttpUrl(url))

@@ -12,7 +12,10 @@ namespace Poddle.Core.Agents;
 /// not say, as sandbox pods reach the host's loopback port through their namespace). Without an agent listener (a host
 /// that sets none, tests): the driver's host address with the server's listen port, else the server's own first HTTP
 /// listen address (the host tells it once it listens, <see cref="SetListenAddresses"/>) with a wildcard host made
-/// loopback. Null when none is known (no agent env then).
+/// loopback. Null when none is known (no agent env then). Pods of a remote driver (<see cref="DriverCapabilities.LocalEndpoint"/>
+/// false: RunPod) run on another machine, where neither the agent listener nor a host address of this machine is
+/// reachable: they get <see cref="AgentOptions.DriverServerUrls"/> for their driver, else <see cref="AgentOptions.PublicUrl"/>,
+/// else <see cref="AgentOptions.ServerUrl"/>, else the server's own listen address (<see cref="ForRemote"/>).
 /// </summary>
 public sealed class AgentServerAddress(IOptions<AgentOptions> options)
 {
@@ -39,6 +42,12 @@ public sealed class AgentServerAddress(IOptions<AgentOptions> options)
     /// </summary>
     public async Task<string?> ForAsync(IPodDriver driver, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(driver);
+        if (!driver.Capabilities.LocalEndpoint)
+        {
+            return ForRemote(driver.Name);
+        }
+
         var value = options.Value;
         if ((value.DriverServerUrls.TryGetValue(driver.Name, out var perDriver) && !string.IsNullOrEmpty(perDriver)) || !string.IsNullOrEmpty(value.ServerUrl))
         {
@@ -72,6 +81,21 @@ public sealed class AgentServerAddress(IOptions<AgentOptions> options)
         var url = value.DriverServerUrls.TryGetValue(driver, out var perDriver) && !string.IsNullOrEmpty(perDriver)
             ? perDriver
             : !string.IsNullOrEmpty(value.ServerUrl) ? value.ServerUrl : _listen;
+        return url?.TrimEnd('/');
+    }
+
+    /// <summary>
+    /// The URL for pods of the remote driver <paramref name="driver"/>: its own configured URL, else the public one, else
+    /// the generic one, else the main listener's address; never the agent listener, which listens on this machine's
+    /// loopback and bridges only. Null when none is known.
+    /// </summary>
+    public string? ForRemote(string driver)
+    {
+        var value = options.Value;
+        var url = value.DriverServerUrls.TryGetValue(driver, out var perDriver) && !string.IsNullOrEmpty(perDriver) ? perDriver
+            : !string.IsNullOrEmpty(value.PublicUrl) ? value.PublicUrl
+            : !string.IsNullOrEmpty(value.ServerUrl) ? value.ServerUrl
+            : _listen;
         return url?.TrimEnd('/');
     }
 

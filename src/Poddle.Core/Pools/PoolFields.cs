@@ -1,5 +1,6 @@
 using Poddle.Core.Common;
 using Poddle.Core.Deployments;
+using Poddle.Core.Pools.Gpus;
 
 namespace Poddle.Core.Pools;
 
@@ -30,6 +31,15 @@ public static class PoolFields
     public static readonly FieldPath ExecutionTimeout = FieldPath.Of(nameof(NewPool.ExecutionTimeout));
     public static readonly FieldPath Ttl = FieldPath.Of(nameof(NewPool.Ttl));
     public static readonly FieldPath MaxRetries = FieldPath.Of(nameof(NewPool.MaxRetries));
+    public static readonly FieldPath Gpu = FieldPath.Of(nameof(NewPool.Gpu));
+    public static readonly FieldPath GpuTypes = Gpu.Member(nameof(PoolGpuInput.Types));
+    public static readonly FieldPath GpuCount = Gpu.Member(nameof(PoolGpuInput.Count));
+    public static readonly FieldPath GpuCloudTypes = Gpu.Member(nameof(PoolGpuInput.CloudTypes));
+    public static readonly FieldPath GpuSpotBid = Gpu.Member(nameof(PoolGpuInput.SpotBid));
+    public static readonly FieldPath Storage = FieldPath.Of(nameof(NewPool.Storage));
+    public static readonly FieldPath StorageContainerDisk = Storage.Member(nameof(PoolStorageInput.ContainerDiskGb));
+    public static readonly FieldPath StorageVolume = Storage.Member(nameof(PoolStorageInput.VolumeGb));
+    public static readonly FieldPath StorageVolumeMountPath = Storage.Member(nameof(PoolStorageInput.VolumeMountPath));
 
     public static readonly FieldPath BudgetPerHour = FieldPath.Of(nameof(NewPool.BudgetPerHour));
 

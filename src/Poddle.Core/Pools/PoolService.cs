@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Poddle.Core.Common;
 using Poddle.Core.Deployments;
 using Poddle.Core.Persistence;
+using Poddle.Core.Pools.Gpus;
 
 namespace Poddle.Core.Pools;
 
@@ -30,11 +31,17 @@ public sealed partial class PoolService(
         var errors = new FieldErrors();
         PoolValidation.ValidateName(request.Name, errors);
         var secretValues = request.Secrets ?? new Dictionary<string, string>();
-        var spec = BuildSpec(request.Image, request.Command, request.SourceId, request.Env ?? new Dictionary<string, string>(), secretValues, request.Resources, null, errors);
+        var spec = BuildSpec(request.Image, request.Command, request.SourceId, request.Env ?? new Dictionary<string, string>(), secretValues, request.Resources, null, errors)
+            with { Gpu = PoolGpuValidation.Build(request.Gpu, errors), Storage = PoolGpuValidation.Build(request.Storage, errors) };
         var knobs = PoolValidation.BuildKnobs(
             request.MinWorkers, request.MaxWorkers, request.Scaler, request.IdleTimeout, request.ScaleUpWindow, request.ScaleDownWindow,
             request.ExecutionTimeout, request.Ttl, request.MaxRetries, request.BudgetPerHour, null, Math.Min(PoolValidation.DefaultMaxWorkers, limits.MaxReplicas), options.Value, errors);
         var driver = DeploymentValidation.ResolveDriver(request.Driver, spec.ToDeploymentSpec(), drivers, deploymentOptions.Value, errors);
+        if (driver is not null)
+        {
+            PoolGpuValidation.CheckDriver(driver, spec.Gpu, spec.Storage, errors);
+        }
+
         await CheckSourceAsync(ownerId, spec.SourceId, errors, cancellationToken);
         if (!errors.IsEmpty)
         {
@@ -110,7 +117,7 @@ public sealed partial class PoolService(
 
         if (changes.IsEmpty)
         {
-            return Error.Validation(PoolFields.Changes, "Nothing to change: give at least one of image, command, sourceId, env, secrets, resources, minWorkers, maxWorkers, scaler, idleTimeout, scaleUpWindow, scaleDownWindow, executionTimeout, ttl, maxRetries, budgetPerHour.");
+            return Error.Validation(PoolFields.Changes, "Nothing to change: give at least one of image, command, sourceId, env, secrets, resources, gpu, storage, minWorkers, maxWorkers, scaler, idleTimeout, scaleUpWindow, scaleDownWindow, executionTimeout, ttl, maxRetries, budgetPerHour.");
         }
 
         var current = PoolWorkerSpec.Deserialize(pool.SpecJson);
@@ -124,11 +131,18 @@ public sealed partial class PoolService(
         var command = changes.Command ?? (changes.Image is null ? current.Command : null);
         var sourceId = image is null ? changes.SourceId ?? current.SourceId : changes.SourceId;
         var errors = new FieldErrors();
-        var spec = BuildSpec(image, command, sourceId, env, secretValues, changes.Resources, current.Resources, errors);
+        var spec = BuildSpec(image, command, sourceId, env, secretValues, changes.Resources, current.Resources, errors) with
+        {
+            Gpu = changes.Gpu is null ? current.Gpu : PoolGpuValidation.Build(changes.Gpu, errors),
+            Storage = changes.Storage is null ? current.Storage : PoolGpuValidation.Build(changes.Storage, errors),
+        };
         var knobs = PoolValidation.BuildKnobs(
             changes.MinWorkers, changes.MaxWorkers, changes.Scaler, changes.IdleTimeout, changes.ScaleUpWindow, changes.ScaleDownWindow,
             changes.ExecutionTimeout, changes.Ttl, changes.MaxRetries, changes.BudgetPerHour, PoolKnobs.Of(pool), PoolValidation.DefaultMaxWorkers, options.Value, errors);
-        DeploymentValidation.ResolveDriver(pool.Driver, spec.ToDeploymentSpec(), drivers, deploymentOptions.Value, errors);
+        if (DeploymentValidation.ResolveDriver(pool.Driver, spec.ToDeploymentSpec(), drivers, deploymentOptions.Value, errors) is { } driver)
+        {
+            PoolGpuValidation.CheckDriver(driver, spec.Gpu, spec.Storage, errors);
+        }
         if (changes.SourceId is not null)
         {
             await CheckSourceAsync(ownerId, changes.SourceId, errors, cancellationToken);

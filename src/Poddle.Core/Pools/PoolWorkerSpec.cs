@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Poddle.Core.Deployments;
+using Poddle.Core.Pools.Gpus;
+using Poddle.Drivers.Abstractions.Pods;
 
 namespace Poddle.Core.Pools;
 
@@ -16,6 +18,12 @@ public sealed record PoolWorkerSpec(
     IReadOnlyList<string> SecretKeys,
     ResourceSpec Resources)
 {
+    /// <summary>GPUs per worker with the fallback lists (types, cloud types) and a spot bid; null: none. Absent from specs stored before it.</summary>
+    public PoolGpuSpec? Gpu { get; init; }
+
+    /// <summary>Container disk and volume of each worker; null: the driver's defaults.</summary>
+    public PodStorage? Storage { get; init; }
+
     /// <summary>A deployment spec's worker part (the same validation built both).</summary>
     internal static PoolWorkerSpec From(DeploymentSpec spec) => new(spec.Image, spec.Command, spec.SourceId, spec.Env, spec.SecretKeys, spec.Resources);
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Poddle.Contracts;
 using Poddle.Core.Deployments;
 using Poddle.Core.Pools;
+using Poddle.Core.Pools.Gpus;
 using Poddle.Core.Pools.Runtime;
 
 namespace Poddle.Server.Endpoints;
@@ -28,6 +29,8 @@ internal static class PoolMappings
         request.ExecutionTimeout,
         request.Ttl,
         request.MaxRetries,
+        request.Gpu?.ToInput(),
+        request.Storage?.ToInput(),
         request.BudgetPerHour);
 
     public static PoolChanges ToInput(this UpdatePoolRequest request) => new(
@@ -46,6 +49,8 @@ internal static class PoolMappings
         request.ExecutionTimeout,
         request.Ttl,
         request.MaxRetries,
+        request.Gpu?.ToInput(),
+        request.Storage?.ToInput(),
         request.BudgetPerHour);
 
     public static PoolResponse ToResponse(this PoolView view, HttpRequest request)
@@ -74,8 +79,14 @@ internal static class PoolMappings
             $"{request.Scheme}://{request.Host}{request.PathBase}/v2/{pool.Id}",
             pool.CreatedAt,
             pool.UpdatedAt,
+            Gpu: spec.Gpu is { } gpu ? new PoolGpuDto(gpu.Types, gpu.Count, [.. gpu.CloudTypes.Select(PoolGpuValidation.CloudTypeName)], gpu.SpotBidPerGpu) : null,
+            Storage: spec.Storage is { } storage ? new PoolStorageDto(storage.ContainerDiskGb, storage.VolumeGb, storage.VolumeMountPath) : null,
             BudgetPerHour: pool.BudgetPerHour);
     }
+
+    public static PoolGpuInput ToInput(this PoolGpuDto dto) => new(dto.Types, dto.Count, dto.CloudTypes, dto.SpotBid);
+
+    public static PoolStorageInput ToInput(this PoolStorageDto dto) => new(dto.ContainerDiskGb, dto.VolumeGb, dto.VolumeMountPath);
 
     /// <summary>A pool with its controller's view: live workers and recent events with each decision's inputs.</summary>
     public static PoolResponse ToResponse(this PoolView view, HttpRequest request, PoolRuntimeView runtime) =>

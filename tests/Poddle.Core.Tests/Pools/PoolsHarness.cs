@@ -52,6 +52,7 @@ public sealed class PoolsHarness : IAsyncDisposable
         services.AddSingleton(new SourceBundleDirectory(Path.Combine(Path.GetTempPath(), "poddle-pool-sources-unused")));
         services.AddSingleton<IPodDriver>(NamedTestPodDriver.Sandbox());
         services.AddSingleton<IPodDriver>(NamedTestPodDriver.Docker());
+        services.AddSingleton<IPodDriver>(new Runtime.GpuTestPodDriver());
         return new PoolsHarness(database, services.BuildServiceProvider(), clock);
     }
 

@@ -76,6 +76,29 @@ public sealed class PoolEndpointsTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Gpu_InvalidFieldsAreNamedByElement_AndADriverWithoutGpusRefusesWithItsCapabilityError(DatabaseProvider provider)
+    {
+        await using var server = await StartAsync(provider);
+        var (alice, _) = await server.CreateUserAsync("alice");
+
+        var invalid = await alice.PostAsJsonAsync("/api/pools", Workers with
+        {
+            Gpu = new PoolGpuDto(["NVIDIA RTX A4000", ""], 0, ["secure", "cheap"]),
+            Storage = new PoolStorageDto(VolumeMountPath: "/workspace"),
+        });
+        var onSandbox = await alice.PostAsJsonAsync("/api/pools", Workers with { Gpu = new PoolGpuDto(["NVIDIA RTX A4000"]) });
+
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        var errors = (await invalid.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject();
+        Assert.Equal(["gpu.cloudTypes[1]", "gpu.count", "gpu.types[1]", "storage.volumeMountPath"], errors.Select(e => e.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.BadRequest, onSandbox.StatusCode);
+        var refusal = Assert.Single((await onSandbox.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject());
+        Assert.Equal("gpu", refusal.Key);
+        Assert.Contains("cannot give a pod GPUs (gpu.count)", (string)refusal.Value![0]!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AnotherUsersPool_Is404Everywhere(DatabaseProvider provider)
     {
         await using var server = await StartAsync(provider);

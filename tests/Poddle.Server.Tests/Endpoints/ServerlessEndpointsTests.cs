@@ -76,6 +76,32 @@ public sealed class ServerlessEndpointsTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await malloryJwt.GetAsync($"/v2/{pool}/health")).StatusCode);
     }
 
+    /// <summary>
+    /// Remote workers (RunPod) reach the worker protocol on the public listener (docs/security.md, "Remote pods"): there
+    /// the owner's own API token, as a Bearer or raw, is no worker key, so the worker API stays the worker's only.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task OwnersApiToken_OnTheWorkerProtocolOfThePublicListener_Is401(DatabaseProvider provider)
+    {
+        await using var server = await PoolEndpointsTests.StartAsync(provider, new Dictionary<string, string?> { ["Pools:TakeWait"] = "00:00:00" });
+        var (token, pool) = await CreatePoolWithTokenAsync(server, "alice");
+        var env = await CreateWorkerEnvAsync(server, pool, "w1");
+        using var bearer = server.CreateClient(token);
+        using var raw = new HttpClient { BaseAddress = server.BaseAddress };
+        raw.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", token);
+        using var worker = new HttpClient { BaseAddress = server.BaseAddress };
+        worker.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", env[PoolWorkerEnvironment.ApiKey]);
+
+        foreach (var client in new[] { bearer, raw })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/v2/{pool}/job-take/w1?protocol=runpod&job_in_progress=0")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/v2/{pool}/ping/w1")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await worker.GetAsync($"/v2/{pool}/job-take/w1?protocol=runpod&job_in_progress=0")).StatusCode);
+    }
+
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task WorkerKey_ReachesOnlyItsOwnPoolAndWorkerId_AndNoUserEndpoint(DatabaseProvider provider)

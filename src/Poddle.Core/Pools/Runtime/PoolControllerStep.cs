@@ -36,8 +36,17 @@ public sealed partial class PoolControllerStep(
     TimeProvider clock,
     ILogger<PoolControllerStep> logger)
 {
-    /// <summary>After a worker failed to start, the pool starts no other for this long (a broken spec would otherwise start one on every event).</summary>
+    /// <summary>
+    /// After a worker failed to start, the pool starts no other for this long (a broken spec would otherwise start one on
+    /// every event); each further failure in a row doubles it, up to <see cref="MaxStartRetryDelay"/>.
+    /// </summary>
     public static readonly TimeSpan StartRetryDelay = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest back-off after start failures in a row (a capacity drought that lasts hours).</summary>
+    public static readonly TimeSpan MaxStartRetryDelay = TimeSpan.FromMinutes(10);
+
+    /// <summary>How many of the latest starts the back-off looks at (enough to reach <see cref="MaxStartRetryDelay"/>).</summary>
+    private const int StartsConsidered = 6;
 
     /// <summary>
     /// The pass. <paramref name="stopRequested"/>: workers that asked to be recycled (RunPod's stopPod);
@@ -241,7 +250,12 @@ public sealed partial class PoolControllerStep(
         await TrimEventsAsync(pool.Id, cancellationToken);
     }
 
-    /// <summary>Starts one worker; false when it could not start.</summary>
+    /// <summary>
+    /// Starts one worker; false when it could not start. A GPU pool's worker goes to the first of its GPU and cloud types
+    /// the provider has a machine for (<see cref="PoolWorkerPods.StartAsync"/>); a fallback and a start that found
+    /// capacity nowhere are events (<see cref="PoolEventKinds.Capacity"/>) naming what was tried, the latter with the
+    /// back-off before the next try (<see cref="StartBlockedUntilAsync"/>).
+    /// </summary>
     private async Task<bool> SpawnAsync(Pool pool, IPodDriver driver, CancellationToken cancellationToken)
     {
         // The row first (spawning), so a pass that dies while the pod starts leaves a trace to clean up.
@@ -249,14 +263,30 @@ public sealed partial class PoolControllerStep(
         await db.SaveChangesAsync(cancellationToken);
         try
         {
-            await pods.StartAsync(driver, pool, worker, cancellationToken);
+            var start = await pods.StartAsync(driver, pool, worker, cancellationToken);
             await LearnCostAsync(driver, worker, cancellationToken);
             recorder.Move(worker, WorkerState.Initializing, WorkerTransitionReasons.PodStarted);
+            if (start is { Placement: { } placement, Refused.Count: > 0 })
+            {
+                recorder.Capacity(pool.Id, worker.WorkerId, CapacityReasons.FellBack, $"started on {placement}; no capacity at {string.Join(", ", start.Refused)}");
+            }
+
             metrics.WorkersSpawned(pool.Id.ToString());
             LogSpawned(logger, worker.WorkerId, pool.Id, driver.Name);
             await db.SaveChangesAsync(cancellationToken);
             await alerts.SpawnedAsync(pool.Id, cancellationToken);
             return true;
+        }
+        catch (PodDriverException ex) when (ex.Kind == PodFailureKind.NoCapacity)
+        {
+            LogNoCapacity(logger, worker.WorkerId, pool.Id, ex.Message);
+            recorder.Move(worker, WorkerState.Failed, WorkerTransitionReasons.NoCapacity);
+            metrics.WorkerFailed(pool.Id.ToString(), WorkerTransitionReasons.NoCapacity);
+            await protocol.RevokeWorkerAsync(worker.WorkerId, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            var retryAt = await StartBlockedUntilAsync(pool.Id, cancellationToken);
+            var wait = retryAt is { } at ? at - clock.GetUtcNow() : TimeSpan.Zero;
+            recorder.Capacity(pool.Id, worker.WorkerId, CapacityReasons.Exhausted, $"{ex.Message}; next try in {(int)Math.Ceiling(wait.TotalSeconds)} s");
         }
         catch (Exception ex) when (ex is PodDriverException or InvalidOperationException)
         {
@@ -344,16 +374,29 @@ public sealed partial class PoolControllerStep(
         }
     }
 
-    /// <summary>When the pool may start workers again after its last start failure; null when it may now.</summary>
+    /// <summary>
+    /// When the pool may start workers again after its latest start failures; null when it may now. The back-off is
+    /// exponential in the failures in a row (the latest starts that failed, counted back to the last one that started):
+    /// <see cref="StartRetryDelay"/> after one, doubled after each further one, capped at <see cref="MaxStartRetryDelay"/>,
+    /// so a drought costs one try per back-off, not a try per pass.
+    /// </summary>
     private async Task<DateTimeOffset?> StartBlockedUntilAsync(Guid poolId, CancellationToken cancellationToken)
     {
-        var since = clock.GetUtcNow() - StartRetryDelay;
-        var failedAt = await db.Set<PoolWorker>().AsNoTracking()
-            .Where(w => w.PoolId == poolId && w.Reason == WorkerTransitionReasons.StartFailed && w.StateChangedAt > since)
-            .OrderByDescending(w => w.StateChangedAt)
-            .Select(w => (DateTimeOffset?)w.StateChangedAt)
-            .FirstOrDefaultAsync(cancellationToken);
-        return failedAt + StartRetryDelay;
+        var latest = await db.Set<PoolWorker>().AsNoTracking()
+            .Where(w => w.PoolId == poolId)
+            .OrderByDescending(w => w.CreatedAt)
+            .Take(StartsConsidered)
+            .Select(w => new { w.Reason, w.State, w.StateChangedAt })
+            .ToListAsync(cancellationToken);
+        var failures = latest.TakeWhile(w => w.State == WorkerStates.Failed && w.Reason is WorkerTransitionReasons.StartFailed or WorkerTransitionReasons.NoCapacity).ToList();
+        if (failures.Count == 0)
+        {
+            return null;
+        }
+
+        var delay = TimeSpan.FromTicks(Math.Min(StartRetryDelay.Ticks << (failures.Count - 1), MaxStartRetryDelay.Ticks));
+        var until = failures[0].StateChangedAt + delay;
+        return until > clock.GetUtcNow() ? until : null;
     }
 
     /// <summary>
@@ -450,6 +493,9 @@ public sealed partial class PoolControllerStep(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pool {PoolId}: no driver named {Driver} on this server; its workers are not managed")]
     private static partial void LogNoDriver(ILogger logger, Guid poolId, string driver);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {WorkerId} of pool {PoolId} not started: {Detail}")]
+    private static partial void LogNoCapacity(ILogger logger, string workerId, Guid poolId, string detail);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pool {PoolId}: {Rule}, {Current} → {Desired} workers (spawn {Spawn}, drain {Drain})")]
     private static partial void LogDecided(ILogger logger, Guid poolId, string rule, int current, int desired, int spawn, int drain);

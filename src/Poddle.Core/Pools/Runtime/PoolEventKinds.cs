@@ -12,4 +12,7 @@ public static class PoolEventKinds
 
     /// <summary>A fleet reconciliation's finding about the pool (an orphan worker pod, a worker's pod gone at the provider; docs/fleet.md).</summary>
     public const string Fleet = "fleet";
+
+    /// <summary>A GPU worker's placement after a capacity refusal, or no capacity anywhere and the back-off (docs/pools.md "GPU pools").</summary>
+    public const string Capacity = "capacity";
 }

@@ -10,6 +10,9 @@ public sealed class PoolRuntimeQueries(PoddleDbContext db)
     /// <summary>Events shown with a pool.</summary>
     public const int RecentEvents = 30;
 
+    /// <summary>Capacity events (<see cref="PoolEventKinds.Capacity"/>) always shown, however old among the kept ones.</summary>
+    public const int RecentCapacityEvents = 5;
+
     public async Task<PoolRuntimeView> ForPoolAsync(Guid poolId, CancellationToken cancellationToken)
     {
         var workers = await db.Set<PoolWorker>().AsNoTracking()
@@ -22,6 +25,16 @@ public sealed class PoolRuntimeQueries(PoddleDbContext db)
             .ThenByDescending(e => e.Id)
             .Take(RecentEvents)
             .ToListAsync(cancellationToken);
-        return new PoolRuntimeView(workers, events);
+
+        // A GPU pool's capacity events (a fallback, a drought and its back-off) stay visible behind the busy traffic of
+        // job transitions: the latest few are shown even when older than the recent events.
+        var capacity = await db.Set<PoolEvent>().AsNoTracking()
+            .Where(e => e.PoolId == poolId && e.Kind == PoolEventKinds.Capacity)
+            .OrderByDescending(e => e.At)
+            .ThenByDescending(e => e.Id)
+            .Take(RecentCapacityEvents)
+            .ToListAsync(cancellationToken);
+        events.AddRange(capacity.Where(c => !events.Any(e => e.Id == c.Id)));
+        return new PoolRuntimeView(workers, [.. events.OrderByDescending(e => e.At).ThenByDescending(e => e.Id)]);
     }
 }

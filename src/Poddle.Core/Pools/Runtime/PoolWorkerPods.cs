@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Poddle.Core.Agents;
 using Poddle.Core.Deployments;
+using Poddle.Core.Pools.Gpus;
 using Poddle.Drivers.Abstractions.Pods;
 
 namespace Poddle.Core.Pools.Runtime;
@@ -35,14 +36,17 @@ public sealed class PoolWorkerPods(
         worker.PodId is null ? null : new PodHandle(worker.Driver, worker.PodId, worker.PodStateVersion, worker.PodState ?? string.Empty, await LabelsAsync(worker, cancellationToken));
 
     /// <summary>
-    /// Registers the worker (its key) and starts its pod; the row gets the handle. Throws <see cref="PodDriverException"/>
-    /// when the driver cannot (nothing left behind then), <see cref="InvalidOperationException"/> when no address for
+    /// Registers the worker (its key) and starts its pod; the row gets the handle. A GPU pool's pod is placed at the
+    /// first of the pool's (GPU type, cloud type) candidates the provider has a machine for: a start refused with
+    /// <see cref="PodFailureKind.NoCapacity"/> tries the next one (the answer lists those refused and the one used).
+    /// Throws <see cref="PodDriverException"/> when the driver cannot (nothing left behind then; of kind NoCapacity,
+    /// naming every candidate, when none had a machine), <see cref="InvalidOperationException"/> when no address for
     /// the server is known for this driver's pods.
     /// </summary>
-    public async Task StartAsync(IPodDriver driver, Pool pool, PoolWorker worker, CancellationToken cancellationToken)
+    public async Task<PoolWorkerStart> StartAsync(IPodDriver driver, Pool pool, PoolWorker worker, CancellationToken cancellationToken)
     {
         var address = await server.ForAsync(driver, cancellationToken)
-            ?? throw new InvalidOperationException($"No address of this server is known for {driver.Name} pods (Agents:ServerUrl).");
+            ?? throw new InvalidOperationException($"No address of this server is known for {driver.Name} pods (Agents:PublicUrl, Agents:ServerUrl).");
         var env = await protocol.CreateWorkerAsync(pool.Id, worker.WorkerId, new Uri(address), cancellationToken);
         if (!env.IsSuccess)
         {
@@ -61,11 +65,32 @@ public sealed class PoolWorkerPods(
             directory,
             env.Value,
             null,
-            new PodResources(spec.Resources.CpuMillicores, spec.Resources.MemoryMb));
-        var handle = await driver.StartAsync(podSpec, cancellationToken);
-        worker.PodId = handle.PodId;
-        worker.PodStateVersion = handle.StateVersion;
-        worker.PodState = handle.DriverState;
+            new PodResources(spec.Resources.CpuMillicores, spec.Resources.MemoryMb))
+        {
+            Storage = spec.Storage,
+        };
+
+        if (spec.Gpu is null)
+        {
+            Attach(worker, await driver.StartAsync(podSpec, cancellationToken));
+            return new PoolWorkerStart(null, []);
+        }
+
+        var refused = new List<PoolGpuPlacement>();
+        foreach (var candidate in spec.Gpu.Candidates())
+        {
+            try
+            {
+                Attach(worker, await driver.StartAsync(spec.Gpu.ApplyTo(podSpec, candidate), cancellationToken));
+                return new PoolWorkerStart(candidate, refused);
+            }
+            catch (PodDriverException ex) when (ex.Kind == PodFailureKind.NoCapacity)
+            {
+                refused.Add(candidate);
+            }
+        }
+
+        throw new PodDriverException(PodFailureKind.NoCapacity, $"no capacity at {driver.Name} for any of the pool's GPU placements: {string.Join(", ", refused)}");
     }
 
     /// <summary>Stops (grace period, then kill) and destroys a worker's pod, when it has one; a pod already gone is fine.</summary>
@@ -78,6 +103,13 @@ public sealed class PoolWorkerPods(
 
         await driver.StopAsync(handle, deploymentOptions.Value.StopGracePeriod, cancellationToken);
         await driver.DestroyAsync(handle, cancellationToken);
+    }
+
+    private static void Attach(PoolWorker worker, PodHandle handle)
+    {
+        worker.PodId = handle.PodId;
+        worker.PodStateVersion = handle.StateVersion;
+        worker.PodState = handle.DriverState;
     }
 
     private async Task<Dictionary<string, string>> LabelsAsync(PoolWorker worker, CancellationToken cancellationToken)

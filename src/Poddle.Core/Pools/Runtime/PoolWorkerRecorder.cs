@@ -13,6 +13,9 @@ namespace Poddle.Core.Pools.Runtime;
 /// </summary>
 public sealed class PoolWorkerRecorder(PoddleDbContext db, TimeProvider clock)
 {
+    /// <summary>The longest event message stored (the column's length).</summary>
+    public const int MaxMessageLength = 512;
+
     private static readonly JsonSerializerOptions InputsJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>A new worker row, spawning, with its event.</summary>
@@ -59,6 +62,27 @@ public sealed class PoolWorkerRecorder(PoddleDbContext db, TimeProvider clock)
         var action = decision.Spawn > 0 ? $"spawn {decision.Spawn}" : decision.Drain.Count > 0 ? $"drain {decision.Drain.Count}" : "no change";
         message = string.Create(CultureInfo.InvariantCulture, $"{action}: {decision.CurrentWorkers} → {decision.DesiredWorkers} workers");
         Add(poolId, PoolEventKinds.Decision, null, decision.Rule, message, JsonSerializer.Serialize(decision.Inputs, InputsJson), StoredTime(decision.At));
+    }
+
+    /// <summary>
+    /// Stores where a GPU worker was placed or why none could be (<see cref="PoolEventKinds.Capacity"/>):
+    /// <paramref name="reason"/> is <see cref="CapacityReasons"/>' value, <paramref name="message"/> names the GPU and
+    /// cloud types tried.
+    /// </summary>
+    public void Capacity(Guid poolId, string workerId, string reason, string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+
+        // A long fallback list (10 GPU types in 3 clouds) is longer than an event's message may be: its middle goes,
+        // its start (the first types tried) and its end (the back-off) stay.
+        if (message.Length > MaxMessageLength)
+        {
+            const string Cut = " … ";
+            var tail = MaxMessageLength / 4;
+            message = string.Concat(message.AsSpan(0, MaxMessageLength - tail - Cut.Length), Cut, message.AsSpan(message.Length - tail));
+        }
+
+        Add(poolId, PoolEventKinds.Capacity, workerId, reason, message, null, clock.GetStoredUtcNow());
     }
 
     private void Add(Guid poolId, string kind, string? workerId, string reason, string message, string? inputs, DateTimeOffset at) =>

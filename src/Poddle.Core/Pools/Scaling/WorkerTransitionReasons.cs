@@ -11,6 +11,9 @@ public static class WorkerTransitionReasons
     public const string StopRequested = "stop-requested";
     public const string Stopped = "stopped";
     public const string StartFailed = "start-failed";
+
+    /// <summary>The worker could not start: the provider had no machine at any of the pool's GPU and cloud types.</summary>
+    public const string NoCapacity = "no-capacity";
     public const string Exited = "exited";
     public const string Silent = "silent";
 }

@@ -3,28 +3,36 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Poddle.Data.Sqlite.Migrations
+namespace Poddle.Data.Postgres.Migrations
 {
     /// <inheritdoc />
-    public partial class WipAlerts : Migration
+    public partial class AlertsAndFleetBudgets : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<decimal>(
+                name: "budget_per_hour",
+                table: "pools",
+                type: "numeric(18,6)",
+                precision: 18,
+                scale: 6,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "alert_incidents",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    firing_key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    level = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    message = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
-                    owner_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    firing_since = table.Column<long>(type: "INTEGER", nullable: false),
-                    resolved_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    last_sent_at = table.Column<long>(type: "INTEGER", nullable: true)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    firing_key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    level = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    message = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    owner_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    firing_since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    resolved_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -41,11 +49,11 @@ namespace Poddle.Data.Sqlite.Migrations
                 name: "alert_settings",
                 columns: table => new
                 {
-                    owner_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    webhook_url = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
-                    format = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    min_level = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                    owner_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    webhook_url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    format = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    min_level = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -83,6 +91,10 @@ namespace Poddle.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "alert_settings");
+
+            migrationBuilder.DropColumn(
+                name: "budget_per_hour",
+                table: "pools");
         }
     }
 }

@@ -11,8 +11,8 @@ using Poddle.Data.Sqlite;
 namespace Poddle.Data.Sqlite.Migrations
 {
     [DbContext(typeof(SqlitePoddleDbContext))]
-    [Migration("20261208005341_WipAlerts")]
-    partial class WipAlerts
+    [Migration("20261208021128_AlertsAndFleetBudgets")]
+    partial class AlertsAndFleetBudgets
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1812,6 +1812,11 @@ namespace Poddle.Data.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<decimal?>("BudgetPerHour")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("budget_per_hour");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
@@ -2190,6 +2195,61 @@ namespace Poddle.Data.Sqlite.Migrations
                         .HasDatabaseName("ix_pool_workers_pool_id_state");
 
                     b.ToTable("pool_workers", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Pools.Runtime.PoolWorkerRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("CpuMillicores")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cpu_millicores");
+
+                    b.Property<int>("MemoryMb")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("memory_mb");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<Guid>("PoolId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pool_id");
+
+                    b.Property<string>("PoolName")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pool_name");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<long?>("StoppedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stopped_at");
+
+                    b.Property<string>("WorkerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("worker_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pool_worker_runs");
+
+                    b.HasIndex("StartedAt", "StoppedAt")
+                        .HasDatabaseName("ix_pool_worker_runs_started_at_stopped_at");
+
+                    b.HasIndex("WorkerId", "StoppedAt")
+                        .HasDatabaseName("ix_pool_worker_runs_worker_id_stopped_at");
+
+                    b.ToTable("pool_worker_runs", (string)null);
                 });
 
             modelBuilder.Entity("Poddle.Core.Progress.CodeDraft", b =>

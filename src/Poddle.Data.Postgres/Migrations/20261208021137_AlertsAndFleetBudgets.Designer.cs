@@ -12,8 +12,8 @@ using Poddle.Data.Postgres;
 namespace Poddle.Data.Postgres.Migrations
 {
     [DbContext(typeof(PostgresPoddleDbContext))]
-    [Migration("20261208005403_WipAlerts")]
-    partial class WipAlerts
+    [Migration("20261208021137_AlertsAndFleetBudgets")]
+    partial class AlertsAndFleetBudgets
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1821,6 +1821,11 @@ namespace Poddle.Data.Postgres.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<decimal?>("BudgetPerHour")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("budget_per_hour");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -2199,6 +2204,61 @@ namespace Poddle.Data.Postgres.Migrations
                         .HasDatabaseName("ix_pool_workers_pool_id_state");
 
                     b.ToTable("pool_workers", (string)null);
+                });
+
+            modelBuilder.Entity("Poddle.Core.Pools.Runtime.PoolWorkerRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("CpuMillicores")
+                        .HasColumnType("integer")
+                        .HasColumnName("cpu_millicores");
+
+                    b.Property<int>("MemoryMb")
+                        .HasColumnType("integer")
+                        .HasColumnName("memory_mb");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<Guid>("PoolId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pool_id");
+
+                    b.Property<string>("PoolName")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("pool_name");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<DateTimeOffset?>("StoppedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stopped_at");
+
+                    b.Property<string>("WorkerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("worker_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pool_worker_runs");
+
+                    b.HasIndex("StartedAt", "StoppedAt")
+                        .HasDatabaseName("ix_pool_worker_runs_started_at_stopped_at");
+
+                    b.HasIndex("WorkerId", "StoppedAt")
+                        .HasDatabaseName("ix_pool_worker_runs_worker_id_stopped_at");
+
+                    b.ToTable("pool_worker_runs", (string)null);
                 });
 
             modelBuilder.Entity("Poddle.Core.Progress.CodeDraft", b =>

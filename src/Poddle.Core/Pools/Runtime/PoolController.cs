@@ -169,8 +169,9 @@ public sealed partial class PoolController(
 
     /// <summary>
     /// Destroys worker pods of this installation whose worker has ended (failed, terminated) — the end of a termination
-    /// that could not end its pod, or a pass that died mid-way. A pod with no worker row at all (a deleted pool, a pod
-    /// Poddle does not know) is not this sweep's: the fleet reconciliation alerts on it and terminates it after its grace.
+    /// that could not end its pod, or a pass that died mid-way — and the pods of a deleted pool. Any other pod with no
+    /// worker row (a pod Poddle does not know) is not this sweep's: the fleet reconciliation alerts on it and terminates
+    /// it after its grace.
     /// </summary>
     private async Task SweepEndedWorkerPodsAsync(CancellationToken cancellationToken)
     {
@@ -195,7 +196,13 @@ public sealed partial class PoolController(
                         .Select(w => w.WorkerId)
                         .ToListAsync(cancellationToken))
                     .ToHashSet(StringComparer.Ordinal);
-                foreach (var handle in listed.Where(h => ended.Contains(h.Labels.GetValueOrDefault(PodLabels.Replica) ?? string.Empty)))
+                // A deleted pool's pods go at once too: deleting a pool is the owner's word that its workers end (its worker
+                // rows went with it by cascade). A pool's row is written before any of its pods, so a listed pod's pool is seen.
+                var poolIds = listed.Select(h => Guid.TryParseExact(h.Labels.GetValueOrDefault(PodLabels.Id), "N", out var id) ? id : (Guid?)null)
+                    .OfType<Guid>().Distinct().ToList();
+                var pools = (await db.Pools.AsNoTracking().Where(p => poolIds.Contains(p.Id)).Select(p => p.Id).ToListAsync(cancellationToken)).ToHashSet();
+                bool PoolDeleted(PodHandle h) => Guid.TryParseExact(h.Labels.GetValueOrDefault(PodLabels.Id), "N", out var id) && !pools.Contains(id);
+                foreach (var handle in listed.Where(h => ended.Contains(h.Labels.GetValueOrDefault(PodLabels.Replica) ?? string.Empty) || PoolDeleted(h)))
                 {
                     await driver.DestroyAsync(handle, cancellationToken);
                 }

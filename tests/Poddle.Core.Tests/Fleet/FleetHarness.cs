@@ -87,7 +87,7 @@ public sealed class FleetHarness : IAsyncDisposable
             OwnerId = user.Id,
             Name = "gpus",
             Driver = Driver.Name,
-            SpecJson = "{}",
+            SpecJson = PoolWorkerSpec.Serialize(new PoolWorkerSpec("poddle-test/busybox:latest", null, null, new Dictionary<string, string>(), [], new ResourceSpec(250, 256))),
             MaxWorkers = 2,
             ScalerType = PoolScalerTypes.QueueDelay,
             ScalerValue = 4,

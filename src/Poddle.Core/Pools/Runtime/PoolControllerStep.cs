@@ -287,6 +287,7 @@ public sealed partial class PoolControllerStep(
             var retryAt = await StartBlockedUntilAsync(pool.Id, cancellationToken);
             var wait = retryAt is { } at ? at - clock.GetUtcNow() : TimeSpan.Zero;
             recorder.Capacity(pool.Id, worker.WorkerId, CapacityReasons.Exhausted, $"{ex.Message}; next try in {(int)Math.Ceiling(wait.TotalSeconds)} s");
+            await alerts.SpawnFailedAsync(pool, ex, cancellationToken);
         }
         catch (Exception ex) when (ex is PodDriverException or InvalidOperationException)
         {

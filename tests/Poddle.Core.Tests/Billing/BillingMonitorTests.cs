@@ -181,11 +181,11 @@ public sealed class BillingMonitorTests
         h.Clock.Advance(TimeSpan.FromMinutes(1));
         await CheckAllAsync(h);
         Assert.NotNull(await SuspendedAtAsync(h));
-        var suspended = await h.GetAsync(id);
-        Assert.Equal((DeploymentStatus.Suspended, (int?)2), (suspended.Status, suspended.SuspendedReplicas));
 
         // Rating the hours moves the ledger, not what is available.
         await h.SettleAsync();
+        var suspended = await h.GetAsync(id);
+        Assert.Equal((DeploymentStatus.Suspended, (int?)2), (suspended.Status, suspended.SuspendedReplicas));
         BalanceView before;
         await using (var scope = h.Scope())
         {

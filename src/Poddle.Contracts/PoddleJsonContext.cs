@@ -64,6 +64,7 @@ namespace Poddle.Contracts;
 [JsonSerializable(typeof(LedgerEntryResponse))]
 [JsonSerializable(typeof(LedgerPageResponse))]
 [JsonSerializable(typeof(UsageResponse))]
+[JsonSerializable(typeof(IReadOnlyList<ReplicaRunResponse>))]
 [JsonSerializable(typeof(FundRequest))]
 [JsonSerializable(typeof(FundResponse))]
 [JsonSerializable(typeof(PaymentResponse))]

@@ -10,8 +10,10 @@ namespace Poddle.Core.Billing;
 /// Watches balances: warns an owner whose balance lasts less than three days, less than one day (at the current burn:
 /// the hourly price of what runs now) and at zero; suspends an owner whose balance has been below zero for
 /// <see cref="BillingOptions.SuspendAfter"/>; resumes a suspended owner whose balance is above zero again. Runs after each
-/// rating run for every account, and for one owner after each credit (<see cref="CheckOwnerAsync"/>: an admin's credit
-/// today, a payment's tomorrow). Every step is idempotent and safe with two servers: a notice is unique per (owner, kind,
+/// rating run and every <see cref="BillingOptions.MonitorInterval"/> (<see cref="BillingMonitorLoop"/>) for every account,
+/// and for one owner after each credit (<see cref="CheckOwnerAsync"/>: an admin's or a payment's). What it judges is the
+/// balance available now: the ledger balance less the usage not rated yet (<see cref="UsageMeter.UnratedAsync"/>), so a
+/// burn that spends the balance within the hour is warned about and suspended then, not an hour later when it is rated. Every step is idempotent and safe with two servers: a notice is unique per (owner, kind,
 /// funding period), and suspension and resume are conditional updates of the account row, so one server wins each.
 /// </summary>
 public sealed class BillingMonitor(
@@ -43,6 +45,8 @@ public sealed class BillingMonitor(
         var accounts = await db.Set<BillingAccount>().AsNoTracking()
             .Select(a => new { a.OwnerId, a.BalanceMinor, a.SuspendedAt }).ToListAsync(cancellationToken);
         var burn = await meter.HourlyBurnAsync(now, cancellationToken);
+        var unrated = await meter.UnratedAsync(now, cancellationToken);
+        var available = accounts.ToDictionary(a => a.OwnerId, a => a.BalanceMinor - unrated.GetValueOrDefault(a.OwnerId));
 
         // A constant number of queries for the warnings, whatever the number of accounts: the periods and the notices
         // already stored (cache) in one query each, the new notices in batches. Warnings first, so a pass that also
@@ -54,19 +58,20 @@ public sealed class BillingMonitor(
         {
             var hourly = burn.GetValueOrDefault(account.OwnerId);
             var period = periods.GetValueOrDefault(account.OwnerId);
-            if (WarningOf(account.BalanceMinor, hourly) is { } warning && !stored.Contains((account.OwnerId, warning, period)))
+            var balance = available[account.OwnerId];
+            if (WarningOf(balance, hourly) is { } warning && !stored.Contains((account.OwnerId, warning, period)))
             {
-                due.Add(new PendingNotice(account.OwnerId, warning, period, account.BalanceMinor, WarningMessage(warning, account.BalanceMinor, hourly)));
+                due.Add(new PendingNotice(account.OwnerId, warning, period, balance, WarningMessage(warning, balance, hourly)));
             }
         }
 
         await notices.NotifyManyAsync(due, cancellationToken);
         var overdrawn = await OverdrawnPastGraceAsync(
-            [.. accounts.Where(a => a.BalanceMinor < 0 && a.SuspendedAt is null).Select(a => a.OwnerId)], cancellationToken);
+            [.. accounts.Where(a => available[a.OwnerId] < 0 && a.SuspendedAt is null).Select(a => a.OwnerId)], periods, cancellationToken);
         var changed = 0;
         foreach (var account in accounts)
         {
-            if (await SuspendOrResumeAsync(account.OwnerId, account.BalanceMinor, account.SuspendedAt, periods.GetValueOrDefault(account.OwnerId), overdrawn, cancellationToken))
+            if (await SuspendOrResumeAsync(account.OwnerId, available[account.OwnerId], account.SuspendedAt, periods.GetValueOrDefault(account.OwnerId), overdrawn, cancellationToken))
             {
                 changed++;
             }
@@ -93,8 +98,10 @@ public sealed class BillingMonitor(
             return;
         }
 
-        var burn = await meter.HourlyBurnAsync(clock.GetUtcNow(), cancellationToken, ownerId);
-        await CheckAsync(ownerId, account.BalanceMinor, account.SuspendedAt, burn.GetValueOrDefault(ownerId), cancellationToken);
+        var now = clock.GetUtcNow();
+        var burn = await meter.HourlyBurnAsync(now, cancellationToken, ownerId);
+        var unrated = await meter.UnratedAsync(now, cancellationToken, ownerId);
+        await CheckAsync(ownerId, account.BalanceMinor - unrated.GetValueOrDefault(ownerId), account.SuspendedAt, burn.GetValueOrDefault(ownerId), cancellationToken);
     }
 
     /// <summary>
@@ -115,6 +122,7 @@ public sealed class BillingMonitor(
             ? null
             : now.AddSeconds(Math.Min(balanceMinor * UsageMeter.SecondsPerHour / hourlyMinor, (long)TimeSpan.FromDays(3660).TotalSeconds));
 
+    // balance: what is available now, the ledger's balance less the usage not rated yet.
     private async Task<bool> CheckAsync(Guid ownerId, long balance, DateTimeOffset? suspendedAt, long burn, CancellationToken cancellationToken)
     {
         var period = await notices.PeriodAsync(ownerId, cancellationToken);
@@ -123,7 +131,7 @@ public sealed class BillingMonitor(
             await notices.NotifyAsync(ownerId, warning, period, balance, WarningMessage(warning, balance, burn), cancellationToken);
         }
 
-        var overdrawn = balance < 0 && suspendedAt is null ? await OverdrawnPastGraceAsync([ownerId], cancellationToken) : [];
+        var overdrawn = balance < 0 && suspendedAt is null ? await OverdrawnPastGraceAsync([ownerId], new() { [ownerId] = period }, cancellationToken) : [];
         return await SuspendOrResumeAsync(ownerId, balance, suspendedAt, period, overdrawn, cancellationToken);
     }
 
@@ -144,13 +152,15 @@ public sealed class BillingMonitor(
     }
 
     /// <summary>
-    /// Of <paramref name="owners"/> (balances below zero), those below zero for <see cref="BillingOptions.SuspendAfter"/>
-    /// or longer. The balance went below zero with the entry after the owner's last entry that left it at zero or above
+    /// Of <paramref name="owners"/> (available balances below zero), those below zero for <see cref="BillingOptions.SuspendAfter"/>
+    /// or longer. Usage not rated yet takes a balance below zero without a ledger entry: then the zero notice of the
+    /// owner's funding period (<paramref name="periods"/>), stored by the first check that saw it, marks when. Otherwise
+    /// the ledger balance went below zero with the entry after the owner's last entry that left it at zero or above
     /// (sequence L, 0 if none); it has been below zero since at least the cutoff exactly when an entry after L was
     /// appended at or before the cutoff, i.e. when the last sequence appended by the cutoff is above L (entries are
     /// appended in time order). Two grouped queries for any number of owners.
     /// </summary>
-    private async Task<HashSet<Guid>> OverdrawnPastGraceAsync(List<Guid> owners, CancellationToken cancellationToken)
+    private async Task<HashSet<Guid>> OverdrawnPastGraceAsync(List<Guid> owners, Dictionary<Guid, long> periods, CancellationToken cancellationToken)
     {
         if (owners.Count == 0)
         {
@@ -163,7 +173,10 @@ public sealed class BillingMonitor(
             .Select(g => new { Owner = g.Key, Last = g.Max(e => e.Sequence) }).ToDictionaryAsync(x => x.Owner, x => x.Last, cancellationToken);
         var byCutoff = await entries.Where(e => e.CreatedAt <= cutoff).GroupBy(e => e.OwnerId)
             .Select(g => new { Owner = g.Key, Last = g.Max(e => e.Sequence) }).ToDictionaryAsync(x => x.Owner, x => x.Last, cancellationToken);
-        return [.. owners.Where(o => byCutoff.TryGetValue(o, out var last) && last > covered.GetValueOrDefault(o))];
+        var noticed = (await db.Set<BillingNotice>().AsNoTracking()
+            .Where(n => owners.Contains(n.OwnerId) && n.Kind == BillingNoticeKinds.Depleted && n.CreatedAt <= cutoff)
+            .Select(n => new { n.OwnerId, n.Period }).ToListAsync(cancellationToken)).Select(n => (n.OwnerId, n.Period)).ToHashSet();
+        return [.. owners.Where(o => (byCutoff.TryGetValue(o, out var last) && last > covered.GetValueOrDefault(o)) || noticed.Contains((o, periods.GetValueOrDefault(o))))];
     }
 
     private string WarningMessage(string warning, long balance, long burn)

@@ -27,8 +27,16 @@ public sealed class BillingOptions
     public string RatingSchedule { get; set; } = "*/15 * * * *";
 
     /// <summary>
+    /// How often the controller checks every balance against what runs (warnings, suspension past the grace, resume),
+    /// besides after each rating run and after each credit. Usage not rated yet (the current hour) counts against the
+    /// balance, so a high burn is warned about and suspended within about this long, not only once its hour is rated.
+    /// </summary>
+    public TimeSpan MonitorInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// How long a balance may stay below zero before its owner is suspended (deployments and pools scaled to zero, their
-    /// desired sizes kept). Counted from the ledger entry that took the balance below zero. 0: at once.
+    /// desired sizes kept). Counted from the ledger entry that took the balance below zero, or from the zero notice of the
+    /// funding period when usage not rated yet took it there (whichever came first). 0: at once.
     /// </summary>
     public TimeSpan SuspendAfter { get; set; } = TimeSpan.FromHours(24);
 

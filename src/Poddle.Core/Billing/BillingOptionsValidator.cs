@@ -29,6 +29,11 @@ public sealed class BillingOptionsValidator : IValidateOptions<BillingOptions>
             failures.Add("Billing:RatingDelay must be between 00:00:00 and 01:00:00.");
         }
 
+        if (options.MonitorInterval < TimeSpan.FromSeconds(1) || options.MonitorInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add("Billing:MonitorInterval must be between 00:00:01 and 01:00:00.");
+        }
+
         if (options.SuspendAfter < TimeSpan.Zero || options.SuspendAfter > TimeSpan.FromDays(31))
         {
             failures.Add("Billing:SuspendAfter must be between 00:00:00 and 31.00:00:00.");

@@ -38,14 +38,19 @@ public sealed class BillingService(
 
         var now = clock.GetUtcNow();
         var burn = (await meter.HourlyBurnAsync(now, cancellationToken, ownerId)).GetValueOrDefault(ownerId);
+
+        // Warnings and the runway are judged on what is available now, as the monitor judges them (usage not rated yet counts).
+        var unrated = (await meter.UnratedAsync(now, cancellationToken, ownerId)).GetValueOrDefault(ownerId);
+        var available = balance - unrated;
         return new BalanceView(
             balance,
             options.Value.Currency,
             Enabled: true,
             burn,
-            BillingMonitor.RunsOutAt(balance, burn, now),
-            account is null ? null : BillingMonitor.WarningOf(balance, burn),
-            account?.SuspendedAt);
+            BillingMonitor.RunsOutAt(available, burn, now),
+            account is null ? null : BillingMonitor.WarningOf(available, burn),
+            account?.SuspendedAt,
+            unrated);
     }
 
     /// <summary>A page of the caller's ledger, newest first.</summary>
@@ -158,12 +163,14 @@ public sealed class BillingService(
             Add(c.DeploymentId, names.GetValueOrDefault(c.DeploymentId, "?"), c.AmountMinor, c.ReplicaSeconds, c.CpuMillicoreSeconds, c.MemoryMbSeconds);
         }
 
-        // Hours not rated yet (the last few, or all of them while billing is off) are metered now, the current hour up to now.
+        // Hours not rated yet (the last few, or all of them while billing is off) are metered now, the current hour up to now,
+        // less what a rater already charged for an hour it has not marked yet (counted above).
+        var charged = charges.Select(c => (c.DeploymentId, c.HourStart)).ToHashSet();
         var rated = await db.Set<RatedHour>().AsNoTracking().Where(h => h.HourStart >= from).OrderByDescending(h => h.HourStart)
             .Select(h => (DateTimeOffset?)h.HourStart).FirstOrDefaultAsync(cancellationToken);
         for (var hour = rated is { } last ? last.AddHours(1) : from; hour <= now; hour = hour.AddHours(1))
         {
-            foreach (var u in await meter.MeterHourAsync(hour, cancellationToken, ownerId, now))
+            foreach (var u in (await meter.MeterHourAsync(hour, cancellationToken, ownerId, now)).Where(u => !charged.Contains((u.DeploymentId, hour))))
             {
                 Add(u.DeploymentId, u.DeploymentName, u.AmountMinor, u.ReplicaSeconds, u.CpuMillicoreSeconds, u.MemoryMbSeconds);
             }
@@ -185,6 +192,30 @@ public sealed class BillingService(
             var t = totals.GetValueOrDefault(id, (name, 0, 0, 0, 0));
             totals[id] = (name, t.Amount + amount, t.Replica + replica, t.Cpu + cpu, t.Memory + memory);
         }
+    }
+
+    /// <summary>The most replica runs <see cref="ListRunsAsync"/> returns (newest first).</summary>
+    public const int MaxRuns = 1000;
+
+    /// <summary>
+    /// The replica runs behind a deployment's usage this month (UTC), newest first (at most <see cref="MaxRuns"/>): each
+    /// pod's start and stop as the controller recorded them and the resources it ran with, so an owner can check a charge
+    /// by hand. Another owner's deployment is a 404.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<ReplicaRunView>>> ListRunsAsync(Guid ownerId, Guid deploymentId, CancellationToken cancellationToken)
+    {
+        if (!await db.Set<Deployment>().AsNoTracking().AnyAsync(d => d.Id == deploymentId && d.OwnerId == ownerId, cancellationToken))
+        {
+            return Error.NotFound("Deployment");
+        }
+
+        var now = clock.GetStoredUtcNow();
+        var from = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var runs = await db.Set<ReplicaRun>().AsNoTracking().Where(r => r.DeploymentId == deploymentId && (r.StoppedAt == null || r.StoppedAt > from))
+            .OrderByDescending(r => r.StartedAt).Take(MaxRuns).ToListAsync(cancellationToken);
+        var resources = (await db.Set<DeploymentRevision>().AsNoTracking().Where(v => v.DeploymentId == deploymentId).ToListAsync(cancellationToken))
+            .ToDictionary(v => v.Number, v => ReplicaPods.ReadSpec(v).Resources);
+        return runs.Select(r => new ReplicaRunView(r.ReplicaId, r.Revision, resources[r.Revision].CpuMillicores, resources[r.Revision].MemoryMb, r.StartedAt, r.StoppedAt)).ToList();
     }
 
     /// <summary>The price per hour of what runs now, per deployment (open replica runs) and pool (open worker runs) of <paramref name="ownerId"/>.</summary>

@@ -11,7 +11,7 @@ public static class BillingServiceCollectionExtensions
 {
     /// <summary>
     /// Registers usage billing with its options (section "Billing", validated at start; <paramref name="configure"/> runs
-    /// after the binding): the meter, the rater and its recurring job, the ledger and the billing service. The rating job
+    /// after the binding): the meter, the rater and its recurring job, the balance monitor's loop, the ledger and the billing service. The rating job
     /// is declared whether or not billing is enabled and does nothing while it is off.
     /// </summary>
     public static IServiceCollection AddPoddleBilling(this IServiceCollection services, Action<OptionsBuilder<BillingOptions>>? configure = null)
@@ -27,6 +27,7 @@ public static class BillingServiceCollectionExtensions
         services.TryAddScoped<BillingSuspension>();
         services.TryAddScoped<BillingMonitor>();
         services.TryAddSingleton<BillingWebhookClient>();
+        services.AddHostedService<BillingMonitorLoop>();
         services.TryAddSingleton<Email.SmtpMailer>();
         services.AddJobHandler<BillingNoticeJob>(BillingNoticeJob.JobKind);
         services.Replace(ServiceDescriptor.Scoped<IDeploymentBalanceGuard, BalanceGuard>());

@@ -77,6 +77,33 @@ public sealed partial class UsageMeter(PoddleDbContext db, IOptions<BillingOptio
     }
 
     /// <summary>
+    /// What ran and is not charged yet, up to <paramref name="now"/>, per owner (of <paramref name="ownerId"/> or all): every
+    /// hour after the latest rated hour (from the current hour when none is rated yet: billing begins there), metered and
+    /// rounded per (deployment, hour) exactly as the rater will charge it, less what a rater already charged for an hour
+    /// it has not marked yet. So balance − unrated is what the owner has now, and it does not move when an hour is rated.
+    /// </summary>
+    public async Task<Dictionary<Guid, long>> UnratedAsync(DateTimeOffset now, CancellationToken cancellationToken, Guid? ownerId = null)
+    {
+        var rated = await db.Set<RatedHour>().AsNoTracking().OrderByDescending(h => h.HourStart).Select(h => (DateTimeOffset?)h.HourStart).FirstOrDefaultAsync(cancellationToken);
+        var from = rated is { } last ? last.AddHours(1) : HourOf(now);
+        var charged = (await db.Set<UsageCharge>().AsNoTracking().Where(c => c.HourStart >= from && (ownerId == null || c.OwnerId == ownerId))
+            .Select(c => new { c.DeploymentId, c.HourStart }).ToListAsync(cancellationToken)).Select(c => (c.DeploymentId, c.HourStart)).ToHashSet();
+        var unrated = new Dictionary<Guid, long>();
+        for (var hour = from; hour < now; hour = hour.AddHours(1))
+        {
+            foreach (var usage in await MeterHourAsync(hour, cancellationToken, ownerId, now))
+            {
+                if (!charged.Contains((usage.DeploymentId, hour)))
+                {
+                    unrated[usage.OwnerId] = checked(unrated.GetValueOrDefault(usage.OwnerId) + usage.AmountMinor);
+                }
+            }
+        }
+
+        return unrated;
+    }
+
+    /// <summary>
     /// The burn rate: per owner (of <paramref name="ownerId"/> or all), the price per hour of the replicas running now (open
     /// replica runs) at the price list in force at <paramref name="at"/>. One query for the runs, one for their revisions.
     /// </summary>

@@ -26,6 +26,10 @@ internal static class BillingEndpoints
         billing.MapGet("/usage", GetUsage)
             .WithSummary("This month's usage by deployment and resource, with the estimate to the month's end");
 
+        billing.MapGet("/usage/{deploymentId:guid}/runs", ListRuns)
+            .WithSummary("The replica runs behind one deployment's usage this month, newest first: each pod's start and stop as recorded")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         var admin = app.MapGroup("/api/admin/billing").WithTags("Admin").RequireAuthorization(AuthenticationSetup.AdminPolicy);
 
         admin.MapGet("/users/{id:guid}/transactions", ListUserTransactions)
@@ -49,6 +53,10 @@ internal static class BillingEndpoints
 
     private static async Task<Ok<UsageResponse>> GetUsage(ClaimsPrincipal caller, BillingService service, CancellationToken ct) =>
         TypedResults.Ok((await service.GetUsageAsync(caller.UserId(), ct)).ToResponse());
+
+    private static async Task<Results<Ok<IReadOnlyList<ReplicaRunResponse>>, ProblemResult>> ListRuns(Guid deploymentId, ClaimsPrincipal caller, BillingService service, CancellationToken ct) =>
+        (await service.ListRunsAsync(caller.UserId(), deploymentId, ct))
+            .ToHttp(runs => TypedResults.Ok<IReadOnlyList<ReplicaRunResponse>>([.. runs.Select(r => new ReplicaRunResponse(r.ReplicaId, r.Revision, r.CpuMillicores, r.MemoryMb, r.StartedAt, r.StoppedAt))]));
 
     private static async Task<Results<Ok<LedgerPageResponse>, ProblemResult>> ListUserTransactions(Guid id, BillingService service, CancellationToken ct, int offset = 0, int limit = 50) =>
         (await service.ListTransactionsOfUserAsync(id, offset, limit, ct)).ToHttp(page => TypedResults.Ok(page.ToResponse()));

@@ -8,7 +8,7 @@ internal static class BillingMappings
 {
     public static BalanceResponse ToResponse(this BalanceView balance) =>
         new(balance.BalanceMinor, balance.Currency, MoneyFormat.Format(balance.BalanceMinor, balance.Currency), balance.Enabled,
-            balance.HourlyMinor, balance.RunsOutAt, balance.Warning, balance.SuspendedAt);
+            balance.HourlyMinor, balance.RunsOutAt, balance.Warning, balance.SuspendedAt, balance.UnratedMinor);
 
     public static LedgerEntryResponse ToResponse(this LedgerEntry entry) =>
         new(entry.Id, entry.Kind, entry.AmountMinor, entry.Currency, entry.BalanceAfterMinor, entry.Reason, entry.Reference, entry.ActorId, entry.CreatedAt);

@@ -468,23 +468,23 @@ public sealed partial class DeploymentsEndToEndTests
         return (await response.Content.ReadFromJsonAsync<SourceBundleResponse>())!;
     }
 
-    private static async Task<T> PostAsync<T>(HttpClient http, string path, object body)
+    internal static async Task<T> PostAsync<T>(HttpClient http, string path, object body)
     {
         using var response = await http.PostAsJsonAsync(path, body);
         Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<T>())!;
     }
 
-    private static async Task PatchAsync(HttpClient http, string path, object body)
+    internal static async Task PatchAsync(HttpClient http, string path, object body)
     {
         using var response = await http.PatchAsJsonAsync(path, body);
         Assert.True(response.IsSuccessStatusCode, $"PATCH {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static async Task<DeploymentResponse> GetDeploymentAsync(HttpClient http, Guid id) =>
+    internal static async Task<DeploymentResponse> GetDeploymentAsync(HttpClient http, Guid id) =>
         (await http.GetFromJsonAsync<DeploymentResponse>($"/api/deployments/{id}"))!;
 
-    private static async Task<DeploymentResponse> WaitForAsync(HttpClient http, Guid id, Func<DeploymentResponse, bool> condition, string what, TimeSpan? timeout = null)
+    internal static async Task<DeploymentResponse> WaitForAsync(HttpClient http, Guid id, Func<DeploymentResponse, bool> condition, string what, TimeSpan? timeout = null)
     {
         DeploymentResponse? last = null;
         await Poll.UntilAsync(
@@ -509,7 +509,7 @@ public sealed partial class DeploymentsEndToEndTests
     [GeneratedRegex(@"^poddle_deployments_reconcile_passes(?:_total)?(?:\{[^}]*\})? (\S+)", RegexOptions.Multiline)]
     private static partial Regex ReconcilePassesLine();
 
-    private static async Task<HttpResponseMessage> SendThroughProxyAsync(HttpClient proxy, string host)
+    internal static async Task<HttpResponseMessage> SendThroughProxyAsync(HttpClient proxy, string host)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/");
         request.Headers.Host = host;
@@ -568,7 +568,7 @@ public sealed partial class DeploymentsEndToEndTests
     private static Task<string> Docker(params string[] args) => DockerCli.RunAsync(args);
 
     /// <summary>After a failure: destroys whatever pods the test's deployments left (Docker containers by label, sandbox pods by the driver).</summary>
-    private static async Task CleanUpLeftoversAsync(string dataDir, IReadOnlyList<Guid> deploymentIds)
+    internal static async Task CleanUpLeftoversAsync(string dataDir, IReadOnlyList<Guid> deploymentIds)
     {
         foreach (var id in deploymentIds)
         {

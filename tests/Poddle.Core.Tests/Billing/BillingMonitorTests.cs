@@ -31,7 +31,8 @@ public sealed class BillingMonitorTests
     /// <summary>
     /// The real controller (fake pods) with billing on a fake clock: two replicas of 250 m / 128 MB cost 2 × 40 000 tiyin an
     /// hour; 80 hours of it are granted. Hour by hour (rated, then checked twice, as two servers would): one notice per
-    /// level (3 days, 1 day, zero), suspension only once the balance has been below zero for the grace (2 h), pods
+    /// level (3 days, 1 day, zero), suspension only once the balance available (the ledger's less the usage not rated
+    /// yet) has been below zero for the grace (2 h), pods
     /// destroyed and the status "suspended" with the two replicas kept; nothing may start; an admin's credit resumes at
     /// once and the pods come back. The ledger sums to the balance throughout.
     /// </summary>
@@ -66,8 +67,8 @@ public sealed class BillingMonitorTests
             h.Clock.Advance(TimeSpan.FromHours(1));
             await using var scope = h.Scope();
             await scope.ServiceProvider.GetRequiredService<UsageRater>().RateDueAsync(CancellationToken.None);
-            var balance = await BalanceAsync(h);
-            overdrawnAt ??= balance < 0 ? h.Clock.GetUtcNow() : null;
+            var view = await scope.ServiceProvider.GetRequiredService<BillingService>().GetBalanceAsync(h.OwnerId, CancellationToken.None);
+            overdrawnAt ??= view.BalanceMinor - view.UnratedMinor < 0 ? h.Clock.GetUtcNow() : null;
             await CheckAllAsync(h);
             await CheckAllAsync(h);
             if (await SuspendedAtAsync(h) is { } suspendedAt)
@@ -132,6 +133,95 @@ public sealed class BillingMonitorTests
         Assert.Single(after, n => n.Kind == BillingNoticeKinds.Resumed);
         Assert.Single(after, n => n.Kind == BillingNoticeKinds.Suspended);
         Assert.Equal(await LedgerSumAsync(h), await BalanceAsync(h));
+    }
+
+    /// <summary>
+    /// Usage not rated yet counts against the balance: an hour's worth of credit at 80 000 tiyin an hour is spent within
+    /// that hour, before the hour is rated (5 minutes after it ends). The monitor warns at half an hour, sees zero once the
+    /// usage so far exceeds the credit, and suspends after the 10-minute grace counted from that zero notice, all before
+    /// any charge is written; rating the hour then leaves what is available unchanged. (Judged on the ledger balance alone,
+    /// which stays at the credit until the hour is rated, none of this happened within the hour.)
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Monitor_UsageNotRatedYet_CountsAgainstTheBalance_ZeroAndSuspensionWithinTheHour(DatabaseProvider provider)
+    {
+        await using var h = await ControllerHarness.CreateAsync(provider, services =>
+            services.AddPoddleBilling(options => options.Configure(o =>
+            {
+                o.Enabled = true;
+                o.GuardHours = 0;
+                o.SuspendAfter = TimeSpan.FromMinutes(10);
+            })));
+        await using (var scope = h.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UsageRater>().BeginAsync(CancellationToken.None);
+        }
+
+        const long Hourly = 2 * 40_000;
+        await CreditAsync(h, Hourly);
+        var id = await h.CreateDeploymentAsync(2);
+        await h.SettleAsync();
+        var started = h.Clock.GetUtcNow();
+
+        h.Clock.Advance(TimeSpan.FromMinutes(30));
+        await CheckAllAsync(h);
+        Assert.Equal([BillingNoticeKinds.LowOneDay], (await NoticesAsync(h)).Select(n => n.Kind));
+
+        h.Clock.Advance(TimeSpan.FromMinutes(31));
+        await CheckAllAsync(h);
+        Assert.Equal(Hourly, await BalanceAsync(h)); // nothing charged yet: the hour is not due
+        var zero = Assert.Single(await NoticesAsync(h), n => n.Kind == BillingNoticeKinds.Depleted);
+        Assert.True(zero.BalanceMinor < 0, $"{zero.BalanceMinor}");
+        Assert.Null(await SuspendedAtAsync(h));
+
+        h.Clock.Advance(TimeSpan.FromMinutes(9));
+        await CheckAllAsync(h);
+        Assert.Null(await SuspendedAtAsync(h));
+        h.Clock.Advance(TimeSpan.FromMinutes(1));
+        await CheckAllAsync(h);
+        Assert.NotNull(await SuspendedAtAsync(h));
+
+        // Rating the hours moves the ledger, not what is available.
+        await h.SettleAsync();
+        var suspended = await h.GetAsync(id);
+        Assert.Equal((DeploymentStatus.Suspended, (int?)2), (suspended.Status, suspended.SuspendedReplicas));
+        BalanceView before;
+        await using (var scope = h.Scope())
+        {
+            before = await scope.ServiceProvider.GetRequiredService<BillingService>().GetBalanceAsync(h.OwnerId, CancellationToken.None);
+        }
+
+        h.Clock.Advance(TimeSpan.FromHours(1));
+        await RateAsync(h);
+        await using (var scope = h.Scope())
+        {
+            var after = await scope.ServiceProvider.GetRequiredService<BillingService>().GetBalanceAsync(h.OwnerId, CancellationToken.None);
+            Assert.True(before.UnratedMinor > 0 && after.UnratedMinor == 0, $"{before} {after}");
+            Assert.Equal(before.BalanceMinor - before.UnratedMinor, after.BalanceMinor);
+        }
+
+        Assert.True(h.Clock.GetUtcNow() - started > TimeSpan.FromHours(1));
+        Assert.Equal(await LedgerSumAsync(h), await BalanceAsync(h));
+    }
+
+    /// <summary>
+    /// The monitor loop begins billing (the rated-hour marker) on its first pass, so a server started with billing on at
+    /// 10:50 bills from 10:50 on; before, billing began at the first rating run, which with the default schedule could be
+    /// 11:00 — and then the hour 10:00 was marked rated with nothing charged.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task MonitorLoop_FirstPass_BeginsBillingInTheHourTheServerStarted(DatabaseProvider provider)
+    {
+        await using var h = await ControllerHarness.CreateAsync(provider, services =>
+            services.AddPoddleBilling(options => options.Configure(o => o.Enabled = true)));
+        h.Clock.Advance(TimeSpan.FromMinutes(50));
+        var loop = h.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<BillingMonitorLoop>().Single();
+        await loop.RunOnceAsync(CancellationToken.None);
+        await using var scope = h.Scope();
+        var marker = await scope.ServiceProvider.GetRequiredService<PoddleDbContext>().Set<RatedHour>().Select(r => r.HourStart).ToListAsync();
+        Assert.Equal([UsageMeter.HourOf(h.Clock.GetUtcNow()).AddHours(-1)], marker);
     }
 
     /// <summary>

@@ -24,6 +24,7 @@ public sealed class BillingOptionsValidatorTests
             Currency = "uzs",
             GuardHours = -1,
             RatingDelay = TimeSpan.FromHours(2),
+            MonitorInterval = TimeSpan.FromMilliseconds(500),
             RatingSchedule = "every hour",
             PriceLists = [duplicate, broken, PriceList.Default],
         };
@@ -32,7 +33,7 @@ public sealed class BillingOptionsValidatorTests
 
         foreach (var key in new[]
         {
-            "Billing:Currency", "Billing:GuardHours", "Billing:RatingDelay", "Billing:RatingSchedule",
+            "Billing:Currency", "Billing:GuardHours", "Billing:RatingDelay", "Billing:MonitorInterval", "Billing:RatingSchedule",
             "Billing:PriceLists:1:Version", "Billing:PriceLists:1:Tiers:pro", "Billing:PriceLists:1:Tiers:free", "Billing:PriceLists:2:",
         })
         {

@@ -18,6 +18,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Poddle.Core.Accounts;
+using Poddle.Core.Alerts;
 using Poddle.Core.Billing;
 using Poddle.Core.Deployments;
 using Poddle.Core.Jobs;
@@ -67,6 +68,8 @@ async Task RunAsync(string label, Action<IServiceCollection> database, int batch
     services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     services.AddSingleton<TimeProvider>(clock);
     services.AddPoddleJobs();
+    services.AddSingleton<IAlertNotifier, LogAlertNotifier>(); // the recorder raises deployment alerts; none fire here
+    services.AddSingleton<DeploymentAlerts>();
     services.AddScoped<DeploymentEventRecorder>();
     services.AddPoddleBilling(options => options.Configure(o => o.Enabled = true));
     await using var provider = services.BuildServiceProvider();
